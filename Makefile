@@ -1,0 +1,43 @@
+# dcem-go: build, test, benchmark and run the notebooks.
+GO      ?= go
+BIN     := bin/dcem
+PYTHON  := /usr/bin/python3
+export CGO_ENABLED := 1
+
+.PHONY: all deps build test gotest pytest bench run fmt vet clean
+
+all: build
+
+## deps: install the Debian packages and Go modules (idempotent)
+deps:
+	./scripts/install-deps.sh
+
+## build: compile the dcem binary into bin/
+build:
+	$(GO) build -o $(BIN) ./cmd/dcem
+
+## test: everything CI runs: vet, Go tests, then the Jupyter end-to-end tests
+test: deps vet gotest pytest
+
+gotest:
+	$(GO) test -count=1 ./...
+
+pytest: build
+	@if [ -x tests/run ]; then PYTHON=$(PYTHON) DCEM=$(CURDIR)/$(BIN) tests/run; else echo "no end-to-end tests yet"; fi
+
+## bench: the Go benchmarks of the library (single-threaded numbers: see README)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./dcemlib/... ./envs/...
+
+## run: set up, build, install the kernel and start the notebook server on 127.0.0.1
+run: deps build
+	./$(BIN) help
+
+fmt:
+	gofmt -l -w $$(git ls-files '*.go' | grep -v '^kernel/symbols/')
+
+vet:
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,34 @@
+//go:build cgo && !purego
+
+package tensor
+
+/*
+#cgo LDFLAGS: -lopenblas
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+*/
+import "C"
+
+import (
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/netlib/blas/netlib"
+)
+
+func init() {
+	blas64.Use(netlib.Implementation{})
+}
+
+// BLASBackend names the BLAS implementation matrix products use.
+func BLASBackend() string { return "openblas" }
+
+// SetBLASThreads sets the number of threads OpenBLAS uses for one matrix
+// product (n ≥ 1); it has no effect with the pure-Go BLAS.
+func SetBLASThreads(n int) {
+	if n < 1 {
+		n = 1
+	}
+	C.openblas_set_num_threads(C.int(n))
+}
+
+// BLASThreads returns the number of threads OpenBLAS uses.
+func BLASThreads() int { return int(C.openblas_get_num_threads()) }

@@ -1,0 +1,259 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+)
+
+// split returns the sizes (outer, n, inner) of t's layout around axis.
+func (t *Tensor) split(axis int) (outer, n, inner int) {
+	outer, inner = 1, 1
+	for _, d := range t.shape[:axis] {
+		outer *= d
+	}
+	for _, d := range t.shape[axis+1:] {
+		inner *= d
+	}
+	return outer, t.shape[axis], inner
+}
+
+// reducedShape is t's shape with axis removed, or set to 1 with keepDim.
+func (t *Tensor) reducedShape(axis int, keepDim bool) []int {
+	s := cloneInts(t.shape)
+	if keepDim {
+		s[axis] = 1
+		return s
+	}
+	return append(s[:axis], s[axis+1:]...)
+}
+
+// Sum returns the sum of all elements as a scalar.
+func (t *Tensor) Sum() *Tensor {
+	s := 0.0
+	for _, v := range t.data {
+		s += v
+	}
+	r := Scalar(s)
+	record(r, "Sum", []*Tensor{t}, func(g []float64, grads [][]float64) {
+		gt, v := grads[0], g[0]
+		for i := range gt {
+			gt[i] += v
+		}
+	})
+	return r
+}
+
+// Mean returns the mean of all elements as a scalar.
+func (t *Tensor) Mean() *Tensor {
+	if len(t.data) == 0 {
+		panic("tensor.Mean: empty tensor")
+	}
+	return t.Sum().MulScalar(1 / float64(len(t.data)))
+}
+
+// SumAxis sums over one axis (negative counts from the end); with keepDim
+// the axis stays with length 1.
+func (t *Tensor) SumAxis(axis int, keepDim bool) *Tensor {
+	axis = t.axis("SumAxis", axis)
+	outer, n, inner := t.split(axis)
+	out := make([]float64, outer*inner)
+	for o := 0; o < outer; o++ {
+		dst := out[o*inner : (o+1)*inner]
+		base := o * n * inner
+		if inner == 1 {
+			s := 0.0
+			for _, v := range t.data[base : base+n] {
+				s += v
+			}
+			dst[0] = s
+			continue
+		}
+		for j := 0; j < n; j++ {
+			src := t.data[base+j*inner : base+(j+1)*inner]
+			for i, v := range src {
+				dst[i] += v
+			}
+		}
+	}
+	r := New(out, t.reducedShape(axis, keepDim)...)
+	record(r, "SumAxis", []*Tensor{t}, func(g []float64, grads [][]float64) {
+		gt := grads[0]
+		for o := 0; o < outer; o++ {
+			src := g[o*inner : (o+1)*inner]
+			base := o * n * inner
+			for j := 0; j < n; j++ {
+				dst := gt[base+j*inner : base+(j+1)*inner]
+				for i, v := range src {
+					dst[i] += v
+				}
+			}
+		}
+	})
+	return r
+}
+
+// MeanAxis averages over one axis; see SumAxis.
+func (t *Tensor) MeanAxis(axis int, keepDim bool) *Tensor {
+	n := t.shape[t.axis("MeanAxis", axis)]
+	if n == 0 {
+		panic(fmt.Sprintf("tensor.MeanAxis: axis %d of shape %v is empty", axis, t.shape))
+	}
+	return t.SumAxis(axis, keepDim).MulScalar(1 / float64(n))
+}
+
+// MaxAxis returns the maximum over one axis; the gradient goes to the first
+// maximal element.
+func (t *Tensor) MaxAxis(axis int, keepDim bool) *Tensor {
+	return t.extremeAxis("MaxAxis", axis, keepDim, true)
+}
+
+// MinAxis returns the minimum over one axis; the gradient goes to the first
+// minimal element.
+func (t *Tensor) MinAxis(axis int, keepDim bool) *Tensor {
+	return t.extremeAxis("MinAxis", axis, keepDim, false)
+}
+
+func (t *Tensor) extremeAxis(name string, axis int, keepDim, isMax bool) *Tensor {
+	axis = t.axis(name, axis)
+	outer, n, inner := t.split(axis)
+	if n == 0 {
+		panic(fmt.Sprintf("tensor.%s: axis %d of shape %v is empty", name, axis, t.shape))
+	}
+	out := make([]float64, outer*inner)
+	arg := make([]int32, outer*inner)
+	for o := 0; o < outer; o++ {
+		for i := 0; i < inner; i++ {
+			base := o*n*inner + i
+			best, bj := t.data[base], 0
+			for j := 1; j < n; j++ {
+				v := t.data[base+j*inner]
+				if (isMax && v > best) || (!isMax && v < best) || (math.IsNaN(v) && !math.IsNaN(best)) {
+					best, bj = v, j
+				}
+			}
+			out[o*inner+i], arg[o*inner+i] = best, int32(bj)
+		}
+	}
+	r := New(out, t.reducedShape(axis, keepDim)...)
+	record(r, name, []*Tensor{t}, func(g []float64, grads [][]float64) {
+		gt := grads[0]
+		for o := 0; o < outer; o++ {
+			for i := 0; i < inner; i++ {
+				k := o*inner + i
+				gt[o*n*inner+int(arg[k])*inner+i] += g[k]
+			}
+		}
+	})
+	return r
+}
+
+// LogSumExp returns log Σ exp(t) over one axis, computed stably.
+func (t *Tensor) LogSumExp(axis int, keepDim bool) *Tensor {
+	axis = t.axis("LogSumExp", axis)
+	outer, n, inner := t.split(axis)
+	out := make([]float64, outer*inner)
+	for o := 0; o < outer; o++ {
+		for i := 0; i < inner; i++ {
+			base := o*n*inner + i
+			m := math.Inf(-1)
+			for j := 0; j < n; j++ {
+				m = math.Max(m, t.data[base+j*inner])
+			}
+			if math.IsInf(m, -1) {
+				out[o*inner+i] = m
+				continue
+			}
+			s := 0.0
+			for j := 0; j < n; j++ {
+				s += math.Exp(t.data[base+j*inner] - m)
+			}
+			out[o*inner+i] = m + math.Log(s)
+		}
+	}
+	r := New(out, t.reducedShape(axis, keepDim)...)
+	record(r, "LogSumExp", []*Tensor{t}, func(g []float64, grads [][]float64) {
+		gt := grads[0]
+		for o := 0; o < outer; o++ {
+			for i := 0; i < inner; i++ {
+				k := o*inner + i
+				if math.IsInf(out[k], -1) {
+					continue
+				}
+				base := o*n*inner + i
+				for j := 0; j < n; j++ {
+					gt[base+j*inner] += g[k] * math.Exp(t.data[base+j*inner]-out[k])
+				}
+			}
+		}
+	})
+	return r
+}
+
+// Softmax returns exp(t) / Σ exp(t) over one axis.
+func (t *Tensor) Softmax(axis int) *Tensor {
+	return t.Sub(t.LogSumExp(axis, true)).Exp()
+}
+
+// LogSoftmax returns t − log Σ exp(t) over one axis.
+func (t *Tensor) LogSoftmax(axis int) *Tensor {
+	return t.Sub(t.LogSumExp(axis, true))
+}
+
+// Standardize returns (t − mean)/std over the last axis, with the unbiased
+// standard deviation (divisor n−1) plus eps in the denominator:
+// (x − x̄) / (s + eps). It is one fused operation with a closed-form gradient,
+// the per-row normalization DCEM applies to objective values. It panics if
+// the last axis has fewer than 2 elements.
+func (t *Tensor) Standardize(eps float64) *Tensor {
+	if len(t.shape) == 0 || t.shape[len(t.shape)-1] < 2 {
+		panic(fmt.Sprintf("tensor.Standardize: last axis of shape %v needs at least 2 elements", t.shape))
+	}
+	n := t.shape[len(t.shape)-1]
+	rows := len(t.data) / n
+	out := make([]float64, len(t.data))
+	inv := make([]float64, rows) // 1/(s+eps) per row
+	sd := make([]float64, rows)
+	for r := 0; r < rows; r++ {
+		x := t.data[r*n : (r+1)*n]
+		m := 0.0
+		for _, v := range x {
+			m += v
+		}
+		m /= float64(n)
+		ss := 0.0
+		for _, v := range x {
+			ss += (v - m) * (v - m)
+		}
+		s := math.Sqrt(ss / float64(n-1))
+		sd[r], inv[r] = s, 1/(s+eps)
+		y := out[r*n : (r+1)*n]
+		for i, v := range x {
+			y[i] = (v - m) * inv[r]
+		}
+	}
+	res := New(out, t.shape...)
+	record(res, "Standardize", []*Tensor{t}, func(g []float64, grads [][]float64) {
+		// With y = u/(s+eps), u = x − x̄ and s² = Σu²/(n−1):
+		// dx = (g − ḡ)/(s+eps) − y·(gᵀy)/(s·(n−1)).
+		gt := grads[0]
+		for r := 0; r < rows; r++ {
+			gr := g[r*n : (r+1)*n]
+			y := out[r*n : (r+1)*n]
+			gm, gy := 0.0, 0.0
+			for i, v := range gr {
+				gm += v
+				gy += v * y[i]
+			}
+			gm /= float64(n)
+			c := 0.0
+			if sd[r] > 0 {
+				c = gy / (sd[r] * float64(n-1))
+			}
+			dst := gt[r*n : (r+1)*n]
+			for i, v := range gr {
+				dst[i] += (v-gm)*inv[r] - c*y[i]
+			}
+		}
+	})
+	return res
+}

@@ -1,0 +1,307 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Tensor is a dense N-d array of float64 values in row-major order, with an
+// optional gradient. The zero value is not usable: make tensors with New,
+// Zeros, Full, Scalar and the other constructors, or as results of
+// operations.
+type Tensor struct {
+	shape []int
+	data  []float64
+
+	// requiresGrad marks tensors that take part in differentiation: leaves
+	// marked by the user and every result of an operation on them.
+	requiresGrad bool
+	// grad is the accumulated gradient of a leaf after Backward.
+	grad []float64
+	// op is the operation that produced this tensor, nil for leaves.
+	op *op
+	// gbuf is the gradient flowing into a non-leaf tensor during Backward.
+	gbuf []float64
+}
+
+// New returns a tensor with the given shape that uses data as its storage
+// (not a copy). It panics if len(data) is not the product of shape. With no
+// shape it makes a 1-d tensor of len(data).
+func New(data []float64, shape ...int) *Tensor {
+	if len(shape) == 0 {
+		shape = []int{len(data)}
+	}
+	n := checkShape("New", shape)
+	if n != len(data) {
+		panic(fmt.Sprintf("tensor.New: %d values do not fill shape %v (%d elements)", len(data), shape, n))
+	}
+	return &Tensor{shape: cloneInts(shape), data: data}
+}
+
+// Zeros returns a tensor of zeros with the given shape.
+func Zeros(shape ...int) *Tensor {
+	n := checkShape("Zeros", shape)
+	return &Tensor{shape: cloneInts(shape), data: make([]float64, n)}
+}
+
+// Ones returns a tensor of ones with the given shape.
+func Ones(shape ...int) *Tensor { return Full(1, shape...) }
+
+// Full returns a tensor with every element equal to v.
+func Full(v float64, shape ...int) *Tensor {
+	t := Zeros(shape...)
+	if v != 0 {
+		for i := range t.data {
+			t.data[i] = v
+		}
+	}
+	return t
+}
+
+// Scalar returns a 0-d tensor holding v.
+func Scalar(v float64) *Tensor { return &Tensor{shape: []int{}, data: []float64{v}} }
+
+// FromRows returns a 2-d tensor (len(rows), len(rows[0])) holding a copy of
+// rows. It panics if the rows are ragged or there are none.
+func FromRows(rows [][]float64) *Tensor {
+	if len(rows) == 0 {
+		panic("tensor.FromRows: no rows")
+	}
+	m, n := len(rows), len(rows[0])
+	t := Zeros(m, n)
+	for i, r := range rows {
+		if len(r) != n {
+			panic(fmt.Sprintf("tensor.FromRows: row %d has %d values, row 0 has %d", i, len(r), n))
+		}
+		copy(t.data[i*n:], r)
+	}
+	return t
+}
+
+// Linspace returns the 1-d tensor of n evenly spaced values from start to
+// stop, both included. It panics if n < 1.
+func Linspace(start, stop float64, n int) *Tensor {
+	if n < 1 {
+		panic(fmt.Sprintf("tensor.Linspace: n = %d, want n >= 1", n))
+	}
+	t := Zeros(n)
+	if n == 1 {
+		t.data[0] = start
+		return t
+	}
+	step := (stop - start) / float64(n-1)
+	for i := range t.data {
+		t.data[i] = start + float64(i)*step
+	}
+	t.data[n-1] = stop
+	return t
+}
+
+// Arange returns the 1-d tensor [0, 1, ..., n-1].
+func Arange(n int) *Tensor {
+	t := Zeros(n)
+	for i := range t.data {
+		t.data[i] = float64(i)
+	}
+	return t
+}
+
+// Shape returns a copy of the tensor's shape.
+func (t *Tensor) Shape() []int { return cloneInts(t.shape) }
+
+// Dims returns the number of axes (0 for a scalar).
+func (t *Tensor) Dims() int { return len(t.shape) }
+
+// Dim returns the length of axis i; negative i counts from the end.
+func (t *Tensor) Dim(i int) int { return t.shape[t.axis("Dim", i)] }
+
+// Size returns the number of elements.
+func (t *Tensor) Size() int { return len(t.data) }
+
+// Data returns the tensor's storage in row-major order. Writing to it changes
+// the tensor; do that only to leaves (parameters, inputs), never to a tensor
+// whose value an operation recorded for its gradient.
+func (t *Tensor) Data() []float64 { return t.data }
+
+// Item returns the value of a tensor with one element. It panics otherwise.
+func (t *Tensor) Item() float64 {
+	if len(t.data) != 1 {
+		panic(fmt.Sprintf("tensor.Item: tensor of shape %v has %d elements, want 1", t.shape, len(t.data)))
+	}
+	return t.data[0]
+}
+
+// At returns the element at the given index, one coordinate per axis.
+func (t *Tensor) At(index ...int) float64 { return t.data[t.offset("At", index)] }
+
+// Set stores v at the given index. Like writing to Data, use it on leaves.
+func (t *Tensor) Set(v float64, index ...int) { t.data[t.offset("Set", index)] = v }
+
+// Rows returns a copy of a 2-d tensor as a slice of rows.
+func (t *Tensor) Rows() [][]float64 {
+	if len(t.shape) != 2 {
+		panic(fmt.Sprintf("tensor.Rows: tensor of shape %v is not 2-d", t.shape))
+	}
+	m, n := t.shape[0], t.shape[1]
+	rows := make([][]float64, m)
+	for i := range rows {
+		rows[i] = append([]float64(nil), t.data[i*n:(i+1)*n]...)
+	}
+	return rows
+}
+
+// Clone returns a copy of the tensor's value with no graph and no gradient.
+func (t *Tensor) Clone() *Tensor {
+	return &Tensor{shape: cloneInts(t.shape), data: append([]float64(nil), t.data...)}
+}
+
+// Detach returns a tensor that shares t's value but is cut from the graph:
+// no gradient flows through it.
+func (t *Tensor) Detach() *Tensor { return &Tensor{shape: t.shape, data: t.data} }
+
+// RequiresGrad marks t as a leaf whose gradient Backward accumulates, and
+// returns t. It panics if t is the result of an operation.
+func (t *Tensor) RequiresGrad() *Tensor {
+	if t.op != nil {
+		panic("tensor.RequiresGrad: tensor is the result of " + t.op.name + "; only leaves can be marked (use Detach first)")
+	}
+	t.requiresGrad = true
+	return t
+}
+
+// NeedsGrad reports whether a gradient flows to or through t.
+func (t *Tensor) NeedsGrad() bool { return t.requiresGrad }
+
+// IsLeaf reports whether t was made by a constructor rather than an
+// operation.
+func (t *Tensor) IsLeaf() bool { return t.op == nil }
+
+// Grad returns the gradient accumulated in a leaf by Backward, with t's
+// shape, or nil if none has been computed. It shares storage with the leaf's
+// gradient: ZeroGrad clears it.
+func (t *Tensor) Grad() *Tensor {
+	if t.grad == nil {
+		return nil
+	}
+	return &Tensor{shape: t.shape, data: t.grad}
+}
+
+// ZeroGrad discards the accumulated gradient.
+func (t *Tensor) ZeroGrad() { t.grad = nil }
+
+// String formats the tensor like NumPy, eliding the middle of long axes.
+func (t *Tensor) String() string {
+	var b strings.Builder
+	b.WriteString("tensor(")
+	if len(t.shape) == 0 {
+		fmt.Fprintf(&b, "%.6g", t.data[0])
+	} else {
+		t.format(&b, 0, 0, 7)
+	}
+	fmt.Fprintf(&b, ", shape=%v", t.shape)
+	if t.op != nil {
+		b.WriteString(", op=" + t.op.name)
+	} else if t.requiresGrad {
+		b.WriteString(", requires_grad")
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+func (t *Tensor) format(b *strings.Builder, axis, off, indent int) {
+	n := t.shape[axis]
+	stride := 1
+	for _, d := range t.shape[axis+1:] {
+		stride *= d
+	}
+	const edge = 3
+	b.WriteByte('[')
+	for i := 0; i < n; i++ {
+		if n > 2*edge+1 && i == edge {
+			b.WriteString("...")
+			if axis == len(t.shape)-1 {
+				b.WriteString(", ")
+			} else {
+				b.WriteString(",\n" + strings.Repeat(" ", indent+axis+1))
+			}
+			i = n - edge - 1
+			continue
+		}
+		if axis == len(t.shape)-1 {
+			fmt.Fprintf(b, "%.6g", t.data[off+i])
+		} else {
+			t.format(b, axis+1, off+i*stride, indent)
+		}
+		if i < n-1 {
+			if axis == len(t.shape)-1 {
+				b.WriteString(", ")
+			} else {
+				b.WriteString(",\n" + strings.Repeat(" ", indent+axis+1))
+			}
+		}
+	}
+	b.WriteByte(']')
+}
+
+// HasNaN reports whether any element is NaN or ±Inf.
+func (t *Tensor) HasNaN() bool {
+	for _, v := range t.data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkShape validates a shape and returns its number of elements.
+func checkShape(fn string, shape []int) int {
+	n := 1
+	for i, d := range shape {
+		if d < 0 {
+			panic(fmt.Sprintf("tensor.%s: negative length %d at axis %d of shape %v", fn, d, i, shape))
+		}
+		n *= d
+	}
+	return n
+}
+
+func cloneInts(s []int) []int { return append([]int{}, s...) }
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// axis resolves a possibly negative axis of t, panicking when out of range.
+func (t *Tensor) axis(fn string, i int) int {
+	n := len(t.shape)
+	if i < 0 {
+		i += n
+	}
+	if i < 0 || i >= n {
+		panic(fmt.Sprintf("tensor.%s: axis %d out of range for shape %v", fn, i, t.shape))
+	}
+	return i
+}
+
+func (t *Tensor) offset(fn string, index []int) int {
+	if len(index) != len(t.shape) {
+		panic(fmt.Sprintf("tensor.%s: %d indices for shape %v", fn, len(index), t.shape))
+	}
+	off := 0
+	for i, x := range index {
+		if x < 0 || x >= t.shape[i] {
+			panic(fmt.Sprintf("tensor.%s: index %d out of range [0, %d) at axis %d", fn, x, t.shape[i], i))
+		}
+		off = off*t.shape[i] + x
+	}
+	return off
+}

@@ -1,0 +1,243 @@
+package tensor
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func randLeaf(g *RNG, shape ...int) *Tensor { return RandN(g, shape...).RequiresGrad() }
+
+func posLeaf(g *RNG, shape ...int) *Tensor { return RandU(g, 0.5, 2, shape...).RequiresGrad() }
+
+// TestGradients checks every operation's gradient against central finite
+// differences (eps 1e-6, relative tolerance 1e-6).
+func TestGradients(t *testing.T) {
+	g := NewRNG(1)
+	cases := []struct {
+		name   string
+		inputs []*Tensor
+		f      func(in []*Tensor) *Tensor
+	}{
+		{"Add/same", []*Tensor{randLeaf(g, 3, 4), randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].Add(in[1]) }},
+		{"Add/row", []*Tensor{randLeaf(g, 3, 4), randLeaf(g, 4)}, func(in []*Tensor) *Tensor { return in[0].Add(in[1]) }},
+		{"Add/col", []*Tensor{randLeaf(g, 2, 3, 4), randLeaf(g, 2, 3, 1)}, func(in []*Tensor) *Tensor { return in[0].Add(in[1]) }},
+		{"Add/both", []*Tensor{randLeaf(g, 3, 1), randLeaf(g, 1, 4)}, func(in []*Tensor) *Tensor { return in[0].Add(in[1]) }},
+		{"Sub/mid", []*Tensor{randLeaf(g, 2, 3, 4), randLeaf(g, 2, 1, 4)}, func(in []*Tensor) *Tensor { return in[0].Sub(in[1]) }},
+		{"Sub/scalar", []*Tensor{randLeaf(g), randLeaf(g, 2, 3)}, func(in []*Tensor) *Tensor { return in[0].Sub(in[1]) }},
+		{"Mul/same", []*Tensor{randLeaf(g, 5), randLeaf(g, 5)}, func(in []*Tensor) *Tensor { return in[0].Mul(in[1]) }},
+		{"Mul/bcast", []*Tensor{randLeaf(g, 2, 1, 4), randLeaf(g, 3, 1)}, func(in []*Tensor) *Tensor { return in[0].Mul(in[1]) }},
+		{"Div/same", []*Tensor{randLeaf(g, 3, 2), posLeaf(g, 3, 2)}, func(in []*Tensor) *Tensor { return in[0].Div(in[1]) }},
+		{"Div/bcast", []*Tensor{randLeaf(g, 3, 2), posLeaf(g, 3, 1)}, func(in []*Tensor) *Tensor { return in[0].Div(in[1]) }},
+		{"Maximum", []*Tensor{randLeaf(g, 3, 4), randLeaf(g, 4)}, func(in []*Tensor) *Tensor { return in[0].Maximum(in[1]) }},
+		{"Minimum", []*Tensor{randLeaf(g, 3, 4), randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].Minimum(in[1]) }},
+		{"AddScalar", []*Tensor{randLeaf(g, 3)}, func(in []*Tensor) *Tensor { return in[0].AddScalar(2) }},
+		{"MulScalar", []*Tensor{randLeaf(g, 3)}, func(in []*Tensor) *Tensor { return in[0].MulScalar(-3) }},
+		{"Neg", []*Tensor{randLeaf(g, 3)}, func(in []*Tensor) *Tensor { return in[0].Neg() }},
+		{"Square", []*Tensor{randLeaf(g, 3, 2)}, func(in []*Tensor) *Tensor { return in[0].Square() }},
+		{"Pow", []*Tensor{posLeaf(g, 4)}, func(in []*Tensor) *Tensor { return in[0].Pow(2.5) }},
+		{"Sqrt", []*Tensor{posLeaf(g, 4)}, func(in []*Tensor) *Tensor { return in[0].Sqrt() }},
+		{"Exp", []*Tensor{randLeaf(g, 4)}, func(in []*Tensor) *Tensor { return in[0].Exp() }},
+		{"Log", []*Tensor{posLeaf(g, 4)}, func(in []*Tensor) *Tensor { return in[0].Log() }},
+		{"Abs", []*Tensor{randLeaf(g, 6)}, func(in []*Tensor) *Tensor { return in[0].Abs() }},
+		{"Sin", []*Tensor{randLeaf(g, 6)}, func(in []*Tensor) *Tensor { return in[0].Sin() }},
+		{"Cos", []*Tensor{randLeaf(g, 6)}, func(in []*Tensor) *Tensor { return in[0].Cos() }},
+		{"Sigmoid", []*Tensor{randLeaf(g, 6)}, func(in []*Tensor) *Tensor { return in[0].MulScalar(3).Sigmoid() }},
+		{"Tanh", []*Tensor{randLeaf(g, 6)}, func(in []*Tensor) *Tensor { return in[0].Tanh() }},
+		{"Softplus", []*Tensor{randLeaf(g, 6)}, func(in []*Tensor) *Tensor { return in[0].MulScalar(4).Softplus() }},
+		{"ReLU", []*Tensor{randLeaf(g, 6)}, func(in []*Tensor) *Tensor { return in[0].ReLU() }},
+		{"ELU", []*Tensor{randLeaf(g, 6)}, func(in []*Tensor) *Tensor { return in[0].ELU(1.3) }},
+		{"Clamp", []*Tensor{randLeaf(g, 8)}, func(in []*Tensor) *Tensor { return in[0].Clamp(-0.5, 0.5) }},
+		{"Where", []*Tensor{randLeaf(g, 5), randLeaf(g, 5)}, func(in []*Tensor) *Tensor {
+			return Where(New([]float64{1, 0, 1, 0, 0}), in[0], in[1])
+		}},
+		{"Sum", []*Tensor{randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].Sum() }},
+		{"Mean", []*Tensor{randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].Mean() }},
+		{"SumAxis0", []*Tensor{randLeaf(g, 3, 4, 2)}, func(in []*Tensor) *Tensor { return in[0].SumAxis(0, false) }},
+		{"SumAxis1", []*Tensor{randLeaf(g, 3, 4, 2)}, func(in []*Tensor) *Tensor { return in[0].SumAxis(1, true) }},
+		{"SumAxis-1", []*Tensor{randLeaf(g, 3, 4, 2)}, func(in []*Tensor) *Tensor { return in[0].SumAxis(-1, false) }},
+		{"MeanAxis", []*Tensor{randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].MeanAxis(1, false) }},
+		{"MaxAxis", []*Tensor{randLeaf(g, 3, 4, 2)}, func(in []*Tensor) *Tensor { return in[0].MaxAxis(1, false) }},
+		{"MinAxis", []*Tensor{randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].MinAxis(0, true) }},
+		{"LogSumExp", []*Tensor{randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].LogSumExp(1, false) }},
+		{"Softmax", []*Tensor{randLeaf(g, 2, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].Softmax(1) }},
+		{"LogSoftmax", []*Tensor{randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].LogSoftmax(-1) }},
+		{"Standardize", []*Tensor{randLeaf(g, 3, 5)}, func(in []*Tensor) *Tensor { return in[0].Standardize(1e-3) }},
+		{"MatMul/2d", []*Tensor{randLeaf(g, 3, 4), randLeaf(g, 4, 2)}, func(in []*Tensor) *Tensor { return in[0].MatMul(in[1]) }},
+		{"MatMul/batched", []*Tensor{randLeaf(g, 2, 3, 4), randLeaf(g, 2, 4, 5)}, func(in []*Tensor) *Tensor { return in[0].MatMul(in[1]) }},
+		{"MatMul/shared", []*Tensor{randLeaf(g, 2, 3, 4), randLeaf(g, 4, 5)}, func(in []*Tensor) *Tensor { return in[0].MatMul(in[1]) }},
+		{"Reshape", []*Tensor{randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].Reshape(2, -1).Square() }},
+		{"Unsqueeze/Squeeze", []*Tensor{randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].Unsqueeze(1).Exp().Squeeze(1) }},
+		{"Permute", []*Tensor{randLeaf(g, 2, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].Permute(2, 0, 1).Square() }},
+		{"Transpose", []*Tensor{randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].T().Square() }},
+		{"Slice", []*Tensor{randLeaf(g, 3, 5, 2)}, func(in []*Tensor) *Tensor { return in[0].Slice(1, 1, 4).Square() }},
+		{"Concat", []*Tensor{randLeaf(g, 2, 3), randLeaf(g, 2, 1)}, func(in []*Tensor) *Tensor { return Concat(1, in[0], in[1]).Square() }},
+		{"Stack", []*Tensor{randLeaf(g, 2, 3), randLeaf(g, 2, 3)}, func(in []*Tensor) *Tensor { return Stack(0, in[0], in[1]).Square() }},
+		{"IndexSelect", []*Tensor{randLeaf(g, 4, 3)}, func(in []*Tensor) *Tensor { return in[0].IndexSelect(0, []int{3, 0, 3}).Square() }},
+		{"Gather", []*Tensor{randLeaf(g, 2, 4)}, func(in []*Tensor) *Tensor { return in[0].Gather(1, []int{3, 1, 0, 0, 2, 2}).Square() }},
+		{"Expand", []*Tensor{randLeaf(g, 3, 1)}, func(in []*Tensor) *Tensor { return in[0].Expand(2, 3, 4).Square() }},
+		{"Reuse", []*Tensor{randLeaf(g, 3)}, func(in []*Tensor) *Tensor { return in[0].Mul(in[0]).Add(in[0].Exp()) }},
+		{"MLP", []*Tensor{randLeaf(g, 5, 3), randLeaf(g, 3, 4), randLeaf(g, 4)}, func(in []*Tensor) *Tensor {
+			return in[0].MatMul(in[1]).Add(in[2]).Tanh().SumAxis(1, false)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if err := GradCheck(func() *Tensor { return c.f(c.inputs) }, c.inputs, 1e-6, 1e-6); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func close(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
+
+func assertData(t *testing.T, got *Tensor, want []float64, tol float64) {
+	t.Helper()
+	if len(got.data) != len(want) {
+		t.Fatalf("got %d values, want %d", len(got.data), len(want))
+	}
+	for i := range want {
+		if !close(got.data[i], want[i], tol) {
+			t.Fatalf("element %d: got %.10g, want %.10g (all: %v)", i, got.data[i], want[i], got.data)
+		}
+	}
+}
+
+func TestBroadcastValues(t *testing.T) {
+	a := New([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	assertData(t, a.Add(New([]float64{10, 20, 30})), []float64{11, 22, 33, 14, 25, 36}, 0)
+	assertData(t, a.Mul(New([]float64{2, 3}, 2, 1)), []float64{2, 4, 6, 12, 15, 18}, 0)
+	assertData(t, Scalar(1).Sub(a), []float64{0, -1, -2, -3, -4, -5}, 0)
+	c := New([]float64{1, 2}, 2, 1).Add(New([]float64{10, 20, 30}, 1, 3))
+	if !sameShape(c.shape, []int{2, 3}) {
+		t.Fatalf("shape %v", c.shape)
+	}
+	assertData(t, c, []float64{11, 21, 31, 12, 22, 32}, 0)
+	// (2,1,3) + (4,1): result (2,4,3).
+	d := Arange(6).Reshape(2, 1, 3).Add(Arange(4).Reshape(4, 1))
+	if d.At(1, 2, 0) != 3+2 || d.At(0, 3, 2) != 2+3 {
+		t.Fatalf("bad broadcast %v", d)
+	}
+}
+
+func TestShapePanicsNameShapes(t *testing.T) {
+	defer func() {
+		r := recover()
+		msg, _ := r.(string)
+		if !strings.Contains(msg, "[2 3]") || !strings.Contains(msg, "[4]") {
+			t.Fatalf("panic message %q should name both shapes", msg)
+		}
+	}()
+	Zeros(2, 3).Add(Zeros(4))
+}
+
+func TestReductionsValues(t *testing.T) {
+	a := New([]float64{1, 5, 3, 4, 2, 6}, 2, 3)
+	assertData(t, a.SumAxis(0, false), []float64{5, 7, 9}, 0)
+	assertData(t, a.SumAxis(1, false), []float64{9, 12}, 0)
+	assertData(t, a.MaxAxis(1, false), []float64{5, 6}, 0)
+	assertData(t, a.MinAxis(0, false), []float64{1, 2, 3}, 0)
+	assertData(t, a.Mean(), []float64{3.5}, 1e-15)
+	lse := New([]float64{1000, 1000}).LogSumExp(0, false)
+	assertData(t, lse, []float64{1000 + math.Log(2)}, 1e-9)
+	s := New([]float64{3, 1, 4, 1.5, 5, 9, 2, 6}).Reshape(1, 8).Standardize(0)
+	m, sd := 3.9375, math.Sqrt(50.21875/7) // Σ(v−m)² = 50.21875
+	for i, v := range []float64{3, 1, 4, 1.5, 5, 9, 2, 6} {
+		if !close(s.data[i], (v-m)/sd, 1e-5) {
+			t.Fatalf("Standardize element %d: %g", i, s.data[i])
+		}
+	}
+}
+
+func TestMatMulValues(t *testing.T) {
+	a := New([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	b := New([]float64{7, 8, 9, 10, 11, 12}, 3, 2)
+	assertData(t, a.MatMul(b), []float64{58, 64, 139, 154}, 1e-12)
+	// Batched equals per-batch products.
+	g := NewRNG(3)
+	x, y := RandN(g, 3, 4, 5), RandN(g, 3, 5, 2)
+	z := x.MatMul(y)
+	for k := 0; k < 3; k++ {
+		zk := x.Slice(0, k, k+1).Reshape(4, 5).MatMul(y.Slice(0, k, k+1).Reshape(5, 2))
+		assertData(t, z.Slice(0, k, k+1).Reshape(4, 2), zk.data, 1e-12)
+	}
+}
+
+func TestShapeOpsValues(t *testing.T) {
+	a := Arange(6).Reshape(2, 3)
+	assertData(t, a.T(), []float64{0, 3, 1, 4, 2, 5}, 0)
+	assertData(t, a.Slice(1, 1, 3), []float64{1, 2, 4, 5}, 0)
+	assertData(t, Concat(0, a, a.Slice(0, 0, 1)), []float64{0, 1, 2, 3, 4, 5, 0, 1, 2}, 0)
+	assertData(t, a.IndexSelect(1, []int{2, 2, 0}), []float64{2, 2, 0, 5, 5, 3}, 0)
+	assertData(t, a.Gather(1, []int{2, 0}), []float64{2, 3}, 0)
+	b := Arange(24).Reshape(2, 3, 4).Permute(2, 0, 1)
+	if b.At(3, 1, 2) != 1*12+2*4+3 {
+		t.Fatalf("Permute: %v", b.At(3, 1, 2))
+	}
+}
+
+func TestBackwardAccumulatesAndReleases(t *testing.T) {
+	x := New([]float64{1, 2, 3}).RequiresGrad()
+	y := x.Square().Sum()
+	y.Backward()
+	assertData(t, x.Grad(), []float64{2, 4, 6}, 0)
+	x.Square().Sum().Backward() // a new graph adds up
+	assertData(t, x.Grad(), []float64{4, 8, 12}, 0)
+	y.Backward() // released: no effect
+	assertData(t, x.Grad(), []float64{4, 8, 12}, 0)
+	x.ZeroGrad()
+	if x.Grad() != nil {
+		t.Fatal("ZeroGrad kept the gradient")
+	}
+	// Constants record nothing.
+	c := New([]float64{1, 2}).Exp()
+	if c.NeedsGrad() || !c.IsLeaf() {
+		t.Fatal("an op on constants recorded a graph")
+	}
+}
+
+func TestDeepGraph(t *testing.T) {
+	// 100k chained ops must not overflow a stack.
+	x := Scalar(1).RequiresGrad()
+	y := x
+	for i := 0; i < 100000; i++ {
+		y = y.AddScalar(1e-6)
+	}
+	y.Backward()
+	if x.Grad().Item() != 1 {
+		t.Fatalf("grad %v", x.Grad().Item())
+	}
+}
+
+func TestRNGDeterminism(t *testing.T) {
+	a, b := RandN(NewRNG(7), 100), RandN(NewRNG(7), 100)
+	assertData(t, a, b.data, 0)
+	c := RandN(NewRNG(8), 100)
+	if c.data[0] == a.data[0] {
+		t.Fatal("different seeds gave the same draw")
+	}
+	u := RandU(NewRNG(1), -2, 3, 10000)
+	mn, mx := u.MinAxis(0, false).Item(), u.MaxAxis(0, false).Item()
+	if mn < -2 || mx >= 3 {
+		t.Fatalf("RandU out of range: [%g, %g]", mn, mx)
+	}
+	// Sample mean and variance of 1e5 normals: within 5 standard errors.
+	n := RandN(NewRNG(2), 100000)
+	m := n.Mean().Item()
+	v := n.Square().Mean().Item() - m*m
+	if math.Abs(m) > 5/math.Sqrt(1e5) || math.Abs(v-1) > 5*math.Sqrt(2/1e5) {
+		t.Fatalf("normal moments: mean %g var %g", m, v)
+	}
+}
+
+func TestString(t *testing.T) {
+	s := Arange(3).String()
+	if s != "tensor([0, 1, 2], shape=[3])" {
+		t.Fatalf("String: %q", s)
+	}
+	long := Arange(100).Reshape(10, 10).String()
+	if !strings.Contains(long, "...") {
+		t.Fatalf("long tensors should elide: %s", long)
+	}
+}
