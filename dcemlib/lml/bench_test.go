@@ -1,0 +1,29 @@
+package lml
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/dcem-go/dcem/dcemlib/tensor"
+)
+
+// BenchmarkProject measures a forward and backward pass, k = 10,
+// eps = 1e-3, on standard normal inputs, at the sizes of the published
+// reference timings (PyTorch, one CPU thread: 0.8, 7.5 and 117 ms).
+func BenchmarkProject(b *testing.B) {
+	for _, sz := range [][2]int{{64, 100}, {256, 300}, {1024, 1000}} {
+		b.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(b *testing.B) {
+			x := tensor.RandN(tensor.NewRNG(1), sz[0], sz[1])
+			g := tensor.RandN(tensor.NewRNG(2), sz[0], sz[1])
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				xv := x.Detach().Clone().RequiresGrad()
+				y, err := Project(xv, 10, 1, 1e-3)
+				if err != nil {
+					b.Fatal(err)
+				}
+				y.BackwardWith(g)
+			}
+		})
+	}
+}
