@@ -1,0 +1,318 @@
+// Package cem implements the cross-entropy method (CEM) and the
+// differentiable cross-entropy method (DCEM) of Amos & Yarats (2020),
+// paper algorithm 1, for batches of independent problems.
+//
+// Each iteration draws S samples X = μ + σ ⊙ ε from an isotropic Gaussian
+// (optionally clamped to bounds), evaluates the objective, normalizes the
+// values of each problem to mean 0 and standard deviation 1, and weighs the
+// samples by the soft top-k I = Π_k(−v̂/τ) of package lml (τ = 0: the hard
+// top-k of vanilla CEM). The new mean and deviation are the weighted
+// moments μ' = Σ IₛXₛ/k and σ' = sqrt(Σ Iₛ(Xₛ−μ')²/k).
+//
+// Solve takes an objective built from tensor operations and records the
+// whole solve in the autodiff graph, so that parameters of the objective
+// and the initial mean and deviation receive gradients through it (paper
+// props. 1 and 3). SolveFunc takes a plain Go function (a simulator, say)
+// and needs no graph.
+package cem
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/dcem-go/dcem/dcemlib/lml"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
+)
+
+// Objective maps samples X of shape (B, S, n) to values of shape (B, S)
+// (or (B, S, 1)), built from tensor operations so that gradients flow.
+// Lower is better.
+type Objective func(x *tensor.Tensor) *tensor.Tensor
+
+// Result is the outcome of Solve.
+type Result struct {
+	// Mean is the final mean μ_T, shape (B, n): the solution. It carries
+	// the gradient of the solve when the objective or the initial
+	// distribution needs one.
+	Mean *tensor.Tensor
+	// Std is the final standard deviation σ_T, shape (B, n).
+	Std *tensor.Tensor
+	// Best is the best sample seen over all iterations, shape (B, n),
+	// detached, and BestValue its objective value per problem.
+	Best      *tensor.Tensor
+	BestValue []float64
+	// Iters is the number of iterations run (fewer than Config.Iters
+	// after an early stop).
+	Iters int
+}
+
+// Solve runs CEM (Temp = 0) or DCEM (Temp > 0) on a batch of B problems of
+// dimension n. mean has shape (B, n); std must broadcast to (B, n) (a
+// scalar tensor, (n) or (B, 1) work) and be positive. The solve is
+// recorded in the autodiff graph: Result.Mean is differentiable with
+// respect to the parameters f reads, mean and std.
+//
+// It returns an error for invalid settings, bad shapes, a NaN objective
+// value, a panic inside f, or when ctx is cancelled (checked every
+// iteration).
+func Solve(ctx context.Context, f Objective, mean, std *tensor.Tensor, cfg Config) (res *Result, err error) {
+	if f == nil {
+		return nil, fmt.Errorf("cem.Solve: objective f is nil")
+	}
+	if mean == nil || std == nil {
+		return nil, fmt.Errorf("cem.Solve: mean and std must be set")
+	}
+	if mean.Dims() != 2 {
+		return nil, fmt.Errorf("cem.Solve: mean has shape %v, want (B, n)", mean.Shape())
+	}
+	b, n := mean.Dim(0), mean.Dim(1)
+	if err := cfg.validate(b, n); err != nil {
+		return nil, fmt.Errorf("cem.Solve: %w", err)
+	}
+	sigma, err := expandStd(std, b, n)
+	if err != nil {
+		return nil, fmt.Errorf("cem.Solve: %w", err)
+	}
+	if bad := firstNotFinite(mean.Data()); bad >= 0 {
+		return nil, fmt.Errorf("cem.Solve: mean element %d is %g", bad, mean.Data()[bad])
+	}
+	s, k := cfg.Samples, cfg.Elites
+	rng := tensor.NewRNG(cfg.Seed)
+	mu := mean
+	best := make([]float64, b*n)
+	bestVal := make([]float64, b)
+	for i := range bestVal {
+		bestVal[i] = math.Inf(1)
+	}
+	res = &Result{}
+	for it := 0; it < cfg.Iters; it++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("cem.Solve: stopped at iteration %d: %w", it, err)
+		}
+		var eps *tensor.Tensor
+		if cfg.Noise != nil {
+			eps = cfg.Noise[it]
+		} else {
+			eps = tensor.RandN(rng, b, s, n)
+		}
+		x := sampleOp(mu, sigma, eps, &cfg)
+		v, err := evaluate(f, x, b, s)
+		if err != nil {
+			return nil, fmt.Errorf("cem.Solve: iteration %d: %w", it, err)
+		}
+		trackBest(best, bestVal, x.Data(), v.Data(), b, s, n)
+		var w *tensor.Tensor
+		if cfg.Temp > 0 {
+			w, err = lml.Project(v.Standardize(normEps).Neg(), k, cfg.Temp, cfg.lmlEps())
+			if err != nil {
+				return nil, fmt.Errorf("cem.Solve: iteration %d: %w", it, err)
+			}
+		} else {
+			wd := make([]float64, b*s)
+			hardWeights(wd, v.Data(), b, s, k)
+			w = tensor.New(wd, b, s)
+		}
+		newMu := weightedMeanOp(x, w, k)
+		sigma = weightedStdOp(x, w, newMu, k, cfg.MinStd)
+		moved := maxAbsDiff(newMu.Data(), mu.Data())
+		mu = newMu
+		res.Iters = it + 1
+		if cfg.Callback != nil {
+			cfg.Callback(Iterate{Iter: it, Samples: x.Clone(), Values: v.Clone(), Weights: w.Clone(), Mean: mu.Clone(), Std: sigma.Clone()})
+		}
+		if cfg.Tol > 0 && moved < cfg.Tol {
+			break
+		}
+	}
+	res.Mean, res.Std = mu, sigma
+	res.Best, res.BestValue = tensor.New(best, b, n), bestVal
+	return res, nil
+}
+
+// expandStd checks std and broadcasts it to (b, n), keeping the graph.
+func expandStd(std *tensor.Tensor, b, n int) (t *tensor.Tensor, err error) {
+	for i, v := range std.Data() {
+		if !(v > 0) || math.IsInf(v, 1) {
+			return nil, fmt.Errorf("initial std element %d is %g, want 0 < std < +Inf", i, v)
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("std of shape %v does not broadcast to the mean's (%d, %d)", std.Shape(), b, n)
+		}
+	}()
+	if s := std.Shape(); len(s) == 2 && s[0] == b && s[1] == n {
+		return std, nil
+	}
+	return std.Expand(b, n), nil
+}
+
+// evaluate calls f, turning a panic into an error, and checks the result.
+func evaluate(f Objective, x *tensor.Tensor, b, s int) (v *tensor.Tensor, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("objective panicked: %v", r)
+		}
+	}()
+	v = f(x)
+	if v == nil {
+		return nil, fmt.Errorf("objective returned nil")
+	}
+	sh := v.Shape()
+	switch {
+	case len(sh) == 2 && sh[0] == b && sh[1] == s:
+	case len(sh) == 3 && sh[0] == b && sh[1] == s && sh[2] == 1:
+		v = v.Reshape(b, s)
+	default:
+		return nil, fmt.Errorf("objective returned shape %v, want (B, S) = (%d, %d)", sh, b, s)
+	}
+	if err := checkValues(v.Data(), s); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func trackBest(best, bestVal, x, v []float64, b, s, n int) {
+	for i := 0; i < b; i++ {
+		for j := 0; j < s; j++ {
+			if val := v[i*s+j]; val < bestVal[i] {
+				bestVal[i] = val
+				copy(best[i*n:(i+1)*n], x[(i*s+j)*n:(i*s+j+1)*n])
+			}
+		}
+	}
+}
+
+func maxAbsDiff(a, b []float64) float64 {
+	m := 0.0
+	for i := range a {
+		m = math.Max(m, math.Abs(a[i]-b[i]))
+	}
+	return m
+}
+
+func firstNotFinite(v []float64) int {
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return i
+		}
+	}
+	return -1
+}
+
+// sampleOp is X = clamp(μ + σ ⊙ ε) as one operation; the gradient passes to
+// μ and σ where the sample is inside the bounds.
+func sampleOp(mu, sigma, eps *tensor.Tensor, cfg *Config) *tensor.Tensor {
+	b, n := mu.Dim(0), mu.Dim(1)
+	s := eps.Dim(1)
+	x := make([]float64, b*s*n)
+	lo, hi, bounded := cfg.Lower, cfg.Upper, cfg.bounded()
+	md, sd, ed := mu.Data(), sigma.Data(), eps.Data()
+	sample(x, md, sd, ed, b, s, n, lo, hi, bounded)
+	return tensor.NewOp("CEMSample", x, []int{b, s, n}, []*tensor.Tensor{mu, sigma}, func(g []float64, grads [][]float64) {
+		gm, gs := grads[0], grads[1]
+		for i := 0; i < b; i++ {
+			for j := 0; j < s; j++ {
+				off := (i*s + j) * n
+				for d := 0; d < n; d++ {
+					gv := g[off+d]
+					if bounded {
+						if raw := md[i*n+d] + sd[i*n+d]*ed[off+d]; raw < lo || raw > hi {
+							continue
+						}
+					}
+					if gm != nil {
+						gm[i*n+d] += gv
+					}
+					if gs != nil {
+						gs[i*n+d] += gv * ed[off+d]
+					}
+				}
+			}
+		}
+	})
+}
+
+// weightedMeanOp is μ' = Σₛ IₛXₛ/k with its gradient to X and I.
+func weightedMeanOp(x, w *tensor.Tensor, k int) *tensor.Tensor {
+	b, s, n := x.Dim(0), x.Dim(1), x.Dim(2)
+	mu := make([]float64, b*n)
+	xd, wd := x.Data(), w.Data()
+	weightedMean(mu, xd, wd, b, s, n, k)
+	inv := 1 / float64(k)
+	return tensor.NewOp("CEMMean", mu, []int{b, n}, []*tensor.Tensor{x, w}, func(g []float64, grads [][]float64) {
+		gx, gw := grads[0], grads[1]
+		for i := 0; i < b; i++ {
+			gr := g[i*n : (i+1)*n]
+			for j := 0; j < s; j++ {
+				off := (i*s + j) * n
+				if gx != nil {
+					c := wd[i*s+j] * inv
+					if c != 0 {
+						dst := gx[off : off+n]
+						for d, v := range gr {
+							dst[d] += v * c
+						}
+					}
+				}
+				if gw != nil {
+					acc := 0.0
+					for d, v := range xd[off : off+n] {
+						acc += gr[d] * v
+					}
+					gw[i*s+j] += acc * inv
+				}
+			}
+		}
+	})
+}
+
+// weightedStdOp is σ' = max(sqrt(Σₛ Iₛ(Xₛ−μ')²/k), minStd) with its gradient
+// to X, I and μ' (zero where the floor holds).
+func weightedStdOp(x, w, mu *tensor.Tensor, k int, minStd float64) *tensor.Tensor {
+	b, s, n := x.Dim(0), x.Dim(1), x.Dim(2)
+	sd := make([]float64, b*n)
+	xd, wd, md := x.Data(), w.Data(), mu.Data()
+	weightedStd(sd, xd, wd, md, b, s, n, k, minStd)
+	inv := 1 / float64(k)
+	return tensor.NewOp("CEMStd", sd, []int{b, n}, []*tensor.Tensor{x, w, mu}, func(g []float64, grads [][]float64) {
+		gx, gw, gm := grads[0], grads[1], grads[2]
+		// gv = ∂ℓ/∂var = g/(2σ) where the floor is not active.
+		gv := make([]float64, n)
+		for i := 0; i < b; i++ {
+			any := false
+			for d := 0; d < n; d++ {
+				sv := sd[i*n+d]
+				gv[d] = 0
+				if sv > 0 && sv > minStd {
+					gv[d] = g[i*n+d] / (2 * sv)
+					any = true
+				}
+			}
+			if !any {
+				continue
+			}
+			m := md[i*n : (i+1)*n]
+			for j := 0; j < s; j++ {
+				off := (i*s + j) * n
+				xr := xd[off : off+n]
+				wj := wd[i*s+j] * inv
+				acc := 0.0
+				for d, v := range xr {
+					dv := v - m[d]
+					if gx != nil {
+						gx[off+d] += 2 * gv[d] * wj * dv
+					}
+					if gm != nil {
+						gm[i*n+d] -= 2 * gv[d] * wj * dv
+					}
+					acc += gv[d] * dv * dv
+				}
+				if gw != nil {
+					gw[i*s+j] += acc * inv
+				}
+			}
+		}
+	})
+}
