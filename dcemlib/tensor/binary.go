@@ -151,6 +151,10 @@ func binary(k binKind, a, b *Tensor) *Tensor {
 	if sameShape(a.shape, b.shape) {
 		out := Zeros(a.shape...)
 		binRun(k, out.data, a.data, b.data, 1, 1)
+		var ad, bd []float64 // operand values, kept only where the gradient needs them
+		if k != binAdd && k != binSub {
+			ad, bd = a.data, b.data
+		}
 		record(out, name, []*Tensor{a, b}, func(g []float64, grads [][]float64) {
 			ga, gb := grads[0], grads[1]
 			switch {
@@ -173,16 +177,16 @@ func binary(k binKind, a, b *Tensor) *Tensor {
 			case k == binMul:
 				if ga != nil {
 					for i, v := range g {
-						ga[i] += v * b.data[i]
+						ga[i] += v * bd[i]
 					}
 				}
 				if gb != nil {
 					for i, v := range g {
-						gb[i] += v * a.data[i]
+						gb[i] += v * ad[i]
 					}
 				}
 			default:
-				binGradRun(k, g, a.data, b.data, ga, gb, 1, 1)
+				binGradRun(k, g, ad, bd, ga, gb, 1, 1)
 			}
 		})
 		return out
@@ -195,6 +199,24 @@ func binary(k binKind, a, b *Tensor) *Tensor {
 	bc.each(func(o, ia, ib int) {
 		binRun(k, out.data[o:o+n], a.data[ia:], b.data[ib:], sa, sb)
 	})
+	if k == binAdd || k == binSub {
+		// The gradient needs no operand values: capture only shapes.
+		as, bs := a.shape, b.shape
+		record(out, name, []*Tensor{a, b}, func(g []float64, grads [][]float64) {
+			if grads[0] != nil {
+				reduceTo(grads[0], as, g, shape, 1)
+			}
+			if grads[1] != nil {
+				sign := 1.0
+				if k == binSub {
+					sign = -1
+				}
+				reduceTo(grads[1], bs, g, shape, sign)
+			}
+		})
+		return out
+	}
+	ad, bd := a.data, b.data
 	record(out, name, []*Tensor{a, b}, func(g []float64, grads [][]float64) {
 		ga, gb := grads[0], grads[1]
 		bc.each(func(o, ia, ib int) {
@@ -205,7 +227,7 @@ func binary(k binKind, a, b *Tensor) *Tensor {
 			if gb != nil {
 				rb = gb[ib:]
 			}
-			binGradRun(k, g[o:o+n], a.data[ia:], b.data[ib:], ra, rb, sa, sb)
+			binGradRun(k, g[o:o+n], ad[ia:], bd[ib:], ra, rb, sa, sb)
 		})
 	})
 	return out

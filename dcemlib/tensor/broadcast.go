@@ -117,9 +117,9 @@ func (bc *bcast) innerStrides() (int, int) {
 }
 
 // reduceTo sums g (laid out as shape out) down to shape, the inverse of
-// broadcasting shape to out, adding the result into dst.
-func reduceTo(dst []float64, shape []int, g []float64, out []int) {
-	if sameShape(shape, out) {
+// broadcasting shape to out, adding scale times the result into dst.
+func reduceTo(dst []float64, shape []int, g []float64, out []int, scale float64) {
+	if sameShape(shape, out) && scale == 1 {
 		addInto(dst, g)
 		return
 	}
@@ -133,12 +133,12 @@ func reduceTo(dst []float64, shape []int, g []float64, out []int) {
 			for _, v := range run {
 				acc += v
 			}
-			dst[ia] += acc
+			dst[ia] += scale * acc
 			return
 		}
 		d := dst[ia : ia+n]
 		for i, v := range run {
-			d[i] += v
+			d[i] += scale * v
 		}
 	})
 }

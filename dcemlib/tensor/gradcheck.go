@@ -22,7 +22,7 @@ func GradCheck(f func() *Tensor, inputs []*Tensor, eps, tol float64) error {
 		return y.Mul(New(w, y.shape...)).Sum()
 	}
 	for _, x := range inputs {
-		if !x.requiresGrad || x.op != nil {
+		if !x.NeedsGrad() || !x.IsLeaf() {
 			return fmt.Errorf("tensor.GradCheck: inputs must be leaves marked RequiresGrad")
 		}
 		x.ZeroGrad()
@@ -30,8 +30,8 @@ func GradCheck(f func() *Tensor, inputs []*Tensor, eps, tol float64) error {
 	loss().Backward()
 	for k, x := range inputs {
 		ana := make([]float64, len(x.data))
-		if x.grad != nil {
-			copy(ana, x.grad)
+		if gr := x.Grad(); gr != nil {
+			copy(ana, gr.data)
 		}
 		for i := range x.data {
 			old := x.data[i]

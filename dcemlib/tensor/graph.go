@@ -9,10 +9,21 @@ import "fmt"
 // no gradient, and the function must skip it.
 type BackwardFunc func(grad []float64, inputGrads [][]float64)
 
+// node is a tensor's place in the graph. It is separate from the tensor so
+// that the graph keeps alive only the values that backward functions
+// capture, not every intermediate result (PyTorch's saved tensors).
+type node struct {
+	size   int       // number of elements of the tensor
+	result bool      // made by an operation (not a leaf)
+	name   string    // the operation's name, for messages
+	op     *op       // how it was made; nil for leaves and after Backward
+	grad   []float64 // accumulated gradient of a leaf
+	gbuf   []float64 // gradient flowing into a result during Backward
+}
+
 // op records how a tensor was made.
 type op struct {
-	name     string
-	inputs   []*Tensor
+	inputs   []*node // nil entries for inputs that need no gradient
 	backward BackwardFunc
 }
 
@@ -21,22 +32,28 @@ type op struct {
 // backward. It is the extension point for fused operations whose gradient is
 // known in closed form (the LML projection, the CEM update). If no input
 // needs a gradient the result is a plain constant and backward is dropped.
-// value is used as storage, not copied.
+// value is used as storage, not copied; backward must capture what it needs.
 func NewOp(name string, value []float64, shape []int, inputs []*Tensor, backward BackwardFunc) *Tensor {
 	t := New(value, shape...)
 	record(t, name, inputs, backward)
 	return t
 }
 
-// record attaches op to t when an input needs a gradient.
+// record attaches an operation to t when an input needs a gradient.
 func record(t *Tensor, name string, inputs []*Tensor, backward BackwardFunc) {
-	for _, in := range inputs {
-		if in.requiresGrad {
-			t.requiresGrad = true
-			t.op = &op{name: name, inputs: inputs, backward: backward}
-			return
+	var ins []*node
+	for i, in := range inputs {
+		if in.node != nil {
+			if ins == nil {
+				ins = make([]*node, len(inputs))
+			}
+			ins[i] = in.node
 		}
 	}
+	if ins == nil {
+		return
+	}
+	t.node = &node{size: len(t.data), result: true, name: name, op: &op{inputs: ins, backward: backward}}
 }
 
 // Backward computes the gradient of t with respect to every leaf it depends
@@ -56,11 +73,12 @@ func (t *Tensor) BackwardWith(seed *Tensor) {
 	if !sameShape(seed.shape, t.shape) {
 		panic(fmt.Sprintf("tensor.BackwardWith: seed shape %v differs from tensor shape %v", seed.shape, t.shape))
 	}
-	if !t.requiresGrad {
+	if t.node == nil {
 		return
 	}
-	order := topoOrder(t)
-	addInto(t.gradSlot(), seed.data)
+	order := topoOrder(t.node)
+	addInto(t.node.slot(), seed.data)
+	grads := make([][]float64, 0, 4)
 	for i := len(order) - 1; i >= 0; i-- {
 		n := order[i]
 		if n.op == nil {
@@ -69,11 +87,13 @@ func (t *Tensor) BackwardWith(seed *Tensor) {
 		g := n.gbuf
 		n.gbuf = nil
 		if g != nil {
-			grads := make([][]float64, len(n.op.inputs))
-			for j, in := range n.op.inputs {
-				if in.requiresGrad {
-					grads[j] = in.gradSlot()
+			grads = grads[:0]
+			for _, in := range n.op.inputs {
+				var s []float64
+				if in != nil {
+					s = in.slot()
 				}
+				grads = append(grads, s)
 			}
 			n.op.backward(g, grads)
 		}
@@ -81,44 +101,43 @@ func (t *Tensor) BackwardWith(seed *Tensor) {
 	}
 }
 
-// gradSlot returns the buffer that collects t's gradient, allocating zeros on
-// first use: Grad's storage for leaves, a temporary for results.
-func (t *Tensor) gradSlot() []float64 {
-	if t.op == nil {
-		if t.grad == nil {
-			t.grad = make([]float64, len(t.data))
+// slot returns the buffer that collects the node's gradient, allocating
+// zeros on first use: Grad's storage for leaves, a temporary for results.
+func (n *node) slot() []float64 {
+	if !n.result {
+		if n.grad == nil {
+			n.grad = make([]float64, n.size)
 		}
-		return t.grad
+		return n.grad
 	}
-	if t.gbuf == nil {
-		t.gbuf = make([]float64, len(t.data))
+	if n.gbuf == nil {
+		n.gbuf = make([]float64, n.size)
 	}
-	return t.gbuf
+	return n.gbuf
 }
 
-// topoOrder lists the tensors that need a gradient and that t depends on,
-// inputs before results, without recursion (graphs of long rollouts are
-// deep).
-func topoOrder(t *Tensor) []*Tensor {
-	var order []*Tensor
-	seen := map[*Tensor]bool{t: true}
+// topoOrder lists the nodes that root depends on, inputs before results,
+// without recursion (graphs of long rollouts are deep).
+func topoOrder(root *node) []*node {
+	var order []*node
+	seen := map[*node]bool{root: true}
 	type frame struct {
-		t    *Tensor
+		n    *node
 		next int
 	}
-	stack := []frame{{t: t}}
+	stack := []frame{{n: root}}
 	for len(stack) > 0 {
 		f := &stack[len(stack)-1]
-		if f.t.op != nil && f.next < len(f.t.op.inputs) {
-			in := f.t.op.inputs[f.next]
+		if f.n.op != nil && f.next < len(f.n.op.inputs) {
+			in := f.n.op.inputs[f.next]
 			f.next++
-			if in.requiresGrad && !seen[in] {
+			if in != nil && !seen[in] {
 				seen[in] = true
-				stack = append(stack, frame{t: in})
+				stack = append(stack, frame{n: in})
 			}
 			continue
 		}
-		order = append(order, f.t)
+		order = append(order, f.n)
 		stack = stack[:len(stack)-1]
 	}
 	return order

@@ -13,16 +13,9 @@ import (
 type Tensor struct {
 	shape []int
 	data  []float64
-
-	// requiresGrad marks tensors that take part in differentiation: leaves
-	// marked by the user and every result of an operation on them.
-	requiresGrad bool
-	// grad is the accumulated gradient of a leaf after Backward.
-	grad []float64
-	// op is the operation that produced this tensor, nil for leaves.
-	op *op
-	// gbuf is the gradient flowing into a non-leaf tensor during Backward.
-	gbuf []float64
+	// node is the tensor's place in the autodiff graph, nil for tensors
+	// that take no part in differentiation (constants).
+	node *node
 }
 
 // New returns a tensor with the given shape that uses data as its storage
@@ -163,32 +156,38 @@ func (t *Tensor) Detach() *Tensor { return &Tensor{shape: t.shape, data: t.data}
 // RequiresGrad marks t as a leaf whose gradient Backward accumulates, and
 // returns t. It panics if t is the result of an operation.
 func (t *Tensor) RequiresGrad() *Tensor {
-	if t.op != nil {
-		panic("tensor.RequiresGrad: tensor is the result of " + t.op.name + "; only leaves can be marked (use Detach first)")
+	if t.node != nil && t.node.result {
+		panic("tensor.RequiresGrad: tensor is the result of " + t.node.name + "; only leaves can be marked (use Detach first)")
 	}
-	t.requiresGrad = true
+	if t.node == nil {
+		t.node = &node{size: len(t.data)}
+	}
 	return t
 }
 
 // NeedsGrad reports whether a gradient flows to or through t.
-func (t *Tensor) NeedsGrad() bool { return t.requiresGrad }
+func (t *Tensor) NeedsGrad() bool { return t.node != nil }
 
 // IsLeaf reports whether t was made by a constructor rather than an
 // operation.
-func (t *Tensor) IsLeaf() bool { return t.op == nil }
+func (t *Tensor) IsLeaf() bool { return t.node == nil || !t.node.result }
 
 // Grad returns the gradient accumulated in a leaf by Backward, with t's
 // shape, or nil if none has been computed. It shares storage with the leaf's
 // gradient: ZeroGrad clears it.
 func (t *Tensor) Grad() *Tensor {
-	if t.grad == nil {
+	if t.node == nil || t.node.grad == nil {
 		return nil
 	}
-	return &Tensor{shape: t.shape, data: t.grad}
+	return &Tensor{shape: t.shape, data: t.node.grad}
 }
 
 // ZeroGrad discards the accumulated gradient.
-func (t *Tensor) ZeroGrad() { t.grad = nil }
+func (t *Tensor) ZeroGrad() {
+	if t.node != nil {
+		t.node.grad = nil
+	}
+}
 
 // String formats the tensor like NumPy, eliding the middle of long axes.
 func (t *Tensor) String() string {
@@ -200,9 +199,9 @@ func (t *Tensor) String() string {
 		t.format(&b, 0, 0, 7)
 	}
 	fmt.Fprintf(&b, ", shape=%v", t.shape)
-	if t.op != nil {
-		b.WriteString(", op=" + t.op.name)
-	} else if t.requiresGrad {
+	if t.node != nil && t.node.result {
+		b.WriteString(", op=" + t.node.name)
+	} else if t.node != nil {
 		b.WriteString(", requires_grad")
 	}
 	b.WriteString(")")
