@@ -1,6 +1,10 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+	"sync"
+)
 
 // BackwardFunc propagates a gradient through one operation. grad is the
 // gradient of the result (same layout as the result's data). inputGrads has
@@ -96,6 +100,7 @@ func (t *Tensor) BackwardWith(seed *Tensor) {
 				grads = append(grads, s)
 			}
 			n.op.backward(g, grads)
+			putBuf(g)
 		}
 		n.op = nil // release the graph
 	}
@@ -111,9 +116,40 @@ func (n *node) slot() []float64 {
 		return n.grad
 	}
 	if n.gbuf == nil {
-		n.gbuf = make([]float64, n.size)
+		n.gbuf = getBuf(n.size)
 	}
 	return n.gbuf
+}
+
+// Gradient temporaries are recycled through pools by size class (powers of
+// two): a Backward over a large graph otherwise asks the operating system
+// for fresh pages for every intermediate gradient, and first touches of
+// pages cost more than the arithmetic.
+var bufPools [64]sync.Pool
+
+// minPooled is the smallest buffer worth pooling.
+const minPooled = 1024
+
+// getBuf returns a zeroed slice of length n.
+func getBuf(n int) []float64 {
+	if n < minPooled {
+		return make([]float64, n)
+	}
+	c := bits.Len(uint(n - 1))
+	if p, ok := bufPools[c].Get().(*[]float64); ok {
+		b := (*p)[:n]
+		clear(b)
+		return b
+	}
+	return make([]float64, n, 1<<c)
+}
+
+// putBuf gives a slice from getBuf back for reuse.
+func putBuf(b []float64) {
+	if cap(b) < minPooled || cap(b)&(cap(b)-1) != 0 {
+		return
+	}
+	bufPools[bits.Len(uint(cap(b)-1))].Put(&b)
 }
 
 // topoOrder lists the nodes that root depends on, inputs before results,
