@@ -21,4 +21,3 @@ func ExampleParams_RolloutCost() {
 	// costs [2.4563 3.0178]
 	// dC/du row 0 [0.0048 0.0015 0.0000]
 }
-
