@@ -1,0 +1,361 @@
+package cartpole
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/dcem-go/dcem/dcemlib/cem"
+	"github.com/dcem-go/dcem/dcemlib/control"
+	"github.com/dcem-go/dcem/dcemlib/nn"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
+	cpenv "github.com/dcem-go/dcem/envs/cartpole"
+)
+
+// Training is one training run of a latent decoder.
+type Training struct {
+	Dim  int     `json:"dim"`
+	Temp float64 `json:"temp"`
+	Seed uint64  `json:"seed"`
+	// Updates, TrainCost and ValCost are the curves of fig. 8: after
+	// Updates[i] updates, the mean training cost over the last ValEvery
+	// updates and the mean validation cost.
+	Updates   []int     `json:"updates"`
+	TrainCost []float64 `json:"train_cost"`
+	ValCost   []float64 `json:"val_cost"`
+	// BestVal is the lowest validation cost, reached by Best.
+	BestVal float64 `json:"best_val"`
+	// Best is the decoder at its best validation (a checkpoint).
+	Best    *control.Decoder `json:"-"`
+	Seconds float64          `json:"seconds"`
+}
+
+// Factor is the improvement factor of one (latent dimension, temperature)
+// pair over the seeds (fig. 9): the best validation cost of the latent
+// controller divided by the expert's. Lo and Hi bound a 95% Student-t
+// interval (NaN with a single seed).
+type Factor struct {
+	Dim    int       `json:"dim"`
+	Temp   float64   `json:"temp"`
+	Mean   float64   `json:"mean"`
+	Lo     float64   `json:"lo"`
+	Hi     float64   `json:"hi"`
+	PerRun []float64 `json:"per_seed"`
+}
+
+// Progress reports a training run's state after each validation.
+type Progress struct {
+	Dim     int
+	Temp    float64
+	Seed    uint64
+	Update  int     // updates done in this run
+	Updates int     // updates per run
+	ValCost float64 // the validation cost just measured
+	RunsDone, Runs int
+}
+
+// Result holds everything the figures need.
+type Result struct {
+	Config Config `json:"config"`
+	// Runs holds one training per (dimension, temperature, seed), in that
+	// nesting order.
+	Runs []*Training `json:"runs"`
+	// ExpertVal is the expert's mean validation cost and ExpertValCosts its
+	// cost for each validation state.
+	ExpertVal      float64   `json:"expert_val"`
+	ExpertValCosts []float64 `json:"expert_val_costs"`
+	// Factors holds one improvement factor per (dimension, temperature).
+	Factors []Factor `json:"factors"`
+	// Trace is fig. 2: what full-space CEM and latent DCEM evaluate from one
+	// start state, iteration by iteration.
+	Trace *Trace `json:"trace"`
+	// Surfaces are the latent cost surfaces of fig. 10.
+	Surfaces []Surface `json:"surfaces"`
+	// SwingUp is the closed-loop swing-up from the hanging state.
+	SwingUp *SwingUp `json:"swing_up"`
+	Seconds float64  `json:"seconds"`
+}
+
+// RunsOf returns the runs of one (dimension, temperature) pair, in seed
+// order.
+func (r *Result) RunsOf(dim int, temp float64) []*Training {
+	var out []*Training
+	for _, t := range r.Runs {
+		if t.Dim == dim && t.Temp == temp {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Run trains a decoder for every latent dimension, temperature and seed of
+// cfg, measures the expert, and computes the data of figs. 2, 8, 9 and 10
+// and the swing-up. progress (may be nil) is called from one goroutine at a
+// time; ctx is checked between updates. The same Config gives the same
+// Result, whatever Workers is.
+func Run(ctx context.Context, cfg Config, progress func(Progress)) (*Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	res := &Result{Config: cfg}
+	p := cpenv.DefaultParams()
+	val := cpenv.ValidationStates()[:cfg.ValStates]
+
+	expert, err := expertCosts(ctx, &cfg, p, val, 1)
+	if err != nil {
+		return nil, err
+	}
+	res.ExpertValCosts = expert
+	res.ExpertVal = stat.Mean(expert, nil)
+
+	type job struct {
+		dim  int
+		temp float64
+		seed uint64
+	}
+	var jobs []job
+	for _, d := range cfg.LatentDims {
+		for _, t := range cfg.Temps {
+			for _, s := range cfg.Seeds {
+				jobs = append(jobs, job{d, t, s})
+			}
+		}
+	}
+	res.Runs = make([]*Training, len(jobs))
+	var (
+		mu    sync.Mutex
+		done  int
+		first error
+		wg    sync.WaitGroup
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	report := func(pr Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		pr.RunsDone, pr.Runs = done, len(jobs)
+		if progress != nil {
+			progress(pr)
+		}
+	}
+	for w := 0; w < min(cfg.Workers, len(jobs)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				j := jobs[i]
+				tr, err := train(ctx, &cfg, p, val, j.dim, j.temp, j.seed, report)
+				mu.Lock()
+				if err != nil && first == nil {
+					first = err
+					cancel()
+				}
+				res.Runs[i] = tr
+				done++
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range jobs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return nil, first
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("cartpole: %w", err)
+	}
+
+	for _, d := range cfg.LatentDims {
+		for _, t := range cfg.Temps {
+			res.Factors = append(res.Factors, factor(res.RunsOf(d, t), d, t, res.ExpertVal))
+		}
+	}
+	showcase := res.showcase()
+	if res.Trace, err = trace(ctx, &cfg, p, showcase, val[0]); err != nil {
+		return nil, err
+	}
+	if res.Surfaces, err = surfaces(ctx, &cfg, p, res); err != nil {
+		return nil, err
+	}
+	if res.SwingUp, err = swingUp(ctx, &cfg, p, showcase); err != nil {
+		return nil, err
+	}
+	res.Seconds = time.Since(start).Seconds()
+	return res, nil
+}
+
+// showcase is the run whose decoder the single-decoder figures use: the
+// best 2-d run at the highest temperature, or the best run overall.
+func (r *Result) showcase() *Training {
+	var best *Training
+	for _, t := range r.Runs {
+		if t.Dim != 2 {
+			continue
+		}
+		if best == nil || t.Temp > best.Temp || (t.Temp == best.Temp && t.BestVal < best.BestVal) {
+			best = t
+		}
+	}
+	if best != nil {
+		return best
+	}
+	for _, t := range r.Runs {
+		if best == nil || t.BestVal < best.BestVal {
+			best = t
+		}
+	}
+	return best
+}
+
+// repeatRows returns x (N, 4) with each row repeated s times
+// (problem-major), the start states of N problems of S samples.
+func repeatRows(x *tensor.Tensor, s int) *tensor.Tensor {
+	n := x.Dim(0)
+	idx := make([]int, 0, n*s)
+	for i := 0; i < n; i++ {
+		for j := 0; j < s; j++ {
+			idx = append(idx, i)
+		}
+	}
+	return x.IndexSelect(0, idx)
+}
+
+// latentCfg is the latent DCEM solve at temperature temp.
+func latentCfg(c *Config, temp float64, seed uint64) cem.Config {
+	return cem.Config{Samples: c.LatentSamples, Elites: c.LatentElites, Iters: c.LatentIters, Temp: temp,
+		Lower: -c.LatentBound, Upper: c.LatentBound, Seed: seed}
+}
+
+func expertCfg(c *Config, seed uint64) cem.Config {
+	return cem.Config{Samples: c.ExpertSamples, Elites: c.ExpertElites, Iters: c.ExpertIters,
+		Lower: -100, Upper: 100, Seed: seed}
+}
+
+// validate plans with the decoder for every validation state at once and
+// returns the cost of each decoded plan.
+func validate(ctx context.Context, c *Config, p cpenv.Params, dec *control.Decoder, temp float64, states []cpenv.State) ([]float64, error) {
+	x0 := cpenv.StatesTensor(states)
+	rep := repeatRows(x0, c.LatentSamples)
+	cost := func(u *tensor.Tensor) *tensor.Tensor { return p.RolloutCost(rep, u) }
+	plan, err := control.PlanLatent(ctx, dec.Frozen(), cost, len(states), c.LatentInitStd, latentCfg(c, temp, 12345))
+	if err != nil {
+		return nil, err
+	}
+	return p.RolloutCost(x0, plan.Actions).Data(), nil
+}
+
+// expertCosts plans with full-space CEM for every state and returns each
+// plan's cost.
+func expertCosts(ctx context.Context, c *Config, p cpenv.Params, states []cpenv.State, seed uint64) ([]float64, error) {
+	x0 := cpenv.StatesTensor(states)
+	rep := repeatRows(x0, c.ExpertSamples)
+	cost := func(u *tensor.Tensor) *tensor.Tensor { return p.RolloutCost(rep, u) }
+	res, err := control.PlanFull(ctx, cost, len(states), c.Horizon, c.ExpertInitStd, expertCfg(c, seed))
+	if err != nil {
+		return nil, fmt.Errorf("cartpole: expert: %w", err)
+	}
+	return p.RolloutCost(x0, res.Mean).Data(), nil
+}
+
+// train runs paper alg. 2 for one decoder.
+func train(ctx context.Context, c *Config, p cpenv.Params, val []cpenv.State, dim int, temp float64, seed uint64,
+	report func(Progress)) (*Training, error) {
+	start := time.Now()
+	rng := tensor.NewRNG(seed)
+	dec, err := control.NewDecoder(dim, c.Horizon, 1, c.Hidden, -100, 100, rng)
+	if err != nil {
+		return nil, err
+	}
+	params := dec.Params()
+	opt := nn.NewAdam(params, c.LR)
+	sched := nn.NewPlateau(opt, c.PlateauFactor, c.PlateauPatience)
+	tr := &Training{Dim: dim, Temp: temp, Seed: seed, BestVal: math.Inf(1)}
+	window := 0.0
+	for u := 1; u <= c.Updates; u++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("cartpole: run dim %d τ %g seed %d stopped at update %d: %w", dim, temp, seed, u, err)
+		}
+		x0 := cpenv.StatesTensor(cpenv.SampleStates(rng, 1)).Reshape(4)
+		cost := func(a *tensor.Tensor) *tensor.Tensor { return p.RolloutCost(x0, a) }
+		plan, err := control.PlanLatent(ctx, dec, cost, 1, c.LatentInitStd, latentCfg(c, temp, rng.Uint64()))
+		if err != nil {
+			return nil, fmt.Errorf("cartpole: run dim %d τ %g seed %d, update %d: %w", dim, temp, seed, u, err)
+		}
+		loss := cost(plan.Actions).Sum()
+		window += loss.Item()
+		opt.ZeroGrad()
+		loss.Backward()
+		nn.ClipGradNorm(params, c.ClipNorm)
+		opt.Step()
+		if u%c.ValEvery == 0 || u == c.Updates {
+			costs, err := validate(ctx, c, p, dec, temp, val)
+			if err != nil {
+				return nil, fmt.Errorf("cartpole: run dim %d τ %g seed %d, validation at update %d: %w", dim, temp, seed, u, err)
+			}
+			v := stat.Mean(costs, nil)
+			n := u % c.ValEvery
+			if n == 0 {
+				n = c.ValEvery
+			}
+			tr.Updates = append(tr.Updates, u)
+			tr.TrainCost = append(tr.TrainCost, window/float64(n))
+			tr.ValCost = append(tr.ValCost, v)
+			window = 0
+			if v < tr.BestVal {
+				tr.BestVal = v
+				tr.Best = snapshot(dec)
+			}
+			sched.Step(v)
+			report(Progress{Dim: dim, Temp: temp, Seed: seed, Update: u, Updates: c.Updates, ValCost: v})
+		}
+	}
+	tr.Seconds = time.Since(start).Seconds()
+	return tr, nil
+}
+
+// snapshot returns a decoder with a copy of dec's current parameters.
+func snapshot(dec *control.Decoder) *control.Decoder {
+	cp, _ := control.NewDecoder(dec.Latent, dec.Horizon, dec.ActionDim, hiddenOf(dec), dec.Lower, dec.Upper, tensor.NewRNG(0))
+	for i, t := range cp.Params() {
+		copy(t.Data(), dec.Params()[i].Data())
+	}
+	return cp
+}
+
+func hiddenOf(dec *control.Decoder) []int {
+	var h []int
+	for _, l := range dec.Net.Layers[:len(dec.Net.Layers)-1] {
+		h = append(h, l.Out)
+	}
+	return h
+}
+
+// factor computes the improvement factor of a group of runs.
+func factor(runs []*Training, dim int, temp, expert float64) Factor {
+	f := Factor{Dim: dim, Temp: temp, Lo: math.NaN(), Hi: math.NaN()}
+	for _, r := range runs {
+		f.PerRun = append(f.PerRun, r.BestVal/expert)
+	}
+	f.Mean = stat.Mean(f.PerRun, nil)
+	if n := len(f.PerRun); n > 1 {
+		half := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975) * stat.StdDev(f.PerRun, nil) / math.Sqrt(float64(n))
+		f.Lo, f.Hi = f.Mean-half, f.Mean+half
+	}
+	return f
+}

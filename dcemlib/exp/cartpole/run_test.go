@@ -1,0 +1,77 @@
+package cartpole
+
+import (
+	"context"
+	"math"
+	"testing"
+)
+
+// TestQuick runs the Quick configuration end to end: the decoders learn
+// (the best validation cost beats the first), every figure's data has its
+// shape, and the run is repeatable.
+func TestQuick(t *testing.T) {
+	cfg := Quick()
+	var calls int
+	res, err := Run(context.Background(), cfg, func(Progress) { calls++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Runs) != 2 || calls != 2*3 {
+		t.Fatalf("%d runs, %d progress calls", len(res.Runs), calls)
+	}
+	for _, r := range res.Runs {
+		if len(r.ValCost) != 3 || len(r.TrainCost) != 3 {
+			t.Fatalf("curves %v %v", r.ValCost, r.TrainCost)
+		}
+		if !(r.BestVal <= r.ValCost[0]) || math.IsNaN(r.BestVal) {
+			t.Errorf("τ = %g: best validation %g, first %g", r.Temp, r.BestVal, r.ValCost[0])
+		}
+	}
+	// The expert plans well: a negative cost (upright-ish on average).
+	if !(res.ExpertVal < 0) {
+		t.Errorf("expert validation cost %g", res.ExpertVal)
+	}
+	if len(res.Factors) != 2 || res.Factors[0].Mean <= 0 {
+		t.Errorf("factors %+v", res.Factors)
+	}
+	tr := res.Trace
+	if len(tr.LatentSamples) != cfg.LatentIters || len(tr.LatentSamples[0]) != cfg.LatentSamples ||
+		len(tr.ExpertCosts) != cfg.ExpertIters || tr.Surface == nil || len(tr.Surface.Cost) != cfg.GridSize {
+		t.Errorf("trace shapes wrong")
+	}
+	if len(res.Surfaces) != len(cfg.Temps)*cfg.SurfaceStates {
+		t.Errorf("%d surfaces", len(res.Surfaces))
+	}
+	if su := res.SwingUp; len(su.Latent) != cfg.SwingUpSteps+1 || len(su.ExpertActions) != cfg.SwingUpSteps {
+		t.Errorf("swing-up lengths %d %d", len(su.Latent), len(su.ExpertActions))
+	}
+	// Same config, same numbers (with a different worker count).
+	cfg.Workers = 1
+	again, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range res.Runs {
+		if res.Runs[i].BestVal != again.Runs[i].BestVal {
+			t.Fatalf("run %d not repeatable: %g vs %g", i, res.Runs[i].BestVal, again.Runs[i].BestVal)
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	c := Quick()
+	c.LatentElites = c.LatentSamples
+	if err := c.Validate(); err == nil {
+		t.Error("elites = samples accepted")
+	}
+	c = Quick()
+	c.ValStates = 101
+	if err := c.Validate(); err == nil {
+		t.Error("101 validation states accepted")
+	}
+	c = Quick()
+	c.Temps = []float64{-1}
+	if _, err := Run(context.Background(), c, nil); err == nil {
+		t.Error("negative temperature accepted")
+	}
+}
