@@ -10,12 +10,22 @@ int openblas_get_num_threads(void);
 import "C"
 
 import (
+	"os"
+
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/netlib/blas/netlib"
 )
 
+// init selects OpenBLAS and, unless OPENBLAS_NUM_THREADS or
+// OMP_NUM_THREADS says otherwise, makes it single-threaded: the products
+// of this library's models are small enough that OpenBLAS's worker threads
+// cost more in hand-offs and spinning than they save, and experiments
+// parallelize over independent runs instead.
 func init() {
 	blas64.Use(netlib.Implementation{})
+	if os.Getenv("OPENBLAS_NUM_THREADS") == "" && os.Getenv("OMP_NUM_THREADS") == "" {
+		SetBLASThreads(1)
+	}
 }
 
 // BLASBackend names the BLAS implementation matrix products use.
