@@ -113,8 +113,8 @@ func Quick() Config {
 	c.LatentDims = []int{2}
 	c.Temps = []float64{1, 0}
 	c.Hidden = []int{64, 64}
-	c.Updates = 60
-	c.ValEvery = 20
+	c.Updates = 150
+	c.ValEvery = 50
 	c.ValStates = 10
 	c.ExpertSamples, c.ExpertElites = 300, 30
 	c.SwingUpSteps = 20

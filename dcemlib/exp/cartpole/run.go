@@ -38,7 +38,7 @@ type Training struct {
 // Factor is the improvement factor of one (latent dimension, temperature)
 // pair over the seeds (fig. 9): the best validation cost of the latent
 // controller divided by the expert's. Lo and Hi bound a 95% Student-t
-// interval (NaN with a single seed).
+// interval over the seeds (both equal Mean with a single seed).
 type Factor struct {
 	Dim    int       `json:"dim"`
 	Temp   float64   `json:"temp"`
@@ -348,11 +348,12 @@ func hiddenOf(dec *control.Decoder) []int {
 
 // factor computes the improvement factor of a group of runs.
 func factor(runs []*Training, dim int, temp, expert float64) Factor {
-	f := Factor{Dim: dim, Temp: temp, Lo: math.NaN(), Hi: math.NaN()}
+	f := Factor{Dim: dim, Temp: temp}
 	for _, r := range runs {
 		f.PerRun = append(f.PerRun, r.BestVal/expert)
 	}
 	f.Mean = stat.Mean(f.PerRun, nil)
+	f.Lo, f.Hi = f.Mean, f.Mean
 	if n := len(f.PerRun); n > 1 {
 		half := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975) * stat.StdDev(f.PerRun, nil) / math.Sqrt(float64(n))
 		f.Lo, f.Hi = f.Mean-half, f.Mean+half

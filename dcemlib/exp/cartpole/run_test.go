@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"testing"
+
+	"github.com/dcem-go/dcem/dcemlib/plots"
 )
 
 // TestQuick runs the Quick configuration end to end: the decoders learn
@@ -73,5 +75,30 @@ func TestValidate(t *testing.T) {
 	c.Temps = []float64{-1}
 	if _, err := Run(context.Background(), c, nil); err == nil {
 		t.Error("negative temperature accepted")
+	}
+}
+
+func TestFigures(t *testing.T) {
+	cfg := Quick()
+	cfg.Temps = []float64{1}
+	cfg.Updates, cfg.ValEvery = 10, 5
+	cfg.SwingUpSteps = 5
+	res, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	figs, err := Figures(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// fig2 ×2, fig8, fig9, fig10 × states, swing-up.
+	if want := 2 + 1 + 1 + cfg.SurfaceStates + 1; len(figs) != want {
+		t.Fatalf("%d figures, want %d", len(figs), want)
+	}
+	for _, f := range figs {
+		b, err := plots.Render(f.Plot, f.Width, f.Height, "png")
+		if err != nil || len(b) < 1000 || string(b[1:4]) != "PNG" {
+			t.Errorf("figure %s: %d bytes, %v", f.Name, len(b), err)
+		}
 	}
 }
