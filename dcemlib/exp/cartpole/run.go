@@ -50,12 +50,12 @@ type Factor struct {
 
 // Progress reports a training run's state after each validation.
 type Progress struct {
-	Dim     int
-	Temp    float64
-	Seed    uint64
-	Update  int     // updates done in this run
-	Updates int     // updates per run
-	ValCost float64 // the validation cost just measured
+	Dim            int
+	Temp           float64
+	Seed           uint64
+	Update         int     // updates done in this run
+	Updates        int     // updates per run
+	ValCost        float64 // the validation cost just measured
 	RunsDone, Runs int
 }
 
