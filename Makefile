@@ -2,6 +2,7 @@
 GO      ?= go
 BIN     := bin/dcem
 PYTHON  := /usr/bin/python3
+PORT    ?= 8888
 export CGO_ENABLED := 1
 
 .PHONY: all deps build test gotest pytest bench run fmt vet clean
@@ -31,7 +32,9 @@ bench:
 
 ## run: set up, build, install the kernel and start the notebook server on 127.0.0.1
 run: deps build
-	./$(BIN) help
+	./$(BIN) install --user
+	$(PYTHON) -m nbformat.sign notebooks/*.ipynb
+	cd notebooks && $(PYTHON) -m notebook --ip=127.0.0.1 --port=$(PORT) --no-browser
 
 fmt:
 	gofmt -l -w $$(git ls-files '*.go' | grep -v '^kernel/symbols/')

@@ -80,7 +80,7 @@ func Default() Config {
 		Temps:           []float64{1, 0.1, 0},
 		Hidden:          []int{256, 256, 256},
 		Horizon:         20,
-		Updates:         3000,
+		Updates:         2000,
 		ValEvery:        100,
 		ValStates:       100,
 		LR:              5e-4,
