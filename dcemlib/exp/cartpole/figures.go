@@ -131,7 +131,7 @@ func Fig2Costs(r *Result) (*plot.Plot, error) {
 		if err := plots.AddLine(p, x, mean, s.label+" mean", k); err != nil {
 			return nil, err
 		}
-		if err := plots.AddLine(p, x, best, s.label+" best", k); err != nil {
+		if err := plots.AddLine(p, x, best, s.label+" best", k+2); err != nil {
 			return nil, err
 		}
 	}
