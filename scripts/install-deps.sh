@@ -7,6 +7,7 @@ packages=(
   build-essential pkg-config
   libopenblas-dev          # BLAS for the tensor engine (cgo)
   libmujoco-dev            # MuJoCo physics for envs/mujoco (cgo)
+  libegl1 libegl-mesa0 libgl1-mesa-dri   # offscreen rendering of MuJoCo frames (optional at run time)
   jupyter-client python3-jupyter-client python3-nbclient python3-nbconvert
   python3-nbformat python3-notebook jupyter-notebook python3-jupyter-kernel-test
   python3-ipykernel
