@@ -98,6 +98,10 @@ type Env struct {
 	steps   int
 	started bool
 	done    bool
+	// owner is set on the Env that loaded the model: only its Close
+	// closes the model (which is freed once every Data of it is closed),
+	// so closing a clone does not stop its siblings from cloning.
+	owner bool
 }
 
 // New returns a fresh instance of the named task: "cheetah.run",
@@ -117,6 +121,7 @@ func New(name string) (*Env, error) {
 		m.Close()
 		return nil, err
 	}
+	e.owner = true
 	return e, nil
 }
 
@@ -160,11 +165,17 @@ func (e *Env) Clone() (*Env, error) {
 	return newEnv(e.name, e.spec, e.model)
 }
 
-// Close frees the simulation state, and the model once every Env sharing it
-// is closed. Close is idempotent.
+// Close frees the simulation state. Closing the Env that loaded the model
+// (not a clone) also releases the model, which is freed once every Env
+// sharing it is closed: make clones before that. Close is idempotent.
 func (e *Env) Close() error {
-	e.data.Close()
-	return e.model.Close()
+	err := e.data.Close()
+	if e.owner {
+		if merr := e.model.Close(); err == nil {
+			err = merr
+		}
+	}
+	return err
 }
 
 // Name returns the task's name, such as "cheetah.run".
