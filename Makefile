@@ -26,9 +26,10 @@ gotest:
 pytest: build
 	@if [ -x tests/run ]; then PYTHON=$(PYTHON) DCEM=$(CURDIR)/$(BIN) tests/run; else echo "no end-to-end tests yet"; fi
 
-## bench: the Go benchmarks of the library (single-threaded numbers: see README)
+## bench: the Go benchmarks of the library (single-threaded numbers: see README), with the
+## collector at GOGC=400 as the dcem binary runs it
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./dcemlib/... ./envs/...
+	GOGC=400 $(GO) test -run '^$$' -bench . -benchmem ./dcemlib/... ./envs/...
 
 ## run: set up, build, install the kernel and start the notebook server on 127.0.0.1
 run: deps build

@@ -90,13 +90,11 @@ func Solve(ctx context.Context, f Objective, mean, std *tensor.Tensor, cfg Confi
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("cem.Solve: stopped at iteration %d: %w", it, err)
 		}
-		var eps *tensor.Tensor
+		var noise *tensor.Tensor
 		if cfg.Noise != nil {
-			eps = cfg.Noise[it]
-		} else {
-			eps = tensor.RandN(rng, b, s, n)
+			noise = cfg.Noise[it]
 		}
-		x := sampleOp(mu, sigma, eps, &cfg)
+		x := sampleOp(mu, sigma, noise, rng, &cfg)
 		v, err := evaluate(f, x, b, s)
 		if err != nil {
 			return nil, fmt.Errorf("cem.Solve: iteration %d: %w", it, err)
@@ -202,31 +200,52 @@ func firstNotFinite(v []float64) int {
 }
 
 // sampleOp is X = clamp(μ + σ ⊙ ε) as one operation; the gradient passes to
-// μ and σ where the sample is inside the bounds.
-func sampleOp(mu, sigma, eps *tensor.Tensor, cfg *Config) *tensor.Tensor {
+// μ and σ where the sample is inside the bounds. ε is noise if given, else
+// drawn from rng straight into X's storage. The backward pass recovers ε as
+// (X − μ)/σ, so no copy of it is kept, except when some σ is 0.
+func sampleOp(mu, sigma, noise *tensor.Tensor, rng *tensor.RNG, cfg *Config) *tensor.Tensor {
 	b, n := mu.Dim(0), mu.Dim(1)
-	s := eps.Dim(1)
+	s := cfg.Samples
 	x := make([]float64, b*s*n)
 	lo, hi, bounded := cfg.Lower, cfg.Upper, cfg.bounded()
-	md, sd, ed := mu.Data(), sigma.Data(), eps.Data()
-	sample(x, md, sd, ed, b, s, n, lo, hi, bounded)
+	md, sd := mu.Data(), sigma.Data()
+	var ed []float64 // ε, when it cannot be recovered from X
+	if noise != nil {
+		ed = noise.Data()
+		sample(x, md, sd, ed, b, s, n, lo, hi, bounded)
+	} else {
+		rng.FillNormal(x)
+		for _, v := range sd {
+			if v == 0 {
+				ed = append([]float64(nil), x...)
+				break
+			}
+		}
+		sample(x, md, sd, x, b, s, n, lo, hi, bounded)
+	}
 	return tensor.NewOp("CEMSample", x, []int{b, s, n}, []*tensor.Tensor{mu, sigma}, func(g []float64, grads [][]float64) {
 		gm, gs := grads[0], grads[1]
 		for i := 0; i < b; i++ {
+			m, sg := md[i*n:(i+1)*n], sd[i*n:(i+1)*n]
 			for j := 0; j < s; j++ {
 				off := (i*s + j) * n
-				for d := 0; d < n; d++ {
-					gv := g[off+d]
-					if bounded {
-						if raw := md[i*n+d] + sd[i*n+d]*ed[off+d]; raw < lo || raw > hi {
-							continue
-						}
+				xr, gr := x[off:off+n], g[off:off+n]
+				for d, gv := range gr {
+					xv := xr[d]
+					if bounded && (xv <= lo || xv >= hi) {
+						continue // clamped: no gradient
 					}
 					if gm != nil {
 						gm[i*n+d] += gv
 					}
 					if gs != nil {
-						gs[i*n+d] += gv * ed[off+d]
+						var e float64
+						if ed != nil {
+							e = ed[off+d]
+						} else {
+							e = (xv - m[d]) / sg[d]
+						}
+						gs[i*n+d] += gv * e
 					}
 				}
 			}
