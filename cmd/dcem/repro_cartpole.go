@@ -112,14 +112,21 @@ func reproCartpole(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("expert (full-space CEM, %d samples) validation cost %.3f\n", cfg.ExpertSamples, res.ExpertVal)
-	for _, s := range res.Summarize() {
-		ci := ""
-		if s.FactorHi > s.FactorLo {
-			ci = fmt.Sprintf(" [%.3f, %.3f]", s.FactorLo, s.FactorHi)
+	ckpts, err := cartpole.SaveCheckpoints(res, *out)
+	if err != nil {
+		return err
+	}
+	files = append(files, ckpts...)
+	fmt.Printf("expert (full-space CEM, %d samples): validation cost %.3f, test cost %.3f\n", cfg.ExpertSamples, res.ExpertVal, res.ExpertTest)
+	interval := func(lo, hi float64) string {
+		if hi > lo {
+			return fmt.Sprintf(" [%.3f, %.3f]", lo, hi)
 		}
-		fmt.Printf("dim %2d τ %-4g best validation cost %.3f, improvement factor %.3f%s, %.0f s per run\n",
-			s.Dim, s.Temp, s.BestVal, s.Factor, ci, s.Seconds)
+		return ""
+	}
+	for _, s := range res.Summarize() {
+		fmt.Printf("dim %2d τ %-4g best validation cost %.3f, improvement factor %.3f%s (test states %.3f%s), %.0f s per run\n",
+			s.Dim, s.Temp, s.BestVal, s.Factor, interval(s.FactorLo, s.FactorHi), s.TestFactor, interval(s.TestFactorLo, s.TestFactorHi), s.Seconds)
 	}
 	su := res.SwingUp
 	fmt.Printf("swing-up return over %d steps: latent %.2f, expert %.2f\n", su.Steps, su.LatentReturn, su.ExpertReturn)

@@ -28,6 +28,14 @@ const ValidationSeed = 20200101
 // (the same on every machine).
 func ValidationStates() []State { return SampleStates(tensor.NewRNG(ValidationSeed), 100) }
 
+// TestSeed seeds TestStates.
+const TestSeed = 20200202
+
+// TestStates returns a fixed test set of 100 initial states, disjoint in
+// its draws from the validation set, for measuring a controller chosen on
+// the validation set without selection bias.
+func TestStates() []State { return SampleStates(tensor.NewRNG(TestSeed), 100) }
+
 // StatesTensor packs states into an (N, 4) tensor of (x, ẋ, θ, θ̇) rows.
 func StatesTensor(states []State) *tensor.Tensor {
 	d := make([]float64, 0, 4*len(states))

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/dcem-go/dcem/dcemlib/nn"
 	"github.com/dcem-go/dcem/dcemlib/plots"
 	cpenv "github.com/dcem-go/dcem/envs/cartpole"
 )
@@ -308,7 +309,11 @@ type Summary struct {
 	Factor   float64 `json:"factor_mean"`
 	FactorLo float64 `json:"factor_lo"`
 	FactorHi float64 `json:"factor_hi"`
-	Seconds  float64 `json:"seconds_per_run"`
+	// TestFactor and its interval are the factor on the test states.
+	TestFactor   float64 `json:"test_factor_mean"`
+	TestFactorLo float64 `json:"test_factor_lo"`
+	TestFactorHi float64 `json:"test_factor_hi"`
+	Seconds      float64 `json:"seconds_per_run"`
 }
 
 // Summarize returns the summary rows of r.
@@ -316,7 +321,8 @@ func (r *Result) Summarize() []Summary {
 	var out []Summary
 	for _, f := range r.Factors {
 		runs := r.RunsOf(f.Dim, f.Temp)
-		s := Summary{Dim: f.Dim, Temp: f.Temp, Factor: f.Mean, FactorLo: f.Lo, FactorHi: f.Hi}
+		s := Summary{Dim: f.Dim, Temp: f.Temp, Factor: f.Mean, FactorLo: f.Lo, FactorHi: f.Hi,
+			TestFactor: f.TestMean, TestFactorLo: f.TestLo, TestFactorHi: f.TestHi}
 		for _, run := range runs {
 			s.BestVal += run.BestVal / float64(len(runs))
 			s.Seconds += run.Seconds / float64(len(runs))
@@ -324,4 +330,21 @@ func (r *Result) Summarize() []Summary {
 		out = append(out, s)
 	}
 	return out
+}
+
+// SaveCheckpoints writes the best decoder of every run into dir as
+// decoder-dimD-tauT-seedS.json (nn.SaveParams format) and returns the files.
+func SaveCheckpoints(r *Result, dir string) ([]string, error) {
+	var files []string
+	for _, run := range r.Runs {
+		if run.Best == nil {
+			continue
+		}
+		path := filepath.Join(dir, fmt.Sprintf("decoder-dim%d-tau%g-seed%d.json", run.Dim, run.Temp, run.Seed))
+		if err := nn.SaveParamsFile(path, run.Best.Params()); err != nil {
+			return files, fmt.Errorf("cartpole: checkpoint: %w", err)
+		}
+		files = append(files, path)
+	}
+	return files, nil
 }

@@ -28,8 +28,10 @@ type Training struct {
 	Updates   []int     `json:"updates"`
 	TrainCost []float64 `json:"train_cost"`
 	ValCost   []float64 `json:"val_cost"`
-	// BestVal is the lowest validation cost, reached by Best.
-	BestVal float64 `json:"best_val"`
+	// BestVal is the lowest validation cost, reached by Best, and TestCost
+	// Best's mean cost on the separate test states.
+	BestVal  float64 `json:"best_val"`
+	TestCost float64 `json:"test_cost"`
 	// Best is the decoder at its best validation (a checkpoint).
 	Best    *control.Decoder `json:"-"`
 	Seconds float64          `json:"seconds"`
@@ -38,7 +40,9 @@ type Training struct {
 // Factor is the improvement factor of one (latent dimension, temperature)
 // pair over the seeds (fig. 9): the best validation cost of the latent
 // controller divided by the expert's. Lo and Hi bound a 95% Student-t
-// interval over the seeds (both equal Mean with a single seed).
+// interval over the seeds (both equal Mean with a single seed). Because
+// the checkpoint is chosen on the validation states, the Test fields give
+// the same factor on separate test states, free of that selection.
 type Factor struct {
 	Dim    int       `json:"dim"`
 	Temp   float64   `json:"temp"`
@@ -46,6 +50,11 @@ type Factor struct {
 	Lo     float64   `json:"lo"`
 	Hi     float64   `json:"hi"`
 	PerRun []float64 `json:"per_seed"`
+
+	TestMean   float64   `json:"test_mean"`
+	TestLo     float64   `json:"test_lo"`
+	TestHi     float64   `json:"test_hi"`
+	TestPerRun []float64 `json:"test_per_seed"`
 }
 
 // Progress reports a training run's state after each validation.
@@ -66,9 +75,11 @@ type Result struct {
 	// nesting order.
 	Runs []*Training `json:"runs"`
 	// ExpertVal is the expert's mean validation cost and ExpertValCosts its
-	// cost for each validation state.
+	// cost for each validation state; ExpertTest its mean cost on the test
+	// states.
 	ExpertVal      float64   `json:"expert_val"`
 	ExpertValCosts []float64 `json:"expert_val_costs"`
+	ExpertTest     float64   `json:"expert_test"`
 	// Factors holds one improvement factor per (dimension, temperature).
 	Factors []Factor `json:"factors"`
 	// Trace is fig. 2: what full-space CEM and latent DCEM evaluate from one
@@ -113,6 +124,12 @@ func Run(ctx context.Context, cfg Config, progress func(Progress)) (*Result, err
 	}
 	res.ExpertValCosts = expert
 	res.ExpertVal = stat.Mean(expert, nil)
+	test := cpenv.TestStates()[:cfg.ValStates]
+	expertTest, err := expertCosts(ctx, &cfg, p, test, 2)
+	if err != nil {
+		return nil, err
+	}
+	res.ExpertTest = stat.Mean(expertTest, nil)
 
 	type job struct {
 		dim  int
@@ -152,6 +169,12 @@ func Run(ctx context.Context, cfg Config, progress func(Progress)) (*Result, err
 			for i := range next {
 				j := jobs[i]
 				tr, err := train(ctx, &cfg, p, val, j.dim, j.temp, j.seed, report)
+				if err == nil {
+					var costs []float64
+					if costs, err = validate(ctx, &cfg, p, tr.Best, j.temp, test); err == nil {
+						tr.TestCost = stat.Mean(costs, nil)
+					}
+				}
 				mu.Lock()
 				if err != nil && first == nil {
 					first = err
@@ -183,7 +206,7 @@ func Run(ctx context.Context, cfg Config, progress func(Progress)) (*Result, err
 
 	for _, d := range cfg.LatentDims {
 		for _, t := range cfg.Temps {
-			res.Factors = append(res.Factors, factor(res.RunsOf(d, t), d, t, res.ExpertVal))
+			res.Factors = append(res.Factors, factor(res.RunsOf(d, t), d, t, res.ExpertVal, res.ExpertTest))
 		}
 	}
 	showcase := res.showcase()
@@ -346,17 +369,25 @@ func hiddenOf(dec *control.Decoder) []int {
 	return h
 }
 
-// factor computes the improvement factor of a group of runs.
-func factor(runs []*Training, dim int, temp, expert float64) Factor {
+// factor computes the improvement factors of a group of runs.
+func factor(runs []*Training, dim int, temp, expertVal, expertTest float64) Factor {
 	f := Factor{Dim: dim, Temp: temp}
 	for _, r := range runs {
-		f.PerRun = append(f.PerRun, r.BestVal/expert)
+		f.PerRun = append(f.PerRun, r.BestVal/expertVal)
+		f.TestPerRun = append(f.TestPerRun, r.TestCost/expertTest)
 	}
-	f.Mean = stat.Mean(f.PerRun, nil)
-	f.Lo, f.Hi = f.Mean, f.Mean
-	if n := len(f.PerRun); n > 1 {
-		half := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975) * stat.StdDev(f.PerRun, nil) / math.Sqrt(float64(n))
-		f.Lo, f.Hi = f.Mean-half, f.Mean+half
-	}
+	f.Mean, f.Lo, f.Hi = meanCI(f.PerRun)
+	f.TestMean, f.TestLo, f.TestHi = meanCI(f.TestPerRun)
 	return f
+}
+
+// meanCI returns the mean of v and its 95% Student-t interval (the mean
+// twice for a single value).
+func meanCI(v []float64) (mean, lo, hi float64) {
+	mean = stat.Mean(v, nil)
+	if n := len(v); n > 1 {
+		half := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975) * stat.StdDev(v, nil) / math.Sqrt(float64(n))
+		return mean, mean - half, mean + half
+	}
+	return mean, mean, mean
 }
