@@ -1,0 +1,777 @@
+// Package session is the language layer of the dcem kernel: a Go
+// interpreter (yaegi) whose state lives across cells.
+//
+// Execute splits a cell into runs of imports, declarations and statements
+// (see Split) and evaluates them in order, so a cell may mix them as a user
+// writes them. Values, types and functions persist; a later cell may
+// redefine them. When the cell ends in an expression, its value is the
+// result, rendered as a MIME bundle by package display (interpreted types
+// with HTML, Markdown, SVG, PNG, JPEG, Latex, MIMEBundle or String methods
+// are honoured too).
+//
+// Panics in interpreted code, in compiled code it calls and in the
+// interpreter itself become an *Error naming the cell lines; os.Exit in a
+// cell becomes an error too. The context given to Execute stops interpreted
+// loops when cancelled and is handed to compiled code through
+// notebook.Context.
+package session
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"os"
+	"reflect"
+	"regexp"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/dcem-go/dcem/kernel/display"
+	"github.com/dcem-go/dcem/kernel/notebook"
+)
+
+// Options configure a Session.
+type Options struct {
+	// Stdout and Stderr receive what interpreted code prints with fmt.Print*,
+	// println and log. Nil discards.
+	Stdout, Stderr io.Writer
+	// Symbols are compiled packages to offer for import, in addition to the
+	// standard library (usually symbols.Symbols).
+	Symbols []interp.Exports
+	// Env is the environment that os.Getenv and friends see in
+	// interpreted code; nil means the process's environment.
+	Env []string
+	// Docs holds doc comments by import path and name ("Func",
+	// "Type.Method", "" for the package), for Inspect (usually
+	// symbols.Docs). Standard library docs are read from GOROOT.
+	Docs map[string]map[string]string
+}
+
+// Session is one interpreter and its state. Its methods are safe for
+// concurrent use; cells run one at a time.
+type Session struct {
+	mu     sync.Mutex // one cell at a time
+	i      *interp.Interpreter
+	stderr *panicFilter
+
+	resMu      sync.Mutex
+	result     display.Bundle
+	resWrapped bool
+
+	// packages maps an import path to its exported symbols, for completion
+	// and inspection.
+	packages map[string]map[string]reflect.Value
+	// pkgNames maps an import path to its package name.
+	pkgNames map[string]string
+	// imported maps the names imported in cells to their paths.
+	imported map[string]string
+	// vars holds the names that cells defined with := at top level.
+	vars map[string]bool
+	// blocks counts the functions made for compound statements.
+	blocks int
+	// docs caches doc comments by import path and name.
+	docs map[string]map[string]string
+	// decls keeps the latest source of each declared name, for inspection.
+	decls map[string]string
+}
+
+// Error is a failed cell: a compile error, a panic, an interrupt or a call
+// of os.Exit.
+type Error struct {
+	// Name is the kind of failure: "CompileError", "Panic", "Interrupted",
+	// "Exit" or "Error".
+	Name string
+	// Value is the message.
+	Value string
+	// Traceback is the lines to show, first the message, then where it
+	// happened, innermost first.
+	Traceback []string
+	// Code is the exit code of an "Exit" error.
+	Code int
+}
+
+func (e *Error) Error() string { return e.Name + ": " + e.Value }
+
+// exitCode is the panic value of os.Exit in interpreted code.
+type exitCode int
+
+// hookPath is the import path of the package that connects the interpreter
+// to its session (result rendering).
+const hookPath = "dcem.kernel/session"
+
+// prelude is evaluated in each new interpreter: it imports the package
+// through which a cell hands its final value to the session.
+// The relay through an interpreted function keeps the interpreted type of a
+// value with methods, which a direct call into compiled code would drop.
+const prelude = `import __dcemk "dcem.kernel/session"
+
+func __dcemShow(v interface{}) { __dcemk.Result(v) }
+
+func __dcemMany(v ...interface{}) {}`
+
+// lastVar holds a cell's final value inside the interpreter.
+const lastVar = "__dcemLast"
+
+// richMethods are the display methods tried on a final value of an
+// interpreted type, in order of preference, with the MIME type each gives.
+var richMethods = []struct{ name, mime string }{
+	{"MIMEBundle", ""},
+	{"HTML", "text/html"},
+	{"Markdown", "text/markdown"},
+	{"SVG", "image/svg+xml"},
+	{"PNG", "image/png"},
+	{"JPEG", "image/jpeg"},
+	{"Latex", "text/latex"},
+}
+
+// New starts an interpreter with the standard library and opts.Symbols.
+func New(opts Options) (*Session, error) {
+	stdout, stderr := opts.Stdout, opts.Stderr
+	if stdout == nil {
+		stdout = io.Discard
+	}
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	s := &Session{
+		stderr:   &panicFilter{w: stderr},
+		packages: map[string]map[string]reflect.Value{},
+		pkgNames: map[string]string{},
+		imported: map[string]string{},
+		decls:    map[string]string{},
+		vars:     map[string]bool{},
+		docs:     map[string]map[string]string{},
+	}
+	for path, d := range opts.Docs {
+		s.docs[path] = d
+	}
+	env := opts.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	s.i = interp.New(interp.Options{Stdout: stdout, Stderr: s.stderr, Env: env})
+	all := []interp.Exports{stdlib.Symbols}
+	all = append(all, opts.Symbols...)
+	for _, ex := range all {
+		if err := s.i.Use(ex); err != nil {
+			return nil, err
+		}
+		for k, v := range ex {
+			slash := strings.LastIndexByte(k, '/')
+			if slash < 0 {
+				continue
+			}
+			s.packages[k[:slash]] = v
+			s.pkgNames[k[:slash]] = k[slash+1:]
+		}
+	}
+	osExit := func(code int) { panic(exitCode(code)) }
+	hook := interp.Exports{
+		"os/os":             {"Exit": reflect.ValueOf(osExit)},
+		hookPath + "/dcemk": {"Result": reflect.ValueOf(s.setResult)},
+	}
+	if err := s.i.Use(hook); err != nil {
+		return nil, err
+	}
+	s.packages["os"]["Exit"] = reflect.ValueOf(osExit)
+	if _, err := s.i.Eval(prelude); err != nil {
+		return nil, fmt.Errorf("session prelude: %w", err)
+	}
+	return s, nil
+}
+
+// setResult receives a cell's final value. A value of an interpreted type
+// with methods arrives wrapped by the interpreter; it is unwrapped, and its
+// display methods are called later by renderMethods.
+func (s *Session) setResult(v any) {
+	inner, wrapped := unwrapInterpreted(v)
+	if _, ok := inner.(*display.Handle); ok {
+		// display.Show(x) as the last line shows x once, not its handle.
+		return
+	}
+	b := display.MIME(inner)
+	s.resMu.Lock()
+	s.result = b
+	s.resWrapped = wrapped
+	s.resMu.Unlock()
+}
+
+// unwrapInterpreted returns the Go value inside yaegi's wrapper of an
+// interpreted value with methods, and whether v was so wrapped.
+func unwrapInterpreted(v any) (inner any, wrapped bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Struct || rv.Type().String() != "interp.valueInterface" {
+		return v, false
+	}
+	f, ok := rv.Type().FieldByName("value")
+	if !ok || f.Type != reflect.TypeOf(reflect.Value{}) {
+		return v, false
+	}
+	cp := reflect.New(rv.Type()).Elem()
+	cp.Set(rv)
+	iv := *(*reflect.Value)(unsafe.Pointer(cp.Field(f.Index[0]).UnsafeAddr()))
+	if !iv.IsValid() || !iv.CanInterface() {
+		return nil, true
+	}
+	return iv.Interface(), true
+}
+
+// renderMethods adds to b what the display methods of the interpreted value
+// in lastVar give: the first rich form, and String for text/plain.
+func (s *Session) renderMethods(ctx context.Context, b display.Bundle) {
+	for _, m := range richMethods {
+		v, err := s.evalValue(ctx, lastVar+"."+m.name+"()")
+		if err != nil || !v.IsValid() || !v.CanInterface() {
+			continue
+		}
+		if m.mime == "" {
+			if mb, ok := v.Interface().(map[string]any); ok {
+				for k, d := range mb {
+					b[k] = d
+				}
+				break
+			}
+			continue
+		}
+		b[m.mime] = v.Interface()
+		break
+	}
+	if v, err := s.evalValue(ctx, lastVar+".String()"); err == nil && v.IsValid() && v.Kind() == reflect.String {
+		b["text/plain"] = v.String()
+	}
+}
+
+// Execute runs one cell. It returns the rendered final value (nil when the
+// cell does not end in an expression with a value) or an *Error. When ctx is
+// cancelled, interpreted code stops and Execute returns an Error named
+// "Interrupted"; compiled code sees the cancellation through
+// notebook.Context.
+func (s *Session) Execute(ctx context.Context, cell string) (display.Bundle, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	notebook.SetContext(ctx)
+	defer notebook.SetContext(nil)
+
+	chunks, err := Split(cell)
+	if err != nil {
+		return nil, s.compileError(err)
+	}
+	var result display.Bundle
+	for n, c := range chunks {
+		src := strings.Repeat("\n", c.Line-1) + c.Src
+		if c.Kind == Imports {
+			var some bool
+			if src, some = s.newImports(c); !some {
+				continue
+			}
+		}
+		if n == len(chunks)-1 && c.Kind == Stmts {
+			if prefix, final, line, ok := splitFinal(src); ok {
+				if strings.TrimSpace(prefix) != "" {
+					if err := s.evalStmts(ctx, prefix); err != nil {
+						return nil, err
+					}
+				}
+				s.noteVars(c.Src)
+				return s.evalFinal(ctx, final, line)
+			}
+		}
+		if c.Kind == Stmts {
+			err = s.evalStmts(ctx, src)
+		} else {
+			err = s.eval(ctx, src)
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch c.Kind {
+		case Imports:
+			s.noteImports(c.Src)
+		case Decls:
+			s.noteDecls(c.Src)
+		case Stmts:
+			s.noteVars(c.Src)
+		}
+	}
+	return result, nil
+}
+
+// RunProgram runs a complete Go program (package main with func main), as
+// "dcem run file.go" does. Errors are *Error, with positions as "cell line
+// N" meaning line N of the file.
+func (s *Session) RunProgram(ctx context.Context, src string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	notebook.SetContext(ctx)
+	defer notebook.SetContext(nil)
+	return s.eval(ctx, src)
+}
+
+// evalFinal evaluates a cell's final expression statement, which starts on
+// cell line line, and returns the rendered value when it has exactly one.
+// It compiles trial forms first, so that the expression runs only once.
+func (s *Session) evalFinal(ctx context.Context, expr string, line int) (display.Bundle, error) {
+	pad := strings.Repeat("\n", line-1)
+	if s.compiles(pad+"__dcemShow("+expr+")") == nil {
+		s.resMu.Lock()
+		s.result, s.resWrapped = nil, false
+		s.resMu.Unlock()
+		if err := s.eval(ctx, pad+lastVar+" := ("+expr+"); __dcemShow("+lastVar+")"); err != nil {
+			return nil, err
+		}
+		s.resMu.Lock()
+		result, wrapped := s.result, s.resWrapped
+		s.resMu.Unlock()
+		if wrapped && result != nil {
+			s.renderMethods(ctx, result)
+		}
+		return result, nil
+	}
+	err := s.compiles(pad + "__dcemMany(" + expr + ")")
+	if err != nil && !(strings.Contains(err.Error(), "cannot use ") && strings.Contains(err.Error(), "as type (...interface{})")) {
+		// Not a call without results: a real error in the expression.
+		return nil, s.describe(err, nil)
+	}
+	// Several results (fmt.Println) or none: run it, show nothing.
+	return nil, s.eval(ctx, pad+expr)
+}
+
+// compiles reports whether src compiles, without running it.
+func (s *Session) compiles(src string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	s.stderr.start()
+	defer s.stderr.stop()
+	_, err = s.i.Compile(src)
+	return err
+}
+
+// eval evaluates one chunk, turning every failure into an *Error.
+func (s *Session) eval(ctx context.Context, src string) (err error) {
+	s.stderr.start()
+	defer func() {
+		frames := s.stderr.stop()
+		if r := recover(); r != nil {
+			// A panic that escaped yaegi's own recovery (a bug in the
+			// interpreter): keep the kernel alive and report it.
+			err = &Error{Name: "Panic", Value: fmt.Sprint(r), Traceback: []string{
+				fmt.Sprintf("panic: %v (inside the interpreter)", r), string(debug.Stack())}}
+			return
+		}
+		if err != nil {
+			err = s.describe(err, frames)
+		}
+	}()
+	_, err = s.i.EvalWithContext(ctx, src)
+	return err
+}
+
+func contextBackground() context.Context { return context.Background() }
+
+// evalValue evaluates src quietly and returns its value; failures are
+// errors, never panics.
+func (s *Session) evalValue(ctx context.Context, src string) (v reflect.Value, err error) {
+	s.stderr.start()
+	defer func() {
+		s.stderr.stop()
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return s.i.EvalWithContext(ctx, src)
+}
+
+// describe turns an error from yaegi into an *Error.
+func (s *Session) describe(err error, frames []string) *Error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Name: "Interrupted", Value: "the cell was interrupted",
+			Traceback: []string{"Interrupted: the cell was interrupted"}}
+	}
+	var p interp.Panic
+	if errors.As(err, &p) {
+		if code, ok := p.Value.(exitCode); ok {
+			msg := fmt.Sprintf("os.Exit(%d) was called; the kernel keeps running", int(code))
+			return &Error{Name: "Exit", Value: msg, Code: int(code), Traceback: append([]string{"Exit: " + msg}, frames...)}
+		}
+		msg := fmt.Sprint(p.Value)
+		if e, ok := p.Value.(error); ok {
+			msg = e.Error()
+		}
+		tb := append([]string{"panic: " + msg}, frames...)
+		if len(frames) == 0 {
+			// The panic came from the interpreter itself or compiled code.
+			tb = append(tb, compiledFrames(p.Stack)...)
+		}
+		return &Error{Name: "Panic", Value: msg, Traceback: tb}
+	}
+	if isCompileError(err) {
+		return s.compileError(err)
+	}
+	msg := cellPositions(err.Error())
+	return &Error{Name: "Error", Value: msg, Traceback: []string{"Error: " + msg}}
+}
+
+func (s *Session) compileError(err error) *Error {
+	msg := cellPositions(err.Error())
+	tb := []string{"CompileError:"}
+	tb = append(tb, strings.Split(msg, "\n")...)
+	return &Error{Name: "CompileError", Value: msg, Traceback: tb}
+}
+
+// isCompileError reports whether err comes from parsing or type checking, so
+// that nothing of the chunk ran.
+func isCompileError(err error) bool {
+	var p interp.Panic
+	if errors.As(err, &p) {
+		return false
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	return true
+}
+
+// compiledFrames keeps the lines of a Go stack that name compiled code
+// outside the interpreter and the runtime.
+func compiledFrames(stack []byte) []string {
+	var out []string
+	lines := strings.Split(string(stack), "\n")
+	for k := 0; k+1 < len(lines); k++ {
+		fn := lines[k]
+		if strings.HasPrefix(fn, "\t") || strings.HasPrefix(fn, "goroutine ") {
+			continue
+		}
+		if strings.Contains(fn, "traefik/yaegi") || strings.HasPrefix(fn, "runtime") ||
+			strings.HasPrefix(fn, "reflect.") || strings.HasPrefix(fn, "panic(") || strings.Contains(fn, "runtime/debug") {
+			continue
+		}
+		out = append(out, "in compiled "+strings.TrimSpace(fn)+" at "+strings.TrimSpace(lines[k+1]))
+		if len(out) == 8 {
+			break
+		}
+	}
+	return out
+}
+
+var posRE = regexp.MustCompile(`(?m)(?:^|\b)(?:_\.go:)?(\d+):(\d+): `)
+
+// cellPositions rewrites yaegi's "L:C: " positions into "cell line L: ".
+func cellPositions(msg string) string {
+	return posRE.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := posRE.FindStringSubmatch(m)
+		return "cell line " + sub[1] + ": "
+	})
+}
+
+// segment is a piece of a statement chunk: a run of simple statements, or
+// one compound statement.
+type segment struct {
+	compound bool
+	line     int // cell line where the segment starts
+	src      string
+}
+
+// segments cuts the statements src (padded to its cell lines) into runs of
+// simple statements and single compound statements (for, if, switch,
+// select, a block, and labeled ones). ok is false when src does not parse;
+// the caller then evaluates it whole, for the interpreter's error.
+func segments(src string) (segs []segment, ok bool) {
+	const head = "package p; func _() {"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", head+src+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return nil, false
+	}
+	last := 0 // end offset of the previous compound statement
+	for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+		switch st.(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
+			*ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt:
+		default:
+			continue
+		}
+		start := fset.Position(st.Pos()).Offset - len(head)
+		end := fset.Position(st.End()).Offset - len(head)
+		if start < last || end > len(src) {
+			return nil, false
+		}
+		if strings.TrimSpace(src[last:start]) != "" {
+			segs = append(segs, segment{false, 1 + strings.Count(src[:last], "\n"), src[last:start]})
+		}
+		segs = append(segs, segment{true, 1 + strings.Count(src[:start], "\n"), src[start:end]})
+		last = end
+	}
+	if strings.TrimSpace(src[last:]) != "" {
+		segs = append(segs, segment{false, 1 + strings.Count(src[:last], "\n"), src[last:]})
+	}
+	return segs, true
+}
+
+// evalStmts evaluates a statement chunk (padded to its cell lines). Each
+// top-level compound statement runs as the body of a named function that is
+// declared and called at once: yaegi fails to resolve names that a
+// multi-value := defines inside such a statement at top level ("undefined:
+// err"), and a loop in a function literal would not stop on interrupt; a
+// named function has neither problem. Names declared in a compound
+// statement are local to it in Go, so the meaning is the same.
+func (s *Session) evalStmts(ctx context.Context, src string) error {
+	segs, ok := segments(src)
+	if !ok {
+		return s.eval(ctx, src)
+	}
+	for _, sg := range segs {
+		if !sg.compound {
+			// Keep the text's own leading newlines: pad to the segment's
+			// first line only what precedes it.
+			pad := strings.Repeat("\n", sg.line-1)
+			if err := s.eval(ctx, pad+sg.src); err != nil {
+				return err
+			}
+			continue
+		}
+		s.blocks++
+		name := fmt.Sprintf("%s%d", blockPrefix, s.blocks)
+		pad := strings.Repeat("\n", sg.line-1)
+		if err := s.eval(ctx, pad+"func "+name+"() { "+sg.src+" }"); err != nil {
+			return err
+		}
+		if err := s.eval(ctx, pad+name+"()"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// blockPrefix names the functions that run compound statements.
+const blockPrefix = "__dcemBlock"
+
+// splitFinal splits the statements src into what comes before its last
+// statement and that statement, when it is an expression; line is the line
+// of src where the expression starts.
+func splitFinal(src string) (prefix, final string, line int, ok bool) {
+	const head = "package p; func _() {"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", head+src+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return "", "", 0, false
+	}
+	body := f.Decls[0].(*ast.FuncDecl).Body.List
+	if len(body) == 0 {
+		return "", "", 0, false
+	}
+	es, isExpr := body[len(body)-1].(*ast.ExprStmt)
+	if !isExpr {
+		return "", "", 0, false
+	}
+	start := fset.Position(es.X.Pos()).Offset - len(head)
+	end := fset.Position(es.X.End()).Offset - len(head)
+	if start < 0 || end > len(src) {
+		return "", "", 0, false
+	}
+	return src[:start], src[start:end], fset.Position(es.X.Pos()).Line, true
+}
+
+// panicFilter passes writes through, except yaegi's report of each
+// interpreted frame a panic unwinds ("L:C: panic: f(...)"), which it keeps
+// for the traceback.
+type panicFilter struct {
+	mu     sync.Mutex
+	w      io.Writer
+	frames []string
+}
+
+var panicLineRE = regexp.MustCompile(`^(?:_\.go:)?(\d+):\d+: panic: (.*)\(\.\.\.\)\n?$`)
+
+func (p *panicFilter) Write(b []byte) (int, error) {
+	if m := panicLineRE.FindSubmatch(b); m != nil {
+		p.mu.Lock()
+		fn := string(m[2])
+		fn = strings.TrimPrefix(fn, "main.")
+		if fn == "main" || strings.HasPrefix(fn, blockPrefix) {
+			fn = "cell"
+		}
+		p.frames = append(p.frames, "  at cell line "+string(m[1])+", in "+fn)
+		p.mu.Unlock()
+		return len(b), nil
+	}
+	return p.w.Write(b)
+}
+
+func (p *panicFilter) start() {
+	p.mu.Lock()
+	p.frames = nil
+	p.mu.Unlock()
+}
+
+func (p *panicFilter) stop() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f := p.frames
+	p.frames = nil
+	return f
+}
+
+// newImports returns the source of the imports of chunk c that are not in
+// effect yet, at their cell lines (importing a package again under the same
+// name is an error in yaegi, and notebooks re-run cells all the time). some
+// is false when every import is in effect already.
+func (s *Session) newImports(c Chunk) (src string, some bool) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", "package p\n"+c.Src, parser.ImportsOnly)
+	if err != nil {
+		// Let the interpreter report the syntax error.
+		return strings.Repeat("\n", c.Line-1) + c.Src, true
+	}
+	var b strings.Builder
+	line := 1
+	for _, im := range f.Imports {
+		path, err := strconv.Unquote(im.Path.Value)
+		if err != nil {
+			return strings.Repeat("\n", c.Line-1) + c.Src, true
+		}
+		name := s.importName(path, im.Name)
+		if s.imported[name] == path {
+			continue
+		}
+		at := c.Line + fset.Position(im.Pos()).Line - 2
+		for line < at {
+			b.WriteByte('\n')
+			line++
+		}
+		if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+			b.WriteString("; ")
+		}
+		if im.Name != nil {
+			b.WriteString(im.Name.Name + " ")
+		}
+		b.WriteString(im.Path.Value)
+		some = true
+	}
+	if !some {
+		return "", false
+	}
+	return importPrefix(b.String()), true
+}
+
+// importPrefix turns "\n\nfmt-path; other" lines of import specs into import
+// declarations, keeping the line breaks.
+func importPrefix(specs string) string {
+	lines := strings.Split(specs, "\n")
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		parts := strings.Split(l, "; ")
+		for j, p := range parts {
+			parts[j] = "import " + p
+		}
+		lines[i] = strings.Join(parts, "; ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// importName is the name an import binds: its alias, or the package name.
+func (s *Session) importName(path string, alias *ast.Ident) string {
+	if alias != nil {
+		if alias.Name == "_" || alias.Name == "." {
+			return alias.Name + path
+		}
+		return alias.Name
+	}
+	if n, ok := s.pkgNames[path]; ok {
+		return n
+	}
+	return path[strings.LastIndexByte(path, '/')+1:]
+}
+
+// noteImports records the names that an import chunk brings into scope.
+func (s *Session) noteImports(src string) {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.ImportsOnly)
+	if err != nil {
+		return
+	}
+	for _, im := range f.Imports {
+		path, err := strconv.Unquote(im.Path.Value)
+		if err != nil {
+			continue
+		}
+		s.imported[s.importName(path, im.Name)] = path
+	}
+}
+
+// noteDecls records the source of each declared name, for inspection.
+func (s *Session) noteDecls(src string) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", "package p\n"+src, parser.ParseComments)
+	if err != nil {
+		return
+	}
+	text := func(n ast.Node) string {
+		var buf bytes.Buffer
+		start := fset.Position(n.Pos()).Offset
+		end := fset.Position(n.End()).Offset
+		full := "package p\n" + src
+		buf.WriteString(full[start:end])
+		return buf.String()
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			sig := *d
+			sig.Body = nil
+			doc := ""
+			if d.Doc != nil {
+				doc = d.Doc.Text()
+			}
+			name := d.Name.Name
+			if d.Recv != nil && len(d.Recv.List) > 0 {
+				name = recvName(d.Recv.List[0].Type) + "." + name
+			}
+			s.decls[name] = strings.TrimSpace(doc + signature(fset, "package p\n"+src, d))
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				switch sp := sp.(type) {
+				case *ast.TypeSpec:
+					s.decls[sp.Name.Name] = "type " + text(sp)
+				case *ast.ValueSpec:
+					for _, n := range sp.Names {
+						s.decls[n.Name] = d.Tok.String() + " " + text(sp)
+					}
+				}
+			}
+		}
+	}
+}
+
+func recvName(e ast.Expr) string {
+	switch t := e.(type) {
+	case *ast.StarExpr:
+		return recvName(t.X)
+	case *ast.Ident:
+		return t.Name
+	case *ast.IndexExpr:
+		return recvName(t.X)
+	}
+	return "?"
+}
+
+// signature is the text of a func declaration up to its body.
+func signature(fset *token.FileSet, full string, d *ast.FuncDecl) string {
+	start := fset.Position(d.Pos()).Offset
+	end := fset.Position(d.Type.End()).Offset
+	return full[start:end]
+}
