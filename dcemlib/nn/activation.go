@@ -55,7 +55,7 @@ func (a Activation) Apply(x *tensor.Tensor) *tensor.Tensor {
 	case Identity:
 		return x
 	case Softplus:
-		return x.Softplus()
+		return softplus(x)
 	case ELU:
 		return x.ELU(1)
 	case ReLU:

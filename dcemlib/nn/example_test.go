@@ -1,6 +1,7 @@
 package nn_test
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/dcem-go/dcem/dcemlib/nn"
@@ -41,4 +42,51 @@ func ExampleMLP_InputGrad() {
 	// Output:
 	// [1 2]
 	// true
+}
+
+// A GRU cell rolled over a short sequence; the gradient reaches every
+// weight through all steps.
+func ExampleGRUCell() {
+	rng := tensor.NewRNG(1)
+	cell := nn.NewGRUCell(3, 4, rng)
+	h := tensor.Zeros(2, 4) // batch of 2
+	for t := 0; t < 5; t++ {
+		h = cell.Forward(tensor.RandN(rng, 2, 3), h)
+	}
+	fmt.Println(h.Shape())
+	h.Sum().Backward()
+	fmt.Println(cell.Input.W.Grad().Shape(), cell.Hidden.W.Grad().Shape())
+	// Output:
+	// [2 4]
+	// [3 12] [4 12]
+}
+
+// Save a network's parameters and load them into another of the same
+// shape.
+func ExampleSaveParams() {
+	a := nn.NewMLP([]int{2, 8, 1}, nn.Tanh, nn.InitUniform, tensor.NewRNG(1))
+	b := nn.NewMLP([]int{2, 8, 1}, nn.Tanh, nn.InitUniform, tensor.NewRNG(2))
+	var buf bytes.Buffer
+	if err := nn.SaveParams(&buf, a.Params()); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := nn.LoadParams(&buf, b.Params()); err != nil {
+		fmt.Println(err)
+		return
+	}
+	x := tensor.New([]float64{0.3, -0.7}, 1, 2)
+	fmt.Println(a.Forward(x).Item() == b.Forward(x).Item())
+	// Output: true
+}
+
+// Halve the learning rate when the loss stops improving.
+func ExamplePlateau() {
+	opt := nn.NewAdam([]*tensor.Tensor{tensor.Zeros(1).RequiresGrad()}, 1e-3)
+	sched := nn.NewPlateau(opt, 0.5, 2)
+	for _, loss := range []float64{1.0, 0.8, 0.8, 0.8, 0.8} {
+		sched.Step(loss)
+	}
+	fmt.Println(opt.LearningRate())
+	// Output: 0.0005
 }

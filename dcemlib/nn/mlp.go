@@ -52,6 +52,11 @@ func (m *MLP) actOf(i int) Activation {
 func (m *MLP) Forward(x *tensor.Tensor) *tensor.Tensor {
 	h := x
 	for i, l := range m.Layers {
+		if m.actOf(i) == Softplus && l.B != nil && h.Dims() > 1 {
+			// Bias and activation in one pass (the regression energy).
+			h = addSoftplus(h.MatMul(l.W), l.B)
+			continue
+		}
 		h = m.actOf(i).Apply(l.Forward(h))
 	}
 	return h
@@ -94,7 +99,7 @@ func (m *MLP) InputGrad(x, seed *tensor.Tensor) (y, grad *tensor.Tensor) {
 		if d := m.actOf(i).Deriv(p, q); d != nil {
 			g = g.Mul(d)
 		}
-		g = g.MatMul(m.Layers[i].W.T())
+		g = matMulT(g, m.Layers[i].W)
 	}
 	if oneD {
 		g = g.Reshape(x.Dim(0))
@@ -121,4 +126,19 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// Frozen returns an MLP that shares m's parameter values but records no
+// gradient, for evaluation without building a graph. Later updates of m's
+// parameters show in the frozen copy.
+func (m *MLP) Frozen() *MLP {
+	f := &MLP{Act: m.Act, OutAct: m.OutAct}
+	for _, l := range m.Layers {
+		fl := &Linear{W: l.W.Detach(), In: l.In, Out: l.Out}
+		if l.B != nil {
+			fl.B = l.B.Detach()
+		}
+		f.Layers = append(f.Layers, fl)
+	}
+	return f
 }

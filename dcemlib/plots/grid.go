@@ -14,8 +14,8 @@ import (
 // Grid is a function sampled on a rectangular grid: Z[j][i] is its value
 // at (X[i], Y[j]). X and Y must be increasing.
 type Grid struct {
-	X, Y []float64
-	Z    [][]float64
+	X, Y []float64   // the grid's coordinates, increasing
+	Z    [][]float64 // Z[j][i] is the value at (X[i], Y[j])
 }
 
 // GridOf samples f on nx × ny points spanning [x0, x1] × [y0, y1].
@@ -98,6 +98,7 @@ func HeatMap(title, xlabel, ylabel string, g Grid) (*plot.Plot, error) {
 	h := plotter.NewHeatMap(gridXYZ{g}, cm.Palette(64))
 	h.Min, h.Max = lo, hi
 	h.NaN = color.Transparent
+	h.Rasterized = true // one image: no seams between cells
 	p.Add(h)
 	p.Legend.Add(fmt.Sprintf("dark %.3g, bright %.3g", lo, hi))
 	return p, nil

@@ -29,8 +29,14 @@ const (
 	DefaultHeight = 4.0
 )
 
-// Color returns the i-th color of the palette the plots use for series.
-func Color(i int) color.Color { return plotutil.Color(i) }
+// Color returns the i-th color of the palette the plots use for series,
+// and black for a negative i (data, references).
+func Color(i int) color.Color {
+	if i < 0 {
+		return color.Black
+	}
+	return plotutil.Color(i)
+}
 
 // newPlot returns a plot with a title and axis labels.
 func newPlot(title, xlabel, ylabel string) *plot.Plot {
@@ -98,9 +104,9 @@ func SaveAll(p *plot.Plot, w, h float64, base string) error {
 // Band is one curve measured over several seeds: Ys[s][i] is seed s's value
 // at X[i].
 type Band struct {
-	Label string
-	X     []float64
-	Ys    [][]float64
+	Label string      // legend entry; empty for none
+	X     []float64   // the x values, shared by every seed
+	Ys    [][]float64 // Ys[s][i]: seed s's value at X[i]
 }
 
 // MeanCI returns the mean over seeds at each x and the half-width of its
@@ -142,8 +148,10 @@ func (b Band) MeanCI() (mean, half []float64, err error) {
 }
 
 // Lines plots the mean of each band over seeds with a shaded 95% confidence
-// band (see Band.MeanCI). With logY the y axis is logarithmic and the band
-// is cut at a small positive value.
+// band (see Band.MeanCI). With logY the y axis is logarithmic, and the mean
+// and band are taken over log₁₀ of the values (a geometric mean with a
+// multiplicative band), as suits losses that span decades; the values must
+// then be positive.
 func Lines(title, xlabel, ylabel string, bands []Band, logY bool) (*plot.Plot, error) {
 	p := newPlot(title, xlabel, ylabel)
 	if logY {
@@ -151,30 +159,41 @@ func Lines(title, xlabel, ylabel string, bands []Band, logY bool) (*plot.Plot, e
 		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
 	for k, b := range bands {
-		mean, half, err := b.MeanCI()
-		if err != nil {
-			return nil, err
-		}
 		if len(b.X) == 0 {
 			return nil, fmt.Errorf("plots.Lines: band %q has no points", b.Label)
 		}
-		floor := math.Inf(1)
-		for _, m := range mean {
-			if m > 0 {
-				floor = math.Min(floor, m/100)
+		src := b
+		if logY {
+			src = Band{Label: b.Label, X: b.X}
+			for s, y := range b.Ys {
+				ly := make([]float64, len(y))
+				for i, v := range y {
+					if !(v > 0) {
+						return nil, fmt.Errorf("plots.Lines: band %q seed %d value %g at x = %g is not positive on a log axis", b.Label, s, v, b.X[min(i, len(b.X)-1)])
+					}
+					ly[i] = math.Log10(v)
+				}
+				src.Ys = append(src.Ys, ly)
+			}
+		}
+		mean, half, err := src.MeanCI()
+		if err != nil {
+			return nil, err
+		}
+		lo, hi := make([]float64, len(mean)), make([]float64, len(mean))
+		for i, m := range mean {
+			lo[i], hi[i] = m-half[i], m+half[i]
+			if logY {
+				mean[i], lo[i], hi[i] = math.Pow(10, m), math.Pow(10, lo[i]), math.Pow(10, hi[i])
 			}
 		}
 		c := Color(k)
 		var ring plotter.XYs
 		for i, x := range b.X {
-			lo := mean[i] - half[i]
-			if logY {
-				lo = math.Max(lo, floor)
-			}
-			ring = append(ring, plotter.XY{X: x, Y: lo})
+			ring = append(ring, plotter.XY{X: x, Y: lo[i]})
 		}
 		for i := len(b.X) - 1; i >= 0; i-- {
-			ring = append(ring, plotter.XY{X: b.X[i], Y: mean[i] + half[i]})
+			ring = append(ring, plotter.XY{X: b.X[i], Y: hi[i]})
 		}
 		if len(b.Ys) > 1 {
 			poly, err := plotter.NewPolygon(ring)
@@ -189,9 +208,6 @@ func Lines(title, xlabel, ylabel string, bands []Band, logY bool) (*plot.Plot, e
 		pts := make(plotter.XYs, len(b.X))
 		for i, x := range b.X {
 			pts[i] = plotter.XY{X: x, Y: mean[i]}
-			if logY && !(mean[i] > 0) {
-				return nil, fmt.Errorf("plots.Lines: band %q mean %g at x = %g is not positive on a log axis", b.Label, mean[i], x)
-			}
 		}
 		l, err := plotter.NewLine(pts)
 		if err != nil {
@@ -207,8 +223,8 @@ func Lines(title, xlabel, ylabel string, bands []Band, logY bool) (*plot.Plot, e
 	return p, nil
 }
 
-// AddLine draws the curve (x, y) on p in series color k with a legend
-// entry when label is not empty.
+// AddLine draws the curve (x, y) on p in series color k (black for k < 0)
+// with a legend entry when label is not empty.
 func AddLine(p *plot.Plot, x, y []float64, label string, k int) error {
 	pts, err := xys(x, y)
 	if err != nil {
@@ -227,8 +243,8 @@ func AddLine(p *plot.Plot, x, y []float64, label string, k int) error {
 	return nil
 }
 
-// AddScatter draws the points (x, y) on p as dots of series color k with a
-// legend entry when label is not empty.
+// AddScatter draws the points (x, y) on p as dots of series color k
+// (black for k < 0) with a legend entry when label is not empty.
 func AddScatter(p *plot.Plot, x, y []float64, label string, k int) error {
 	pts, err := xys(x, y)
 	if err != nil {

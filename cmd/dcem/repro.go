@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dcem-go/dcem/dcemlib/exp/regression"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
+)
+
+// reproExperiment re-makes one experiment of the paper from its arguments.
+type reproExperiment struct {
+	summary string
+	run     func(args []string) error
+}
+
+var reproExperiments = map[string]reproExperiment{
+	"regression": {summary: "energy-based regression, unrolled GD vs DCEM (paper §5.1, figs. 1, 5, 6)", run: reproRegression},
+}
+
+func init() {
+	register(command{name: "repro", summary: "re-make a paper experiment's figures and numbers", run: repro})
+}
+
+func reproUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: dcem repro <experiment> [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Experiments:")
+	names := make([]string, 0, len(reproExperiments))
+	for n := range reproExperiments {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-12s %s\n", n, reproExperiments[n].summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, `Run "dcem repro <experiment> -h" for its flags.`)
+}
+
+func repro(args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		reproUsage(os.Stdout)
+		return nil
+	}
+	e, ok := reproExperiments[args[0]]
+	if !ok {
+		reproUsage(os.Stderr)
+		return fmt.Errorf("unknown experiment %q", args[0])
+	}
+	return e.run(args[1:])
+}
+
+func reproRegression(args []string) error {
+	fs := flag.NewFlagSet("dcem repro regression", flag.ContinueOnError)
+	quick := fs.Bool("quick", false, "small settings that run in seconds (shows the losses fall, not the paper's numbers)")
+	seeds := fs.Int("seeds", 0, "number of seeds 0 … N−1 (0: the preset's, 3 for the full run)")
+	updates := fs.Int("updates", 0, "optimizer updates per run (0: the preset's)")
+	workers := fs.Int("workers", 0, "training runs done at once (0: the preset's, 2)")
+	methods := fs.String("methods", "gd,dcem", "comma-separated inner optimizers: gd, dcem")
+	out := fs.String("out", "repro-regression", "directory for the figures (SVG, PNG) and result.json")
+	from := fs.String("from", "", "draw the figures of a result.json written before, without training")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *from != "" {
+		res, err := regression.ReadResult(*from)
+		if err != nil {
+			return err
+		}
+		return reportRegression(res, *out, false)
+	}
+	cfg := regression.Default()
+	if *quick {
+		cfg = regression.Quick()
+	}
+	if *seeds < 0 || *updates < 0 || *workers < 0 {
+		return fmt.Errorf("--seeds, --updates and --workers must be ≥ 0")
+	}
+	if *seeds > 0 {
+		cfg.Seeds = nil
+		for s := 0; s < *seeds; s++ {
+			cfg.Seeds = append(cfg.Seeds, uint64(s))
+		}
+	}
+	if *updates > 0 {
+		cfg.Updates = *updates
+	}
+	if *workers > 0 {
+		cfg.Workers = *workers
+	}
+	cfg.Methods = strings.Split(*methods, ",")
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if cfg.Workers > 1 {
+		// Runs go in parallel; one BLAS thread each avoids oversubscription.
+		tensor.SetBLASThreads(1)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	bar := newProgressBar(os.Stderr, len(cfg.Methods)*len(cfg.Seeds)*cfg.Updates)
+	fmt.Fprintf(os.Stderr, "regression: %d runs (%s × %d seeds) of %d updates, %d at once\n",
+		len(cfg.Methods)*len(cfg.Seeds), strings.Join(cfg.Methods, ", "), len(cfg.Seeds), cfg.Updates, cfg.Workers)
+	res, err := regression.Run(ctx, cfg, func(p regression.Progress) {
+		bar.update(fmt.Sprintf("%s/%d", p.Method, p.Seed), p.Update,
+			fmt.Sprintf("%s seed %d: update %d, MSE %.3g, lr %.2g", p.Method, p.Seed, p.Update, p.MSE, p.LR), p.Done)
+	})
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	return reportRegression(res, *out, true)
+}
+
+// reportRegression writes the figures of res into out, and result.json
+// when writeJSON is set, and prints the headline numbers.
+func reportRegression(res *regression.Result, out string, writeJSON bool) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	if writeJSON {
+		b, err := json.MarshalIndent(struct {
+			Summary []regression.Summary `json:"summary"`
+			*regression.Result
+		}{res.Summarize(), res}, "", " ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(out, "result.json"), b, 0o644); err != nil {
+			return err
+		}
+	}
+	files, err := regression.SaveFigures(res, out)
+	if err != nil {
+		return err
+	}
+	for _, s := range res.Summarize() {
+		n := len(s.EvalMSE)
+		fmt.Printf("%-5s training MSE final %.3g ± %.2g, best %.3g ± %.2g; evaluated with 1/%d/%d inner steps: %.3g / %.3g / %.3g; %.1f s per run\n",
+			s.Method, s.FinalMSE, s.FinalMSEStd, s.BestMSE, s.BestMSEStd, min(10, n), n, s.EvalMSE[0], at(s.EvalMSE, 9), s.EvalMSE[n-1], s.Seconds)
+	}
+	fmt.Printf("total %.0f s; wrote %d figure files in %s\n", res.Seconds, len(files), out)
+	return nil
+}
+
+func at(v []float64, i int) float64 {
+	if i < len(v) {
+		return v[i]
+	}
+	return v[len(v)-1]
+}
+
+// progressBar draws the progress of several concurrent jobs as one bar on a
+// terminal, or as a line every 10 seconds when the output is not one.
+type progressBar struct {
+	w       io.Writer
+	tty     bool
+	total   int
+	mu      sync.Mutex
+	done    map[string]int
+	start   time.Time
+	last    time.Time
+	lastLen int
+}
+
+func newProgressBar(w *os.File, total int) *progressBar {
+	tty := false
+	if fi, err := w.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		tty = true
+	}
+	return &progressBar{w: w, tty: tty, total: total, done: map[string]int{}, start: time.Now()}
+}
+
+func (b *progressBar) update(job string, n int, msg string, final bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.done[job] = n
+	sum := 0
+	for _, v := range b.done {
+		sum += v
+	}
+	frac := float64(sum) / float64(max(b.total, 1))
+	el := time.Since(b.start)
+	eta := "?"
+	if frac > 0 {
+		eta = (time.Duration(float64(el)/frac) - el).Round(time.Second).String()
+	}
+	const width = 30
+	fill := int(frac * width)
+	line := fmt.Sprintf("[%s%s] %3.0f%% %s elapsed, %s left | %s", strings.Repeat("#", fill), strings.Repeat("-", width-fill),
+		100*frac, el.Round(time.Second), eta, msg)
+	if b.tty {
+		pad := ""
+		if d := b.lastLen - len(line); d > 0 {
+			pad = strings.Repeat(" ", d)
+		}
+		fmt.Fprint(b.w, "\r"+line+pad)
+		b.lastLen = len(line)
+		return
+	}
+	if final || time.Since(b.last) > 10*time.Second {
+		fmt.Fprintln(b.w, line)
+		b.last = time.Now()
+	}
+}
+
+func (b *progressBar) finish() {
+	if b.tty {
+		fmt.Fprintln(b.w)
+	}
+}
