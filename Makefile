@@ -3,6 +3,8 @@ GO      ?= go
 BIN     := bin/dcem
 PYTHON  := /usr/bin/python3
 PORT    ?= 8888
+# The notebook server refuses to run as root unless told to.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 export CGO_ENABLED := 1
 
 .PHONY: all deps build test gotest pytest bench run fmt vet clean
@@ -35,7 +37,7 @@ bench:
 run: deps build
 	./$(BIN) install --user
 	$(PYTHON) -m nbformat.sign notebooks/*.ipynb
-	cd notebooks && $(PYTHON) -m notebook --ip=127.0.0.1 --port=$(PORT) --no-browser
+	cd notebooks && $(PYTHON) -m notebook --ip=127.0.0.1 --port=$(PORT) --no-browser $(ALLOW_ROOT)
 
 fmt:
 	gofmt -l -w $$(git ls-files '*.go' | grep -v '^kernel/symbols/')
