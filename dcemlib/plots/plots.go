@@ -18,7 +18,6 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -29,13 +28,27 @@ const (
 	DefaultHeight = 4.0
 )
 
+// palette holds ten distinguishable series colors; it repeats after that.
+var seriesColors = []color.Color{
+	color.RGBA{R: 0xd6, G: 0x3b, B: 0x3b, A: 0xff}, // red
+	color.RGBA{R: 0x3b, G: 0x9b, B: 0x3b, A: 0xff}, // green
+	color.RGBA{R: 0x2f, G: 0x6f, B: 0xc8, A: 0xff}, // blue
+	color.RGBA{R: 0xf0, G: 0x90, B: 0x20, A: 0xff}, // orange
+	color.RGBA{R: 0x8a, G: 0x4f, B: 0xb8, A: 0xff}, // purple
+	color.RGBA{R: 0x8c, G: 0x56, B: 0x3c, A: 0xff}, // brown
+	color.RGBA{R: 0xe0, G: 0x6f, B: 0xc0, A: 0xff}, // pink
+	color.RGBA{R: 0x20, G: 0xb0, B: 0xc0, A: 0xff}, // teal
+	color.RGBA{R: 0x80, G: 0x80, B: 0x80, A: 0xff}, // grey
+	color.RGBA{R: 0xb8, G: 0xb8, B: 0x20, A: 0xff}, // olive
+}
+
 // Color returns the i-th color of the palette the plots use for series,
 // and black for a negative i (data, references).
 func Color(i int) color.Color {
 	if i < 0 {
 		return color.Black
 	}
-	return plotutil.Color(i)
+	return seriesColors[i%len(seriesColors)]
 }
 
 // newPlot returns a plot with a title and axis labels.
