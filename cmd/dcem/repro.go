@@ -90,20 +90,8 @@ func reproRegression(args []string) error {
 	if *quick {
 		cfg = regression.Quick()
 	}
-	if *seeds < 0 || *updates < 0 || *workers < 0 {
-		return fmt.Errorf("--seeds, --updates and --workers must be ≥ 0")
-	}
-	if *seeds > 0 {
-		cfg.Seeds = nil
-		for s := 0; s < *seeds; s++ {
-			cfg.Seeds = append(cfg.Seeds, uint64(s))
-		}
-	}
-	if *updates > 0 {
-		cfg.Updates = *updates
-	}
-	if *workers > 0 {
-		cfg.Workers = *workers
+	if err := applyRunFlags(*seeds, *updates, *workers, &cfg.Seeds, &cfg.Updates, &cfg.Workers); err != nil {
+		return err
 	}
 	cfg.Methods = strings.Split(*methods, ",")
 	if err := cfg.Validate(); err != nil {
@@ -160,6 +148,28 @@ func reportRegression(res *regression.Result, out string, writeJSON bool) error 
 			s.Method, s.FinalMSE, s.FinalMSEStd, s.BestMSE, s.BestMSEStd, min(10, n), n, s.EvalMSE[0], at(s.EvalMSE, 9), s.EvalMSE[n-1], s.Seconds)
 	}
 	fmt.Printf("total %.0f s; wrote %d figure files in %s\n", res.Seconds, len(files), out)
+	return nil
+}
+
+// applyRunFlags applies the --seeds, --updates and --workers flags shared
+// by the training experiments: a positive value replaces the preset's
+// (seeds 0 … N−1), zero keeps it, a negative one is an error.
+func applyRunFlags(seeds, updates, workers int, cfgSeeds *[]uint64, cfgUpdates, cfgWorkers *int) error {
+	if seeds < 0 || updates < 0 || workers < 0 {
+		return fmt.Errorf("--seeds, --updates and --workers must be ≥ 0")
+	}
+	if seeds > 0 {
+		*cfgSeeds = nil
+		for s := 0; s < seeds; s++ {
+			*cfgSeeds = append(*cfgSeeds, uint64(s))
+		}
+	}
+	if updates > 0 {
+		*cfgUpdates = updates
+	}
+	if workers > 0 {
+		*cfgWorkers = workers
+	}
 	return nil
 }
 

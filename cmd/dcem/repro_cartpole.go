@@ -43,20 +43,8 @@ func reproCartpole(args []string) error {
 	if *quick {
 		cfg = cartpole.Quick()
 	}
-	if *seeds < 0 || *updates < 0 || *workers < 0 {
-		return fmt.Errorf("--seeds, --updates and --workers must be ≥ 0")
-	}
-	if *seeds > 0 {
-		cfg.Seeds = nil
-		for s := 0; s < *seeds; s++ {
-			cfg.Seeds = append(cfg.Seeds, uint64(s))
-		}
-	}
-	if *updates > 0 {
-		cfg.Updates = *updates
-	}
-	if *workers > 0 {
-		cfg.Workers = *workers
+	if err := applyRunFlags(*seeds, *updates, *workers, &cfg.Seeds, &cfg.Updates, &cfg.Workers); err != nil {
+		return err
 	}
 	if *dims != "" {
 		cfg.LatentDims = nil

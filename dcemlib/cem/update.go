@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/dcem-go/dcem/dcemlib/lml"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
 
 // The slice-level update math shared by Solve (on tensors, with gradients)
@@ -50,19 +51,10 @@ func checkValues(v []float64, s int) error {
 func softWeights(w, v []float64, b, s, k int, tau, eps float64) error {
 	vn := make([]float64, len(v))
 	for i := 0; i < b; i++ {
-		row, out := v[i*s:(i+1)*s], vn[i*s:(i+1)*s]
-		m := 0.0
-		for _, x := range row {
-			m += x
-		}
-		m /= float64(s)
-		ss := 0.0
-		for _, x := range row {
-			ss += (x - m) * (x - m)
-		}
-		inv := -1 / (math.Sqrt(ss/float64(s-1)) + normEps)
-		for j, x := range row {
-			out[j] = (x - m) * inv
+		out := vn[i*s : (i+1)*s]
+		tensor.StandardizeRow(out, v[i*s:(i+1)*s], normEps)
+		for j := range out {
+			out[j] = -out[j]
 		}
 	}
 	_, err := lml.Forward(w, vn, b, s, k, tau, eps)

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
@@ -116,17 +117,7 @@ func (m *MLP) Params() []*tensor.Tensor {
 	return ps
 }
 
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
+func equalInts(a, b []int) bool { return slices.Equal(a, b) }
 
 // Frozen returns an MLP that shares m's parameter values but records no
 // gradient, for evaluation without building a graph. Later updates of m's

@@ -199,6 +199,28 @@ func (t *Tensor) LogSoftmax(axis int) *Tensor {
 	return t.Sub(t.LogSumExp(axis, true))
 }
 
+// StandardizeRow writes (x − x̄)/(s + eps) into dst, with s the unbiased
+// standard deviation of x (len(x) ≥ 2), and returns s: the row kernel of
+// Standardize, for fused operations that need it on plain slices.
+func StandardizeRow(dst, x []float64, eps float64) float64 {
+	n := float64(len(x))
+	m := 0.0
+	for _, v := range x {
+		m += v
+	}
+	m /= n
+	ss := 0.0
+	for _, v := range x {
+		ss += (v - m) * (v - m)
+	}
+	s := math.Sqrt(ss / (n - 1))
+	inv := 1 / (s + eps)
+	for i, v := range x {
+		dst[i] = (v - m) * inv
+	}
+	return s
+}
+
 // Standardize returns (t − mean)/std over the last axis, with the unbiased
 // standard deviation (divisor n−1) plus eps in the denominator:
 // (x − x̄) / (s + eps). It is one fused operation with a closed-form gradient,
@@ -214,22 +236,8 @@ func (t *Tensor) Standardize(eps float64) *Tensor {
 	inv := make([]float64, rows) // 1/(s+eps) per row
 	sd := make([]float64, rows)
 	for r := 0; r < rows; r++ {
-		x := t.data[r*n : (r+1)*n]
-		m := 0.0
-		for _, v := range x {
-			m += v
-		}
-		m /= float64(n)
-		ss := 0.0
-		for _, v := range x {
-			ss += (v - m) * (v - m)
-		}
-		s := math.Sqrt(ss / float64(n-1))
-		sd[r], inv[r] = s, 1/(s+eps)
-		y := out[r*n : (r+1)*n]
-		for i, v := range x {
-			y[i] = (v - m) * inv[r]
-		}
+		sd[r] = StandardizeRow(out[r*n:(r+1)*n], t.data[r*n:(r+1)*n], eps)
+		inv[r] = 1 / (sd[r] + eps)
 	}
 	res := New(out, t.shape...)
 	record(res, "Standardize", []*Tensor{t}, func(g []float64, grads [][]float64) {

@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -267,17 +268,7 @@ func checkShape(fn string, shape []int) int {
 
 func cloneInts(s []int) []int { return append([]int{}, s...) }
 
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
+func sameShape(a, b []int) bool { return slices.Equal(a, b) }
 
 // axis resolves a possibly negative axis of t, panicking when out of range.
 func (t *Tensor) axis(fn string, i int) int {
