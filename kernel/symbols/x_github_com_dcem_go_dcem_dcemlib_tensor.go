@@ -27,6 +27,7 @@ func init() {
 		"Scalar":         reflect.ValueOf(tensor.Scalar),
 		"SetBLASThreads": reflect.ValueOf(tensor.SetBLASThreads),
 		"Stack":          reflect.ValueOf(tensor.Stack),
+		"StandardizeRow": reflect.ValueOf(tensor.StandardizeRow),
 		"Where":          reflect.ValueOf(tensor.Where),
 		"Zeros":          reflect.ValueOf(tensor.Zeros),
 
