@@ -78,6 +78,15 @@ func (t *Tensor) SumAxis(axis int, keepDim bool) *Tensor {
 	r := New(out, t.reducedShape(axis, keepDim)...)
 	record(r, "SumAxis", []*Tensor{t}, func(g []float64, grads [][]float64) {
 		gt := grads[0]
+		if inner == 1 { // the last axis: broadcast one value per row
+			for o, v := range g[:outer] {
+				dst := gt[o*n : (o+1)*n]
+				for j := range dst {
+					dst[j] += v
+				}
+			}
+			return
+		}
 		for o := 0; o < outer; o++ {
 			src := g[o*inner : (o+1)*inner]
 			base := o * n * inner
