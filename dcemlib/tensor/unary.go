@@ -18,6 +18,15 @@ func unary(name string, t *Tensor, out []float64, df func(x, y float64) float64)
 	return r
 }
 
+// scaled makes the result of an elementwise function whose gradient
+// depends only on the output: backward adds the input gradient for the
+// output gradient g into dst, in one tight loop (no call per element).
+func scaled(name string, t *Tensor, out []float64, backward func(g, dst []float64)) *Tensor {
+	r := New(out, t.shape...)
+	record(r, name, []*Tensor{t}, func(g []float64, grads [][]float64) { backward(g, grads[0]) })
+	return r
+}
+
 // Neg returns −t.
 func (t *Tensor) Neg() *Tensor { return t.MulScalar(-1) }
 
@@ -93,7 +102,11 @@ func (t *Tensor) Exp() *Tensor {
 	for i, v := range t.data {
 		out[i] = math.Exp(v)
 	}
-	return unary("Exp", t, out, func(x, y float64) float64 { return y })
+	return scaled("Exp", t, out, func(g, dst []float64) {
+		for i, v := range g {
+			dst[i] += v * out[i]
+		}
+	})
 }
 
 // Log returns the natural logarithm elementwise.
@@ -146,7 +159,12 @@ func (t *Tensor) Sigmoid() *Tensor {
 	for i, v := range t.data {
 		out[i] = sigmoid(v)
 	}
-	return unary("Sigmoid", t, out, func(x, y float64) float64 { return y * (1 - y) })
+	return scaled("Sigmoid", t, out, func(g, dst []float64) {
+		for i, v := range g {
+			y := out[i]
+			dst[i] += v * y * (1 - y)
+		}
+	})
 }
 
 // Tanh returns tanh(t) elementwise.
@@ -155,7 +173,12 @@ func (t *Tensor) Tanh() *Tensor {
 	for i, v := range t.data {
 		out[i] = math.Tanh(v)
 	}
-	return unary("Tanh", t, out, func(x, y float64) float64 { return 1 - y*y })
+	return scaled("Tanh", t, out, func(g, dst []float64) {
+		for i, v := range g {
+			y := out[i]
+			dst[i] += v * (1 - y*y)
+		}
+	})
 }
 
 // Softplus returns log(1+eᵗ) elementwise, computed without overflow.
@@ -193,11 +216,14 @@ func (t *Tensor) ELU(alpha float64) *Tensor {
 			out[i] = alpha * math.Expm1(v)
 		}
 	}
-	return unary("ELU", t, out, func(x, y float64) float64 {
-		if x > 0 {
-			return 1
+	return scaled("ELU", t, out, func(g, dst []float64) {
+		for i, v := range g {
+			if y := out[i]; y > 0 {
+				dst[i] += v
+			} else {
+				dst[i] += v * (y + alpha)
+			}
 		}
-		return y + alpha
 	})
 }
 
