@@ -64,9 +64,7 @@ func repro(args []string) error {
 func reproRegression(args []string) error {
 	fs := flag.NewFlagSet("dcem repro regression", flag.ContinueOnError)
 	quick := fs.Bool("quick", false, "small settings that run in seconds (shows the losses fall, not the paper's numbers)")
-	seeds := fs.Int("seeds", 0, "number of seeds 0 … N−1 (0: the preset's, 3 for the full run)")
-	updates := fs.Int("updates", 0, "optimizer updates per run (0: the preset's)")
-	workers := fs.Int("workers", 0, "training runs done at once (0: the preset's, 2)")
+	run := addRunFlags(fs)
 	methods := fs.String("methods", "gd,dcem", "comma-separated inner optimizers: gd, dcem")
 	out := fs.String("out", "repro-regression", "directory for the figures (SVG, PNG) and result.json")
 	from := fs.String("from", "", "draw the figures of a result.json written before, without training")
@@ -90,7 +88,7 @@ func reproRegression(args []string) error {
 	if *quick {
 		cfg = regression.Quick()
 	}
-	if err := applyRunFlags(*seeds, *updates, *workers, &cfg.Seeds, &cfg.Updates, &cfg.Workers); err != nil {
+	if err := run.apply(&cfg.Seeds, &cfg.Updates, &cfg.Workers); err != nil {
 		return err
 	}
 	cfg.Methods = strings.Split(*methods, ",")
@@ -151,24 +149,35 @@ func reportRegression(res *regression.Result, out string, writeJSON bool) error 
 	return nil
 }
 
-// applyRunFlags applies the --seeds, --updates and --workers flags shared
-// by the training experiments: a positive value replaces the preset's
-// (seeds 0 … N−1), zero keeps it, a negative one is an error.
-func applyRunFlags(seeds, updates, workers int, cfgSeeds *[]uint64, cfgUpdates, cfgWorkers *int) error {
-	if seeds < 0 || updates < 0 || workers < 0 {
+// runFlags are the --seeds, --updates and --workers flags shared by the
+// training experiments.
+type runFlags struct{ seeds, updates, workers *int }
+
+func addRunFlags(fs *flag.FlagSet) runFlags {
+	return runFlags{
+		seeds:   fs.Int("seeds", 0, "number of seeds 0 … N−1 (0: the preset's, 3 for the full run)"),
+		updates: fs.Int("updates", 0, "training updates per run (0: the preset's)"),
+		workers: fs.Int("workers", 0, "training runs done at once (0: the preset's, 2)"),
+	}
+}
+
+// apply replaces the preset's values by the flags given: a positive value
+// replaces (seeds 0 … N−1), zero keeps, a negative one is an error.
+func (r runFlags) apply(seeds *[]uint64, updates, workers *int) error {
+	if *r.seeds < 0 || *r.updates < 0 || *r.workers < 0 {
 		return fmt.Errorf("--seeds, --updates and --workers must be ≥ 0")
 	}
-	if seeds > 0 {
-		*cfgSeeds = nil
-		for s := 0; s < seeds; s++ {
-			*cfgSeeds = append(*cfgSeeds, uint64(s))
+	if *r.seeds > 0 {
+		*seeds = nil
+		for s := 0; s < *r.seeds; s++ {
+			*seeds = append(*seeds, uint64(s))
 		}
 	}
-	if updates > 0 {
-		*cfgUpdates = updates
+	if *r.updates > 0 {
+		*updates = *r.updates
 	}
-	if workers > 0 {
-		*cfgWorkers = workers
+	if *r.workers > 0 {
+		*workers = *r.workers
 	}
 	return nil
 }

@@ -24,9 +24,7 @@ func init() {
 func reproCartpole(args []string) error {
 	fs := flag.NewFlagSet("dcem repro cartpole", flag.ContinueOnError)
 	quick := fs.Bool("quick", false, "small settings that run in seconds (shows the pipeline, not the paper's numbers)")
-	seeds := fs.Int("seeds", 0, "number of seeds 0 … N−1 (0: the preset's, 3 for the full run)")
-	updates := fs.Int("updates", 0, "training updates per run (0: the preset's)")
-	workers := fs.Int("workers", 0, "training runs done at once (0: the preset's, 2)")
+	run := addRunFlags(fs)
 	dims := fs.String("dims", "", "comma-separated latent dimensions (default: the preset's, 2,8,16 for the full run)")
 	temps := fs.String("temps", "", "comma-separated temperatures, 0 for hard CEM (default: the preset's, 1,0.1,0)")
 	out := fs.String("out", "repro-cartpole", "directory for the figures (SVG, PNG), the swing-up animations and result.json")
@@ -43,7 +41,7 @@ func reproCartpole(args []string) error {
 	if *quick {
 		cfg = cartpole.Quick()
 	}
-	if err := applyRunFlags(*seeds, *updates, *workers, &cfg.Seeds, &cfg.Updates, &cfg.Workers); err != nil {
+	if err := run.apply(&cfg.Seeds, &cfg.Updates, &cfg.Workers); err != nil {
 		return err
 	}
 	if *dims != "" {

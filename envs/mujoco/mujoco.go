@@ -529,34 +529,20 @@ func (d *Data) status(op string, st C.int) error {
 //
 // Step stops at the first simulation warning and returns it as a *Warning,
 // and returns an engine error as an *Error.
-func (d *Data) Step(n int) error {
-	if n < 0 {
-		return fmt.Errorf("mujoco: Step: number of steps n=%d, want n ≥ 0", n)
-	}
-	if err := d.check("Step"); err != nil {
-		return err
-	}
-	if err := d.refresh(); err != nil {
-		d.pending = nil
-		return err
-	}
-	if err := d.takePending(); err != nil {
-		return err
-	}
-	loadLock.RLock()
-	st := C.dcem_step(d.m, d.d, C.int(n), d.errbuf, &d.warning)
-	loadLock.RUnlock()
-	return d.status("Step", st)
-}
+func (d *Data) Step(n int) error { return d.step("Step", false, n) }
 
 // StepPlain advances the simulation by n calls of mj_step. Unlike Step, the
 // derived quantities (positions, sensors) on return belong to the state
 // before the last integration, as with MuJoCo's own mj_step.
-func (d *Data) StepPlain(n int) error {
+func (d *Data) StepPlain(n int) error { return d.step("StepPlain", true, n) }
+
+// step runs n steps through the guarded C call of Step (plain false) or
+// StepPlain (plain true); op names the method in errors.
+func (d *Data) step(op string, plain bool, n int) error {
 	if n < 0 {
-		return fmt.Errorf("mujoco: StepPlain: number of steps n=%d, want n ≥ 0", n)
+		return fmt.Errorf("mujoco: %s: number of steps n=%d, want n ≥ 0", op, n)
 	}
-	if err := d.check("StepPlain"); err != nil {
+	if err := d.check(op); err != nil {
 		return err
 	}
 	if err := d.refresh(); err != nil {
@@ -567,9 +553,14 @@ func (d *Data) StepPlain(n int) error {
 		return err
 	}
 	loadLock.RLock()
-	st := C.dcem_step_plain(d.m, d.d, C.int(n), d.errbuf, &d.warning)
+	var st C.int
+	if plain {
+		st = C.dcem_step_plain(d.m, d.d, C.int(n), d.errbuf, &d.warning)
+	} else {
+		st = C.dcem_step(d.m, d.d, C.int(n), d.errbuf, &d.warning)
+	}
 	loadLock.RUnlock()
-	return d.status("StepPlain", st)
+	return d.status(op, st)
 }
 
 // Forward computes every derived quantity of the current state without
