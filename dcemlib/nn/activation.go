@@ -55,7 +55,7 @@ func (a Activation) Apply(x *tensor.Tensor) *tensor.Tensor {
 	case Identity:
 		return x
 	case Softplus:
-		return softplus(x)
+		return x.Softplus()
 	case ELU:
 		return x.ELU(1)
 	case ReLU:
@@ -82,7 +82,7 @@ func (a Activation) Deriv(pre, post *tensor.Tensor) *tensor.Tensor {
 		return pre.Sigmoid()
 	case ELU:
 		// 1 for x > 0, eˣ = post + 1 otherwise.
-		return tensor.Where(positiveMask(pre), tensor.Ones(pre.Shape()...), post.AddScalar(1))
+		return tensor.Where(positiveMask(pre), tensor.FullOf(pre.DType(), 1, pre.Shape()...), post.AddScalar(1))
 	case ReLU:
 		return positiveMask(pre)
 	case Tanh:
@@ -95,12 +95,39 @@ func (a Activation) Deriv(pre, post *tensor.Tensor) *tensor.Tensor {
 
 // positiveMask returns the constant tensor 1[x > 0].
 func positiveMask(x *tensor.Tensor) *tensor.Tensor {
-	m := tensor.Zeros(x.Shape()...)
-	md := m.Data()
-	for i, v := range x.Data() {
+	if x.DType() == tensor.Float32 {
+		return positiveMaskT[float32](x)
+	}
+	return positiveMaskT[float64](x)
+}
+
+func positiveMaskT[T float](x *tensor.Tensor) *tensor.Tensor {
+	xd := data[T](x)
+	md := make([]T, len(xd))
+	for i, v := range xd {
 		if v > 0 {
 			md[i] = 1
 		}
 	}
-	return m
+	return newOp[T]("Mask", md, x.Shape(), nil, nil)
+}
+
+// fused returns the activation as the tensor package's fused-layer
+// activation, and whether it has one.
+func (a Activation) fused() (tensor.Act, bool) {
+	switch a {
+	case Identity:
+		return tensor.ActIdentity, true
+	case Softplus:
+		return tensor.ActSoftplus, true
+	case ELU:
+		return tensor.ActELU, true
+	case ReLU:
+		return tensor.ActReLU, true
+	case Tanh:
+		return tensor.ActTanh, true
+	case Sigmoid:
+		return tensor.ActSigmoid, true
+	}
+	return 0, false
 }

@@ -36,7 +36,7 @@ type Adam struct {
 	WeightDecay float64
 
 	t    int
-	m, v [][]float64
+	m, v []*tensor.Tensor
 }
 
 // NewAdam returns an Adam optimizer over params with learning rate lr and
@@ -52,11 +52,10 @@ func NewAdam(params []*tensor.Tensor, lr float64) *Adam {
 		}
 	}
 	a := &Adam{Params: params, LR: lr, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
-	a.m = make([][]float64, len(params))
-	a.v = make([][]float64, len(params))
+	a.m = make([]*tensor.Tensor, len(params))
+	a.v = make([]*tensor.Tensor, len(params))
 	for i, p := range params {
-		a.m[i] = make([]float64, p.Size())
-		a.v[i] = make([]float64, p.Size())
+		a.m[i], a.v[i] = moments(p), moments(p)
 	}
 	return a
 }
@@ -70,26 +69,17 @@ func (a *Adam) SetLearningRate(lr float64) { a.LR = lr }
 // Steps returns the number of steps taken.
 func (a *Adam) Steps() int { return a.t }
 
-// Step applies one update from the parameters' gradients. Parameters
-// without a gradient are left alone (their moments do not decay).
+// Step applies one update from the parameters' gradients, one fused pass
+// over each parameter (the moments are kept in the parameter's dtype).
+// Parameters without a gradient are left alone (their moments do not
+// decay).
 func (a *Adam) Step() {
 	a.t++
 	c1 := 1 - math.Pow(a.Beta1, float64(a.t))
 	c2 := 1 - math.Pow(a.Beta2, float64(a.t))
 	for i, p := range a.Params {
-		gt := p.Grad()
-		if gt == nil {
-			continue
-		}
-		g, pd, m, v := gt.Data(), p.Data(), a.m[i], a.v[i]
-		for j := range pd {
-			gj := g[j]
-			if a.WeightDecay != 0 {
-				gj += a.WeightDecay * pd[j]
-			}
-			m[j] = a.Beta1*m[j] + (1-a.Beta1)*gj
-			v[j] = a.Beta2*v[j] + (1-a.Beta2)*gj*gj
-			pd[j] -= a.LR * (m[j] / c1) / (math.Sqrt(v[j]/c2) + a.Eps)
+		if g := p.Grad(); g != nil {
+			stepParam(p, g, a.m[i], a.v[i], a.Beta1, a.Beta2, a.LR/c1, 1/c2, a.Eps, a.WeightDecay)
 		}
 	}
 }
@@ -110,9 +100,7 @@ func GradNorm(params []*tensor.Tensor) float64 {
 	s := 0.0
 	for _, p := range params {
 		if g := p.Grad(); g != nil {
-			for _, v := range g.Data() {
-				s += v * v
-			}
+			s += sumSquares(g)
 		}
 	}
 	return math.Sqrt(s)
@@ -131,11 +119,39 @@ func ClipGradNorm(params []*tensor.Tensor, maxNorm float64) float64 {
 		c := maxNorm / (norm + 1e-6)
 		for _, p := range params {
 			if g := p.Grad(); g != nil {
-				for j := range g.Data() {
-					g.Data()[j] *= c
-				}
+				scaleInPlace(g, c)
 			}
 		}
 	}
 	return norm
+}
+
+// sumSquares returns Σ t², accumulated in float64.
+func sumSquares(t *tensor.Tensor) float64 {
+	s := 0.0
+	if t.DType() == tensor.Float32 {
+		for _, v := range t.Data32() {
+			s += float64(v) * float64(v)
+		}
+		return s
+	}
+	for _, v := range t.Data() {
+		s += v * v
+	}
+	return s
+}
+
+// scaleInPlace multiplies t's values by c.
+func scaleInPlace(t *tensor.Tensor, c float64) {
+	if t.DType() == tensor.Float32 {
+		d, c32 := t.Data32(), float32(c)
+		for j := range d {
+			d[j] *= c32
+		}
+		return
+	}
+	d := t.Data()
+	for j := range d {
+		d[j] *= c
+	}
 }

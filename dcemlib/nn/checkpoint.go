@@ -29,12 +29,13 @@ const checkpointFormat = "dcem-nn-params/1"
 func SaveParams(w io.Writer, params []*tensor.Tensor) error {
 	c := checkpoint{Format: checkpointFormat}
 	for i, p := range params {
-		for j, v := range p.Data() {
+		vs := p.Values()
+		for j, v := range vs {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return fmt.Errorf("nn.SaveParams: parameter %d element %d is %g", i, j, v)
 			}
 		}
-		c.Params = append(c.Params, paramRecord{Shape: p.Shape(), Data: p.Data()})
+		c.Params = append(c.Params, paramRecord{Shape: p.Shape(), Data: vs})
 	}
 	if err := json.NewEncoder(w).Encode(&c); err != nil {
 		return fmt.Errorf("nn.SaveParams: %w", err)
@@ -62,7 +63,7 @@ func LoadParams(r io.Reader, params []*tensor.Tensor) error {
 		}
 	}
 	for i, rec := range c.Params {
-		copy(params[i].Data(), rec.Data)
+		params[i].SetValues(rec.Data)
 	}
 	return nil
 }

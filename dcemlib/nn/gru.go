@@ -45,19 +45,23 @@ func NewGRUCell(in, hidden int, rng *tensor.RNG) *GRUCell {
 }
 
 // Forward returns the next hidden state for input x of shape (B, In) and
-// state h of shape (B, Size).
+// state h of shape (B, Size), as one fused operation (tensor.GRUCell): one
+// matrix product per side and the gate arithmetic in one pass, forward and
+// backward. x and h must have the cell's dtype.
 func (c *GRUCell) Forward(x, h *tensor.Tensor) *tensor.Tensor {
 	if x.Dims() != 2 || x.Dim(1) != c.In || h.Dims() != 2 || h.Dim(1) != c.Size || h.Dim(0) != x.Dim(0) {
 		panic(fmt.Sprintf("nn.GRUCell.Forward: x %v, h %v, want (B, %d) and (B, %d)", x.Shape(), h.Shape(), c.In, c.Size))
 	}
-	n := c.Size
-	gi := c.Input.Forward(x)
-	gh := c.Hidden.Forward(h)
-	r := gi.Slice(1, 0, n).Add(gh.Slice(1, 0, n)).Sigmoid()
-	z := gi.Slice(1, n, 2*n).Add(gh.Slice(1, n, 2*n)).Sigmoid()
-	cand := gi.Slice(1, 2*n, 3*n).Add(r.Mul(gh.Slice(1, 2*n, 3*n))).Tanh()
-	// h' = n + z ⊙ (h − n)
-	return cand.Add(z.Mul(h.Sub(cand)))
+	return tensor.GRUCell(x, h, c.Input.W, c.Input.B, c.Hidden.W, c.Hidden.B)
+}
+
+// DType returns the dtype of the cell's parameters.
+func (c *GRUCell) DType() tensor.DType { return c.Input.W.DType() }
+
+// Convert returns a copy of the cell with its parameters in dtype dt (see
+// Linear.Convert).
+func (c *GRUCell) Convert(dt tensor.DType) *GRUCell {
+	return &GRUCell{Input: c.Input.Convert(dt), Hidden: c.Hidden.Convert(dt), In: c.In, Size: c.Size}
 }
 
 // Params returns Wi, bi, Wh, bh.

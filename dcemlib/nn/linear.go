@@ -86,22 +86,34 @@ func NewLinearNoBias(in, out int, init Init, rng *tensor.RNG) *Linear {
 // Forward returns x·W + b for x of shape (..., In), with at least one
 // axis; the result has shape (..., Out). It panics if the last axis of x is
 // not In.
-func (l *Linear) Forward(x *tensor.Tensor) *tensor.Tensor {
+func (l *Linear) Forward(x *tensor.Tensor) *tensor.Tensor { return l.ForwardAct(x, Identity) }
+
+// ForwardAct returns act(x·W + b), the layer and its activation as one
+// fused operation (tensor.Affine) for x of shape (..., In); see Forward.
+// x must have the layer's dtype.
+func (l *Linear) ForwardAct(x *tensor.Tensor, act Activation) *tensor.Tensor {
 	if x.Dims() == 0 || x.Dim(-1) != l.In {
 		panic(fmt.Sprintf("nn.Linear.Forward: input shape %v, want last axis %d", x.Shape(), l.In))
 	}
-	in := x
-	if x.Dims() == 1 {
-		in = x.Reshape(1, l.In)
-	}
-	y := in.MatMul(l.W)
-	if l.B != nil {
-		y = y.Add(l.B)
+	sameDType("Linear.Forward", l.W, x)
+	fa, ok := act.fused()
+	if !ok {
+		return act.Apply(l.Forward(x))
 	}
 	if x.Dims() == 1 {
-		y = y.Reshape(l.Out)
+		return tensor.Affine(x.Reshape(1, l.In), l.W, l.B, fa).Reshape(l.Out)
 	}
-	return y
+	return tensor.Affine(x, l.W, l.B, fa)
+}
+
+// DType returns the dtype of the layer's parameters.
+func (l *Linear) DType() tensor.DType { return l.W.DType() }
+
+// Convert returns a copy of the layer with its parameters in dtype dt:
+// fresh leaves that require a gradient, holding the same values (rounded to
+// float32 when dt is Float32).
+func (l *Linear) Convert(dt tensor.DType) *Linear {
+	return &Linear{W: convertParam(l.W, dt), B: convertParam(l.B, dt), In: l.In, Out: l.Out}
 }
 
 // Params returns the layer's trainable tensors: W, then B if present.

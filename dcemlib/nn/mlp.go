@@ -53,12 +53,7 @@ func (m *MLP) actOf(i int) Activation {
 func (m *MLP) Forward(x *tensor.Tensor) *tensor.Tensor {
 	h := x
 	for i, l := range m.Layers {
-		if m.actOf(i) == Softplus && l.B != nil && h.Dims() > 1 {
-			// Bias and activation in one pass (the regression energy).
-			h = addSoftplus(h.MatMul(l.W), l.B)
-			continue
-		}
-		h = m.actOf(i).Apply(l.Forward(h))
+		h = l.ForwardAct(h, m.actOf(i)) // one fused operation per layer
 	}
 	return h
 }
@@ -118,6 +113,19 @@ func (m *MLP) Params() []*tensor.Tensor {
 }
 
 func equalInts(a, b []int) bool { return slices.Equal(a, b) }
+
+// Convert returns a copy of the network with its parameters in dtype dt
+// (see Linear.Convert).
+func (m *MLP) Convert(dt tensor.DType) *MLP {
+	c := &MLP{Act: m.Act, OutAct: m.OutAct}
+	for _, l := range m.Layers {
+		c.Layers = append(c.Layers, l.Convert(dt))
+	}
+	return c
+}
+
+// DType returns the dtype of the network's parameters.
+func (m *MLP) DType() tensor.DType { return m.Layers[0].DType() }
 
 // Frozen returns an MLP that shares m's parameter values but records no
 // gradient, for evaluation without building a graph. Later updates of m's

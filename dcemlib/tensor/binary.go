@@ -1,6 +1,5 @@
 package tensor
 
-import "math"
 
 // binKind names an elementwise binary operation.
 type binKind int
@@ -17,7 +16,7 @@ const (
 var binNames = [...]string{"Add", "Sub", "Mul", "Div", "Maximum", "Minimum"}
 
 // binRun computes o[i] = a[i·sa] ∘ b[i·sb] for one run; sa and sb are 0 or 1.
-func binRun(k binKind, o, a, b []float64, sa, sb int) {
+func binRun[T float](k binKind, o, a, b []T, sa, sb int) {
 	n := len(o)
 	switch {
 	case sa == 1 && sb == 1:
@@ -41,11 +40,11 @@ func binRun(k binKind, o, a, b []float64, sa, sb int) {
 			}
 		case binMax:
 			for i := range o {
-				o[i] = math.Max(a[i], b[i])
+				o[i] = maxT(a[i], b[i])
 			}
 		case binMin:
 			for i := range o {
-				o[i] = math.Min(a[i], b[i])
+				o[i] = minT(a[i], b[i])
 			}
 		}
 	case sa == 1: // b broadcast along the run
@@ -69,11 +68,11 @@ func binRun(k binKind, o, a, b []float64, sa, sb int) {
 			}
 		case binMax:
 			for i := range o {
-				o[i] = math.Max(a[i], v)
+				o[i] = maxT(a[i], v)
 			}
 		case binMin:
 			for i := range o {
-				o[i] = math.Min(a[i], v)
+				o[i] = minT(a[i], v)
 			}
 		}
 	default: // a broadcast along the run
@@ -97,11 +96,11 @@ func binRun(k binKind, o, a, b []float64, sa, sb int) {
 			}
 		case binMax:
 			for i := range o {
-				o[i] = math.Max(v, b[i])
+				o[i] = maxT(v, b[i])
 			}
 		case binMin:
 			for i := range o {
-				o[i] = math.Min(v, b[i])
+				o[i] = minT(v, b[i])
 			}
 		}
 	}
@@ -109,10 +108,10 @@ func binRun(k binKind, o, a, b []float64, sa, sb int) {
 
 // binGradRun adds the gradients of one run of a ∘ b: ga[i·sa] += ∂/∂a and
 // gb[i·sb] += ∂/∂b, for the n elements of g. ga or gb may be nil.
-func binGradRun(k binKind, g, a, b, ga, gb []float64, sa, sb int) {
+func binGradRun[T float](k binKind, g, a, b, ga, gb []T, sa, sb int) {
 	for i, gi := range g {
 		x, y := a[i*sa], b[i*sb]
-		var da, db float64
+		var da, db T
 		switch k {
 		case binAdd:
 			da, db = gi, gi
@@ -147,15 +146,24 @@ func binGradRun(k binKind, g, a, b, ga, gb []float64, sa, sb int) {
 
 // binary applies k elementwise with broadcasting and records its gradient.
 func binary(k binKind, a, b *Tensor) *Tensor {
+	sameDType(binNames[k], a, b)
+	if a.dtype == Float32 {
+		return binaryT[float32](k, a, b)
+	}
+	return binaryT[float64](k, a, b)
+}
+
+func binaryT[T float](k binKind, a, b *Tensor) *Tensor {
 	name := binNames[k]
 	if sameShape(a.shape, b.shape) {
-		out := Zeros(a.shape...)
-		binRun(k, out.data, a.data, b.data, 1, 1)
-		var ad, bd []float64 // operand values, kept only where the gradient needs them
+		outd := make([]T, a.Size())
+		binRun(k, outd, vals[T](a), vals[T](b), 1, 1)
+		out := wrap(outd, a.shape)
+		var ad, bd []T // operand values, kept only where the gradient needs them
 		if k != binAdd && k != binSub {
-			ad, bd = a.data, b.data
+			ad, bd = vals[T](a), vals[T](b)
 		}
-		record(out, name, []*Tensor{a, b}, func(g []float64, grads [][]float64) {
+		record(out, name, []*Tensor{a, b}, func(g []T, grads [][]T) {
 			ga, gb := grads[0], grads[1]
 			switch {
 			case k == binAdd:
@@ -192,22 +200,23 @@ func binary(k binKind, a, b *Tensor) *Tensor {
 		return out
 	}
 	shape := broadcastShape(name, a.shape, b.shape)
-	out := Zeros(shape...)
+	out := zerosT[T](shape)
+	od, ad, bd := vals[T](out), vals[T](a), vals[T](b)
 	bc := newBcast(a.shape, b.shape, shape)
 	n := bc.inner()
 	sa, sb := bc.innerStrides()
 	bc.each(func(o, ia, ib int) {
-		binRun(k, out.data[o:o+n], a.data[ia:], b.data[ib:], sa, sb)
+		binRun(k, od[o:o+n], ad[ia:], bd[ib:], sa, sb)
 	})
 	if k == binAdd || k == binSub {
 		// The gradient needs no operand values: capture only shapes.
 		as, bs := a.shape, b.shape
-		record(out, name, []*Tensor{a, b}, func(g []float64, grads [][]float64) {
+		record(out, name, []*Tensor{a, b}, func(g []T, grads [][]T) {
 			if grads[0] != nil {
 				reduceTo(grads[0], as, g, shape, 1)
 			}
 			if grads[1] != nil {
-				sign := 1.0
+				sign := T(1)
 				if k == binSub {
 					sign = -1
 				}
@@ -216,11 +225,10 @@ func binary(k binKind, a, b *Tensor) *Tensor {
 		})
 		return out
 	}
-	ad, bd := a.data, b.data
-	record(out, name, []*Tensor{a, b}, func(g []float64, grads [][]float64) {
+	record(out, name, []*Tensor{a, b}, func(g []T, grads [][]T) {
 		ga, gb := grads[0], grads[1]
 		bc.each(func(o, ia, ib int) {
-			var ra, rb []float64
+			var ra, rb []T
 			if ga != nil {
 				ra = ga[ia:]
 			}
@@ -252,3 +260,28 @@ func (t *Tensor) Maximum(u *Tensor) *Tensor { return binary(binMax, t, u) }
 // Minimum returns min(t, u) elementwise, with broadcasting; at ties the
 // gradient goes to t.
 func (t *Tensor) Minimum(u *Tensor) *Tensor { return binary(binMin, t, u) }
+
+// maxT and minT are math.Max and math.Min for T (NaN wins, as there).
+func maxT[T float](x, y T) T {
+	switch {
+	case x != x:
+		return x
+	case y != y:
+		return y
+	case x > y:
+		return x
+	}
+	return y
+}
+
+func minT[T float](x, y T) T {
+	switch {
+	case x != x:
+		return x
+	case y != y:
+		return y
+	case x < y:
+		return x
+	}
+	return y
+}

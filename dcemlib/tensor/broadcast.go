@@ -118,7 +118,7 @@ func (bc *bcast) innerStrides() (int, int) {
 
 // reduceTo sums g (laid out as shape out) down to shape, the inverse of
 // broadcasting shape to out, adding scale times the result into dst.
-func reduceTo(dst []float64, shape []int, g []float64, out []int, scale float64) {
+func reduceTo[T float](dst []T, shape []int, g []T, out []int, scale T) {
 	if sameShape(shape, out) && scale == 1 {
 		addInto(dst, g)
 		return
@@ -129,7 +129,7 @@ func reduceTo(dst []float64, shape []int, g []float64, out []int, scale float64)
 	bc.each(func(o, ia, _ int) {
 		run := g[o : o+n]
 		if s == 0 {
-			acc := 0.0
+			var acc T
 			for _, v := range run {
 				acc += v
 			}

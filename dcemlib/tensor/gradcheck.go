@@ -11,17 +11,23 @@ import (
 // on each call. A non-scalar result is reduced with fixed, distinct weights
 // (Σ wᵢ fᵢ) so that every output element is checked. An element passes when
 // |analytic − numeric| ≤ tol·max(1, |analytic|, |numeric|). GradCheck
-// returns an error naming the first element that fails.
+// returns an error naming the first element that fails. Gradients are
+// checked in float64: the inputs must be Float64 tensors (check a float32
+// computation by running it on Float64 inputs, and compare the float32
+// result with the float64 one).
 func GradCheck(f func() *Tensor, inputs []*Tensor, eps, tol float64) error {
 	loss := func() *Tensor {
-		y := f()
+		y := f().Float64()
 		w := make([]float64, len(y.data))
 		for i := range w {
 			w[i] = 0.5 + 0.5*math.Sin(1.3*float64(i)+0.7)
 		}
 		return y.Mul(New(w, y.shape...)).Sum()
 	}
-	for _, x := range inputs {
+	for k, x := range inputs {
+		if x.dtype != Float64 {
+			return fmt.Errorf("tensor.GradCheck: input %d (shape %v) is %v; gradient checks run in float64", k, x.shape, x.dtype)
+		}
 		if !x.NeedsGrad() || !x.IsLeaf() {
 			return fmt.Errorf("tensor.GradCheck: inputs must be leaves marked RequiresGrad")
 		}

@@ -6,45 +6,93 @@ import (
 	"sync"
 )
 
-// BackwardFunc propagates a gradient through one operation. grad is the
-// gradient of the result (same layout as the result's data). inputGrads has
-// one slice per input, with that input's layout, into which the function
-// must add (+=) the input's gradient; an entry is nil when that input needs
-// no gradient, and the function must skip it.
+// BackwardFunc propagates a gradient through one operation on float64
+// tensors. grad is the gradient of the result (same layout as the result's
+// data). inputGrads has one slice per input, with that input's layout, into
+// which the function must add (+=) the input's gradient; an entry is nil
+// when that input needs no gradient, and the function must skip it.
 type BackwardFunc func(grad []float64, inputGrads [][]float64)
+
+// BackwardFunc32 is BackwardFunc for an operation on float32 tensors.
+type BackwardFunc32 func(grad []float32, inputGrads [][]float32)
 
 // node is a tensor's place in the graph. It is separate from the tensor so
 // that the graph keeps alive only the values that backward functions
 // capture, not every intermediate result (PyTorch's saved tensors).
 type node struct {
-	size   int       // number of elements of the tensor
-	result bool      // made by an operation (not a leaf)
-	name   string    // the operation's name, for messages
-	op     *op       // how it was made; nil for leaves and after Backward
-	grad   []float64 // accumulated gradient of a leaf
-	gbuf   []float64 // gradient flowing into a result during Backward
+	size     int    // number of elements of the tensor
+	dtype    DType  // element type of the tensor and of its gradient
+	result   bool   // made by an operation (not a leaf)
+	released bool   // a result whose operation an earlier Backward released
+	name     string // the operation's name, for messages
+	op       *op    // how it was made; nil for leaves and after Backward
+	// The accumulated gradient of a leaf, and the gradient flowing into a
+	// result during Backward: the slice of the node's dtype is used.
+	grad   []float64
+	gbuf   []float64
+	grad32 []float32
+	gbuf32 []float32
 }
 
-// op records how a tensor was made.
+// op records how a tensor was made: run propagates the gradient collected
+// in out into the inputs' slots.
 type op struct {
-	inputs   []*node // nil entries for inputs that need no gradient
-	backward BackwardFunc
+	inputs []*node // nil entries for inputs that need no gradient
+	run    func(out *node)
 }
 
-// NewOp returns a tensor holding value with the given shape, recorded as the
-// result of an operation named name on inputs whose gradient is given by
-// backward. It is the extension point for fused operations whose gradient is
-// known in closed form (the LML projection, the CEM update). If no input
-// needs a gradient the result is a plain constant and backward is dropped.
-// value is used as storage, not copied; backward must capture what it needs.
+// NewOp returns a float64 tensor holding value with the given shape,
+// recorded as the result of an operation named name on inputs whose
+// gradient is given by backward. It is the extension point for fused
+// operations whose gradient is known in closed form (the LML projection,
+// the CEM update). If no input needs a gradient the result is a plain
+// constant and backward is dropped. value is used as storage, not copied;
+// backward must capture what it needs. The inputs must be float64 tensors.
 func NewOp(name string, value []float64, shape []int, inputs []*Tensor, backward BackwardFunc) *Tensor {
 	t := New(value, shape...)
+	checkInputs(name, Float64, inputs)
 	record(t, name, inputs, backward)
 	return t
 }
 
-// record attaches an operation to t when an input needs a gradient.
-func record(t *Tensor, name string, inputs []*Tensor, backward BackwardFunc) {
+// NewOp32 is NewOp for float32 tensors.
+func NewOp32(name string, value []float32, shape []int, inputs []*Tensor, backward BackwardFunc32) *Tensor {
+	t := New32(value, shape...)
+	checkInputs(name, Float32, inputs)
+	record(t, name, inputs, backward)
+	return t
+}
+
+func checkInputs(name string, dt DType, inputs []*Tensor) {
+	for i, in := range inputs {
+		if in.dtype != dt {
+			panic(fmt.Sprintf("tensor.NewOp %s: input %d (shape %v) is %v, the result is %v", name, i, in.shape, in.dtype, dt))
+		}
+	}
+}
+
+// record attaches an operation to t when an input needs a gradient; the
+// inputs and the result all hold T. backward is a func([]T, [][]T) or the
+// named BackwardFunc types.
+func record[T float, F ~func([]T, [][]T)](t *Tensor, name string, inputs []*Tensor, backward F) {
+	ins := gradInputs(inputs)
+	if ins == nil {
+		return
+	}
+	t.node = &node{size: t.Size(), dtype: t.dtype, result: true, name: name, op: &op{inputs: ins, run: func(out *node) {
+		grads := make([][]T, len(ins))
+		for i, in := range ins {
+			if in != nil {
+				grads[i] = slot[T](in)
+			}
+		}
+		backward(gradBuf[T](out), grads)
+	}}}
+}
+
+// gradInputs returns the graph nodes of inputs (nil where an input needs no
+// gradient), or nil if none needs one.
+func gradInputs(inputs []*Tensor) []*node {
 	var ins []*node
 	for i, in := range inputs {
 		if in.node != nil {
@@ -54,102 +102,142 @@ func record(t *Tensor, name string, inputs []*Tensor, backward BackwardFunc) {
 			ins[i] = in.node
 		}
 	}
-	if ins == nil {
-		return
-	}
-	t.node = &node{size: len(t.data), result: true, name: name, op: &op{inputs: ins, backward: backward}}
+	return ins
 }
 
 // Backward computes the gradient of t with respect to every leaf it depends
 // on and adds it to the leaves' Grad. t must have one element (a loss); use
-// BackwardWith for others. The graph is released afterwards, so a second
-// call has no effect: build the graph again for another gradient.
+// BackwardWith for others. The graph is released afterwards: a second
+// Backward through any part of it panics; build the graph again for another
+// gradient.
 func (t *Tensor) Backward() {
-	if len(t.data) != 1 {
+	if t.Size() != 1 {
 		panic(fmt.Sprintf("tensor.Backward: tensor of shape %v is not a scalar; use BackwardWith", t.shape))
 	}
-	t.BackwardWith(Full(1, t.shape...))
+	t.BackwardWith(FullOf(t.dtype, 1, t.shape...))
 }
 
 // BackwardWith is Backward with the gradient of t given as seed (the vector
-// in a vector-Jacobian product); seed must have t's shape.
+// in a vector-Jacobian product); seed must have t's shape and dtype.
 func (t *Tensor) BackwardWith(seed *Tensor) {
 	if !sameShape(seed.shape, t.shape) {
 		panic(fmt.Sprintf("tensor.BackwardWith: seed shape %v differs from tensor shape %v", seed.shape, t.shape))
 	}
+	sameDType("BackwardWith", t, seed)
 	if t.node == nil {
 		return
 	}
 	order := topoOrder(t.node)
-	addInto(t.node.slot(), seed.data)
-	grads := make([][]float64, 0, 4)
+	for _, n := range order {
+		if n.released {
+			panic(fmt.Sprintf("tensor.Backward: the graph through %s was released by an earlier Backward; "+
+				"compute the result again for another gradient", n.name))
+		}
+	}
+	if t.dtype == Float32 {
+		addInto(slot[float32](t.node), seed.data32)
+	} else {
+		addInto(slot[float64](t.node), seed.data)
+	}
 	for i := len(order) - 1; i >= 0; i-- {
 		n := order[i]
 		if n.op == nil {
 			continue
 		}
-		g := n.gbuf
-		n.gbuf = nil
-		if g != nil {
-			grads = grads[:0]
-			for _, in := range n.op.inputs {
-				var s []float64
-				if in != nil {
-					s = in.slot()
-				}
-				grads = append(grads, s)
-			}
-			n.op.backward(g, grads)
-			putBuf(g)
+		if n.gbuf != nil || n.gbuf32 != nil {
+			n.op.run(n)
+			putBuf(n.gbuf)
+			putBuf(n.gbuf32)
+			n.gbuf, n.gbuf32 = nil, nil
 		}
 		n.op = nil // release the graph
+		n.released = true
 	}
 }
 
 // slot returns the buffer that collects the node's gradient, allocating
 // zeros on first use: Grad's storage for leaves, a temporary for results.
-func (n *node) slot() []float64 {
+func slot[T float](n *node) []T {
+	var z T
+	if _, ok := any(z).(float32); ok {
+		if !n.result {
+			if n.grad32 == nil {
+				n.grad32 = make([]float32, n.size)
+			}
+			return *any(&n.grad32).(*[]T)
+		}
+		if n.gbuf32 == nil {
+			n.gbuf32 = getBuf[float32](n.size)
+		}
+		return *any(&n.gbuf32).(*[]T)
+	}
 	if !n.result {
 		if n.grad == nil {
 			n.grad = make([]float64, n.size)
 		}
-		return n.grad
+		return *any(&n.grad).(*[]T)
 	}
 	if n.gbuf == nil {
-		n.gbuf = getBuf(n.size)
+		n.gbuf = getBuf[float64](n.size)
 	}
-	return n.gbuf
+	return *any(&n.gbuf).(*[]T)
 }
 
-// Gradient temporaries are recycled through pools by size class (powers of
-// two): a Backward over a large graph otherwise asks the operating system
-// for fresh pages for every intermediate gradient, and first touches of
-// pages cost more than the arithmetic.
-var bufPools [64]sync.Pool
+// gradBuf returns the gradient collected in a result node during Backward.
+func gradBuf[T float](n *node) []T {
+	var z T
+	if _, ok := any(z).(float32); ok {
+		return *any(&n.gbuf32).(*[]T)
+	}
+	return *any(&n.gbuf).(*[]T)
+}
+
+// Temporaries are recycled through pools by size class (powers of two): a
+// Backward over a large graph otherwise asks the operating system for fresh
+// pages for every intermediate gradient, and first touches of pages cost
+// more than the arithmetic.
+var (
+	bufPools64 [64]sync.Pool
+	bufPools32 [64]sync.Pool
+)
 
 // minPooled is the smallest buffer worth pooling.
 const minPooled = 1024
 
+func pools[T float]() *[64]sync.Pool {
+	var z T
+	if _, ok := any(z).(float32); ok {
+		return &bufPools32
+	}
+	return &bufPools64
+}
+
 // getBuf returns a zeroed slice of length n.
-func getBuf(n int) []float64 {
+func getBuf[T float](n int) []T {
+	b := getBufDirty[T](n)
+	clear(b)
+	return b
+}
+
+// getBufDirty returns a slice of length n whose contents are undefined:
+// for results that every element is written to.
+func getBufDirty[T float](n int) []T {
 	if n < minPooled {
-		return make([]float64, n)
+		return make([]T, n)
 	}
 	c := bits.Len(uint(n - 1))
-	if p, ok := bufPools[c].Get().(*[]float64); ok {
-		b := (*p)[:n]
-		clear(b)
-		return b
+	if p, ok := pools[T]()[c].Get().(*[]T); ok {
+		return (*p)[:n]
 	}
-	return make([]float64, n, 1<<c)
+	return make([]T, n, 1<<c)
 }
 
 // putBuf gives a slice from getBuf back for reuse.
-func putBuf(b []float64) {
+func putBuf[T float](b []T) {
 	if cap(b) < minPooled || cap(b)&(cap(b)-1) != 0 {
 		return
 	}
-	bufPools[bits.Len(uint(cap(b)-1))].Put(&b)
+	pools[T]()[bits.Len(uint(cap(b)-1))].Put(&b)
 }
 
 // topoOrder lists the nodes that root depends on, inputs before results,
@@ -179,7 +267,7 @@ func topoOrder(root *node) []*node {
 	return order
 }
 
-func addInto(dst, src []float64) {
+func addInto[T float](dst, src []T) {
 	if len(src) == 0 {
 		return
 	}

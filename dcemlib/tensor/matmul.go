@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
@@ -21,37 +22,46 @@ func (t *Tensor) MatMul(u *Tensor) *Tensor {
 	if k != k2 {
 		panic(fmt.Sprintf("tensor.MatMul: inner lengths differ: %v · %v", t.shape, u.shape))
 	}
+	sameDType("MatMul", t, u)
+	if t.dtype == Float32 {
+		return matMulT[float32](t, u, m, k, n)
+	}
+	return matMulT[float64](t, u, m, k, n)
+}
+
+func matMulT[T float](t, u *Tensor, m, k, n int) *Tensor {
+	td, ud := vals[T](t), vals[T](u)
 	tb, ub := t.shape[:len(t.shape)-2], u.shape[:len(u.shape)-2]
 	switch {
 	case len(ub) == 0:
 		// Fold t's batch into its rows: one GEMM.
 		rows := batchSize(tb) * m
-		out := make([]float64, rows*n)
-		gemm(false, false, rows, n, k, t.data, u.data, out, 0)
-		r := New(out, append(cloneInts(tb), m, n)...)
-		record(r, "MatMul", []*Tensor{t, u}, func(g []float64, grads [][]float64) {
+		out := make([]T, rows*n)
+		gemm(false, false, rows, n, k, td, ud, out, 0)
+		r := wrap(out, append(cloneInts(tb), m, n))
+		record(r, "MatMul", []*Tensor{t, u}, func(g []T, grads [][]T) {
 			if grads[0] != nil { // dT = G·Uᵀ
-				gemm(false, true, rows, k, n, g, u.data, grads[0], 1)
+				gemm(false, true, rows, k, n, g, ud, grads[0], 1)
 			}
 			if grads[1] != nil { // dU = Tᵀ·G
-				gemm(true, false, k, n, rows, t.data, g, grads[1], 1)
+				gemm(true, false, k, n, rows, td, g, grads[1], 1)
 			}
 		})
 		return r
 	case sameShape(tb, ub):
 		nb := batchSize(tb)
-		out := make([]float64, nb*m*n)
+		out := make([]T, nb*m*n)
 		for b := 0; b < nb; b++ {
-			gemm(false, false, m, n, k, t.data[b*m*k:], u.data[b*k*n:], out[b*m*n:], 0)
+			gemm(false, false, m, n, k, td[b*m*k:], ud[b*k*n:], out[b*m*n:], 0)
 		}
-		r := New(out, append(cloneInts(tb), m, n)...)
-		record(r, "MatMul", []*Tensor{t, u}, func(g []float64, grads [][]float64) {
+		r := wrap(out, append(cloneInts(tb), m, n))
+		record(r, "MatMul", []*Tensor{t, u}, func(g []T, grads [][]T) {
 			for b := 0; b < nb; b++ {
 				if grads[0] != nil {
-					gemm(false, true, m, k, n, g[b*m*n:], u.data[b*k*n:], grads[0][b*m*k:], 1)
+					gemm(false, true, m, k, n, g[b*m*n:], ud[b*k*n:], grads[0][b*m*k:], 1)
 				}
 				if grads[1] != nil {
-					gemm(true, false, k, n, m, t.data[b*m*k:], g[b*m*n:], grads[1][b*k*n:], 1)
+					gemm(true, false, k, n, m, td[b*m*k:], g[b*m*n:], grads[1][b*k*n:], 1)
 				}
 			}
 		})
@@ -70,13 +80,35 @@ func batchSize(s []int) int {
 
 // gemm computes C = op(A)·op(B) + beta·C for row-major A (m×k after op),
 // B (k×n after op) and C (m×n), through the BLAS in use.
-func gemm(transA, transB bool, m, n, k int, a, b, c []float64, beta float64) {
+func gemm[T float](transA, transB bool, m, n, k int, a, b, c []T, beta T) {
+	lda, ldb := k, n
+	if transA {
+		lda = m
+	}
+	if transB {
+		ldb = k
+	}
+	gemmStrided(transA, transB, m, n, k, a, lda, b, ldb, c, n, beta)
+}
+
+// gemmStrided computes C = op(A)·op(B) + beta·C for row-major operands with row
+// strides lda, ldb, ldc, where op(A) is m×k and op(B) k×n, through the
+// BLAS in use (sgemm for float32, dgemm for float64).
+func gemmStrided[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int, beta T) {
 	if m == 0 || n == 0 {
 		return
 	}
 	if k == 0 {
 		if beta == 0 {
-			clear(c[:m*n])
+			for i := 0; i < m; i++ {
+				clear(c[i*ldc : i*ldc+n])
+			}
+		} else if beta != 1 {
+			for i := 0; i < m; i++ {
+				for j := range c[i*ldc : i*ldc+n] {
+					c[i*ldc+j] *= beta
+				}
+			}
 		}
 		return
 	}
@@ -89,8 +121,16 @@ func gemm(transA, transB bool, m, n, k int, a, b, c []float64, beta float64) {
 	if transB {
 		tb, br, bc = blas.Trans, n, k
 	}
-	blas64.Gemm(ta, tb, 1,
-		blas64.General{Rows: ar, Cols: ac, Stride: ac, Data: a[:ar*ac]},
-		blas64.General{Rows: br, Cols: bc, Stride: bc, Data: b[:br*bc]},
-		beta, blas64.General{Rows: m, Cols: n, Stride: n, Data: c[:m*n]})
+	switch cd := any(c).(type) {
+	case []float64:
+		blas64.Gemm(ta, tb, 1,
+			blas64.General{Rows: ar, Cols: ac, Stride: lda, Data: any(a).([]float64)[:(ar-1)*lda+ac]},
+			blas64.General{Rows: br, Cols: bc, Stride: ldb, Data: any(b).([]float64)[:(br-1)*ldb+bc]},
+			float64(beta), blas64.General{Rows: m, Cols: n, Stride: ldc, Data: cd[:(m-1)*ldc+n]})
+	case []float32:
+		blas32.Gemm(ta, tb, 1,
+			blas32.General{Rows: ar, Cols: ac, Stride: lda, Data: any(a).([]float32)[:(ar-1)*lda+ac]},
+			blas32.General{Rows: br, Cols: bc, Stride: ldb, Data: any(b).([]float32)[:(br-1)*ldb+bc]},
+			float32(beta), blas32.General{Rows: m, Cols: n, Stride: ldc, Data: cd[:(m-1)*ldc+n]})
+	}
 }

@@ -136,7 +136,13 @@ func (g *RNG) open01() float64 { return (float64(g.Uint64()>>11) + 0.5) * 0x1p-5
 
 // FillNormal fills dst with standard normal draws. It is Normal in a loop,
 // with the generator's state held in registers.
-func (g *RNG) FillNormal(dst []float64) {
+func (g *RNG) FillNormal(dst []float64) { fillNormal(g, dst) }
+
+// FillNormal32 is FillNormal for float32: the same draws as FillNormal,
+// rounded.
+func (g *RNG) FillNormal32(dst []float32) { fillNormal(g, dst) }
+
+func fillNormal[T float](g *RNG, dst []T) {
 	s0, s1, s2, s3 := g.s[0], g.s[1], g.s[2], g.s[3]
 	for i := range dst {
 		r := bits.RotateLeft64(s0+s3, 23) + s0
@@ -150,7 +156,7 @@ func (g *RNG) FillNormal(dst []float64) {
 		k := r & (zigLayers - 1)
 		u := float64(r>>11)*0x1p-52 - 1
 		if math.Abs(u) < zigRatio[k] {
-			dst[i] = u * zigX[k]
+			dst[i] = T(u * zigX[k])
 			continue
 		}
 		g.s = [4]uint64{s0, s1, s2, s3}
@@ -158,7 +164,7 @@ func (g *RNG) FillNormal(dst []float64) {
 		if !ok {
 			v = g.Normal()
 		}
-		dst[i] = v
+		dst[i] = T(v)
 		s0, s1, s2, s3 = g.s[0], g.s[1], g.s[2], g.s[3]
 	}
 	g.s = [4]uint64{s0, s1, s2, s3}
@@ -172,19 +178,36 @@ func (g *RNG) FillUniform(dst []float64, lo, hi float64) {
 	}
 }
 
-// RandN returns a tensor of standard normal draws.
-func RandN(g *RNG, shape ...int) *Tensor {
-	t := Zeros(shape...)
-	g.FillNormal(t.data)
+// FillUniform32 is FillUniform for float32.
+func (g *RNG) FillUniform32(dst []float32, lo, hi float64) {
+	w := hi - lo
+	for i := range dst {
+		dst[i] = float32(lo + w*g.Uniform())
+	}
+}
+
+// RandN returns a float64 tensor of standard normal draws.
+func RandN(g *RNG, shape ...int) *Tensor { return RandNOf(Float64, g, shape...) }
+
+// RandNOf returns a tensor of the given dtype of standard normal draws; the
+// draws are those of RandN with the same generator state, rounded.
+func RandNOf(dt DType, g *RNG, shape ...int) *Tensor {
+	t := ZerosOf(dt, shape...)
+	fillNormal(g, t.data)
+	fillNormal(g, t.data32)
 	return t
 }
 
-// RandU returns a tensor of uniform draws in [lo, hi).
-func RandU(g *RNG, lo, hi float64, shape ...int) *Tensor {
+// RandU returns a float64 tensor of uniform draws in [lo, hi).
+func RandU(g *RNG, lo, hi float64, shape ...int) *Tensor { return RandUOf(Float64, g, lo, hi, shape...) }
+
+// RandUOf returns a tensor of the given dtype of uniform draws in [lo, hi).
+func RandUOf(dt DType, g *RNG, lo, hi float64, shape ...int) *Tensor {
 	if !(lo <= hi) {
 		panic(fmt.Sprintf("tensor.RandU: lo = %g > hi = %g", lo, hi))
 	}
-	t := Zeros(shape...)
+	t := ZerosOf(dt, shape...)
 	g.FillUniform(t.data, lo, hi)
+	g.FillUniform32(t.data32, lo, hi)
 	return t
 }

@@ -27,14 +27,22 @@ func (t *Tensor) reducedShape(axis int, keepDim bool) []int {
 	return append(s[:axis], s[axis+1:]...)
 }
 
-// Sum returns the sum of all elements as a scalar.
+// Sum returns the sum of all elements as a scalar. Float32 tensors are
+// summed in float64 and the result rounded once.
 func (t *Tensor) Sum() *Tensor {
-	s := 0.0
-	for _, v := range t.data {
-		s += v
+	if t.dtype == Float32 {
+		return sumT[float32](t)
 	}
-	r := Scalar(s)
-	record(r, "Sum", []*Tensor{t}, func(g []float64, grads [][]float64) {
+	return sumT[float64](t)
+}
+
+func sumT[T float](t *Tensor) *Tensor {
+	s := 0.0
+	for _, v := range vals[T](t) {
+		s += float64(v)
+	}
+	r := wrap([]T{T(s)}, nil)
+	record(r, "Sum", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt, v := grads[0], g[0]
 		for i := range gt {
 			gt[i] += v
@@ -45,38 +53,47 @@ func (t *Tensor) Sum() *Tensor {
 
 // Mean returns the mean of all elements as a scalar.
 func (t *Tensor) Mean() *Tensor {
-	if len(t.data) == 0 {
+	n := t.Size()
+	if n == 0 {
 		panic("tensor.Mean: empty tensor")
 	}
-	return t.Sum().MulScalar(1 / float64(len(t.data)))
+	return t.Sum().MulScalar(1 / float64(n))
 }
 
 // SumAxis sums over one axis (negative counts from the end); with keepDim
 // the axis stays with length 1.
 func (t *Tensor) SumAxis(axis int, keepDim bool) *Tensor {
 	axis = t.axis("SumAxis", axis)
+	if t.dtype == Float32 {
+		return sumAxisT[float32](t, axis, keepDim)
+	}
+	return sumAxisT[float64](t, axis, keepDim)
+}
+
+func sumAxisT[T float](t *Tensor, axis int, keepDim bool) *Tensor {
 	outer, n, inner := t.split(axis)
-	out := make([]float64, outer*inner)
+	x := vals[T](t)
+	out := make([]T, outer*inner)
 	for o := 0; o < outer; o++ {
 		dst := out[o*inner : (o+1)*inner]
 		base := o * n * inner
 		if inner == 1 {
-			s := 0.0
-			for _, v := range t.data[base : base+n] {
+			var s T
+			for _, v := range x[base : base+n] {
 				s += v
 			}
 			dst[0] = s
 			continue
 		}
 		for j := 0; j < n; j++ {
-			src := t.data[base+j*inner : base+(j+1)*inner]
+			src := x[base+j*inner : base+(j+1)*inner]
 			for i, v := range src {
 				dst[i] += v
 			}
 		}
 	}
-	r := New(out, t.reducedShape(axis, keepDim)...)
-	record(r, "SumAxis", []*Tensor{t}, func(g []float64, grads [][]float64) {
+	r := wrap(out, t.reducedShape(axis, keepDim))
+	record(r, "SumAxis", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		if inner == 1 { // the last axis: broadcast one value per row
 			for o, v := range g[:outer] {
@@ -124,27 +141,35 @@ func (t *Tensor) MinAxis(axis int, keepDim bool) *Tensor {
 
 func (t *Tensor) extremeAxis(name string, axis int, keepDim, isMax bool) *Tensor {
 	axis = t.axis(name, axis)
-	outer, n, inner := t.split(axis)
-	if n == 0 {
+	if t.shape[axis] == 0 {
 		panic(fmt.Sprintf("tensor.%s: axis %d of shape %v is empty", name, axis, t.shape))
 	}
-	out := make([]float64, outer*inner)
+	if t.dtype == Float32 {
+		return extremeAxisT[float32](t, name, axis, keepDim, isMax)
+	}
+	return extremeAxisT[float64](t, name, axis, keepDim, isMax)
+}
+
+func extremeAxisT[T float](t *Tensor, name string, axis int, keepDim, isMax bool) *Tensor {
+	outer, n, inner := t.split(axis)
+	x := vals[T](t)
+	out := make([]T, outer*inner)
 	arg := make([]int32, outer*inner)
 	for o := 0; o < outer; o++ {
 		for i := 0; i < inner; i++ {
 			base := o*n*inner + i
-			best, bj := t.data[base], 0
+			best, bj := x[base], 0
 			for j := 1; j < n; j++ {
-				v := t.data[base+j*inner]
-				if (isMax && v > best) || (!isMax && v < best) || (math.IsNaN(v) && !math.IsNaN(best)) {
+				v := x[base+j*inner]
+				if (isMax && v > best) || (!isMax && v < best) || (v != v && best == best) {
 					best, bj = v, j
 				}
 			}
 			out[o*inner+i], arg[o*inner+i] = best, int32(bj)
 		}
 	}
-	r := New(out, t.reducedShape(axis, keepDim)...)
-	record(r, name, []*Tensor{t}, func(g []float64, grads [][]float64) {
+	r := wrap(out, t.reducedShape(axis, keepDim))
+	record(r, name, []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for o := 0; o < outer; o++ {
 			for i := 0; i < inner; i++ {
@@ -156,41 +181,50 @@ func (t *Tensor) extremeAxis(name string, axis int, keepDim, isMax bool) *Tensor
 	return r
 }
 
-// LogSumExp returns log Σ exp(t) over one axis, computed stably.
+// LogSumExp returns log Σ exp(t) over one axis, computed stably (in
+// float64 for float32 tensors).
 func (t *Tensor) LogSumExp(axis int, keepDim bool) *Tensor {
 	axis = t.axis("LogSumExp", axis)
+	if t.dtype == Float32 {
+		return logSumExpT[float32](t, axis, keepDim)
+	}
+	return logSumExpT[float64](t, axis, keepDim)
+}
+
+func logSumExpT[T float](t *Tensor, axis int, keepDim bool) *Tensor {
 	outer, n, inner := t.split(axis)
-	out := make([]float64, outer*inner)
+	x := vals[T](t)
+	out := make([]T, outer*inner)
 	for o := 0; o < outer; o++ {
 		for i := 0; i < inner; i++ {
 			base := o*n*inner + i
 			m := math.Inf(-1)
 			for j := 0; j < n; j++ {
-				m = math.Max(m, t.data[base+j*inner])
+				m = math.Max(m, float64(x[base+j*inner]))
 			}
 			if math.IsInf(m, -1) {
-				out[o*inner+i] = m
+				out[o*inner+i] = T(m)
 				continue
 			}
 			s := 0.0
 			for j := 0; j < n; j++ {
-				s += math.Exp(t.data[base+j*inner] - m)
+				s += math.Exp(float64(x[base+j*inner]) - m)
 			}
-			out[o*inner+i] = m + math.Log(s)
+			out[o*inner+i] = T(m + math.Log(s))
 		}
 	}
-	r := New(out, t.reducedShape(axis, keepDim)...)
-	record(r, "LogSumExp", []*Tensor{t}, func(g []float64, grads [][]float64) {
+	r := wrap(out, t.reducedShape(axis, keepDim))
+	record(r, "LogSumExp", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for o := 0; o < outer; o++ {
 			for i := 0; i < inner; i++ {
 				k := o*inner + i
-				if math.IsInf(out[k], -1) {
+				if math.IsInf(float64(out[k]), -1) {
 					continue
 				}
 				base := o*n*inner + i
 				for j := 0; j < n; j++ {
-					gt[base+j*inner] += g[k] * math.Exp(t.data[base+j*inner]-out[k])
+					gt[base+j*inner] += g[k] * T(math.Exp(float64(x[base+j*inner]-out[k])))
 				}
 			}
 		}
@@ -211,21 +245,28 @@ func (t *Tensor) LogSoftmax(axis int) *Tensor {
 // StandardizeRow writes (x − x̄)/(s + eps) into dst, with s the unbiased
 // standard deviation of x (len(x) ≥ 2), and returns s: the row kernel of
 // Standardize, for fused operations that need it on plain slices.
-func StandardizeRow(dst, x []float64, eps float64) float64 {
+func StandardizeRow(dst, x []float64, eps float64) float64 { return standardizeRow(dst, x, eps) }
+
+// StandardizeRow32 is StandardizeRow for float32 rows; the moments are
+// accumulated in float64.
+func StandardizeRow32(dst, x []float32, eps float64) float64 { return standardizeRow(dst, x, eps) }
+
+func standardizeRow[T float](dst, x []T, eps float64) float64 {
 	n := float64(len(x))
 	m := 0.0
 	for _, v := range x {
-		m += v
+		m += float64(v)
 	}
 	m /= n
 	ss := 0.0
 	for _, v := range x {
-		ss += (v - m) * (v - m)
+		d := float64(v) - m
+		ss += d * d
 	}
 	s := math.Sqrt(ss / (n - 1))
 	inv := 1 / (s + eps)
 	for i, v := range x {
-		dst[i] = (v - m) * inv
+		dst[i] = T((float64(v) - m) * inv)
 	}
 	return s
 }
@@ -239,17 +280,25 @@ func (t *Tensor) Standardize(eps float64) *Tensor {
 	if len(t.shape) == 0 || t.shape[len(t.shape)-1] < 2 {
 		panic(fmt.Sprintf("tensor.Standardize: last axis of shape %v needs at least 2 elements", t.shape))
 	}
+	if t.dtype == Float32 {
+		return standardizeT[float32](t, eps)
+	}
+	return standardizeT[float64](t, eps)
+}
+
+func standardizeT[T float](t *Tensor, eps float64) *Tensor {
 	n := t.shape[len(t.shape)-1]
-	rows := len(t.data) / n
-	out := make([]float64, len(t.data))
+	x := vals[T](t)
+	rows := len(x) / n
+	out := make([]T, len(x))
 	inv := make([]float64, rows) // 1/(s+eps) per row
 	sd := make([]float64, rows)
 	for r := 0; r < rows; r++ {
-		sd[r] = StandardizeRow(out[r*n:(r+1)*n], t.data[r*n:(r+1)*n], eps)
+		sd[r] = standardizeRow(out[r*n:(r+1)*n], x[r*n:(r+1)*n], eps)
 		inv[r] = 1 / (sd[r] + eps)
 	}
-	res := New(out, t.shape...)
-	record(res, "Standardize", []*Tensor{t}, func(g []float64, grads [][]float64) {
+	res := wrap(out, t.shape)
+	record(res, "Standardize", []*Tensor{t}, func(g []T, grads [][]T) {
 		// With y = u/(s+eps), u = x − x̄ and s² = Σu²/(n−1):
 		// dx = (g − ḡ)/(s+eps) − y·(gᵀy)/(s·(n−1)).
 		gt := grads[0]
@@ -258,8 +307,8 @@ func (t *Tensor) Standardize(eps float64) *Tensor {
 			y := out[r*n : (r+1)*n]
 			gm, gy := 0.0, 0.0
 			for i, v := range gr {
-				gm += v
-				gy += v * y[i]
+				gm += float64(v)
+				gy += float64(v) * float64(y[i])
 			}
 			gm /= float64(n)
 			c := 0.0
@@ -268,7 +317,7 @@ func (t *Tensor) Standardize(eps float64) *Tensor {
 			}
 			dst := gt[r*n : (r+1)*n]
 			for i, v := range gr {
-				dst[i] += (v-gm)*inv[r] - c*y[i]
+				dst[i] += T((float64(v)-gm)*inv[r] - c*float64(y[i]))
 			}
 		}
 	})

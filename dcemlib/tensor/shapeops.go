@@ -21,17 +21,21 @@ func (t *Tensor) Reshape(shape ...int) *Tensor {
 		}
 	}
 	if infer >= 0 {
-		if n == 0 || len(t.data)%n != 0 {
+		if n == 0 || t.Size()%n != 0 {
 			panic(fmt.Sprintf("tensor.Reshape: cannot reshape %v into %v", t.shape, shape))
 		}
-		s[infer] = len(t.data) / n
+		s[infer] = t.Size() / n
 		n *= s[infer]
 	}
-	if n != len(t.data) {
-		panic(fmt.Sprintf("tensor.Reshape: cannot reshape %v (%d elements) into %v", t.shape, len(t.data), shape))
+	if n != t.Size() {
+		panic(fmt.Sprintf("tensor.Reshape: cannot reshape %v (%d elements) into %v", t.shape, t.Size(), shape))
 	}
-	r := &Tensor{shape: s, data: t.data}
-	record(r, "Reshape", []*Tensor{t}, func(g []float64, grads [][]float64) { addInto(grads[0], g) })
+	r := &Tensor{shape: s, dtype: t.dtype, data: t.data, data32: t.data32}
+	if t.dtype == Float32 {
+		record(r, "Reshape", []*Tensor{t}, func(g []float32, grads [][]float32) { addInto(grads[0], g) })
+	} else {
+		record(r, "Reshape", []*Tensor{t}, func(g []float64, grads [][]float64) { addInto(grads[0], g) })
+	}
 	return r
 }
 
@@ -81,10 +85,17 @@ func (t *Tensor) Permute(perm ...int) *Tensor {
 	for i, p := range perm {
 		shape[i], src[i] = t.shape[p], inStrides[p]
 	}
-	out := make([]float64, len(t.data))
-	strideCopy(out, t.data, shape, src, false)
-	r := New(out, shape...)
-	record(r, "Permute", []*Tensor{t}, func(g []float64, grads [][]float64) {
+	if t.dtype == Float32 {
+		return permuteT[float32](t, shape, src)
+	}
+	return permuteT[float64](t, shape, src)
+}
+
+func permuteT[T float](t *Tensor, shape, src []int) *Tensor {
+	out := make([]T, t.Size())
+	strideCopy(out, vals[T](t), shape, src, false)
+	r := wrap(out, shape)
+	record(r, "Permute", []*Tensor{t}, func(g []T, grads [][]T) {
 		strideCopy(g, grads[0], shape, src, true)
 	})
 	return r
@@ -122,7 +133,7 @@ func stridesOf(shape []int) []int {
 // strideCopy walks a contiguous array of the given shape and the strided
 // view src of other: out[i] = other[view(i)], or with add, other[view(i)] +=
 // out[i].
-func strideCopy(out, other []float64, shape, src []int, add bool) {
+func strideCopy[T float](out, other []T, shape, src []int, add bool) {
 	nd := len(shape)
 	if len(out) == 0 {
 		return
@@ -164,19 +175,28 @@ func strideCopy(out, other []float64, shape, src []int, add bool) {
 // Slice returns the elements start ≤ i < end along axis (a copy).
 func (t *Tensor) Slice(axis, start, end int) *Tensor {
 	axis = t.axis("Slice", axis)
-	outer, n, inner := t.split(axis)
+	n := t.shape[axis]
 	if start < 0 || end > n || start > end {
 		panic(fmt.Sprintf("tensor.Slice: range [%d, %d) out of bounds for axis %d of shape %v", start, end, axis, t.shape))
 	}
+	if t.dtype == Float32 {
+		return sliceT[float32](t, axis, start, end)
+	}
+	return sliceT[float64](t, axis, start, end)
+}
+
+func sliceT[T float](t *Tensor, axis, start, end int) *Tensor {
+	outer, n, inner := t.split(axis)
 	m := end - start
 	shape := cloneInts(t.shape)
 	shape[axis] = m
-	out := make([]float64, outer*m*inner)
+	x := vals[T](t)
+	out := make([]T, outer*m*inner)
 	for o := 0; o < outer; o++ {
-		copy(out[o*m*inner:(o+1)*m*inner], t.data[(o*n+start)*inner:(o*n+end)*inner])
+		copy(out[o*m*inner:(o+1)*m*inner], x[(o*n+start)*inner:(o*n+end)*inner])
 	}
-	r := New(out, shape...)
-	record(r, "Slice", []*Tensor{t}, func(g []float64, grads [][]float64) {
+	r := wrap(out, shape)
+	record(r, "Slice", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for o := 0; o < outer; o++ {
 			addInto(gt[(o*n+start)*inner:(o*n+end)*inner], g[o*m*inner:(o+1)*m*inner])
@@ -205,18 +225,28 @@ func Concat(axis int, ts ...*Tensor) *Tensor {
 		total += t.shape[axis]
 	}
 	shape[axis] = total
+	sameDType("Concat", ts...)
+	if ts[0].dtype == Float32 {
+		return concatT[float32](axis, shape, ts)
+	}
+	return concatT[float64](axis, shape, ts)
+}
+
+func concatT[T float](axis int, shape []int, ts []*Tensor) *Tensor {
+	total := shape[axis]
 	outer, _, inner := ts[0].split(axis)
-	out := make([]float64, outer*total*inner)
+	out := make([]T, outer*total*inner)
 	off := 0
 	for _, t := range ts {
 		m := t.shape[axis]
+		x := vals[T](t)
 		for o := 0; o < outer; o++ {
-			copy(out[(o*total+off)*inner:], t.data[o*m*inner:(o+1)*m*inner])
+			copy(out[(o*total+off)*inner:], x[o*m*inner:(o+1)*m*inner])
 		}
 		off += m
 	}
-	r := New(out, shape...)
-	record(r, "Concat", ts, func(g []float64, grads [][]float64) {
+	r := wrap(out, shape)
+	record(r, "Concat", ts, func(g []T, grads [][]T) {
 		off := 0
 		for i, t := range ts {
 			m := t.shape[axis]
@@ -250,24 +280,33 @@ func Stack(axis int, ts ...*Tensor) *Tensor {
 // index[j]. Indices may repeat; their gradients add up.
 func (t *Tensor) IndexSelect(axis int, index []int) *Tensor {
 	axis = t.axis("IndexSelect", axis)
-	outer, n, inner := t.split(axis)
+	n := t.shape[axis]
 	for _, x := range index {
 		if x < 0 || x >= n {
 			panic(fmt.Sprintf("tensor.IndexSelect: index %d out of range [0, %d) for axis %d of shape %v", x, n, axis, t.shape))
 		}
 	}
 	idx := append([]int(nil), index...)
+	if t.dtype == Float32 {
+		return indexSelectT[float32](t, axis, idx)
+	}
+	return indexSelectT[float64](t, axis, idx)
+}
+
+func indexSelectT[T float](t *Tensor, axis int, idx []int) *Tensor {
+	outer, n, inner := t.split(axis)
 	m := len(idx)
 	shape := cloneInts(t.shape)
 	shape[axis] = m
-	out := make([]float64, outer*m*inner)
+	td := vals[T](t)
+	out := make([]T, outer*m*inner)
 	for o := 0; o < outer; o++ {
 		for j, x := range idx {
-			copy(out[(o*m+j)*inner:(o*m+j+1)*inner], t.data[(o*n+x)*inner:(o*n+x+1)*inner])
+			copy(out[(o*m+j)*inner:(o*m+j+1)*inner], td[(o*n+x)*inner:(o*n+x+1)*inner])
 		}
 	}
-	r := New(out, shape...)
-	record(r, "IndexSelect", []*Tensor{t}, func(g []float64, grads [][]float64) {
+	r := wrap(out, shape)
+	record(r, "IndexSelect", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for o := 0; o < outer; o++ {
 			for j, x := range idx {
@@ -296,19 +335,28 @@ func (t *Tensor) Gather(axis int, index []int) *Tensor {
 			panic(fmt.Sprintf("tensor.Gather: index %d out of range [0, %d) for axis %d of shape %v", x, n, axis, t.shape))
 		}
 	}
+	if t.dtype == Float32 {
+		return gatherT[float32](t, axis, idx, m)
+	}
+	return gatherT[float64](t, axis, idx, m)
+}
+
+func gatherT[T float](t *Tensor, axis int, idx []int, m int) *Tensor {
+	outer, n, inner := t.split(axis)
 	shape := cloneInts(t.shape)
 	shape[axis] = m
-	out := make([]float64, len(idx))
+	td := vals[T](t)
+	out := make([]T, len(idx))
 	for o := 0; o < outer; o++ {
 		for j := 0; j < m; j++ {
 			for i := 0; i < inner; i++ {
 				k := (o*m+j)*inner + i
-				out[k] = t.data[(o*n+idx[k])*inner+i]
+				out[k] = td[(o*n+idx[k])*inner+i]
 			}
 		}
 	}
-	r := New(out, shape...)
-	record(r, "Gather", []*Tensor{t}, func(g []float64, grads [][]float64) {
+	r := wrap(out, shape)
+	record(r, "Gather", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for o := 0; o < outer; o++ {
 			for j := 0; j < m; j++ {
@@ -328,5 +376,5 @@ func (t *Tensor) Expand(shape ...int) *Tensor {
 	if !sameShape(out, shape) {
 		panic(fmt.Sprintf("tensor.Expand: shape %v does not expand to %v", t.shape, shape))
 	}
-	return t.Add(Zeros(shape...))
+	return t.Add(ZerosOf(t.dtype, shape...))
 }

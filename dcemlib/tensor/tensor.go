@@ -7,13 +7,16 @@ import (
 	"strings"
 )
 
-// Tensor is a dense N-d array of float64 values in row-major order, with an
-// optional gradient. The zero value is not usable: make tensors with New,
-// Zeros, Full, Scalar and the other constructors, or as results of
-// operations.
+// Tensor is a dense N-d array of float64 or float32 values (its DType) in
+// row-major order, with an optional gradient. The zero value is not usable:
+// make tensors with New, New32, Zeros, ZerosOf, Full, Scalar and the other
+// constructors, or as results of operations. An operation's result has the
+// dtype of its operands; operands of different dtypes panic.
 type Tensor struct {
-	shape []int
-	data  []float64
+	shape  []int
+	dtype  DType
+	data   []float64 // the values of a Float64 tensor
+	data32 []float32 // the values of a Float32 tensor
 	// node is the tensor's place in the autodiff graph, nil for tensors
 	// that take no part in differentiation (constants).
 	node *node
@@ -33,10 +36,58 @@ func New(data []float64, shape ...int) *Tensor {
 	return &Tensor{shape: cloneInts(shape), data: data}
 }
 
-// Zeros returns a tensor of zeros with the given shape.
+// New32 is New for float32 values: a Float32 tensor that uses data as its
+// storage.
+func New32(data []float32, shape ...int) *Tensor {
+	if len(shape) == 0 {
+		shape = []int{len(data)}
+	}
+	n := checkShape("New32", shape)
+	if n != len(data) {
+		panic(fmt.Sprintf("tensor.New32: %d values do not fill shape %v (%d elements)", len(data), shape, n))
+	}
+	return &Tensor{shape: cloneInts(shape), dtype: Float32, data32: data}
+}
+
+// Zeros returns a float64 tensor of zeros with the given shape.
 func Zeros(shape ...int) *Tensor {
 	n := checkShape("Zeros", shape)
 	return &Tensor{shape: cloneInts(shape), data: make([]float64, n)}
+}
+
+// ZerosOf returns a tensor of zeros with the given dtype and shape.
+func ZerosOf(dt DType, shape ...int) *Tensor {
+	n := checkShape("ZerosOf", shape)
+	switch dt {
+	case Float64:
+		return &Tensor{shape: cloneInts(shape), data: make([]float64, n)}
+	case Float32:
+		return &Tensor{shape: cloneInts(shape), dtype: Float32, data32: make([]float32, n)}
+	}
+	panic(fmt.Sprintf("tensor.ZerosOf: unknown dtype %v", dt))
+}
+
+// zerosT returns a tensor of zeros of element type T.
+func zerosT[T float](shape []int) *Tensor {
+	return wrap(make([]T, checkShape("Zeros", shape)), shape)
+}
+
+// FullOf returns a tensor of the given dtype with every element equal to v.
+func FullOf(dt DType, v float64, shape ...int) *Tensor {
+	t := ZerosOf(dt, shape...)
+	if v != 0 {
+		t.fill(v)
+	}
+	return t
+}
+
+func (t *Tensor) fill(v float64) {
+	for i := range t.data {
+		t.data[i] = v
+	}
+	for i := range t.data32 {
+		t.data32[i] = float32(v)
+	}
 }
 
 // Ones returns a tensor of ones with the given shape.
@@ -111,26 +162,77 @@ func (t *Tensor) Dims() int { return len(t.shape) }
 func (t *Tensor) Dim(i int) int { return t.shape[t.axis("Dim", i)] }
 
 // Size returns the number of elements.
-func (t *Tensor) Size() int { return len(t.data) }
+func (t *Tensor) Size() int {
+	if t.dtype == Float32 {
+		return len(t.data32)
+	}
+	return len(t.data)
+}
 
-// Data returns the tensor's storage in row-major order. Writing to it changes
-// the tensor; do that only to leaves (parameters, inputs), never to a tensor
-// whose value an operation recorded for its gradient.
-func (t *Tensor) Data() []float64 { return t.data }
+// DType returns the element type of the tensor's values.
+func (t *Tensor) DType() DType { return t.dtype }
+
+// Data returns the storage of a Float64 tensor in row-major order. Writing
+// to it changes the tensor; do that only to leaves (parameters, inputs),
+// never to a tensor whose value an operation recorded for its gradient. It
+// panics for a Float32 tensor: use Data32, or Values for a copy.
+func (t *Tensor) Data() []float64 {
+	if t.dtype != Float64 {
+		panic(fmt.Sprintf("tensor.Data: tensor of shape %v is %v; use Data32, or Values for a float64 copy", t.shape, t.dtype))
+	}
+	return t.data
+}
+
+// Data32 returns the storage of a Float32 tensor (see Data). It panics for
+// a Float64 tensor.
+func (t *Tensor) Data32() []float32 {
+	if t.dtype != Float32 {
+		panic(fmt.Sprintf("tensor.Data32: tensor of shape %v is %v; use Data, or convert with Float32", t.shape, t.dtype))
+	}
+	return t.data32
+}
+
+// Values returns a float64 copy of the values, whatever the dtype.
+func (t *Tensor) Values() []float64 {
+	if t.dtype == Float64 {
+		return append([]float64(nil), t.data...)
+	}
+	out := make([]float64, len(t.data32))
+	for i, v := range t.data32 {
+		out[i] = float64(v)
+	}
+	return out
+}
 
 // Item returns the value of a tensor with one element. It panics otherwise.
 func (t *Tensor) Item() float64 {
-	if len(t.data) != 1 {
-		panic(fmt.Sprintf("tensor.Item: tensor of shape %v has %d elements, want 1", t.shape, len(t.data)))
+	if n := t.Size(); n != 1 {
+		panic(fmt.Sprintf("tensor.Item: tensor of shape %v has %d elements, want 1", t.shape, n))
 	}
-	return t.data[0]
+	return t.at(0)
+}
+
+// at returns element i as a float64, whatever the dtype.
+func (t *Tensor) at(i int) float64 {
+	if t.dtype == Float32 {
+		return float64(t.data32[i])
+	}
+	return t.data[i]
 }
 
 // At returns the element at the given index, one coordinate per axis.
-func (t *Tensor) At(index ...int) float64 { return t.data[t.offset("At", index)] }
+func (t *Tensor) At(index ...int) float64 { return t.at(t.offset("At", index)) }
 
-// Set stores v at the given index. Like writing to Data, use it on leaves.
-func (t *Tensor) Set(v float64, index ...int) { t.data[t.offset("Set", index)] = v }
+// Set stores v at the given index (rounded to float32 in a Float32
+// tensor). Like writing to Data, use it on leaves.
+func (t *Tensor) Set(v float64, index ...int) {
+	i := t.offset("Set", index)
+	if t.dtype == Float32 {
+		t.data32[i] = float32(v)
+		return
+	}
+	t.data[i] = v
+}
 
 // Rows returns a copy of a 2-d tensor as a slice of rows.
 func (t *Tensor) Rows() [][]float64 {
@@ -138,21 +240,32 @@ func (t *Tensor) Rows() [][]float64 {
 		panic(fmt.Sprintf("tensor.Rows: tensor of shape %v is not 2-d", t.shape))
 	}
 	m, n := t.shape[0], t.shape[1]
+	v := t.Values()
 	rows := make([][]float64, m)
 	for i := range rows {
-		rows[i] = append([]float64(nil), t.data[i*n:(i+1)*n]...)
+		rows[i] = v[i*n : (i+1)*n : (i+1)*n]
 	}
 	return rows
 }
 
 // Clone returns a copy of the tensor's value with no graph and no gradient.
 func (t *Tensor) Clone() *Tensor {
-	return &Tensor{shape: cloneInts(t.shape), data: append([]float64(nil), t.data...)}
+	return &Tensor{shape: cloneInts(t.shape), dtype: t.dtype,
+		data: clone(t.data), data32: clone(t.data32)}
+}
+
+func clone[T any](s []T) []T {
+	if s == nil {
+		return nil
+	}
+	return append(make([]T, 0, len(s)), s...)
 }
 
 // Detach returns a tensor that shares t's value but is cut from the graph:
 // no gradient flows through it.
-func (t *Tensor) Detach() *Tensor { return &Tensor{shape: t.shape, data: t.data} }
+func (t *Tensor) Detach() *Tensor {
+	return &Tensor{shape: t.shape, dtype: t.dtype, data: t.data, data32: t.data32}
+}
 
 // RequiresGrad marks t as a leaf whose gradient Backward accumulates, and
 // returns t. It panics if t is the result of an operation.
@@ -161,7 +274,7 @@ func (t *Tensor) RequiresGrad() *Tensor {
 		panic("tensor.RequiresGrad: tensor is the result of " + t.node.name + "; only leaves can be marked (use Detach first)")
 	}
 	if t.node == nil {
-		t.node = &node{size: len(t.data)}
+		t.node = &node{size: t.Size(), dtype: t.dtype}
 	}
 	return t
 }
@@ -177,16 +290,16 @@ func (t *Tensor) IsLeaf() bool { return t.node == nil || !t.node.result }
 // shape, or nil if none has been computed. It shares storage with the leaf's
 // gradient: ZeroGrad clears it.
 func (t *Tensor) Grad() *Tensor {
-	if t.node == nil || t.node.grad == nil {
+	if t.node == nil || (t.node.grad == nil && t.node.grad32 == nil) {
 		return nil
 	}
-	return &Tensor{shape: t.shape, data: t.node.grad}
+	return &Tensor{shape: t.shape, dtype: t.dtype, data: t.node.grad, data32: t.node.grad32}
 }
 
 // ZeroGrad discards the accumulated gradient.
 func (t *Tensor) ZeroGrad() {
 	if t.node != nil {
-		t.node.grad = nil
+		t.node.grad, t.node.grad32 = nil, nil
 	}
 }
 
@@ -195,11 +308,14 @@ func (t *Tensor) String() string {
 	var b strings.Builder
 	b.WriteString("tensor(")
 	if len(t.shape) == 0 {
-		fmt.Fprintf(&b, "%.6g", t.data[0])
+		fmt.Fprintf(&b, "%.6g", t.at(0))
 	} else {
 		t.format(&b, 0, 0, 7)
 	}
 	fmt.Fprintf(&b, ", shape=%v", t.shape)
+	if t.dtype != Float64 {
+		b.WriteString(", dtype=" + t.dtype.String())
+	}
 	if t.node != nil && t.node.result {
 		b.WriteString(", op=" + t.node.name)
 	} else if t.node != nil {
@@ -229,7 +345,7 @@ func (t *Tensor) format(b *strings.Builder, axis, off, indent int) {
 			continue
 		}
 		if axis == len(t.shape)-1 {
-			fmt.Fprintf(b, "%.6g", t.data[off+i])
+			fmt.Fprintf(b, "%.6g", t.at(off+i))
 		} else {
 			t.format(b, axis+1, off+i*stride, indent)
 		}
@@ -248,6 +364,11 @@ func (t *Tensor) format(b *strings.Builder, axis, off, indent int) {
 func (t *Tensor) HasNaN() bool {
 	for _, v := range t.data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return true
+		}
+	}
+	for _, v := range t.data32 {
+		if v != v || v > math.MaxFloat32 || v < -math.MaxFloat32 {
 			return true
 		}
 	}
@@ -294,4 +415,19 @@ func (t *Tensor) offset(fn string, index []int) int {
 		off = off*t.shape[i] + x
 	}
 	return off
+}
+
+// SetValues copies src into t's storage, converting to t's dtype. Like
+// writing to Data, use it on leaves. It panics if len(src) is not t's size.
+func (t *Tensor) SetValues(src []float64) {
+	if len(src) != t.Size() {
+		panic(fmt.Sprintf("tensor.SetValues: %d values for shape %v (%d elements)", len(src), t.shape, t.Size()))
+	}
+	if t.dtype == Float32 {
+		for i, v := range src {
+			t.data32[i] = float32(v)
+		}
+		return
+	}
+	copy(t.data, src)
 }

@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -184,8 +185,14 @@ func TestBackwardAccumulatesAndReleases(t *testing.T) {
 	assertData(t, x.Grad(), []float64{2, 4, 6}, 0)
 	x.Square().Sum().Backward() // a new graph adds up
 	assertData(t, x.Grad(), []float64{4, 8, 12}, 0)
-	y.Backward() // released: no effect
-	assertData(t, x.Grad(), []float64{4, 8, 12}, 0)
+	// A second Backward through a released graph panics rather than
+	// silently dropping the gradient: through the same root, and through a
+	// released intermediate that a new graph uses.
+	mustPanic(t, "released by an earlier Backward", func() { y.Backward() })
+	z := x.Square()
+	z.Sum().Backward()
+	mustPanic(t, "graph through Square was released", func() { z.MulScalar(2).Sum().Backward() })
+	assertData(t, x.Grad(), []float64{6, 12, 18}, 0)
 	x.ZeroGrad()
 	if x.Grad() != nil {
 		t.Fatal("ZeroGrad kept the gradient")
@@ -240,4 +247,20 @@ func TestString(t *testing.T) {
 	if !strings.Contains(long, "...") {
 		t.Fatalf("long tensors should elide: %s", long)
 	}
+}
+
+// mustPanic runs f and fails unless it panics with a message containing want.
+func mustPanic(t *testing.T, want string, f func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		r := recover()
+		if r == nil {
+			t.Fatalf("no panic, want one containing %q", want)
+		}
+		if msg := fmt.Sprint(r); !strings.Contains(msg, want) {
+			t.Fatalf("panic %q, want one containing %q", msg, want)
+		}
+	}()
+	f()
 }

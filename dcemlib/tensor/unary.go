@@ -5,26 +5,45 @@ import (
 	"math"
 )
 
-// unary makes the result of an elementwise function with value f and
-// derivative df(x, y) (y = f(x)), recording the gradient.
-func unary(name string, t *Tensor, out []float64, df func(x, y float64) float64) *Tensor {
-	r := New(out, t.shape...)
-	record(r, name, []*Tensor{t}, func(g []float64, grads [][]float64) {
-		gt := grads[0]
-		for i, v := range g {
-			gt[i] += v * df(t.data[i], out[i])
-		}
-	})
+// mapT makes the result of an elementwise function: fwd writes f(x) into
+// dst, and bwd adds the input gradient for the output gradient g into dst,
+// given the input x and the output y, in one tight loop per slice (no call
+// per element).
+func mapT[T float](name string, t *Tensor, fwd func(dst, x []T), bwd func(g, x, y, dst []T)) *Tensor {
+	x := vals[T](t)
+	out := make([]T, len(x))
+	fwd(out, x)
+	r := wrap(out, t.shape)
+	record(r, name, []*Tensor{t}, func(g []T, grads [][]T) { bwd(g, x, out, grads[0]) })
 	return r
 }
 
-// scaled makes the result of an elementwise function whose gradient
-// depends only on the output: backward adds the input gradient for the
-// output gradient g into dst, in one tight loop (no call per element).
-func scaled(name string, t *Tensor, out []float64, backward func(g, dst []float64)) *Tensor {
-	r := New(out, t.shape...)
-	record(r, name, []*Tensor{t}, func(g []float64, grads [][]float64) { backward(g, grads[0]) })
-	return r
+// mapOf dispatches an elementwise function on t's dtype.
+func mapOf(name string, t *Tensor,
+	f64 func(dst, x []float64), b64 func(g, x, y, dst []float64),
+	f32 func(dst, x []float32), b32 func(g, x, y, dst []float32)) *Tensor {
+	if t.dtype == Float32 {
+		return mapT(name, t, f32, b32)
+	}
+	return mapT(name, t, f64, b64)
+}
+
+// each64 lifts a float64 function to a slice kernel; with32 to a float32
+// one that computes in float64.
+func each64(f func(float64) float64) func(dst, x []float64) {
+	return func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = f(v)
+		}
+	}
+}
+
+func each32(f func(float64) float64) func(dst, x []float32) {
+	return func(dst, x []float32) {
+		for i, v := range x {
+			dst[i] = float32(f(float64(v)))
+		}
+	}
 }
 
 // Neg returns −t.
@@ -32,23 +51,39 @@ func (t *Tensor) Neg() *Tensor { return t.MulScalar(-1) }
 
 // AddScalar returns t + c.
 func (t *Tensor) AddScalar(c float64) *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
+	if t.dtype == Float32 {
+		return addScalarT(t, float32(c))
+	}
+	return addScalarT(t, c)
+}
+
+func addScalarT[T float](t *Tensor, c T) *Tensor {
+	x := vals[T](t)
+	out := make([]T, len(x))
+	for i, v := range x {
 		out[i] = v + c
 	}
-	r := New(out, t.shape...)
-	record(r, "AddScalar", []*Tensor{t}, func(g []float64, grads [][]float64) { addInto(grads[0], g) })
+	r := wrap(out, t.shape)
+	record(r, "AddScalar", []*Tensor{t}, func(g []T, grads [][]T) { addInto(grads[0], g) })
 	return r
 }
 
 // MulScalar returns c·t.
 func (t *Tensor) MulScalar(c float64) *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
+	if t.dtype == Float32 {
+		return mulScalarT(t, float32(c))
+	}
+	return mulScalarT(t, c)
+}
+
+func mulScalarT[T float](t *Tensor, c T) *Tensor {
+	x := vals[T](t)
+	out := make([]T, len(x))
+	for i, v := range x {
 		out[i] = v * c
 	}
-	r := New(out, t.shape...)
-	record(r, "MulScalar", []*Tensor{t}, func(g []float64, grads [][]float64) {
+	r := wrap(out, t.shape)
+	record(r, "MulScalar", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for i, v := range g {
 			gt[i] += v * c
@@ -57,174 +92,239 @@ func (t *Tensor) MulScalar(c float64) *Tensor {
 	return r
 }
 
+func squareF[T float](dst, x []T) {
+	for i, v := range x {
+		dst[i] = v * v
+	}
+}
+
+func squareB[T float](g, x, y, dst []T) {
+	for i, v := range g {
+		dst[i] += 2 * v * x[i]
+	}
+}
+
 // Square returns t² elementwise.
 func (t *Tensor) Square() *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		out[i] = v * v
+	return mapOf("Square", t, squareF[float64], squareB[float64], squareF[float32], squareB[float32])
+}
+
+// Pow returns t^p elementwise.
+func (t *Tensor) Pow(p float64) *Tensor {
+	f := func(x float64) float64 { return math.Pow(x, p) }
+	df := func(x float64) float64 {
+		if p == 0 {
+			return 0
+		}
+		return p * math.Pow(x, p-1)
 	}
-	r := New(out, t.shape...)
-	record(r, "Square", []*Tensor{t}, func(g []float64, grads [][]float64) {
+	return mapOf("Pow", t, each64(f), chain64(df), each32(f), chain32(df))
+}
+
+// chain64 and chain32 make the backward kernel g·f'(x) from the derivative.
+func chain64(df func(x float64) float64) func(g, x, y, dst []float64) {
+	return func(g, x, y, dst []float64) {
+		for i, v := range g {
+			dst[i] += v * df(x[i])
+		}
+	}
+}
+
+func chain32(df func(x float64) float64) func(g, x, y, dst []float32) {
+	return func(g, x, y, dst []float32) {
+		for i, v := range g {
+			dst[i] += v * float32(df(float64(x[i])))
+		}
+	}
+}
+
+func sqrtF[T float](dst, x []T) {
+	for i, v := range x {
+		dst[i] = T(math.Sqrt(float64(v)))
+	}
+}
+
+func sqrtB[T float](g, x, y, dst []T) {
+	for i, v := range g {
+		dst[i] += v * 0.5 / y[i]
+	}
+}
+
+// Sqrt returns √t elementwise.
+func (t *Tensor) Sqrt() *Tensor {
+	return mapOf("Sqrt", t, sqrtF[float64], sqrtB[float64], sqrtF[float32], sqrtB[float32])
+}
+
+// byOutput is the backward kernel g·y: the derivative of exp.
+func byOutput[T float](g, x, y, dst []T) {
+	for i, v := range g {
+		dst[i] += v * y[i]
+	}
+}
+
+// Exp returns eᵗ elementwise.
+func (t *Tensor) Exp() *Tensor {
+	return mapOf("Exp", t, each64(math.Exp), byOutput[float64], exp32, byOutput[float32])
+}
+
+func invB[T float](g, x, y, dst []T) {
+	for i, v := range g {
+		dst[i] += v / x[i]
+	}
+}
+
+// Log returns the natural logarithm elementwise.
+func (t *Tensor) Log() *Tensor {
+	return mapOf("Log", t, each64(math.Log), invB[float64], each32(math.Log), invB[float32])
+}
+
+func absF[T float](dst, x []T) {
+	for i, v := range x {
+		if v < 0 {
+			v = -v
+		}
+		dst[i] = v
+	}
+}
+
+func absB[T float](g, x, y, dst []T) {
+	for i, v := range g {
+		switch {
+		case x[i] > 0:
+			dst[i] += v
+		case x[i] < 0:
+			dst[i] -= v
+		}
+	}
+}
+
+// Abs returns |t| elementwise (gradient 0 at 0).
+func (t *Tensor) Abs() *Tensor {
+	return mapOf("Abs", t, absF[float64], absB[float64], absF[float32], absB[float32])
+}
+
+// Sin returns sin(t) elementwise.
+func (t *Tensor) Sin() *Tensor {
+	return mapOf("Sin", t, each64(math.Sin), chain64(math.Cos), each32(math.Sin), chain32(math.Cos))
+}
+
+// Cos returns cos(t) elementwise.
+func (t *Tensor) Cos() *Tensor {
+	negSin := func(x float64) float64 { return -math.Sin(x) }
+	return mapOf("Cos", t, each64(math.Cos), chain64(negSin), each32(math.Cos), chain32(negSin))
+}
+
+func sigmoidB[T float](g, x, y, dst []T) {
+	for i, v := range g {
+		s := y[i]
+		dst[i] += v * s * (1 - s)
+	}
+}
+
+// Sigmoid returns 1/(1+e⁻ᵗ) elementwise, computed without overflow.
+func (t *Tensor) Sigmoid() *Tensor {
+	return mapOf("Sigmoid", t, each64(sigmoid), sigmoidB[float64], sigmoid32, sigmoidB[float32])
+}
+
+func tanhB[T float](g, x, y, dst []T) {
+	for i, v := range g {
+		s := y[i]
+		dst[i] += v * (1 - s*s)
+	}
+}
+
+// Tanh returns tanh(t) elementwise.
+func (t *Tensor) Tanh() *Tensor {
+	return mapOf("Tanh", t, each64(math.Tanh), tanhB[float64], tanh32, tanhB[float32])
+}
+
+// Softplus returns log(1+eᵗ) elementwise, computed without overflow. The
+// logistic σ(t), its derivative, is kept from the forward pass when a
+// gradient is needed.
+func (t *Tensor) Softplus() *Tensor {
+	if t.dtype == Float32 {
+		return softplusT(t, softplus32)
+	}
+	return softplusT(t, softplus64)
+}
+
+func softplusT[T float](t *Tensor, k func(dst, x, sig []T)) *Tensor {
+	x := vals[T](t)
+	out := make([]T, len(x))
+	var sig []T
+	if t.node != nil {
+		sig = make([]T, len(x))
+	}
+	k(out, x, sig)
+	r := wrap(out, t.shape)
+	record(r, "Softplus", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for i, v := range g {
-			gt[i] += 2 * v * t.data[i]
+			gt[i] += v * sig[i]
 		}
 	})
 	return r
 }
 
-// Pow returns t^p elementwise.
-func (t *Tensor) Pow(p float64) *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		out[i] = math.Pow(v, p)
-	}
-	return unary("Pow", t, out, func(x, y float64) float64 {
-		if p == 0 {
-			return 0
+func softplus64(dst, x, sig []float64) {
+	for i, v := range x {
+		e := math.Exp(-math.Abs(v))
+		dst[i] = max(v, 0) + log1pUnit(e)
+		if sig != nil {
+			if v >= 0 {
+				sig[i] = 1 / (1 + e)
+			} else {
+				sig[i] = e / (1 + e)
+			}
 		}
-		return p * math.Pow(x, p-1)
-	})
+	}
 }
 
-// Sqrt returns √t elementwise.
-func (t *Tensor) Sqrt() *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		out[i] = math.Sqrt(v)
+func reluF[T float](dst, x []T) {
+	for i, v := range x {
+		dst[i] = max(v, 0)
 	}
-	return unary("Sqrt", t, out, func(x, y float64) float64 { return 0.5 / y })
 }
 
-// Exp returns eᵗ elementwise.
-func (t *Tensor) Exp() *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		out[i] = math.Exp(v)
-	}
-	return scaled("Exp", t, out, func(g, dst []float64) {
-		for i, v := range g {
-			dst[i] += v * out[i]
+func reluB[T float](g, x, y, dst []T) {
+	for i, v := range g {
+		if x[i] > 0 {
+			dst[i] += v
 		}
-	})
-}
-
-// Log returns the natural logarithm elementwise.
-func (t *Tensor) Log() *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		out[i] = math.Log(v)
 	}
-	return unary("Log", t, out, func(x, y float64) float64 { return 1 / x })
-}
-
-// Abs returns |t| elementwise (gradient 0 at 0).
-func (t *Tensor) Abs() *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		out[i] = math.Abs(v)
-	}
-	return unary("Abs", t, out, func(x, y float64) float64 {
-		switch {
-		case x > 0:
-			return 1
-		case x < 0:
-			return -1
-		}
-		return 0
-	})
-}
-
-// Sin returns sin(t) elementwise.
-func (t *Tensor) Sin() *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		out[i] = math.Sin(v)
-	}
-	return unary("Sin", t, out, func(x, y float64) float64 { return math.Cos(x) })
-}
-
-// Cos returns cos(t) elementwise.
-func (t *Tensor) Cos() *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		out[i] = math.Cos(v)
-	}
-	return unary("Cos", t, out, func(x, y float64) float64 { return -math.Sin(x) })
-}
-
-// Sigmoid returns 1/(1+e⁻ᵗ) elementwise, computed without overflow.
-func (t *Tensor) Sigmoid() *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		out[i] = sigmoid(v)
-	}
-	return scaled("Sigmoid", t, out, func(g, dst []float64) {
-		for i, v := range g {
-			y := out[i]
-			dst[i] += v * y * (1 - y)
-		}
-	})
-}
-
-// Tanh returns tanh(t) elementwise.
-func (t *Tensor) Tanh() *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		out[i] = math.Tanh(v)
-	}
-	return scaled("Tanh", t, out, func(g, dst []float64) {
-		for i, v := range g {
-			y := out[i]
-			dst[i] += v * (1 - y*y)
-		}
-	})
-}
-
-// Softplus returns log(1+eᵗ) elementwise, computed without overflow.
-func (t *Tensor) Softplus() *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		out[i] = softplus(v)
-	}
-	return unary("Softplus", t, out, func(x, y float64) float64 { return sigmoid(x) })
 }
 
 // ReLU returns max(t, 0) elementwise (gradient 0 at 0).
 func (t *Tensor) ReLU() *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		if v > 0 {
-			out[i] = v
-		}
-	}
-	return unary("ReLU", t, out, func(x, y float64) float64 {
-		if x > 0 {
-			return 1
-		}
-		return 0
-	})
+	return mapOf("ReLU", t, reluF[float64], reluB[float64], reluF[float32], reluB[float32])
 }
 
 // ELU returns t for t > 0 and α(eᵗ − 1) otherwise, elementwise.
 func (t *Tensor) ELU(alpha float64) *Tensor {
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		if v > 0 {
-			out[i] = v
-		} else {
-			out[i] = alpha * math.Expm1(v)
-		}
-	}
-	return scaled("ELU", t, out, func(g, dst []float64) {
-		for i, v := range g {
-			if y := out[i]; y > 0 {
-				dst[i] += v
+	f64 := func(dst, x []float64) {
+		for i, v := range x {
+			if v > 0 {
+				dst[i] = v
 			} else {
-				dst[i] += v * (y + alpha)
+				dst[i] = alpha * math.Expm1(v)
 			}
 		}
-	})
+	}
+	f32 := func(dst, x []float32) { elu32(dst, x, alpha) }
+	return mapOf("ELU", t, f64, eluB[float64](alpha), f32, eluB[float32](alpha))
+}
+
+func eluB[T float](alpha float64) func(g, x, y, dst []T) {
+	a := T(alpha)
+	return func(g, x, y, dst []T) {
+		for i, v := range g {
+			if yi := y[i]; x[i] > 0 {
+				dst[i] += v
+			} else {
+				dst[i] += v * (yi + a)
+			}
+		}
+	}
 }
 
 // Clamp limits t to [lo, hi] elementwise. The gradient passes where
@@ -233,37 +333,63 @@ func (t *Tensor) Clamp(lo, hi float64) *Tensor {
 	if lo > hi {
 		panic(fmt.Sprintf("tensor.Clamp: lo = %g > hi = %g", lo, hi))
 	}
-	out := make([]float64, len(t.data))
-	for i, v := range t.data {
-		out[i] = math.Min(math.Max(v, lo), hi)
+	if t.dtype == Float32 {
+		return mapT("Clamp", t, clampF(float32(lo), float32(hi)), clampB(float32(lo), float32(hi)))
 	}
-	return unary("Clamp", t, out, func(x, y float64) float64 {
-		if x >= lo && x <= hi {
-			return 1
+	return mapT("Clamp", t, clampF(lo, hi), clampB(lo, hi))
+}
+
+func clampF[T float](lo, hi T) func(dst, x []T) {
+	return func(dst, x []T) {
+		for i, v := range x {
+			dst[i] = minT(maxT(v, lo), hi)
 		}
-		return 0
-	})
+	}
+}
+
+func clampB[T float](lo, hi T) func(g, x, y, dst []T) {
+	return func(g, x, y, dst []T) {
+		for i, v := range g {
+			if x[i] >= lo && x[i] <= hi {
+				dst[i] += v
+			}
+		}
+	}
 }
 
 // Where returns an elementwise choice: a where cond is nonzero, b elsewhere.
-// cond, a and b must have the same shape; cond gets no gradient.
+// cond, a and b must have the same shape, a and b the same dtype; cond gets
+// no gradient and may have either dtype.
 func Where(cond, a, b *Tensor) *Tensor {
 	if !sameShape(cond.shape, a.shape) || !sameShape(a.shape, b.shape) {
 		panic(fmt.Sprintf("tensor.Where: shapes differ: cond %v, a %v, b %v", cond.shape, a.shape, b.shape))
 	}
-	out := make([]float64, len(a.data))
-	for i, c := range cond.data {
-		if c != 0 {
-			out[i] = a.data[i]
+	sameDType("Where", a, b)
+	pick := make([]bool, cond.Size())
+	for i := range pick {
+		pick[i] = cond.at(i) != 0
+	}
+	if a.dtype == Float32 {
+		return whereT[float32](pick, a, b)
+	}
+	return whereT[float64](pick, a, b)
+}
+
+func whereT[T float](pick []bool, a, b *Tensor) *Tensor {
+	ad, bd := vals[T](a), vals[T](b)
+	out := make([]T, len(ad))
+	for i, c := range pick {
+		if c {
+			out[i] = ad[i]
 		} else {
-			out[i] = b.data[i]
+			out[i] = bd[i]
 		}
 	}
-	r := New(out, a.shape...)
-	record(r, "Where", []*Tensor{a, b}, func(g []float64, grads [][]float64) {
+	r := wrap(out, a.shape)
+	record(r, "Where", []*Tensor{a, b}, func(g []T, grads [][]T) {
 		ga, gb := grads[0], grads[1]
 		for i, v := range g {
-			if cond.data[i] != 0 {
+			if pick[i] {
 				if ga != nil {
 					ga[i] += v
 				}

@@ -1,0 +1,343 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+)
+
+// Act names an activation function that Affine fuses into a linear layer.
+type Act int
+
+const (
+	ActIdentity Act = iota // y = x
+	ActReLU                // y = max(x, 0)
+	ActTanh                // y = tanh x
+	ActSigmoid             // y = 1/(1 + e⁻ˣ)
+	ActSoftplus            // y = log(1 + eˣ)
+	ActELU                 // y = x for x > 0, eˣ − 1 otherwise (α = 1)
+)
+
+var actNames = [...]string{"identity", "relu", "tanh", "sigmoid", "softplus", "elu"}
+
+// String returns the activation's name.
+func (a Act) String() string {
+	if a < 0 || int(a) >= len(actNames) {
+		return fmt.Sprintf("Act(%d)", int(a))
+	}
+	return actNames[a]
+}
+
+// Affine returns act(x·W + b), a linear layer and its activation as one
+// operation: one matrix product into a buffer that already holds the bias,
+// the activation applied in place, and a backward pass of two matrix
+// products and one pass over the gradient. x has shape (..., in) with at
+// least two axes, W (in, out) and b (out) or nil; the result has shape
+// (..., out). Operands must share a dtype. It panics on a shape mismatch.
+func Affine(x, w, b *Tensor, act Act) *Tensor {
+	if len(x.shape) < 2 || len(w.shape) != 2 || x.shape[len(x.shape)-1] != w.shape[0] {
+		panic(fmt.Sprintf("tensor.Affine: x %v · W %v: want x (..., in) with at least 2 axes and W (in, out)", x.shape, w.shape))
+	}
+	if b != nil && (len(b.shape) != 1 || b.shape[0] != w.shape[1]) {
+		panic(fmt.Sprintf("tensor.Affine: bias shape %v, want (%d)", b.shape, w.shape[1]))
+	}
+	if act < 0 || int(act) >= len(actNames) {
+		panic(fmt.Sprintf("tensor.Affine: unknown activation %d", int(act)))
+	}
+	if b != nil {
+		sameDType("Affine", x, w, b)
+	} else {
+		sameDType("Affine", x, w)
+	}
+	if x.dtype == Float32 {
+		return affineT[float32](x, w, b, act)
+	}
+	return affineT[float64](x, w, b, act)
+}
+
+func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
+	in, n := w.shape[0], w.shape[1]
+	xd, wd := vals[T](x), vals[T](w)
+	rows := len(xd) / in
+	out := make([]T, rows*n)
+	beta := T(0)
+	inputs := []*Tensor{x, w}
+	if b != nil {
+		bd := vals[T](b)
+		for o := 0; o < len(out); o += n {
+			copy(out[o:o+n], bd)
+		}
+		beta = 1
+		inputs = append(inputs, b)
+	}
+	gemm(false, false, rows, n, in, xd, wd, out, beta)
+	needGrad := x.node != nil || w.node != nil || (b != nil && b.node != nil)
+	var sig []T // σ(pre-activation) for the softplus gradient
+	if act == ActSoftplus && needGrad {
+		sig = make([]T, len(out))
+	}
+	activate(act, out, sig)
+	shape := append(cloneInts(x.shape[:len(x.shape)-1]), n)
+	r := wrap(out, shape)
+	record(r, "Affine", inputs, func(g []T, grads [][]T) {
+		gp := getBufDirty[T](len(g))
+		activationGrad(act, gp, g, out, sig)
+		if grads[0] != nil { // dX = Gp·Wᵀ
+			gemm(false, true, rows, in, n, gp, wd, grads[0], 1)
+		}
+		if grads[1] != nil { // dW = Xᵀ·Gp
+			gemm(true, false, in, n, rows, xd, gp, grads[1], 1)
+		}
+		if len(grads) > 2 && grads[2] != nil {
+			colSumInto(grads[2], gp, n)
+		}
+		putBuf(gp)
+	})
+	return r
+}
+
+// activate applies act to y in place; sig, when not nil, receives σ of the
+// input for softplus.
+func activate[T float](act Act, y, sig []T) {
+	switch act {
+	case ActReLU:
+		reluF(y, y)
+	case ActTanh:
+		switch v := any(y).(type) {
+		case []float32:
+			tanh32(v, v)
+		case []float64:
+			for i, x := range v {
+				v[i] = math.Tanh(x)
+			}
+		}
+	case ActSigmoid:
+		switch v := any(y).(type) {
+		case []float32:
+			sigmoid32(v, v)
+		case []float64:
+			for i, x := range v {
+				v[i] = sigmoid(x)
+			}
+		}
+	case ActSoftplus:
+		switch v := any(y).(type) {
+		case []float32:
+			s, _ := any(sig).([]float32)
+			softplus32(v, v, s)
+		case []float64:
+			s, _ := any(sig).([]float64)
+			softplus64(v, v, s)
+		}
+	case ActELU:
+		switch v := any(y).(type) {
+		case []float32:
+			elu32(v, v, 1)
+		case []float64:
+			for i, x := range v {
+				if x <= 0 {
+					v[i] = math.Expm1(x)
+				}
+			}
+		}
+	}
+}
+
+// activationGrad writes g ⊙ act'(x) into dst, from the activation's output
+// y (and σ(x) for softplus).
+func activationGrad[T float](act Act, dst, g, y, sig []T) {
+	y = y[:len(g)]
+	dst = dst[:len(g)]
+	switch act {
+	case ActIdentity:
+		copy(dst, g)
+	case ActReLU:
+		for i, v := range g {
+			if y[i] > 0 {
+				dst[i] = v
+			} else {
+				dst[i] = 0
+			}
+		}
+	case ActTanh:
+		for i, v := range g {
+			dst[i] = v * (1 - y[i]*y[i])
+		}
+	case ActSigmoid:
+		for i, v := range g {
+			dst[i] = v * y[i] * (1 - y[i])
+		}
+	case ActSoftplus:
+		sig = sig[:len(g)]
+		for i, v := range g {
+			dst[i] = v * sig[i]
+		}
+	case ActELU:
+		for i, v := range g {
+			if y[i] > 0 {
+				dst[i] = v
+			} else {
+				dst[i] = v * (y[i] + 1)
+			}
+		}
+	}
+}
+
+// colSumInto adds the column sums of the rows×n matrix g into dst.
+func colSumInto[T float](dst, g []T, n int) {
+	dst = dst[:n]
+	for o := 0; o+n <= len(g); o += n {
+		row := g[o : o+n]
+		for j, v := range row {
+			dst[j] += v
+		}
+	}
+}
+
+// GRUCell returns the next hidden state of a gated recurrent unit (Cho et
+// al. 2014) in PyTorch's form, as one operation:
+//
+//	[aᵣ, a𝓏, aₙ] = x·Wi + bi,  [cᵣ, c𝓏, cₙ] = h·Wh + bh
+//	r = σ(aᵣ + cᵣ),  z = σ(a𝓏 + c𝓏),  n = tanh(aₙ + r ⊙ cₙ)
+//	h' = (1 − z) ⊙ n + z ⊙ h
+//
+// x is (B, in), h (B, H), Wi (in, 3H), Wh (H, 3H), bi and bh (3H) or nil,
+// the gates side by side in the order r, z, n. The forward pass is two
+// matrix products and one pass of gate arithmetic; the backward pass one
+// pass of gate arithmetic and four matrix products (two more when x and h
+// need gradients). All operands must share a dtype.
+func GRUCell(x, h, wi, bi, wh, bh *Tensor) *Tensor {
+	if len(x.shape) != 2 || len(h.shape) != 2 || x.shape[0] != h.shape[0] {
+		panic(fmt.Sprintf("tensor.GRUCell: x %v and h %v, want (B, in) and (B, H)", x.shape, h.shape))
+	}
+	in, hs := x.shape[1], h.shape[1]
+	if !sameShape(wi.shape, []int{in, 3 * hs}) || !sameShape(wh.shape, []int{hs, 3 * hs}) {
+		panic(fmt.Sprintf("tensor.GRUCell: Wi %v and Wh %v, want (%d, %d) and (%d, %d)", wi.shape, wh.shape, in, 3*hs, hs, 3*hs))
+	}
+	ts := []*Tensor{x, h, wi, wh}
+	for _, b := range []*Tensor{bi, bh} {
+		if b != nil {
+			if !sameShape(b.shape, []int{3 * hs}) {
+				panic(fmt.Sprintf("tensor.GRUCell: bias shape %v, want (%d)", b.shape, 3*hs))
+			}
+			ts = append(ts, b)
+		}
+	}
+	sameDType("GRUCell", ts...)
+	if x.dtype == Float32 {
+		return gruT[float32](x, h, wi, bi, wh, bh)
+	}
+	return gruT[float64](x, h, wi, bi, wh, bh)
+}
+
+func gruT[T float](x, h, wi, bi, wh, bh *Tensor) *Tensor {
+	bsz, in, hs := x.shape[0], x.shape[1], h.shape[1]
+	h3 := 3 * hs
+	xd, hd, wid, whd := vals[T](x), vals[T](h), vals[T](wi), vals[T](wh)
+	gi := make([]T, bsz*h3) // becomes [r, z, n] after the gate pass
+	gh := make([]T, bsz*h3) // keeps cₙ in its n-part for the gradient
+	biasRows := func(dst []T, b *Tensor) T {
+		if b == nil {
+			return 0
+		}
+		bd := vals[T](b)
+		for o := 0; o < len(dst); o += h3 {
+			copy(dst[o:o+h3], bd)
+		}
+		return 1
+	}
+	gemm(false, false, bsz, h3, in, xd, wid, gi, biasRows(gi, bi))
+	gemm(false, false, bsz, h3, hs, hd, whd, gh, biasRows(gh, bh))
+	out := make([]T, bsz*hs)
+	for b := 0; b < bsz; b++ {
+		a := gi[b*h3 : (b+1)*h3]
+		c := gh[b*h3 : (b+1)*h3]
+		for j := 0; j < 2*hs; j++ {
+			a[j] += c[j]
+		}
+		gateSigmoid(a[:2*hs])
+		r, z, n := a[:hs], a[hs:2*hs], a[2*hs:h3]
+		cn := c[2*hs : h3]
+		for j := range n {
+			n[j] += r[j] * cn[j]
+		}
+		gateTanh(n)
+		hb, ob := hd[b*hs:(b+1)*hs], out[b*hs:(b+1)*hs]
+		for j := range ob {
+			ob[j] = n[j] + z[j]*(hb[j]-n[j])
+		}
+	}
+	inputs := []*Tensor{x, h, wi, wh, bi, bh}
+	if bh == nil {
+		inputs = inputs[:5]
+	}
+	if bi == nil {
+		inputs[4] = wi.Detach() // no gradient: a placeholder that keeps the positions
+	}
+	r := wrap(out, []int{bsz, hs})
+	record(r, "GRUCell", inputs, func(g []T, grads [][]T) {
+		da := getBufDirty[T](bsz * h3) // gradient of x·Wi + bi
+		dc := getBufDirty[T](bsz * h3) // gradient of h·Wh + bh
+		dh := grads[1]
+		for b := 0; b < bsz; b++ {
+			a := gi[b*h3 : (b+1)*h3]
+			r, z, n := a[:hs], a[hs:2*hs], a[2*hs:h3]
+			cn := gh[b*h3+2*hs : (b+1)*h3]
+			hb := hd[b*hs : (b+1)*hs]
+			gb := g[b*hs : (b+1)*hs]
+			dab, dcb := da[b*h3:(b+1)*h3], dc[b*h3:(b+1)*h3]
+			for j, gj := range gb {
+				dn := gj * (1 - z[j]) * (1 - n[j]*n[j])
+				dz := gj * (hb[j] - n[j]) * z[j] * (1 - z[j])
+				dr := dn * cn[j] * r[j] * (1 - r[j])
+				dab[j], dab[hs+j], dab[2*hs+j] = dr, dz, dn
+				dcb[j], dcb[hs+j], dcb[2*hs+j] = dr, dz, dn*r[j]
+				if dh != nil {
+					dh[b*hs+j] += gj * z[j]
+				}
+			}
+		}
+		if grads[0] != nil { // dx = dA·Wiᵀ
+			gemm(false, true, bsz, in, h3, da, wid, grads[0], 1)
+		}
+		if dh != nil { // dh += dC·Whᵀ
+			gemm(false, true, bsz, hs, h3, dc, whd, dh, 1)
+		}
+		if grads[2] != nil { // dWi = xᵀ·dA
+			gemm(true, false, in, h3, bsz, xd, da, grads[2], 1)
+		}
+		if grads[3] != nil { // dWh = hᵀ·dC
+			gemm(true, false, hs, h3, bsz, hd, dc, grads[3], 1)
+		}
+		if len(grads) > 4 && grads[4] != nil && bi != nil {
+			colSumInto(grads[4], da, h3)
+		}
+		if len(grads) > 5 && grads[5] != nil {
+			colSumInto(grads[5], dc, h3)
+		}
+		putBuf(da)
+		putBuf(dc)
+	})
+	return r
+}
+
+func gateSigmoid[T float](v []T) {
+	switch s := any(v).(type) {
+	case []float32:
+		sigmoid32(s, s)
+	case []float64:
+		for i, x := range s {
+			s[i] = sigmoid(x)
+		}
+	}
+}
+
+func gateTanh[T float](v []T) {
+	switch s := any(v).(type) {
+	case []float32:
+		tanh32(s, s)
+	case []float64:
+		for i, x := range s {
+			s[i] = math.Tanh(x)
+		}
+	}
+}
