@@ -39,4 +39,3 @@ func matMulTT[T float](a, w *tensor.Tensor) *tensor.Tensor {
 		}
 	})
 }
-

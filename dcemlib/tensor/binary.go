@@ -1,6 +1,5 @@
 package tensor
 
-
 // binKind names an elementwise binary operation.
 type binKind int
 

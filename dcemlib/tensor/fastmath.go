@@ -157,4 +157,3 @@ func log1pUnit(e float64) float64 {
 	p := b0 + z4*b1 + z8*b2
 	return k*math.Ln2 + 2*s*p
 }
-

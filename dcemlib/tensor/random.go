@@ -199,7 +199,9 @@ func RandNOf(dt DType, g *RNG, shape ...int) *Tensor {
 }
 
 // RandU returns a float64 tensor of uniform draws in [lo, hi).
-func RandU(g *RNG, lo, hi float64, shape ...int) *Tensor { return RandUOf(Float64, g, lo, hi, shape...) }
+func RandU(g *RNG, lo, hi float64, shape ...int) *Tensor {
+	return RandUOf(Float64, g, lo, hi, shape...)
+}
 
 // RandUOf returns a tensor of the given dtype of uniform draws in [lo, hi).
 func RandUOf(dt DType, g *RNG, lo, hi float64, shape ...int) *Tensor {
