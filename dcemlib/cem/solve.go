@@ -49,9 +49,18 @@ type Result struct {
 
 // Solve runs CEM (Temp = 0) or DCEM (Temp > 0) on a batch of B problems of
 // dimension n. mean has shape (B, n); std must broadcast to (B, n) (a
-// scalar tensor, (n) or (B, 1) work) and be positive. The solve is
-// recorded in the autodiff graph: Result.Mean is differentiable with
-// respect to the parameters f reads, mean and std.
+// scalar tensor, (n) or (B, 1) work), be positive and have mean's dtype.
+// The solve is recorded in the autodiff graph: Result.Mean is
+// differentiable with respect to the parameters f reads, mean and std.
+//
+// The solve runs in mean's dtype (float64 or float32): the samples passed to
+// f and Result's tensors have it, and f's values are converted to it if they
+// have another. Noise tensors of either dtype are converted.
+//
+// An objective value of +Inf ranks its sample as the worst (see Config.Temp);
+// a NaN value is an error. The samples passed to f are recycled once a
+// backward pass has gone through the solve: an objective that keeps them for
+// later must keep a copy (Clone).
 //
 // It returns an error for invalid settings, bad shapes, a NaN objective
 // value, a panic inside f, or when ctx is cancelled (checked every
@@ -66,21 +75,31 @@ func Solve(ctx context.Context, f Objective, mean, std *tensor.Tensor, cfg Confi
 	if mean.Dims() != 2 {
 		return nil, fmt.Errorf("cem.Solve: mean has shape %v, want (B, n)", mean.Shape())
 	}
+	if std.DType() != mean.DType() {
+		return nil, fmt.Errorf("cem.Solve: %w", dtypeError("std", std.DType(), mean.DType()))
+	}
+	if mean.DType() == tensor.Float32 {
+		return solve[float32](ctx, f, mean, std, cfg)
+	}
+	return solve[float64](ctx, f, mean, std, cfg)
+}
+
+func solve[T float](ctx context.Context, f Objective, mean, std *tensor.Tensor, cfg Config) (res *Result, err error) {
 	b, n := mean.Dim(0), mean.Dim(1)
 	if err := cfg.validate(b, n); err != nil {
 		return nil, fmt.Errorf("cem.Solve: %w", err)
 	}
-	sigma, err := expandStd(std, b, n)
+	sigma, err := expandStd[T](std, b, n)
 	if err != nil {
 		return nil, fmt.Errorf("cem.Solve: %w", err)
 	}
-	if bad := firstNotFinite(mean.Data()); bad >= 0 {
-		return nil, fmt.Errorf("cem.Solve: mean element %d is %g", bad, mean.Data()[bad])
+	if bad := firstNotFinite(vals[T](mean)); bad >= 0 {
+		return nil, fmt.Errorf("cem.Solve: mean element %d is %g", bad, vals[T](mean)[bad])
 	}
 	s, k := cfg.Samples, cfg.Elites
 	rng := tensor.NewRNG(cfg.Seed)
 	mu := mean
-	best := make([]float64, b*n)
+	best := make([]T, b*n)
 	bestVal := make([]float64, b)
 	for i := range bestVal {
 		bestVal[i] = math.Inf(1)
@@ -94,26 +113,26 @@ func Solve(ctx context.Context, f Objective, mean, std *tensor.Tensor, cfg Confi
 		if cfg.Noise != nil {
 			noise = cfg.Noise[it]
 		}
-		x := sampleOp(mu, sigma, noise, rng, &cfg)
-		v, err := evaluate(f, x, b, s)
+		x := sampleOp[T](mu, sigma, noise, rng, &cfg)
+		v, err := evaluate[T](f, x, b, s)
 		if err != nil {
 			return nil, fmt.Errorf("cem.Solve: iteration %d: %w", it, err)
 		}
-		trackBest(best, bestVal, x.Data(), v.Data(), b, s, n)
+		trackBest(best, bestVal, vals[T](x), vals[T](v), b, s, n)
 		var w *tensor.Tensor
 		if cfg.Temp > 0 {
-			w, err = lml.Project(v.Standardize(normEps).Neg(), k, cfg.Temp, cfg.lmlEps())
+			w, err = lml.Project(scoreOp[T](v), k, cfg.Temp, cfg.lmlEps())
 			if err != nil {
 				return nil, fmt.Errorf("cem.Solve: iteration %d: %w", it, err)
 			}
 		} else {
-			wd := make([]float64, b*s)
-			hardWeights(wd, v.Data(), b, s, k)
-			w = tensor.New(wd, b, s)
+			wd := make([]T, b*s)
+			hardWeights(wd, vals[T](v), b, s, k)
+			w = newTensor(wd, b, s)
 		}
-		newMu := weightedMeanOp(x, w, k)
-		sigma = weightedStdOp(x, w, newMu, k, cfg.MinStd)
-		moved := maxAbsDiff(newMu.Data(), mu.Data())
+		newMu := weightedMeanOp[T](x, w, k)
+		sigma = weightedStdOp[T](x, w, newMu, k, cfg.MinStd)
+		moved := maxAbsDiff(vals[T](newMu), vals[T](mu))
 		mu = newMu
 		res.Iters = it + 1
 		if cfg.Callback != nil {
@@ -124,14 +143,14 @@ func Solve(ctx context.Context, f Objective, mean, std *tensor.Tensor, cfg Confi
 		}
 	}
 	res.Mean, res.Std = mu, sigma
-	res.Best, res.BestValue = tensor.New(best, b, n), bestVal
+	res.Best, res.BestValue = newTensor(best, b, n), bestVal
 	return res, nil
 }
 
 // expandStd checks std and broadcasts it to (b, n), keeping the graph.
-func expandStd(std *tensor.Tensor, b, n int) (t *tensor.Tensor, err error) {
-	for i, v := range std.Data() {
-		if !(v > 0) || math.IsInf(v, 1) {
+func expandStd[T float](std *tensor.Tensor, b, n int) (t *tensor.Tensor, err error) {
+	for i, v := range vals[T](std) {
+		if !(v > 0) || math.IsInf(float64(v), 1) {
 			return nil, fmt.Errorf("initial std element %d is %g, want 0 < std < +Inf", i, v)
 		}
 	}
@@ -146,8 +165,9 @@ func expandStd(std *tensor.Tensor, b, n int) (t *tensor.Tensor, err error) {
 	return std.Expand(b, n), nil
 }
 
-// evaluate calls f, turning a panic into an error, and checks the result.
-func evaluate(f Objective, x *tensor.Tensor, b, s int) (v *tensor.Tensor, err error) {
+// evaluate calls f, turning a panic into an error, and checks the result,
+// converting it to T if f returned another dtype.
+func evaluate[T float](f Objective, x *tensor.Tensor, b, s int) (v *tensor.Tensor, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("objective panicked: %v", r)
@@ -165,16 +185,17 @@ func evaluate(f Objective, x *tensor.Tensor, b, s int) (v *tensor.Tensor, err er
 	default:
 		return nil, fmt.Errorf("objective returned shape %v, want (B, S) = (%d, %d)", sh, b, s)
 	}
-	if err := checkValues(v.Data(), s); err != nil {
+	v = v.To(dtypeOf[T]())
+	if err := checkValues(vals[T](v), s); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-func trackBest(best, bestVal, x, v []float64, b, s, n int) {
+func trackBest[T float](best []T, bestVal []float64, x, v []T, b, s, n int) {
 	for i := 0; i < b; i++ {
 		for j := 0; j < s; j++ {
-			if val := v[i*s+j]; val < bestVal[i] {
+			if val := float64(v[i*s+j]); val < bestVal[i] {
 				bestVal[i] = val
 				copy(best[i*n:(i+1)*n], x[(i*s+j)*n:(i*s+j+1)*n])
 			}
@@ -182,92 +203,138 @@ func trackBest(best, bestVal, x, v []float64, b, s, n int) {
 	}
 }
 
-func maxAbsDiff(a, b []float64) float64 {
+func maxAbsDiff[T float](a, b []T) float64 {
 	m := 0.0
 	for i := range a {
-		m = math.Max(m, math.Abs(a[i]-b[i]))
+		m = math.Max(m, math.Abs(float64(a[i])-float64(b[i])))
 	}
 	return m
 }
 
-func firstNotFinite(v []float64) int {
+func firstNotFinite[T float](v []T) int {
 	for i, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
 			return i
 		}
 	}
 	return -1
 }
 
+// scoreOp is the elite scores of scoreRows as one operation on the
+// objective values v (B, S), with their gradient.
+func scoreOp[T float](v *tensor.Tensor) *tensor.Tensor {
+	b, s := v.Dim(0), v.Dim(1)
+	vd := vals[T](v)
+	sc := make([]T, len(vd))
+	scale := make([]rowScale, b)
+	scoreRows(sc, vd, scale, b, s)
+	return newOp("CEMScore", sc, []int{b, s}, []*tensor.Tensor{v}, func(g []T, grads [][]T) {
+		scoreBackward(grads[0], g, sc, vd, scale, b, s)
+	})
+}
+
 // sampleOp is X = clamp(μ + σ ⊙ ε) as one operation; the gradient passes to
 // μ and σ where the sample is inside the bounds. ε is noise if given, else
 // drawn from rng straight into X's storage. The backward pass recovers ε as
-// (X − μ)/σ, so no copy of it is kept, except when some σ is 0.
-func sampleOp(mu, sigma, noise *tensor.Tensor, rng *tensor.RNG, cfg *Config) *tensor.Tensor {
+// (X − μ)/σ, so no copy of it is kept, except when some σ is 0; it is the
+// last reader of X in the graph, so it gives X's storage back for reuse.
+func sampleOp[T float](mu, sigma, noise *tensor.Tensor, rng *tensor.RNG, cfg *Config) *tensor.Tensor {
 	b, n := mu.Dim(0), mu.Dim(1)
 	s := cfg.Samples
-	x := make([]float64, b*s*n)
+	grad := mu.NeedsGrad() || sigma.NeedsGrad()
+	var x []T
+	if grad {
+		x = sampleBufs[T]().get(b * s * n)
+	} else {
+		x = make([]T, b*s*n)
+	}
 	lo, hi, bounded := cfg.Lower, cfg.Upper, cfg.bounded()
-	md, sd := mu.Data(), sigma.Data()
-	var ed []float64 // ε, when it cannot be recovered from X
+	md, sd := vals[T](mu), vals[T](sigma)
+	var ed []T // ε, when it cannot be recovered from X
 	if noise != nil {
-		ed = noise.Data()
+		ed = valsAs[T](noise)
 		sample(x, md, sd, ed, b, s, n, lo, hi, bounded)
 	} else {
-		rng.FillNormal(x)
+		fillNormal(rng, x)
 		for _, v := range sd {
-			if v == 0 {
-				ed = append([]float64(nil), x...)
+			if v == 0 && grad {
+				ed = append([]T(nil), x...)
 				break
 			}
 		}
 		sample(x, md, sd, x, b, s, n, lo, hi, bounded)
 	}
-	return tensor.NewOp("CEMSample", x, []int{b, s, n}, []*tensor.Tensor{mu, sigma}, func(g []float64, grads [][]float64) {
+	if !grad {
+		return newTensor(x, b, s, n)
+	}
+	return newOp("CEMSample", x, []int{b, s, n}, []*tensor.Tensor{mu, sigma}, func(g []T, grads [][]T) {
 		gm, gs := grads[0], grads[1]
+		accM, accS := make([]float64, n), make([]float64, n)
+		tlo, thi := T(lo), T(hi)
 		for i := 0; i < b; i++ {
 			m, sg := md[i*n:(i+1)*n], sd[i*n:(i+1)*n]
+			// Sums start from the slots' values, as if added in place.
+			startFrom(accM, gm, i*n)
+			startFrom(accS, gs, i*n)
 			for j := 0; j < s; j++ {
 				off := (i*s + j) * n
 				xr, gr := x[off:off+n], g[off:off+n]
 				for d, gv := range gr {
 					xv := xr[d]
-					if bounded && (xv <= lo || xv >= hi) {
+					if bounded && (xv <= tlo || xv >= thi) {
 						continue // clamped: no gradient
 					}
-					if gm != nil {
-						gm[i*n+d] += gv
+					accM[d] += float64(gv)
+					var e float64
+					if ed != nil {
+						e = float64(ed[off+d])
+					} else {
+						e = float64((xv - m[d]) / sg[d])
 					}
-					if gs != nil {
-						var e float64
-						if ed != nil {
-							e = ed[off+d]
-						} else {
-							e = (xv - m[d]) / sg[d]
-						}
-						gs[i*n+d] += gv * e
-					}
+					accS[d] += float64(gv) * e
+				}
+			}
+			if gm != nil {
+				for d, a := range accM {
+					gm[i*n+d] = T(a)
+				}
+			}
+			if gs != nil {
+				for d, a := range accS {
+					gs[i*n+d] = T(a)
 				}
 			}
 		}
+		sampleBufs[T]().put(x)
 	})
 }
 
+// fillNormal fills x with standard normal draws (RNG.FillNormal or
+// FillNormal32: the same draws, rounded).
+func fillNormal[T float](rng *tensor.RNG, x []T) {
+	switch x := any(x).(type) {
+	case []float32:
+		rng.FillNormal32(x)
+	case []float64:
+		rng.FillNormal(x)
+	}
+}
+
 // weightedMeanOp is μ' = Σₛ IₛXₛ/k with its gradient to X and I.
-func weightedMeanOp(x, w *tensor.Tensor, k int) *tensor.Tensor {
+func weightedMeanOp[T float](x, w *tensor.Tensor, k int) *tensor.Tensor {
 	b, s, n := x.Dim(0), x.Dim(1), x.Dim(2)
-	mu := make([]float64, b*n)
-	xd, wd := x.Data(), w.Data()
+	mu := make([]T, b*n)
+	xd, wd := vals[T](x), vals[T](w)
 	weightedMean(mu, xd, wd, b, s, n, k)
 	inv := 1 / float64(k)
-	return tensor.NewOp("CEMMean", mu, []int{b, n}, []*tensor.Tensor{x, w}, func(g []float64, grads [][]float64) {
+	return newOp("CEMMean", mu, []int{b, n}, []*tensor.Tensor{x, w}, func(g []T, grads [][]T) {
 		gx, gw := grads[0], grads[1]
 		for i := 0; i < b; i++ {
 			gr := g[i*n : (i+1)*n]
 			for j := 0; j < s; j++ {
 				off := (i*s + j) * n
 				if gx != nil {
-					c := wd[i*s+j] * inv
+					c := T(float64(wd[i*s+j]) * inv)
 					if c != 0 {
 						dst := gx[off : off+n]
 						for d, v := range gr {
@@ -278,9 +345,9 @@ func weightedMeanOp(x, w *tensor.Tensor, k int) *tensor.Tensor {
 				if gw != nil {
 					acc := 0.0
 					for d, v := range xd[off : off+n] {
-						acc += gr[d] * v
+						acc += float64(gr[d]) * float64(v)
 					}
-					gw[i*s+j] += acc * inv
+					gw[i*s+j] += T(acc * inv)
 				}
 			}
 		}
@@ -289,23 +356,24 @@ func weightedMeanOp(x, w *tensor.Tensor, k int) *tensor.Tensor {
 
 // weightedStdOp is σ' = max(sqrt(Σₛ Iₛ(Xₛ−μ')²/k), minStd) with its gradient
 // to X, I and μ' (zero where the floor holds).
-func weightedStdOp(x, w, mu *tensor.Tensor, k int, minStd float64) *tensor.Tensor {
+func weightedStdOp[T float](x, w, mu *tensor.Tensor, k int, minStd float64) *tensor.Tensor {
 	b, s, n := x.Dim(0), x.Dim(1), x.Dim(2)
-	sd := make([]float64, b*n)
-	xd, wd, md := x.Data(), w.Data(), mu.Data()
+	sd := make([]T, b*n)
+	xd, wd, md := vals[T](x), vals[T](w), vals[T](mu)
 	weightedStd(sd, xd, wd, md, b, s, n, k, minStd)
 	inv := 1 / float64(k)
-	return tensor.NewOp("CEMStd", sd, []int{b, n}, []*tensor.Tensor{x, w, mu}, func(g []float64, grads [][]float64) {
+	return newOp("CEMStd", sd, []int{b, n}, []*tensor.Tensor{x, w, mu}, func(g []T, grads [][]T) {
 		gx, gw, gm := grads[0], grads[1], grads[2]
 		// gv = ∂ℓ/∂var = g/(2σ) where the floor is not active.
 		gv := make([]float64, n)
+		accM := make([]float64, n)
 		for i := 0; i < b; i++ {
 			any := false
 			for d := 0; d < n; d++ {
-				sv := sd[i*n+d]
+				sv := float64(sd[i*n+d])
 				gv[d] = 0
 				if sv > 0 && sv > minStd {
-					gv[d] = g[i*n+d] / (2 * sv)
+					gv[d] = float64(g[i*n+d]) / (2 * sv)
 					any = true
 				}
 			}
@@ -313,25 +381,41 @@ func weightedStdOp(x, w, mu *tensor.Tensor, k int, minStd float64) *tensor.Tenso
 				continue
 			}
 			m := md[i*n : (i+1)*n]
+			startFrom(accM, gm, i*n)
 			for j := 0; j < s; j++ {
 				off := (i*s + j) * n
 				xr := xd[off : off+n]
-				wj := wd[i*s+j] * inv
+				wj := float64(wd[i*s+j]) * inv
 				acc := 0.0
 				for d, v := range xr {
-					dv := v - m[d]
+					dv := float64(v) - float64(m[d])
 					if gx != nil {
-						gx[off+d] += 2 * gv[d] * wj * dv
+						gx[off+d] += T(2 * gv[d] * wj * dv)
 					}
-					if gm != nil {
-						gm[i*n+d] -= 2 * gv[d] * wj * dv
-					}
+					accM[d] -= 2 * gv[d] * wj * dv
 					acc += gv[d] * dv * dv
 				}
 				if gw != nil {
-					gw[i*s+j] += acc * inv
+					gw[i*s+j] += T(acc * inv)
+				}
+			}
+			if gm != nil {
+				for d, a := range accM {
+					gm[i*n+d] = T(a)
 				}
 			}
 		}
 	})
+}
+
+// startFrom sets acc to the len(acc) values of g from off, or to zeros if g
+// is nil.
+func startFrom[T float](acc []float64, g []T, off int) {
+	if g == nil {
+		clear(acc)
+		return
+	}
+	for d := range acc {
+		acc[d] = float64(g[off+d])
+	}
 }

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
@@ -33,11 +34,18 @@ const DefaultEps = 1e-4
 // brackets up to 1e300 wide within it.
 const maxIter = 1100
 
+// float is the element types of the tensors the projection works on.
+type float interface{ ~float32 | ~float64 }
+
 // Project returns Π_k(x/τ) over the last axis of x: every row of the result
-// lies in (0, 1) and sums to k. The result records its gradient (implicit
-// differentiation) when x needs one. eps is the tolerance on the root ν
-// (0 means DefaultEps). A row with n ≤ k entries projects to all ones with
-// a zero gradient.
+// lies in (0, 1) and sums to k. The result has x's dtype and records its
+// gradient (implicit differentiation) when x needs one. eps is the
+// tolerance on the root ν (0 means DefaultEps). A row with n ≤ k entries
+// projects to all ones with a zero gradient.
+//
+// Float32 inputs give float32 results; the root search itself runs in
+// float64 on the float32 values, so the result is the float64 projection
+// of the same values, rounded.
 //
 // It returns an error if k < 1, tau ≤ 0, eps < 0, x has no axes, or x holds
 // NaN or ±Inf.
@@ -45,17 +53,27 @@ func Project(x *tensor.Tensor, k int, tau, eps float64) (*tensor.Tensor, error) 
 	if x.Dims() == 0 {
 		return nil, errors.New("lml.Project: x is a scalar; want at least one axis")
 	}
+	if x.DType() == tensor.Float32 {
+		return project(x, x.Data32(), k, tau, eps, tensor.NewOp32)
+	}
+	return project(x, x.Data(), k, tau, eps, tensor.NewOp)
+}
+
+// project is Project on the values xd of x, recorded by newOp (tensor.NewOp
+// or tensor.NewOp32).
+func project[T float, F ~func([]T, [][]T)](x *tensor.Tensor, xd []T, k int, tau, eps float64,
+	newOp func(string, []T, []int, []*tensor.Tensor, F) *tensor.Tensor) (*tensor.Tensor, error) {
 	n := x.Dim(-1)
 	rows := 0
 	if n > 0 {
-		rows = x.Size() / n
+		rows = len(xd) / n
 	}
-	y := make([]float64, x.Size())
-	if _, err := Forward(y, x.Data(), rows, n, k, tau, eps); err != nil {
+	y := make([]T, len(xd))
+	if err := forward(y, xd, nil, rows, n, k, tau, eps); err != nil {
 		return nil, fmt.Errorf("lml.Project: %w", err)
 	}
-	return tensor.NewOp("LML", y, x.Shape(), []*tensor.Tensor{x}, func(g []float64, grads [][]float64) {
-		Backward(grads[0], y, g, rows, n, tau)
+	return newOp("LML", y, x.Shape(), []*tensor.Tensor{x}, func(g []T, grads [][]T) {
+		backward(grads[0], y, g, rows, n, tau)
 	}), nil
 }
 
@@ -77,47 +95,76 @@ func CheckArgs(k int, tau, eps float64) error {
 // kernel behind Project, for fused operations that call it directly. It
 // returns an error for bad parameters or non-finite entries, naming the row.
 func Forward(y, x []float64, rows, n, k int, tau, eps float64) ([]float64, error) {
-	if err := CheckArgs(k, tau, eps); err != nil {
+	nus := make([]float64, max(rows, 0))
+	if err := forward(y, x, nus, rows, n, k, tau, eps); err != nil {
 		return nil, err
+	}
+	return nus, nil
+}
+
+// Forward32 is Forward for float32 rows (the root search runs in float64).
+func Forward32(y, x []float32, rows, n, k int, tau, eps float64) ([]float64, error) {
+	nus := make([]float64, max(rows, 0))
+	if err := forward(y, x, nus, rows, n, k, tau, eps); err != nil {
+		return nil, err
+	}
+	return nus, nil
+}
+
+// solvers recycles the per-row scratch space of the root search.
+var solvers = sync.Pool{New: func() any { return new(solver) }}
+
+// forward is the kernel of Forward; nus, if not nil, receives the roots.
+func forward[T float](y, x []T, nus []float64, rows, n, k int, tau, eps float64) error {
+	if err := CheckArgs(k, tau, eps); err != nil {
+		return err
 	}
 	if eps == 0 {
 		eps = DefaultEps
 	}
 	if len(x) < rows*n || len(y) < rows*n {
-		return nil, fmt.Errorf("buffers of %d and %d values for %d rows of %d", len(x), len(y), rows, n)
+		return fmt.Errorf("buffers of %d and %d values for %d rows of %d", len(x), len(y), rows, n)
 	}
-	nus := make([]float64, rows)
-	var s solver
+	s := solvers.Get().(*solver)
+	defer solvers.Put(s)
 	for r := 0; r < rows; r++ {
 		xr, yr := x[r*n:(r+1)*n], y[r*n:(r+1)*n]
-		nu, err := s.solve(yr, xr, k, tau, eps)
+		nu, err := solve(s, yr, xr, k, tau, eps)
 		if err != nil {
-			return nil, fmt.Errorf("row %d: %w", r, err)
+			return fmt.Errorf("row %d: %w", r, err)
 		}
-		nus[r] = nu
+		if nus != nil {
+			nus[r] = nu
+		}
 	}
-	return nus, nil
+	return nil
 }
 
 // Backward adds the gradient with respect to x of a projection y = Π_k(x/τ)
 // into dx, given the gradient g with respect to y (implicit
 // differentiation). Fully saturated rows (every yᵢ ∈ {0, 1}) get zero.
-func Backward(dx, y, g []float64, rows, n int, tau float64) {
+func Backward(dx, y, g []float64, rows, n int, tau float64) { backward(dx, y, g, rows, n, tau) }
+
+// Backward32 is Backward for float32 rows; the row sums are accumulated in
+// float64.
+func Backward32(dx, y, g []float32, rows, n int, tau float64) { backward(dx, y, g, rows, n, tau) }
+
+func backward[T float](dx, y, g []T, rows, n int, tau float64) {
 	inv := 1 / tau
 	for r := 0; r < rows; r++ {
 		yr, gr, dr := y[r*n:(r+1)*n], g[r*n:(r+1)*n], dx[r*n:(r+1)*n]
 		sh, shg := 0.0, 0.0
 		for i, v := range yr {
-			h := v * (1 - v)
+			h := float64(v) * (1 - float64(v))
 			sh += h
-			shg += h * gr[i]
+			shg += h * float64(gr[i])
 		}
 		if sh == 0 {
 			continue
 		}
 		c := shg / sh
 		for i, v := range yr {
-			dr[i] += v * (1 - v) * (gr[i] - c) * inv
+			dr[i] += T(float64(v) * (1 - float64(v)) * (float64(gr[i]) - c) * inv)
 		}
 	}
 }
@@ -133,15 +180,16 @@ type solver struct {
 // [L − zmax, L − zmin]. Writing σ(zᵢ+ν) = 1/(1 + aᵢ·w) with
 // aᵢ = exp(zmax − zᵢ) and w = exp(−(ν + zmax)) makes each evaluation of g
 // cost one exponential. Newton steps that leave the bracket, or shrink it
-// too slowly, are replaced by bisection.
-func (s *solver) solve(y, x []float64, k int, tau, eps float64) (float64, error) {
+// too slowly, are replaced by bisection. The search runs in float64
+// whatever T is.
+func solve[T float](s *solver, y, x []T, k int, tau, eps float64) (float64, error) {
 	n := len(x)
 	if n <= k {
 		for i := range y {
 			y[i] = 1
 		}
 		for i, v := range x {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 				return 0, fmt.Errorf("entry %d is %g", i, v)
 			}
 		}
@@ -154,10 +202,10 @@ func (s *solver) solve(y, x []float64, k int, tau, eps float64) (float64, error)
 	zmax, zmin, zsum := math.Inf(-1), math.Inf(1), 0.0
 	inv := 1 / tau
 	for i, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 			return 0, fmt.Errorf("entry %d is %g", i, v)
 		}
-		zi := v * inv
+		zi := float64(v) * inv
 		if math.IsInf(zi, 0) {
 			return 0, fmt.Errorf("entry %d: x/tau = %g/%g overflows", i, v, tau)
 		}
@@ -186,7 +234,7 @@ func (s *solver) solve(y, x []float64, k int, tau, eps float64) (float64, error)
 				p = math.Exp(-(z[i] + nu))
 			}
 			sg := 1 / (1 + p)
-			y[i] = sg
+			y[i] = T(sg)
 			sum += sg
 			dsum += sg * (1 - sg)
 		}
