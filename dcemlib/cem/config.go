@@ -18,7 +18,11 @@ type Config struct {
 	Iters int
 	// Temp is the temperature τ of the soft top-k (τ ≥ 0). Zero selects
 	// vanilla CEM's hard top-k: the update still records a gradient
-	// through the elite samples, but none through their selection.
+	// through the elite samples, but none through their selection. Either
+	// way an objective value of +Inf ranks its sample as the worst (soft:
+	// the values are normalized over the finite ones and +Inf scores one
+	// standard deviation below the worst finite sample; −Inf one above the
+	// best), and NaN is an error.
 	Temp float64
 	// MinStd is a lower bound on the standard deviation after each update
 	// (≥ 0; 0 disables it).

@@ -190,3 +190,58 @@ func TestErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestFloat32 checks the float32 projection against the float64 one on the
+// same (rounded) inputs: the root search runs in float64 either way, so the
+// results differ by the rounding of the inputs (|Δz| ≤ 6e-8·|x|/τ moves y by
+// at most a quarter of it) and of the outputs: 1e-5 holds with room to
+// spare. The gradient gets the same bound, relative to its scale.
+func TestFloat32(t *testing.T) {
+	g := tensor.NewRNG(3)
+	for _, tau := range []float64{1, 0.1} {
+		x64 := tensor.RandN(g, 64, 100).MulScalar(2).Float32().Float64().RequiresGrad()
+		x32 := x64.Detach().Float32().RequiresGrad()
+		seed := tensor.RandN(g, 64, 100)
+		y64, err := Project(x64, 10, tau, 1e-6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y32, err := Project(x32, 10, tau, 1e-6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if y32.DType() != tensor.Float32 {
+			t.Fatalf("τ = %g: result dtype %v, want float32", tau, y32.DType())
+		}
+		for i, v := range y32.Values() {
+			if d := math.Abs(v - y64.Data()[i]); d > 1e-5 {
+				t.Fatalf("τ = %g: y[%d] float32 %g, float64 %g (|Δ| = %g > 1e-5)", tau, i, v, y64.Data()[i], d)
+			}
+		}
+		y64.BackwardWith(seed)
+		y32.BackwardWith(seed.Float32())
+		scale := 0.0
+		for _, v := range x64.Grad().Data() {
+			scale = math.Max(scale, math.Abs(v))
+		}
+		for i, v := range x32.Grad().Values() {
+			if d := math.Abs(v - x64.Grad().Data()[i]); d > 1e-5*math.Max(1, scale) {
+				t.Fatalf("τ = %g: dx[%d] float32 %g, float64 %g (|Δ| = %g)", tau, i, v, x64.Grad().Data()[i], d)
+			}
+		}
+		// The slice kernels agree with Project.
+		y := make([]float32, 6400)
+		nus, err := Forward32(y, x32.Data32(), 64, 100, 10, tau, 1e-6)
+		if err != nil || len(nus) != 64 {
+			t.Fatalf("Forward32: %d roots, %v", len(nus), err)
+		}
+		for i, v := range y {
+			if v != y32.Data32()[i] {
+				t.Fatalf("Forward32 y[%d] = %g, Project %g", i, v, y32.Data32()[i])
+			}
+		}
+	}
+	if _, err := Project(tensor.New32([]float32{1, float32(math.NaN()), 2}), 1, 1, 0); err == nil || !strings.Contains(err.Error(), "entry 1 is NaN") {
+		t.Errorf("float32 NaN: error %v", err)
+	}
+}
