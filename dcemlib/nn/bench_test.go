@@ -1,26 +1,101 @@
 package nn
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
 
-// Forward and backward of the regression energy network, 2→128→128→128→1
-// with softplus, on a batch of 1000 pairs (ten DCEM iterations' worth of
-// 100 samples).
-func BenchmarkEnergyMLP128Batch1000(b *testing.B) {
-	rng := tensor.NewRNG(1)
-	m := NewMLP([]int{2, 128, 128, 128, 1}, Softplus, InitUniform, rng)
-	x := tensor.RandN(rng, 1000, 2)
-	for b.Loop() {
-		ZeroGrad(m.Params())
-		m.Forward(x).Sum().Backward()
+// The benchmarks below run in both dtypes (sub-benchmarks f64 and f32) and
+// are the Go side of `make bench-compare`, which times the same shapes in
+// PyTorch in the same run. GEMM-bound ones report GFLOP/s: the
+// floating-point operations of their matrix products per second.
+
+var dtypes = []tensor.DType{tensor.Float64, tensor.Float32}
+
+func dtName(dt tensor.DType) string {
+	if dt == tensor.Float32 {
+		return "f32"
+	}
+	return "f64"
+}
+
+// reportGFLOPs reports flops per iteration as GFLOP/s.
+func reportGFLOPs(b *testing.B, flops float64) {
+	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkMLP64x256x256x64Batch1000Adam is one training step of a ReLU
+// MLP 64→256→256→64 on a batch of 1000: forward, mean squared error,
+// backward and an Adam step.
+func BenchmarkMLP64x256x256x64Batch1000Adam(b *testing.B) {
+	for _, dt := range dtypes {
+		b.Run(dtName(dt), func(b *testing.B) {
+			rng := tensor.NewRNG(1)
+			m := NewMLP([]int{64, 256, 256, 64}, ReLU, InitUniform, rng).Convert(dt)
+			opt := NewAdam(m.Params(), 1e-3)
+			x := tensor.RandNOf(dt, rng, 1000, 64)
+			y := tensor.RandNOf(dt, rng, 1000, 64)
+			for b.Loop() {
+				opt.ZeroGrad()
+				m.Forward(x).Sub(y).Square().Mean().Backward()
+				opt.Step()
+			}
+			// Forward 2·B·Σ in·out, backward twice that less the input
+			// gradient of the first layer.
+			fwd := 2.0 * 1000 * (64*256 + 256*256 + 256*64)
+			reportGFLOPs(b, 3*fwd-2*1000*64*256)
+		})
 	}
 }
 
-// Ten unrolled gradient steps through InputGrad on one point, and the
-// outer backward pass: one training update of the GD regression model.
+// BenchmarkGRU230x200Batch50Unroll50 runs a GRU cell 230→200 over 50 steps
+// on a batch of 50 (an input per step), forward and backward of the sum of
+// the final state.
+func BenchmarkGRU230x200Batch50Unroll50(b *testing.B) {
+	for _, dt := range dtypes {
+		b.Run(dtName(dt), func(b *testing.B) {
+			rng := tensor.NewRNG(1)
+			c := NewGRUCell(230, 200, rng).Convert(dt)
+			xs := make([]*tensor.Tensor, 50)
+			for i := range xs {
+				xs[i] = tensor.RandNOf(dt, rng, 50, 230)
+			}
+			h0 := tensor.ZerosOf(dt, 50, 200)
+			for b.Loop() {
+				ZeroGrad(c.Params())
+				h := h0
+				for _, x := range xs {
+					h = c.Forward(x, h)
+				}
+				h.Sum().Backward()
+			}
+			step := 2.0 * 50 * (230 + 200) * 600 // forward products of one step
+			// Backward: the weight gradients of both products and the state
+			// gradient (not the input's).
+			reportGFLOPs(b, 50*(step+step+2*50*200*600))
+		})
+	}
+}
+
+// BenchmarkEnergyMLP128Batch1000 is the regression experiment's energy
+// network 2→128→128→128→1 with softplus, forward and backward on a batch of
+// 1000 pairs (ten DCEM iterations' worth of samples).
+func BenchmarkEnergyMLP128Batch1000(b *testing.B) {
+	for _, dt := range dtypes {
+		b.Run(dtName(dt), func(b *testing.B) {
+			rng := tensor.NewRNG(1)
+			m := NewMLP([]int{2, 128, 128, 128, 1}, Softplus, InitUniform, rng).Convert(dt)
+			x := tensor.RandNOf(dt, rng, 1000, 2)
+			for b.Loop() {
+				ZeroGrad(m.Params())
+				m.Forward(x).Sum().Backward()
+			}
+		})
+	}
+}
+
 func BenchmarkInputGradUnroll10MLP128(b *testing.B) {
 	rng := tensor.NewRNG(1)
 	m := NewMLP([]int{2, 128, 128, 128, 1}, Softplus, InitUniform, rng)
@@ -36,22 +111,25 @@ func BenchmarkInputGradUnroll10MLP128(b *testing.B) {
 	}
 }
 
-// One step of a GRU cell, batch 50, 200 hidden units (PlaNet's size).
-func BenchmarkGRUCell200Batch50(b *testing.B) {
-	rng := tensor.NewRNG(1)
-	c := NewGRUCell(230, 200, rng)
-	x := tensor.RandN(rng, 50, 230)
-	h := tensor.RandN(rng, 50, 200)
-	for b.Loop() {
-		ZeroGrad(c.Params())
-		c.Forward(x, h).Sum().Backward()
+// BenchmarkSoftplus384k is the softplus of 3000×128 values, forward only;
+// ns per element = ns/op / 384000.
+func BenchmarkSoftplus384k(b *testing.B) {
+	for _, dt := range dtypes {
+		b.Run(dtName(dt), func(b *testing.B) {
+			x := tensor.RandNOf(dt, tensor.NewRNG(1), 3000, 128).MulScalar(3)
+			for b.Loop() {
+				x.Softplus()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/384000, "ns/elem")
+		})
 	}
 }
 
-// Softplus of the 384 000 hidden units of one DCEM training update.
-func BenchmarkSoftplus384k(b *testing.B) {
-	x := tensor.RandN(tensor.NewRNG(1), 3000, 128).MulScalar(3)
-	for b.Loop() {
-		x.Softplus()
-	}
+func ExampleMLP_Convert() {
+	m := NewMLP([]int{3, 8, 1}, Tanh, InitUniform, tensor.NewRNG(1))
+	m32 := m.Convert(tensor.Float32) // the same weights, rounded to float32
+	x := tensor.RandNOf(tensor.Float32, tensor.NewRNG(2), 4, 3)
+	y := m32.Forward(x)
+	fmt.Println(y.Shape(), y.DType())
+	// Output: [4 1] float32
 }

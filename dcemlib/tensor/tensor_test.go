@@ -11,15 +11,17 @@ func randLeaf(g *RNG, shape ...int) *Tensor { return RandN(g, shape...).Requires
 
 func posLeaf(g *RNG, shape ...int) *Tensor { return RandU(g, 0.5, 2, shape...).RequiresGrad() }
 
-// TestGradients checks every operation's gradient against central finite
-// differences (eps 1e-6, relative tolerance 1e-6).
-func TestGradients(t *testing.T) {
-	g := NewRNG(1)
-	cases := []struct {
-		name   string
-		inputs []*Tensor
-		f      func(in []*Tensor) *Tensor
-	}{
+// gradCase is an operation on leaves, for gradient checks and for the
+// float32-against-float64 comparison.
+type gradCase struct {
+	name   string
+	inputs []*Tensor
+	f      func(in []*Tensor) *Tensor
+}
+
+// gradCases lists every operation, with float64 inputs drawn from g.
+func gradCases(g *RNG) []gradCase {
+	return []gradCase{
 		{"Add/same", []*Tensor{randLeaf(g, 3, 4), randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].Add(in[1]) }},
 		{"Add/row", []*Tensor{randLeaf(g, 3, 4), randLeaf(g, 4)}, func(in []*Tensor) *Tensor { return in[0].Add(in[1]) }},
 		{"Add/col", []*Tensor{randLeaf(g, 2, 3, 4), randLeaf(g, 2, 3, 1)}, func(in []*Tensor) *Tensor { return in[0].Add(in[1]) }},
@@ -81,8 +83,41 @@ func TestGradients(t *testing.T) {
 		{"MLP", []*Tensor{randLeaf(g, 5, 3), randLeaf(g, 3, 4), randLeaf(g, 4)}, func(in []*Tensor) *Tensor {
 			return in[0].MatMul(in[1]).Add(in[2]).Tanh().SumAxis(1, false)
 		}},
+		{"Affine/identity", []*Tensor{randLeaf(g, 5, 3), randLeaf(g, 3, 4), randLeaf(g, 4)}, func(in []*Tensor) *Tensor {
+			return Affine(in[0], in[1], in[2], ActIdentity)
+		}},
+		{"Affine/relu", []*Tensor{randLeaf(g, 2, 5, 3), randLeaf(g, 3, 4), randLeaf(g, 4)}, func(in []*Tensor) *Tensor {
+			return Affine(in[0], in[1], in[2], ActReLU)
+		}},
+		{"Affine/tanh", []*Tensor{randLeaf(g, 5, 3), randLeaf(g, 3, 4), randLeaf(g, 4)}, func(in []*Tensor) *Tensor {
+			return Affine(in[0], in[1], in[2], ActTanh)
+		}},
+		{"Affine/sigmoid/nobias", []*Tensor{randLeaf(g, 5, 3), randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor {
+			return Affine(in[0], in[1], nil, ActSigmoid)
+		}},
+		{"Affine/softplus", []*Tensor{randLeaf(g, 5, 3), randLeaf(g, 3, 4), randLeaf(g, 4)}, func(in []*Tensor) *Tensor {
+			return Affine(in[0], in[1].MulScalar(2), in[2], ActSoftplus)
+		}},
+		{"Affine/elu", []*Tensor{randLeaf(g, 5, 3), randLeaf(g, 3, 4), randLeaf(g, 4)}, func(in []*Tensor) *Tensor {
+			return Affine(in[0], in[1], in[2], ActELU)
+		}},
+		{"GRUCell", []*Tensor{randLeaf(g, 3, 4), randLeaf(g, 3, 5), randLeaf(g, 4, 15), randLeaf(g, 15), randLeaf(g, 5, 15), randLeaf(g, 15)},
+			func(in []*Tensor) *Tensor { return GRUCell(in[0], in[1], in[2], in[3], in[4], in[5]) }},
+		{"GRUCell/unrolled", []*Tensor{randLeaf(g, 2, 3), randLeaf(g, 2, 4), randLeaf(g, 3, 12), randLeaf(g, 4, 12), randLeaf(g, 12)},
+			func(in []*Tensor) *Tensor { // no input bias; the state passes through three steps
+				h := in[1]
+				for k := 0; k < 3; k++ {
+					h = GRUCell(in[0].MulScalar(float64(k+1)), h, in[2], nil, in[3], in[4])
+				}
+				return h
+			}},
 	}
-	for _, c := range cases {
+}
+
+// TestGradients checks every operation's gradient against central finite
+// differences (eps 1e-6, relative tolerance 1e-6).
+func TestGradients(t *testing.T) {
+	for _, c := range gradCases(NewRNG(1)) {
 		t.Run(c.name, func(t *testing.T) {
 			if err := GradCheck(func() *Tensor { return c.f(c.inputs) }, c.inputs, 1e-6, 1e-6); err != nil {
 				t.Error(err)
@@ -263,4 +298,125 @@ func mustPanic(t *testing.T, want string, f func()) {
 		}
 	}()
 	f()
+}
+
+// weightedLoss reduces y with fixed distinct weights, so that a gradient
+// checks every element of y.
+func weightedLoss(y *Tensor) *Tensor {
+	w := make([]float64, y.Size())
+	for i := range w {
+		w[i] = 0.5 + 0.5*math.Sin(1.3*float64(i)+0.7)
+	}
+	return y.Mul(New(w, y.shape...).To(y.dtype)).Sum()
+}
+
+// TestFloat32MatchesFloat64 runs every operation of the gradient checks on
+// float32 copies of its inputs: values and gradients agree with the
+// float64 ones to |f32 − f64| ≤ 2e-5·max(1, |f64|) (a few float32 roundings
+// through a short chain of operations), and every result and gradient is
+// float32.
+func TestFloat32MatchesFloat64(t *testing.T) {
+	for _, c := range gradCases(NewRNG(7)) {
+		t.Run(c.name, func(t *testing.T) {
+			for _, x := range c.inputs {
+				x.ZeroGrad()
+			}
+			y64 := c.f(c.inputs)
+			weightedLoss(y64).Backward()
+			in32 := make([]*Tensor, len(c.inputs))
+			for i, x := range c.inputs {
+				in32[i] = x.Detach().Float32().RequiresGrad()
+			}
+			y32 := c.f(in32)
+			if y32.DType() != Float32 {
+				t.Fatalf("result is %v, want float32", y32.DType())
+			}
+			weightedLoss(y32).Backward()
+			agree := func(what string, a32, a64 *Tensor) {
+				t.Helper()
+				if !sameShape(a32.shape, a64.shape) {
+					t.Fatalf("%s: shape %v, want %v", what, a32.shape, a64.shape)
+				}
+				v32, v64 := a32.Values(), a64.Values()
+				for i := range v64 {
+					if d := math.Abs(v32[i] - v64[i]); !(d <= 2e-5*math.Max(1, math.Abs(v64[i]))) {
+						t.Fatalf("%s element %d: float32 %.8g, float64 %.8g", what, i, v32[i], v64[i])
+					}
+				}
+			}
+			agree("value", y32, y64)
+			for i := range in32 {
+				g32, g64 := in32[i].Grad(), c.inputs[i].Grad()
+				if g64 == nil {
+					continue
+				}
+				if g32 == nil || g32.DType() != Float32 {
+					t.Fatalf("input %d: no float32 gradient", i)
+				}
+				agree(fmt.Sprintf("gradient of input %d", i), g32, g64)
+			}
+		})
+	}
+}
+
+// TestFusedLayersMatchComposition checks Affine and GRUCell against the
+// same functions written with separate operations.
+func TestFusedLayersMatchComposition(t *testing.T) {
+	g := NewRNG(3)
+	x, w, b := RandN(g, 6, 5), RandN(g, 5, 4), RandN(g, 4)
+	acts := map[Act]func(*Tensor) *Tensor{
+		ActIdentity: func(u *Tensor) *Tensor { return u },
+		ActReLU:     (*Tensor).ReLU, ActTanh: (*Tensor).Tanh, ActSigmoid: (*Tensor).Sigmoid,
+		ActSoftplus: (*Tensor).Softplus, ActELU: func(u *Tensor) *Tensor { return u.ELU(1) },
+	}
+	for act, f := range acts {
+		assertData(t, Affine(x, w, b, act), f(x.MatMul(w).Add(b)).data, 1e-14)
+	}
+	const hs = 5
+	xi, h := RandN(g, 3, 4), RandN(g, 3, hs)
+	wi, bi, wh, bh := RandN(g, 4, 3*hs), RandN(g, 3*hs), RandN(g, hs, 3*hs), RandN(g, 3*hs)
+	a, c := xi.MatMul(wi).Add(bi), h.MatMul(wh).Add(bh)
+	r := a.Slice(1, 0, hs).Add(c.Slice(1, 0, hs)).Sigmoid()
+	z := a.Slice(1, hs, 2*hs).Add(c.Slice(1, hs, 2*hs)).Sigmoid()
+	n := a.Slice(1, 2*hs, 3*hs).Add(r.Mul(c.Slice(1, 2*hs, 3*hs))).Tanh()
+	want := Scalar(1).Sub(z).Mul(n).Add(z.Mul(h))
+	assertData(t, GRUCell(xi, h, wi, bi, wh, bh), want.data, 1e-14)
+}
+
+func TestMixedDTypesPanic(t *testing.T) {
+	a, b := Zeros(2, 3), ZerosOf(Float32, 2, 3)
+	mustPanic(t, "float64 (shape [2 3]) and float32 (shape [2 3])", func() { a.Add(b) })
+	mustPanic(t, "dtypes differ", func() { a.MatMul(ZerosOf(Float32, 3, 2)) })
+	mustPanic(t, "dtypes differ", func() { Concat(0, a, b) })
+	mustPanic(t, "use Data32", func() { b.Data() })
+	mustPanic(t, "gradient checks run in float64", func() {
+		x := b.RequiresGrad()
+		if err := GradCheck(func() *Tensor { return x.Sum() }, []*Tensor{x}, 1e-6, 1e-6); err != nil {
+			panic(err.Error())
+		}
+	})
+}
+
+// TestConvertGradient checks that a gradient flows back through dtype
+// conversions, converted to the leaf's dtype.
+func TestConvertGradient(t *testing.T) {
+	x := New([]float64{0.5, -1.25, 3}).RequiresGrad()
+	y := x.Float32().Square().Sum() // float32 loss of a float64 leaf
+	if y.DType() != Float32 {
+		t.Fatalf("loss is %v", y.DType())
+	}
+	y.Backward()
+	assertData(t, x.Grad(), []float64{1, -2.5, 6}, 0)
+	if x.Grad().DType() != Float64 {
+		t.Fatalf("gradient is %v, want float64", x.Grad().DType())
+	}
+	u := New32([]float32{2, -3}).RequiresGrad()
+	u.Float64().Exp().Sum().Backward()
+	g := u.Grad().Data32()
+	if math.Abs(float64(g[0])-math.Exp(2)) > 1e-6*math.Exp(2) || math.Abs(float64(g[1])-math.Exp(-3)) > 1e-7 {
+		t.Fatalf("gradient through Float64: %v", g)
+	}
+	if x.To(Float64) != x {
+		t.Fatal("To of the same dtype made a copy")
+	}
 }

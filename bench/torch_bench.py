@@ -1,0 +1,217 @@
+"""The PyTorch side of `make bench-compare`: the workloads of the Go
+benchmarks, with the same shapes, timed on one CPU thread.
+
+Run with Debian's python3 (package python3-torch) and OPENBLAS_NUM_THREADS=1.
+Prints one JSON object per line: {"name": ..., "dtype": "f32"|"f64", "ms": median}.
+
+The LML projection and DCEM are written here from the paper (Amos & Yarats,
+ICML 2020: LML's root ν by bisection inside a bracket that provably holds
+it, with the implicit-function gradient; DCEM as alg. 1), vectorized over
+the batch and reusing buffers as a careful PyTorch user would write them.
+
+Usage: torch_bench.py [--quick] [NAME_SUBSTRING ...]
+"""
+
+import json
+import math
+import statistics
+import sys
+import time
+
+import torch
+
+torch.set_num_threads(1)
+
+
+def timeit(fn, reps, warm=2):
+    for _ in range(warm):
+        fn()
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3
+
+
+# --- LML: y = σ(x/τ + ν) with Σy = k, ν found by a bracketed search -----------
+
+class LMLFunction(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, k, tau, eps):
+        n = x.shape[-1]
+        z = x / tau
+        base = math.log(k / (n - k))  # logit(k/n)
+        lo = base - z.max(dim=-1, keepdim=True).values
+        hi = base - z.min(dim=-1, keepdim=True).values
+        # Bisection: Σσ(z + ν) increases with ν; halve [lo, hi] until it is
+        # narrower than eps (each step costs one pass over (B, n)).
+        buf = torch.empty_like(z)
+        steps = max(1, math.ceil(math.log2(float((hi - lo).max()) / eps)))
+        for _ in range(steps):
+            mid = (lo + hi) / 2
+            s = torch.sigmoid(torch.add(z, mid, out=buf), out=buf).sum(-1, keepdim=True)
+            up = s < k
+            lo = torch.where(up, mid, lo)
+            hi = torch.where(up, hi, mid)
+        nu = (lo + hi) / 2
+        y = torch.sigmoid(z + nu)
+        ctx.save_for_backward(y)
+        ctx.tau = tau
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        d = y * (1 - y)
+        c = (d * g).sum(-1, keepdim=True) / d.sum(-1, keepdim=True).clamp_min(1e-30)
+        return d * (g - c) / ctx.tau, None, None, None
+
+
+def lml(x, k, tau=1.0, eps=1e-3):
+    return LMLFunction.apply(x, k, tau, eps)
+
+
+def dcem(f, mu, sigma, samples, elites, iters, tau=1.0, gen=None):
+    b, n = mu.shape
+    for _ in range(iters):
+        noise = torch.randn(b, samples, n, dtype=mu.dtype, generator=gen)
+        x = mu.unsqueeze(1) + sigma.unsqueeze(1) * noise
+        v = f(x)  # (B, S)
+        v = (v - v.mean(1, keepdim=True)) / (v.std(1, keepdim=True) + 1e-6)
+        w = lml(-v, elites, tau).unsqueeze(2)
+        mu = (w * x).sum(1) / elites
+        sigma = ((w * (x - mu.unsqueeze(1)) ** 2).sum(1) / elites).sqrt()
+    return mu
+
+
+# --- workloads ---------------------------------------------------------------
+
+def w_lml(rows, cols):
+    def make(dt):
+        x = torch.randn(rows, cols, dtype=dt)
+        g = torch.randn(rows, cols, dtype=dt)
+
+        def run():
+            xv = x.clone().requires_grad_()
+            lml(xv, 10, 1.0, 1e-3).backward(g)
+        return run
+    return make
+
+
+def w_dcem(b, n, s, k):
+    def make(dt):
+        c = torch.randn(b, 1, n, dtype=dt, requires_grad=True)
+        gen = torch.Generator().manual_seed(1)
+
+        def run():
+            f = lambda x: 0.5 * ((x - c) ** 2).sum(-1)
+            mu = dcem(f, torch.zeros(b, n, dtype=dt), torch.ones(b, n, dtype=dt), s, k, 10, 1.0, gen)
+            mu.sum().backward()
+        return run
+    return make
+
+
+def w_mlp(dt):
+    torch.manual_seed(1)
+    m = torch.nn.Sequential(torch.nn.Linear(64, 256), torch.nn.ReLU(), torch.nn.Linear(256, 256),
+                            torch.nn.ReLU(), torch.nn.Linear(256, 64)).to(dt)
+    opt = torch.optim.Adam(m.parameters(), lr=1e-3)
+    x = torch.randn(1000, 64, dtype=dt)
+    y = torch.randn(1000, 64, dtype=dt)
+
+    def run():
+        opt.zero_grad()
+        ((m(x) - y) ** 2).mean().backward()
+        opt.step()
+    return run
+
+
+def w_gru(dt):
+    torch.manual_seed(1)
+    cell = torch.nn.GRUCell(230, 200).to(dt)
+    xs = [torch.randn(50, 230, dtype=dt) for _ in range(50)]
+    h0 = torch.zeros(50, 200, dtype=dt)
+
+    def run():
+        cell.zero_grad()
+        h = h0
+        for x in xs:
+            h = cell(x, h)
+        h.sum().backward()
+    return run
+
+
+def w_energy(dt):
+    torch.manual_seed(1)
+    sp = torch.nn.Softplus
+    m = torch.nn.Sequential(torch.nn.Linear(2, 128), sp(), torch.nn.Linear(128, 128), sp(),
+                            torch.nn.Linear(128, 128), sp(), torch.nn.Linear(128, 1)).to(dt)
+    x = torch.randn(1000, 2, dtype=dt)
+
+    def run():
+        m.zero_grad()
+        m(x).sum().backward()
+    return run
+
+
+def w_softplus(dt):
+    x = torch.randn(3000, 128, dtype=dt) * 3
+    return lambda: torch.nn.functional.softplus(x)
+
+
+def w_regression_dcem(dt):
+    """One training update of the regression energy model on one point:
+    DCEM with 10 iterations of 100 samples, 10 elites, τ 1, initial σ 7,
+    then the squared error and an Adam step."""
+    torch.manual_seed(1)
+    sp = torch.nn.Softplus
+    m = torch.nn.Sequential(torch.nn.Linear(2, 128), sp(), torch.nn.Linear(128, 128), sp(),
+                            torch.nn.Linear(128, 128), sp(), torch.nn.Linear(128, 1)).to(dt)
+    opt = torch.optim.Adam(m.parameters(), lr=1e-3)
+    x = torch.tensor([1.5], dtype=dt)
+    gen = torch.Generator().manual_seed(1)
+
+    def run():
+        opt.zero_grad()
+
+        def f(y):  # y (1, S, 1) → energies (1, S)
+            s = y.shape[1]
+            z = torch.cat([x.view(1, 1, 1).expand(1, s, 1), y], dim=2)
+            return m(z).view(1, s)
+        y = dcem(f, torch.zeros(1, 1, dtype=dt), torch.full((1, 1), 7.0, dtype=dt), 100, 10, 10, 1.0, gen)
+        ((y - 1) ** 2).sum().backward()
+        opt.step()
+    return run
+
+
+# name, maker (dtype → run function), repetitions (full, quick)
+WORKLOADS = [
+    ("LML/64x100", w_lml(64, 100), (200, 20)),
+    ("LML/1024x1000", w_lml(1024, 1000), (10, 2)),
+    ("DCEM/B1_n2_S100_k10", w_dcem(1, 2, 100, 10), (100, 10)),
+    ("DCEM/B16_n10_S1000_k100", w_dcem(16, 10, 1000, 100), (10, 2)),
+    ("DCEM/B128_n10_S1000_k100", w_dcem(128, 10, 1000, 100), (5, 1)),
+    ("DCEM/B128_n100_S1000_k100", w_dcem(128, 100, 1000, 100), (3, 1)),
+    ("MLP64x256x256x64Batch1000Adam", w_mlp, (30, 5)),
+    ("GRU230x200Batch50Unroll50", w_gru, (10, 2)),
+    ("EnergyMLP128Batch1000", w_energy, (30, 5)),
+    ("Softplus384k", w_softplus, (30, 5)),
+    ("RegressionUpdateDCEM10x100", w_regression_dcem, (20, 3)),
+]
+
+
+def main():
+    args = sys.argv[1:]
+    quick = "--quick" in args
+    filters = [a for a in args if not a.startswith("--")]
+    for name, make, (full, fast) in WORKLOADS:
+        if filters and not any(f in name for f in filters):
+            continue
+        for dt, tag in ((torch.float32, "f32"), (torch.float64, "f64")):
+            ms = timeit(make(dt), fast if quick else full)
+            print(json.dumps({"name": name, "dtype": tag, "ms": round(ms, 4)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
