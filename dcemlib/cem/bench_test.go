@@ -42,3 +42,71 @@ func BenchmarkDCEM(b *testing.B) {
 		}
 	}
 }
+
+// fusedQuadratic is f = ½‖X − c‖² as one operation that allocates only its
+// (B, S) result and captures X itself: with it, a benchmark's bytes are
+// those of the solve rather than of the objective's intermediate tensors.
+func fusedQuadratic[T float](c *tensor.Tensor) Objective {
+	return func(x *tensor.Tensor) *tensor.Tensor {
+		b, s, n := x.Dim(0), x.Dim(1), x.Dim(2)
+		xd, cd := vals[T](x), vals[T](c)
+		v := make([]T, b*s)
+		for i := 0; i < b; i++ {
+			cr := cd[i*n : (i+1)*n]
+			for j := 0; j < s; j++ {
+				acc := 0.0
+				for d, xv := range xd[(i*s+j)*n : (i*s+j+1)*n] {
+					e := float64(xv - cr[d])
+					acc += e * e
+				}
+				v[i*s+j] = T(0.5 * acc)
+			}
+		}
+		return newOp("Quadratic", v, []int{b, s}, []*tensor.Tensor{x, c}, func(g []T, grads [][]T) {
+			gx, gc := grads[0], grads[1]
+			for i := 0; i < b; i++ {
+				cr := cd[i*n : (i+1)*n]
+				for j := 0; j < s; j++ {
+					gv := g[i*s+j]
+					off := (i*s + j) * n
+					for d, xv := range xd[off : off+n] {
+						e := gv * (xv - cr[d])
+						if gx != nil {
+							gx[off+d] += e
+						}
+						if gc != nil {
+							gc[i*n+d] -= e
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDCEMFused is BenchmarkDCEM at the largest size with the
+// objective as one fused operation (fusedQuadratic), to measure what the
+// solve itself allocates and costs.
+func BenchmarkDCEMFused(b *testing.B) {
+	bs, n, s, k := 128, 100, 1000, 100
+	for _, dt := range []tensor.DType{tensor.Float64, tensor.Float32} {
+		name := fmt.Sprintf("B%d_n%d_S%d_k%d", bs, n, s, k)
+		f := fusedQuadratic[float64]
+		if dt == tensor.Float32 {
+			name += "_f32"
+			f = fusedQuadratic[float32]
+		}
+		b.Run(name, func(b *testing.B) {
+			c := tensor.RandNOf(dt, tensor.NewRNG(1), bs, 1, n).RequiresGrad()
+			cfg := Config{Samples: s, Elites: k, Iters: 10, Temp: 1, Seed: 1}
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				res, err := Solve(context.Background(), f(c), tensor.ZerosOf(dt, bs, n), tensor.FullOf(dt, 1), cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res.Mean.Sum().Backward()
+			}
+		})
+	}
+}

@@ -129,3 +129,26 @@ func TestDTypeErrors(t *testing.T) {
 		t.Errorf("float64 values for float32 samples: %v", err)
 	}
 }
+
+// TestFusedQuadratic: the benchmarks' fused objective gives the solve of
+// the composed one.
+func TestFusedQuadratic(t *testing.T) {
+	cfg := Config{Samples: 30, Elites: 5, Iters: 4, Temp: 1, Seed: 2}
+	var grads [2]*tensor.Tensor
+	var means [2]*tensor.Tensor
+	for i, f := range []func(*tensor.Tensor) Objective{quadratic, fusedQuadratic[float64]} {
+		c := tensor.New([]float64{0.5, -1, 2, 0.3}, 2, 1, 2).RequiresGrad()
+		res, err := Solve(context.Background(), f(c), tensor.Zeros(2, 2), tensor.Scalar(1), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Mean.Sum().Backward()
+		means[i], grads[i] = res.Mean, c.Grad()
+	}
+	if d := maxDiff(means[0], means[1]); d > 1e-12 {
+		t.Errorf("means differ by %g", d)
+	}
+	if d := maxDiff(grads[0], grads[1]); d > 1e-12 {
+		t.Errorf("gradients differ by %g", d)
+	}
+}

@@ -130,8 +130,8 @@ func solve[T float](ctx context.Context, f Objective, mean, std *tensor.Tensor, 
 			hardWeights(wd, vals[T](v), b, s, k)
 			w = newTensor(wd, b, s)
 		}
-		newMu := weightedMeanOp[T](x, w, k)
-		sigma = weightedStdOp[T](x, w, newMu, k, cfg.MinStd)
+		var newMu *tensor.Tensor
+		newMu, sigma = updateOps[T](x, w, k, cfg.MinStd)
 		moved := maxAbsDiff(vals[T](newMu), vals[T](mu))
 		mu = newMu
 		res.Iters = it + 1
@@ -238,6 +238,7 @@ func scoreOp[T float](v *tensor.Tensor) *tensor.Tensor {
 // drawn from rng straight into X's storage. The backward pass recovers ε as
 // (X − μ)/σ, so no copy of it is kept, except when some σ is 0; it is the
 // last reader of X in the graph, so it gives X's storage back for reuse.
+// Problems are sampled in parallel when large (the draws stay in order).
 func sampleOp[T float](mu, sigma, noise *tensor.Tensor, rng *tensor.RNG, cfg *Config) *tensor.Tensor {
 	b, n := mu.Dim(0), mu.Dim(1)
 	s := cfg.Samples
@@ -253,7 +254,6 @@ func sampleOp[T float](mu, sigma, noise *tensor.Tensor, rng *tensor.RNG, cfg *Co
 	var ed []T // ε, when it cannot be recovered from X
 	if noise != nil {
 		ed = valsAs[T](noise)
-		sample(x, md, sd, ed, b, s, n, lo, hi, bounded)
 	} else {
 		fillNormal(rng, x)
 		for _, v := range sd {
@@ -262,50 +262,85 @@ func sampleOp[T float](mu, sigma, noise *tensor.Tensor, rng *tensor.RNG, cfg *Co
 				break
 			}
 		}
-		sample(x, md, sd, x, b, s, n, lo, hi, bounded)
 	}
+	eps := x
+	if noise != nil {
+		eps = ed
+	}
+	sn := s * n
+	forEach(b, b*sn, func(first, last int) {
+		sample(x[first*sn:last*sn], md[first*n:last*n], sd[first*n:last*n], eps[first*sn:last*sn], last-first, s, n, lo, hi, bounded)
+	})
 	if !grad {
 		return newTensor(x, b, s, n)
 	}
 	return newOp("CEMSample", x, []int{b, s, n}, []*tensor.Tensor{mu, sigma}, func(g []T, grads [][]T) {
-		gm, gs := grads[0], grads[1]
+		sampleBackward(grads[0], grads[1], g, x, ed, md, sd, b, s, n, lo, hi, bounded)
+		sampleBufs[T]().put(x)
+	})
+}
+
+// sampleBackward adds the gradients of ℓ with respect to μ (gm) and σ (gs)
+// of X = clamp(μ + σ ⊙ ε) given g = ∂ℓ/∂X: Σₛ gₛ and Σₛ gₛ ⊙ εₛ over the
+// samples inside the bounds, with εₛ = (Xₛ − μ)/σ unless eps is given.
+// Either destination may be nil.
+func sampleBackward[T float](gm, gs, g, x, eps, mu, sigma []T, b, s, n int, lo, hi float64, bounded bool) {
+	tlo, thi := T(lo), T(hi)
+	forEach(b, b*s*n, func(first, last int) {
 		accM, accS := make([]float64, n), make([]float64, n)
-		tlo, thi := T(lo), T(hi)
-		for i := 0; i < b; i++ {
-			m, sg := md[i*n:(i+1)*n], sd[i*n:(i+1)*n]
-			// Sums start from the slots' values, as if added in place.
-			startFrom(accM, gm, i*n)
-			startFrom(accS, gs, i*n)
+		m := make([]float64, n)
+		for i := first; i < last; i++ {
+			clear(accM)
+			clear(accS)
+			for d := range m {
+				m[d] = float64(mu[i*n+d])
+			}
 			for j := 0; j < s; j++ {
 				off := (i*s + j) * n
 				xr, gr := x[off:off+n], g[off:off+n]
-				for d, gv := range gr {
-					xv := xr[d]
-					if bounded && (xv <= tlo || xv >= thi) {
-						continue // clamped: no gradient
+				xr = xr[:len(gr)]
+				switch {
+				case bounded:
+					for d, gv := range gr {
+						xv := xr[d]
+						if xv <= tlo || xv >= thi {
+							continue // clamped: no gradient
+						}
+						accM[d] += float64(gv)
+						if eps != nil {
+							accS[d] += float64(gv) * float64(eps[off+d])
+						} else {
+							accS[d] += float64(gv) * (float64(xv) - m[d])
+						}
 					}
-					accM[d] += float64(gv)
-					var e float64
-					if ed != nil {
-						e = float64(ed[off+d])
-					} else {
-						e = float64((xv - m[d]) / sg[d])
+				case eps != nil:
+					er := eps[off : off+n]
+					er = er[:len(gr)]
+					for d, gv := range gr {
+						accM[d] += float64(gv)
+						accS[d] += float64(gv) * float64(er[d])
 					}
-					accS[d] += float64(gv) * e
+				default:
+					for d, gv := range gr {
+						accM[d] += float64(gv)
+						accS[d] += float64(gv) * (float64(xr[d]) - m[d])
+					}
 				}
 			}
 			if gm != nil {
 				for d, a := range accM {
-					gm[i*n+d] = T(a)
+					gm[i*n+d] += T(a)
 				}
 			}
 			if gs != nil {
 				for d, a := range accS {
-					gs[i*n+d] = T(a)
+					if eps == nil {
+						a /= float64(sigma[i*n+d]) // Σ gₛ(Xₛ − μ)/σ
+					}
+					gs[i*n+d] += T(a)
 				}
 			}
 		}
-		sampleBufs[T]().put(x)
 	})
 }
 
@@ -320,102 +355,96 @@ func fillNormal[T float](rng *tensor.RNG, x []T) {
 	}
 }
 
-// weightedMeanOp is μ' = Σₛ IₛXₛ/k with its gradient to X and I.
-func weightedMeanOp[T float](x, w *tensor.Tensor, k int) *tensor.Tensor {
+// updateOps returns the new mean μ' = Σₛ IₛXₛ/k and deviation
+// σ' = max(sqrt(Σₛ Iₛ(Xₛ−μ')²/k), minStd) (paper alg. 1, lines 6–7) as two
+// recorded operations with one backward pass: σ's operation only collects
+// its gradient, which μ's operation, whose backward runs after it (σ' reads
+// μ'), folds into a single pass over the samples.
+func updateOps[T float](x, w *tensor.Tensor, k int, minStd float64) (mu, sigma *tensor.Tensor) {
 	b, s, n := x.Dim(0), x.Dim(1), x.Dim(2)
-	mu := make([]T, b*n)
 	xd, wd := vals[T](x), vals[T](w)
-	weightedMean(mu, xd, wd, b, s, n, k)
+	md, sd := make([]T, b*n), make([]T, b*n)
+	weightedMoments(md, sd, xd, wd, b, s, n, k, minStd)
+	var gvar []float64 // ∂ℓ/∂σ'² once σ' has a gradient
+	mu = newOp("CEMMean", md, []int{b, n}, []*tensor.Tensor{x, w}, func(g []T, grads [][]T) {
+		momentsBackward(grads[0], grads[1], g, gvar, xd, wd, md, b, s, n, k)
+	})
+	sigma = newOp("CEMStd", sd, []int{b, n}, []*tensor.Tensor{mu}, func(g []T, _ [][]T) {
+		gvar = make([]float64, b*n)
+		for i, v := range g {
+			// ∂σ'/∂σ'² = 1/(2σ') where the floor is not active.
+			if sv := float64(sd[i]); sv > 0 && sv > minStd {
+				gvar[i] = float64(v) / (2 * sv)
+			}
+		}
+	})
+	return mu, sigma
+}
+
+// momentsBackward adds the gradients of ℓ with respect to X (gx) and I (gw)
+// given g = ∂ℓ/∂μ' and gvar = ∂ℓ/∂σ'² (nil if σ' has no gradient); either
+// destination may be nil. With wₛ = Iₛ/k, dₛ = Xₛ − μ' and W = Σₛ Iₛ:
+//
+//	∂ℓ/∂μ' (total) = g − 2·gvar ⊙ μ'·(1 − W/k)   (σ'² depends on μ' unless W = k)
+//	∂ℓ/∂Xₛ = wₛ (2·gvar ⊙ dₛ + ∂ℓ/∂μ')
+//	∂ℓ/∂Iₛ = (gvarᵀ(dₛ ⊙ dₛ) + (∂ℓ/∂μ')ᵀXₛ)/k
+func momentsBackward[T float](gx, gw, g []T, gvar []float64, x, w, mu []T, b, s, n, k int) {
 	inv := 1 / float64(k)
-	return newOp("CEMMean", mu, []int{b, n}, []*tensor.Tensor{x, w}, func(g []T, grads [][]T) {
-		gx, gw := grads[0], grads[1]
-		for i := 0; i < b; i++ {
-			gr := g[i*n : (i+1)*n]
-			for j := 0; j < s; j++ {
+	forEach(b, b*s*n, func(lo, hi int) {
+		gt := make([]float64, n) // total ∂ℓ/∂μ'
+		m := make([]float64, n)
+		gv2 := make([]float64, n) // 2·gvar
+		for i := lo; i < hi; i++ {
+			wi := w[i*s : (i+1)*s]
+			sum := 0.0
+			for _, v := range wi {
+				sum += float64(v)
+			}
+			for d := range gt {
+				gt[d] = float64(g[i*n+d])
+				m[d] = float64(mu[i*n+d])
+				gv2[d] = 0
+				if gvar != nil {
+					gv2[d] = 2 * gvar[i*n+d]
+					gt[d] -= gv2[d] * m[d] * (1 - sum*inv)
+				}
+			}
+			for j, wv := range wi {
+				c := float64(wv) * inv
+				if c == 0 && gw == nil {
+					continue
+				}
 				off := (i*s + j) * n
-				if gx != nil {
-					c := T(float64(wd[i*s+j]) * inv)
-					if c != 0 {
-						dst := gx[off : off+n]
-						for d, v := range gr {
-							dst[d] += v * c
+				xr := x[off : off+n]
+				xr = xr[:len(gt)]
+				if gx != nil && c != 0 {
+					gr := gx[off : off+n]
+					gr = gr[:len(gt)]
+					if gvar != nil {
+						for d, v := range xr {
+							gr[d] += T(c * (gv2[d]*(float64(v)-m[d]) + gt[d]))
+						}
+					} else {
+						for d := range gr {
+							gr[d] += T(c * gt[d])
 						}
 					}
 				}
 				if gw != nil {
 					acc := 0.0
-					for d, v := range xd[off : off+n] {
-						acc += float64(gr[d]) * float64(v)
+					if gvar != nil {
+						for d, v := range xr {
+							dv := float64(v) - m[d]
+							acc += 0.5*gv2[d]*dv*dv + gt[d]*float64(v)
+						}
+					} else {
+						for d, v := range xr {
+							acc += gt[d] * float64(v)
+						}
 					}
 					gw[i*s+j] += T(acc * inv)
 				}
 			}
 		}
 	})
-}
-
-// weightedStdOp is σ' = max(sqrt(Σₛ Iₛ(Xₛ−μ')²/k), minStd) with its gradient
-// to X, I and μ' (zero where the floor holds).
-func weightedStdOp[T float](x, w, mu *tensor.Tensor, k int, minStd float64) *tensor.Tensor {
-	b, s, n := x.Dim(0), x.Dim(1), x.Dim(2)
-	sd := make([]T, b*n)
-	xd, wd, md := vals[T](x), vals[T](w), vals[T](mu)
-	weightedStd(sd, xd, wd, md, b, s, n, k, minStd)
-	inv := 1 / float64(k)
-	return newOp("CEMStd", sd, []int{b, n}, []*tensor.Tensor{x, w, mu}, func(g []T, grads [][]T) {
-		gx, gw, gm := grads[0], grads[1], grads[2]
-		// gv = ∂ℓ/∂var = g/(2σ) where the floor is not active.
-		gv := make([]float64, n)
-		accM := make([]float64, n)
-		for i := 0; i < b; i++ {
-			any := false
-			for d := 0; d < n; d++ {
-				sv := float64(sd[i*n+d])
-				gv[d] = 0
-				if sv > 0 && sv > minStd {
-					gv[d] = float64(g[i*n+d]) / (2 * sv)
-					any = true
-				}
-			}
-			if !any {
-				continue
-			}
-			m := md[i*n : (i+1)*n]
-			startFrom(accM, gm, i*n)
-			for j := 0; j < s; j++ {
-				off := (i*s + j) * n
-				xr := xd[off : off+n]
-				wj := float64(wd[i*s+j]) * inv
-				acc := 0.0
-				for d, v := range xr {
-					dv := float64(v) - float64(m[d])
-					if gx != nil {
-						gx[off+d] += T(2 * gv[d] * wj * dv)
-					}
-					accM[d] -= 2 * gv[d] * wj * dv
-					acc += gv[d] * dv * dv
-				}
-				if gw != nil {
-					gw[i*s+j] += T(acc * inv)
-				}
-			}
-			if gm != nil {
-				for d, a := range accM {
-					gm[i*n+d] = T(a)
-				}
-			}
-		}
-	})
-}
-
-// startFrom sets acc to the len(acc) values of g from off, or to zeros if g
-// is nil.
-func startFrom[T float](acc []float64, g []T, off int) {
-	if g == nil {
-		clear(acc)
-		return
-	}
-	for d := range acc {
-		acc[d] = float64(g[off+d])
-	}
 }

@@ -138,8 +138,7 @@ func solveFunc[T float](ctx context.Context, name string, f func(x [][]T) []T, m
 		} else {
 			hardWeights(w, v, 1, s, k)
 		}
-		weightedMean(newMu, x, w, 1, s, n, k)
-		weightedStd(sigma, x, w, newMu, 1, s, n, k, cfg.MinStd)
+		weightedMoments(newMu, sigma, x, w, 1, s, n, k, cfg.MinStd)
 		moved := maxAbsDiff(newMu, mu)
 		mu, newMu = newMu, mu
 		res.iters = it + 1

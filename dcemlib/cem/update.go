@@ -264,14 +264,18 @@ func selectSmallest[T float](idx []int, v []T, k int) {
 	}
 }
 
-// weightedMean writes μ' = Σₛ Iₛ Xₛ / k (paper alg. 1, line 6).
-func weightedMean[T float](mu, x, w []T, b, s, n, k int) {
+// moments writes, for problems lo ≤ i < hi, μ' = Σₛ Iₛ Xₛ / k and
+// σ' = max(sqrt(Σₛ Iₛ (Xₛ − μ')² / k), minStd) (paper alg. 1, lines 6–7,
+// with a floor). Each problem's samples are read twice in a row, the second
+// time from cache. acc and m are scratch of length n.
+func moments[T float](mu, sd, x, w []T, lo, hi, s, n, k int, minStd float64, acc, m []float64) {
 	inv := 1 / float64(k)
-	acc := make([]float64, n)
-	for i := 0; i < b; i++ {
+	acc, m = acc[:n], m[:n]
+	for i := lo; i < hi; i++ {
+		wi := w[i*s : (i+1)*s]
 		clear(acc)
-		for j := 0; j < s; j++ {
-			wj := float64(w[i*s+j])
+		for j, wv := range wi {
+			wj := float64(wv)
 			if wj == 0 {
 				continue
 			}
@@ -282,26 +286,15 @@ func weightedMean[T float](mu, x, w []T, b, s, n, k int) {
 				acc[d] += wj * float64(v)
 			}
 		}
-		m := mu[i*n : (i+1)*n]
+		mr := mu[i*n : (i+1)*n]
+		mr = mr[:len(acc)]
 		for d, a := range acc {
-			m[d] = T(a * inv)
+			mr[d] = T(a * inv)
+			m[d] = float64(mr[d])
 		}
-	}
-}
-
-// weightedStd writes σ' = max(sqrt(Σₛ Iₛ (Xₛ − μ')² / k), minStd) (paper
-// alg. 1, line 7, with a floor).
-func weightedStd[T float](sd, x, w, mu []T, b, s, n, k int, minStd float64) {
-	inv := 1 / float64(k)
-	acc := make([]float64, n)
-	m := make([]float64, n)
-	for i := 0; i < b; i++ {
 		clear(acc)
-		for d, v := range mu[i*n : (i+1)*n] {
-			m[d] = float64(v)
-		}
-		for j := 0; j < s; j++ {
-			wj := float64(w[i*s+j])
+		for j, wv := range wi {
+			wj := float64(wv)
 			if wj == 0 {
 				continue
 			}
@@ -313,9 +306,18 @@ func weightedStd[T float](sd, x, w, mu []T, b, s, n, k int, minStd float64) {
 				acc[d] += wj * dv * dv
 			}
 		}
-		v := sd[i*n : (i+1)*n]
+		sr := sd[i*n : (i+1)*n]
+		sr = sr[:len(acc)]
 		for d, a := range acc {
-			v[d] = T(math.Max(math.Sqrt(a*inv), minStd))
+			sr[d] = T(math.Max(math.Sqrt(a*inv), minStd))
 		}
 	}
+}
+
+// weightedMoments is moments over all b problems, split over goroutines
+// when large.
+func weightedMoments[T float](mu, sd, x, w []T, b, s, n, k int, minStd float64) {
+	forEach(b, b*s*n, func(lo, hi int) {
+		moments(mu, sd, x, w, lo, hi, s, n, k, minStd, make([]float64, n), make([]float64, n))
+	})
 }
