@@ -20,6 +20,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 
 	"github.com/dcem-go/dcem/dcemlib/lml"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
@@ -58,9 +59,10 @@ type Result struct {
 // have another. Noise tensors of either dtype are converted.
 //
 // An objective value of +Inf ranks its sample as the worst (see Config.Temp);
-// a NaN value is an error. The samples passed to f are recycled once a
-// backward pass has gone through the solve: an objective that keeps them for
-// later must keep a copy (Clone).
+// a NaN value is an error. The samples passed to f are recycled: after
+// their iteration when nothing records a gradient, else once a backward
+// pass has gone through the solve. An objective that keeps them for later
+// must keep a copy (Clone).
 //
 // It returns an error for invalid settings, bad shapes, a NaN objective
 // value, a panic inside f, or when ctx is cancelled (checked every
@@ -97,7 +99,8 @@ func solve[T float](ctx context.Context, f Objective, mean, std *tensor.Tensor, 
 		return nil, fmt.Errorf("cem.Solve: mean element %d is %g", bad, vals[T](mean)[bad])
 	}
 	s, k := cfg.Samples, cfg.Elites
-	rng := tensor.NewRNG(cfg.Seed)
+	noise := newNoiseSource[T](&cfg, tensor.NewRNG(cfg.Seed), b*s*n)
+	defer noise.close()
 	mu := mean
 	best := make([]T, b*n)
 	bestVal := make([]float64, b)
@@ -109,15 +112,18 @@ func solve[T float](ctx context.Context, f Objective, mean, std *tensor.Tensor, 
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("cem.Solve: stopped at iteration %d: %w", it, err)
 		}
-		var noise *tensor.Tensor
-		if cfg.Noise != nil {
-			noise = cfg.Noise[it]
+		xd := sampleBufs[T]().get(b * s * n)
+		eps, stable := noise.draws(it, xd)
+		x := sampleOp(mu, sigma, xd, eps, stable, &cfg)
+		if it+1 < cfg.Iters {
+			noise.prefetch()
 		}
-		x := sampleOp[T](mu, sigma, noise, rng, &cfg)
 		v, err := evaluate[T](f, x, b, s)
 		if err != nil {
 			return nil, fmt.Errorf("cem.Solve: iteration %d: %w", it, err)
 		}
+		// Without a graph nothing reads the samples after this iteration.
+		recycle := !x.NeedsGrad() && !v.NeedsGrad()
 		trackBest(best, bestVal, vals[T](x), vals[T](v), b, s, n)
 		var w *tensor.Tensor
 		if cfg.Temp > 0 {
@@ -137,6 +143,9 @@ func solve[T float](ctx context.Context, f Objective, mean, std *tensor.Tensor, 
 		res.Iters = it + 1
 		if cfg.Callback != nil {
 			cfg.Callback(Iterate{Iter: it, Samples: x.Clone(), Values: v.Clone(), Weights: w.Clone(), Mean: mu.Clone(), Std: sigma.Clone()})
+		}
+		if recycle {
+			sampleBufs[T]().put(xd)
 		}
 		if cfg.Tol > 0 && moved < cfg.Tol {
 			break
@@ -233,39 +242,30 @@ func scoreOp[T float](v *tensor.Tensor) *tensor.Tensor {
 	})
 }
 
-// sampleOp is X = clamp(μ + σ ⊙ ε) as one operation; the gradient passes to
-// μ and σ where the sample is inside the bounds. ε is noise if given, else
-// drawn from rng straight into X's storage. The backward pass recovers ε as
-// (X − μ)/σ, so no copy of it is kept, except when some σ is 0; it is the
-// last reader of X in the graph, so it gives X's storage back for reuse.
-// Problems are sampled in parallel when large (the draws stay in order).
-func sampleOp[T float](mu, sigma, noise *tensor.Tensor, rng *tensor.RNG, cfg *Config) *tensor.Tensor {
+// sampleOp is X = clamp(μ + σ ⊙ ε) as one operation, written into x; the
+// gradient passes to μ and σ where the sample is inside the bounds. eps may
+// be x itself (drawn in place). The backward pass recovers ε as (X − μ)/σ,
+// so no copy of it is kept unless some σ is 0 and eps is not stable (kept
+// unchanged by the caller); it is the last reader of X in the graph, so it
+// gives x back for reuse. Problems are sampled in parallel when large.
+func sampleOp[T float](mu, sigma *tensor.Tensor, x, eps []T, stable bool, cfg *Config) *tensor.Tensor {
 	b, n := mu.Dim(0), mu.Dim(1)
 	s := cfg.Samples
 	grad := mu.NeedsGrad() || sigma.NeedsGrad()
-	var x []T
-	if grad {
-		x = sampleBufs[T]().get(b * s * n)
-	} else {
-		x = make([]T, b*s*n)
-	}
 	lo, hi, bounded := cfg.Lower, cfg.Upper, cfg.bounded()
 	md, sd := vals[T](mu), vals[T](sigma)
-	var ed []T // ε, when it cannot be recovered from X
-	if noise != nil {
-		ed = valsAs[T](noise)
-	} else {
-		fillNormal(rng, x)
-		for _, v := range sd {
-			if v == 0 && grad {
-				ed = append([]T(nil), x...)
-				break
+	var ed []T // ε for the backward pass, when not recovered from X
+	if grad {
+		if stable {
+			ed = eps
+		} else {
+			for _, v := range sd {
+				if v == 0 {
+					ed = append([]T(nil), eps...)
+					break
+				}
 			}
 		}
-	}
-	eps := x
-	if noise != nil {
-		eps = ed
 	}
 	sn := s * n
 	forEach(b, b*sn, func(first, last int) {
@@ -278,6 +278,70 @@ func sampleOp[T float](mu, sigma, noise *tensor.Tensor, rng *tensor.RNG, cfg *Co
 		sampleBackward(grads[0], grads[1], g, x, ed, md, sd, b, s, n, lo, hi, bounded)
 		sampleBufs[T]().put(x)
 	})
+}
+
+// noiseSource supplies the standard-normal draws ε of each iteration: from
+// Config.Noise, drawn in place into the sample buffer, or, for large
+// solves on more than one thread, drawn one iteration ahead on another
+// goroutine while the current iteration runs. The draws come from one
+// generator in the same order either way, so the solve does not depend on
+// which.
+type noiseSource[T float] struct {
+	noise   []*tensor.Tensor
+	rng     *tensor.RNG
+	buf     []T           // the next iteration's draws, when drawn ahead
+	done    chan struct{} // receives when buf is filled
+	pending bool          // a fill is in flight
+}
+
+func newNoiseSource[T float](cfg *Config, rng *tensor.RNG, size int) *noiseSource[T] {
+	ns := &noiseSource[T]{noise: cfg.Noise, rng: rng}
+	if cfg.Noise == nil && runtime.GOMAXPROCS(0) > 1 && size >= parallelMin {
+		ns.buf = sampleBufs[T]().get(size)
+		ns.done = make(chan struct{}, 1)
+		ns.prefetch()
+	}
+	return ns
+}
+
+// draws returns ε for iteration it, drawing into x when drawing in place,
+// and whether ε stays unchanged until the solve's backward pass.
+func (ns *noiseSource[T]) draws(it int, x []T) (eps []T, stable bool) {
+	switch {
+	case ns.noise != nil:
+		return valsAs[T](ns.noise[it]), true
+	case ns.buf != nil:
+		<-ns.done
+		ns.pending = false
+		return ns.buf, false
+	}
+	fillNormal(ns.rng, x)
+	return x, false
+}
+
+// prefetch starts drawing the next iteration's ε, once the current ones
+// have been used.
+func (ns *noiseSource[T]) prefetch() {
+	if ns.buf == nil {
+		return
+	}
+	ns.pending = true
+	go func() {
+		fillNormal(ns.rng, ns.buf)
+		ns.done <- struct{}{}
+	}()
+}
+
+// close waits for a fill in flight and recycles the buffer.
+func (ns *noiseSource[T]) close() {
+	if ns.buf == nil {
+		return
+	}
+	if ns.pending {
+		<-ns.done
+	}
+	sampleBufs[T]().put(ns.buf)
+	ns.buf = nil
 }
 
 // sampleBackward adds the gradients of ℓ with respect to μ (gm) and σ (gs)
@@ -295,7 +359,15 @@ func sampleBackward[T float](gm, gs, g, x, eps, mu, sigma []T, b, s, n int, lo, 
 			for d := range m {
 				m[d] = float64(mu[i*n+d])
 			}
-			for j := 0; j < s; j++ {
+			j := 0
+			if !bounded && eps == nil {
+				// Two samples at a time: half the accumulator traffic.
+				for ; j+1 < s; j += 2 {
+					off := (i*s + j) * n
+					sampleRows2(accM, accS, g[off:off+2*n], x[off:off+2*n], m)
+				}
+			}
+			for ; j < s; j++ {
 				off := (i*s + j) * n
 				xr, gr := x[off:off+n], g[off:off+n]
 				xr = xr[:len(gr)]
@@ -394,6 +466,7 @@ func momentsBackward[T float](gx, gw, g []T, gvar []float64, x, w, mu []T, b, s,
 		gt := make([]float64, n) // total ∂ℓ/∂μ'
 		m := make([]float64, n)
 		gv2 := make([]float64, n) // 2·gvar
+		m, gv2 = m[:len(gt)], gv2[:len(gt)]
 		for i := lo; i < hi; i++ {
 			wi := w[i*s : (i+1)*s]
 			sum := 0.0
@@ -417,34 +490,74 @@ func momentsBackward[T float](gx, gw, g []T, gvar []float64, x, w, mu []T, b, s,
 				off := (i*s + j) * n
 				xr := x[off : off+n]
 				xr = xr[:len(gt)]
+				var gr []T
 				if gx != nil && c != 0 {
-					gr := gx[off : off+n]
+					gr = gx[off : off+n]
 					gr = gr[:len(gt)]
-					if gvar != nil {
-						for d, v := range xr {
-							gr[d] += T(c * (gv2[d]*(float64(v)-m[d]) + gt[d]))
+				}
+				acc := 0.0
+				switch {
+				case gvar != nil && gr != nil && gw != nil: // soft DCEM, the usual case
+					acc = softRowBackward(gr, xr, m, gv2, gt, c)
+				case gvar != nil:
+					for d, v := range xr {
+						dv := float64(v) - m[d]
+						if gr != nil {
+							gr[d] += T(c * (gv2[d]*dv + gt[d]))
 						}
-					} else {
-						for d := range gr {
+						acc += 0.5*gv2[d]*dv*dv + gt[d]*float64(v)
+					}
+				default:
+					for d, v := range xr {
+						if gr != nil {
 							gr[d] += T(c * gt[d])
 						}
+						acc += gt[d] * float64(v)
 					}
 				}
 				if gw != nil {
-					acc := 0.0
-					if gvar != nil {
-						for d, v := range xr {
-							dv := float64(v) - m[d]
-							acc += 0.5*gv2[d]*dv*dv + gt[d]*float64(v)
-						}
-					} else {
-						for d, v := range xr {
-							acc += gt[d] * float64(v)
-						}
-					}
 					gw[i*s+j] += T(acc * inv)
 				}
 			}
 		}
 	})
+}
+
+// softRowBackward adds c·(gv2 ⊙ (x − m) + gt) to gr and returns
+// Σ ½·gv2 ⊙ (x − m)² + gt ⊙ x for one sample row x, with two independent
+// partial sums so that the additions need not wait on each other.
+func softRowBackward[T float](gr, x []T, m, gv2, gt []float64, c float64) float64 {
+	n := len(x)
+	gr, m, gv2, gt = gr[:n], m[:n], gv2[:n], gt[:n]
+	a0, a1 := 0.0, 0.0
+	d := 0
+	for ; d+1 < n; d += 2 {
+		v0, v1 := float64(x[d]), float64(x[d+1])
+		d0, d1 := v0-m[d], v1-m[d+1]
+		gr[d] += T(c * (gv2[d]*d0 + gt[d]))
+		gr[d+1] += T(c * (gv2[d+1]*d1 + gt[d+1]))
+		a0 += 0.5*gv2[d]*d0*d0 + gt[d]*v0
+		a1 += 0.5*gv2[d+1]*d1*d1 + gt[d+1]*v1
+	}
+	if d < n {
+		v := float64(x[d])
+		dv := v - m[d]
+		gr[d] += T(c * (gv2[d]*dv + gt[d]))
+		a0 += 0.5*gv2[d]*dv*dv + gt[d]*v
+	}
+	return a0 + a1
+}
+
+// sampleRows2 adds g₀ + g₁ to accM and g₀ ⊙ (x₀ − m) + g₁ ⊙ (x₁ − m) to accS
+// for two consecutive sample rows (g and x hold both, 2·len(m) values).
+func sampleRows2[T float](accM, accS []float64, g, x []T, m []float64) {
+	n := len(m)
+	accM, accS = accM[:n], accS[:n]
+	g0, g1 := g[:n], g[n:2*n]
+	x0, x1 := x[:n], x[n:2*n]
+	for d, mv := range m {
+		a, b := float64(g0[d]), float64(g1[d])
+		accM[d] += a + b
+		accS[d] += a*(float64(x0[d])-mv) + b*(float64(x1[d])-mv)
+	}
 }
