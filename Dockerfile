@@ -13,6 +13,7 @@ RUN apt-get update \
       jupyter-notebook python3-notebook python3-nbclient python3-nbformat \
  && rm -rf /var/lib/apt/lists/*
 
+ENV GOEXPERIMENT=simd
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

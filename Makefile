@@ -6,8 +6,12 @@ PORT    ?= 8888
 # The notebook server refuses to run as root unless told to.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 export CGO_ENABLED := 1
+# The float32 elementwise kernels use Go's experimental SIMD package when it
+# is enabled (AVX2 + FMA, chosen at run time); without it they fall back to
+# portable code that passes the same tests: `make GOEXPERIMENT= build` builds that.
+export GOEXPERIMENT ?= simd
 
-.PHONY: all deps build test gotest pytest bench run fmt vet clean
+.PHONY: all deps build test gotest pytest bench bench-compare run fmt vet clean
 
 all: build
 
@@ -24,6 +28,8 @@ test: deps vet gotest pytest
 
 gotest:
 	$(GO) test -count=1 ./...
+	@# the portable (non-SIMD) kernels of the engine pass the same tests
+	GOEXPERIMENT= $(GO) test -count=1 ./dcemlib/tensor ./dcemlib/nn
 
 pytest: build
 	@if [ -x tests/run ]; then PYTHON=$(PYTHON) DCEM=$(CURDIR)/$(BIN) tests/run; else echo "no end-to-end tests yet"; fi
@@ -32,6 +38,12 @@ pytest: build
 ## collector at GOGC=400 as the dcem binary runs it
 bench:
 	GOGC=400 $(GO) test -run '^$$' -bench . -benchmem ./dcemlib/... ./envs/...
+
+## bench-compare: the engine's benchmarks beside the same workloads in PyTorch (Debian's
+## python3-torch, installed on demand), one thread each, in one run; prints the ratio table.
+## QUICK=1 runs fewer repetitions.
+bench-compare:
+	./bench/compare.sh $(if $(QUICK),--quick)
 
 ## run: set up, build, install the kernel and start the notebook server on 127.0.0.1
 run: deps build

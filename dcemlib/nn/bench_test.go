@@ -12,13 +12,22 @@ import (
 // PyTorch in the same run. GEMM-bound ones report GFLOP/s: the
 // floating-point operations of their matrix products per second.
 
-var dtypes = []tensor.DType{tensor.Float64, tensor.Float32}
+// variants are the sub-benchmarks: each dtype with the step's tensors in a
+// tensor.Arena (how a training loop is meant to be written), and on the heap.
+var variants = []struct {
+	name  string
+	dt    tensor.DType
+	arena bool
+}{{"f64", tensor.Float64, true}, {"f32", tensor.Float32, true}, {"f64-heap", tensor.Float64, false}, {"f32-heap", tensor.Float32, false}}
 
-func dtName(dt tensor.DType) string {
-	if dt == tensor.Float32 {
-		return "f32"
+// roundFor returns the function that puts a step's input into the arena
+// (or leaves it on the heap) and the one that ends the step.
+func roundFor(arena bool) (use func(*tensor.Tensor) *tensor.Tensor, reset func()) {
+	if !arena {
+		return func(t *tensor.Tensor) *tensor.Tensor { return t }, func() {}
 	}
-	return "f64"
+	a := tensor.NewArena()
+	return a.Use, a.Reset
 }
 
 // reportGFLOPs reports flops per iteration as GFLOP/s.
@@ -30,17 +39,20 @@ func reportGFLOPs(b *testing.B, flops float64) {
 // MLP 64→256→256→64 on a batch of 1000: forward, mean squared error,
 // backward and an Adam step.
 func BenchmarkMLP64x256x256x64Batch1000Adam(b *testing.B) {
-	for _, dt := range dtypes {
-		b.Run(dtName(dt), func(b *testing.B) {
+	for _, v := range variants {
+		b.Run(v.name, func(b *testing.B) {
+			dt := v.dt
 			rng := tensor.NewRNG(1)
 			m := NewMLP([]int{64, 256, 256, 64}, ReLU, InitUniform, rng).Convert(dt)
 			opt := NewAdam(m.Params(), 1e-3)
 			x := tensor.RandNOf(dt, rng, 1000, 64)
 			y := tensor.RandNOf(dt, rng, 1000, 64)
+			use, reset := roundFor(v.arena)
 			for b.Loop() {
 				opt.ZeroGrad()
-				m.Forward(x).Sub(y).Square().Mean().Backward()
+				m.Forward(use(x)).Sub(y).Square().Mean().Backward()
 				opt.Step()
+				reset()
 			}
 			// Forward 2·B·Σ in·out, backward twice that less the input
 			// gradient of the first layer.
@@ -54,8 +66,9 @@ func BenchmarkMLP64x256x256x64Batch1000Adam(b *testing.B) {
 // on a batch of 50 (an input per step), forward and backward of the sum of
 // the final state.
 func BenchmarkGRU230x200Batch50Unroll50(b *testing.B) {
-	for _, dt := range dtypes {
-		b.Run(dtName(dt), func(b *testing.B) {
+	for _, v := range variants {
+		b.Run(v.name, func(b *testing.B) {
+			dt := v.dt
 			rng := tensor.NewRNG(1)
 			c := NewGRUCell(230, 200, rng).Convert(dt)
 			xs := make([]*tensor.Tensor, 50)
@@ -63,13 +76,15 @@ func BenchmarkGRU230x200Batch50Unroll50(b *testing.B) {
 				xs[i] = tensor.RandNOf(dt, rng, 50, 230)
 			}
 			h0 := tensor.ZerosOf(dt, 50, 200)
+			use, reset := roundFor(v.arena)
 			for b.Loop() {
 				ZeroGrad(c.Params())
-				h := h0
+				h := use(h0)
 				for _, x := range xs {
 					h = c.Forward(x, h)
 				}
 				h.Sum().Backward()
+				reset()
 			}
 			step := 2.0 * 50 * (230 + 200) * 600 // forward products of one step
 			// Backward: the weight gradients of both products and the state
@@ -83,14 +98,17 @@ func BenchmarkGRU230x200Batch50Unroll50(b *testing.B) {
 // network 2→128→128→128→1 with softplus, forward and backward on a batch of
 // 1000 pairs (ten DCEM iterations' worth of samples).
 func BenchmarkEnergyMLP128Batch1000(b *testing.B) {
-	for _, dt := range dtypes {
-		b.Run(dtName(dt), func(b *testing.B) {
+	for _, v := range variants {
+		b.Run(v.name, func(b *testing.B) {
+			dt := v.dt
 			rng := tensor.NewRNG(1)
 			m := NewMLP([]int{2, 128, 128, 128, 1}, Softplus, InitUniform, rng).Convert(dt)
 			x := tensor.RandNOf(dt, rng, 1000, 2)
+			use, reset := roundFor(v.arena)
 			for b.Loop() {
 				ZeroGrad(m.Params())
-				m.Forward(x).Sum().Backward()
+				m.Forward(use(x)).Sum().Backward()
+				reset()
 			}
 		})
 	}
@@ -114,11 +132,13 @@ func BenchmarkInputGradUnroll10MLP128(b *testing.B) {
 // BenchmarkSoftplus384k is the softplus of 3000×128 values, forward only;
 // ns per element = ns/op / 384000.
 func BenchmarkSoftplus384k(b *testing.B) {
-	for _, dt := range dtypes {
-		b.Run(dtName(dt), func(b *testing.B) {
-			x := tensor.RandNOf(dt, tensor.NewRNG(1), 3000, 128).MulScalar(3)
+	for _, v := range variants {
+		b.Run(v.name, func(b *testing.B) {
+			x := tensor.RandNOf(v.dt, tensor.NewRNG(1), 3000, 128).MulScalar(3)
+			use, reset := roundFor(v.arena)
 			for b.Loop() {
-				x.Softplus()
+				use(x).Softplus()
+				reset()
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/384000, "ns/elem")
 		})

@@ -155,9 +155,9 @@ func binary(k binKind, a, b *Tensor) *Tensor {
 func binaryT[T float](k binKind, a, b *Tensor) *Tensor {
 	name := binNames[k]
 	if sameShape(a.shape, b.shape) {
-		outd := make([]T, a.Size())
+		outd := allocDirty[T](a.Size(), a, b)
 		binRun(k, outd, vals[T](a), vals[T](b), 1, 1)
-		out := wrap(outd, a.shape)
+		out := wrapIn(outd, a.shape, a, b)
 		var ad, bd []T // operand values, kept only where the gradient needs them
 		if k != binAdd && k != binSub {
 			ad, bd = vals[T](a), vals[T](b)
@@ -199,8 +199,9 @@ func binaryT[T float](k binKind, a, b *Tensor) *Tensor {
 		return out
 	}
 	shape := broadcastShape(name, a.shape, b.shape)
-	out := zerosT[T](shape)
-	od, ad, bd := vals[T](out), vals[T](a), vals[T](b)
+	od := allocDirty[T](checkShape(name, shape), a, b)
+	out := wrapIn(od, shape, a, b)
+	ad, bd := vals[T](a), vals[T](b)
 	bc := newBcast(a.shape, b.shape, shape)
 	n := bc.inner()
 	sa, sb := bc.innerStrides()

@@ -23,12 +23,12 @@ func (t *Tensor) Float64() *Tensor { return t.To(Float64) }
 
 func convert[S, D float](t *Tensor) *Tensor {
 	x := vals[S](t)
-	out := make([]D, len(x))
+	out := allocDirty[D](len(x), t)
 	for i, v := range x {
 		out[i] = D(v)
 	}
-	r := wrap(out, t.shape)
-	if t.node == nil {
+	r := wrapIn(out, t.shape, t)
+	if t.node == nil || (t.arena != nil && t.arena.noGrad) {
 		return r
 	}
 	in := t.node

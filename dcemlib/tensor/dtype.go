@@ -49,6 +49,9 @@ func dtypeOf[T float]() DType {
 // vals returns t's storage as []T. It panics if t does not hold T (a bug in
 // the caller: operations dispatch on t's dtype before they call it).
 func vals[T float](t *Tensor) []T {
+	if t.dead {
+		t.checkLive()
+	}
 	var z T
 	if _, ok := any(z).(float32); ok {
 		if t.dtype != Float32 {

@@ -2,6 +2,40 @@ package tensor
 
 import "math"
 
+// The float32 elementwise kernels. They are variables so that a vectorized
+// implementation (fastmath_simd.go, built with GOEXPERIMENT=simd on amd64
+// machines with AVX2 and FMA) can replace the portable ones at start-up;
+// both pass the same accuracy tests.
+var (
+	exp32      = exp32Scalar
+	sigmoid32  = sigmoid32Scalar
+	tanh32     = tanh32Scalar
+	softplus32 = softplus32Scalar
+	elu32      = elu32Scalar
+	reluGrad32 = reluGrad32Scalar
+)
+
+// reluGrad32Scalar writes g where y > 0 and 0 elsewhere.
+func reluGrad32Scalar(dst, g, y []float32) { reluGradT(dst, g, y) }
+
+func reluGradT[T float](dst, g, y []T) {
+	y = y[:len(g)]
+	dst = dst[:len(g)]
+	for i, v := range g {
+		if y[i] > 0 {
+			dst[i] = v
+		} else {
+			dst[i] = 0
+		}
+	}
+}
+
+// SIMD names the vector instructions the float32 elementwise kernels use:
+// "avx2+fma", or "none" for the portable scalar code.
+func SIMD() string { return simdName }
+
+var simdName = "none"
+
 // Elementwise kernels for float32 tensors. They compute in float64 with
 // short polynomials whose error (below 1e-8 relative) is far under float32's
 // rounding, so results are as accurate as rounding the float64 function,
@@ -55,21 +89,21 @@ func log1pUnitApprox(u float64) float64 {
 	return j*math.Ln2 + 2*s*p
 }
 
-func exp32(dst, x []float32) {
+func exp32Scalar(dst, x []float32) {
 	x = x[:len(dst)]
 	for i, v := range x {
 		dst[i] = float32(expApprox(float64(v)))
 	}
 }
 
-func sigmoid32(dst, x []float32) {
+func sigmoid32Scalar(dst, x []float32) {
 	x = x[:len(dst)]
 	for i, v := range x {
 		dst[i] = float32(1 / (1 + expApprox(-float64(v))))
 	}
 }
 
-func tanh32(dst, x []float32) {
+func tanh32Scalar(dst, x []float32) {
 	x = x[:len(dst)]
 	for i, v := range x {
 		a := math.Abs(float64(v))
@@ -92,7 +126,7 @@ func tanh32(dst, x []float32) {
 
 // softplus32 writes log(1 + eˣ) = max(x, 0) + log(1 + e^−|x|) and, when sig
 // is not nil, the logistic σ(x) that its gradient needs.
-func softplus32(dst, x, sig []float32) {
+func softplus32Scalar(dst, x, sig []float32) {
 	x = x[:len(dst)]
 	for i, v := range x {
 		xv := float64(v)
@@ -108,7 +142,7 @@ func softplus32(dst, x, sig []float32) {
 	}
 }
 
-func elu32(dst, x []float32, alpha float64) {
+func elu32Scalar(dst, x []float32, alpha float64) {
 	x = x[:len(dst)]
 	for i, v := range x {
 		if v > 0 {

@@ -2,8 +2,6 @@ package tensor
 
 import (
 	"fmt"
-	"math/bits"
-	"sync"
 )
 
 // BackwardFunc propagates a gradient through one operation on float64
@@ -32,6 +30,9 @@ type node struct {
 	gbuf   []float64
 	grad32 []float32
 	gbuf32 []float32
+	// hasGrad tells whether grad or grad32 of a leaf holds a gradient (the
+	// storage stays allocated across ZeroGrad).
+	hasGrad bool
 }
 
 // op records how a tensor was made: run propagates the gradient collected
@@ -75,6 +76,9 @@ func checkInputs(name string, dt DType, inputs []*Tensor) {
 // inputs and the result all hold T. backward is a func([]T, [][]T) or the
 // named BackwardFunc types.
 func record[T float, F ~func([]T, [][]T)](t *Tensor, name string, inputs []*Tensor, backward F) {
+	if t.arena != nil && t.arena.noGrad {
+		return
+	}
 	ins := gradInputs(inputs)
 	if ins == nil {
 		return
@@ -163,7 +167,10 @@ func slot[T float](n *node) []T {
 		if !n.result {
 			if n.grad32 == nil {
 				n.grad32 = make([]float32, n.size)
+			} else if !n.hasGrad {
+				clear(n.grad32)
 			}
+			n.hasGrad = true
 			return *any(&n.grad32).(*[]T)
 		}
 		if n.gbuf32 == nil {
@@ -174,7 +181,10 @@ func slot[T float](n *node) []T {
 	if !n.result {
 		if n.grad == nil {
 			n.grad = make([]float64, n.size)
+		} else if !n.hasGrad {
+			clear(n.grad)
 		}
+		n.hasGrad = true
 		return *any(&n.grad).(*[]T)
 	}
 	if n.gbuf == nil {
@@ -190,54 +200,6 @@ func gradBuf[T float](n *node) []T {
 		return *any(&n.gbuf32).(*[]T)
 	}
 	return *any(&n.gbuf).(*[]T)
-}
-
-// Temporaries are recycled through pools by size class (powers of two): a
-// Backward over a large graph otherwise asks the operating system for fresh
-// pages for every intermediate gradient, and first touches of pages cost
-// more than the arithmetic.
-var (
-	bufPools64 [64]sync.Pool
-	bufPools32 [64]sync.Pool
-)
-
-// minPooled is the smallest buffer worth pooling.
-const minPooled = 1024
-
-func pools[T float]() *[64]sync.Pool {
-	var z T
-	if _, ok := any(z).(float32); ok {
-		return &bufPools32
-	}
-	return &bufPools64
-}
-
-// getBuf returns a zeroed slice of length n.
-func getBuf[T float](n int) []T {
-	b := getBufDirty[T](n)
-	clear(b)
-	return b
-}
-
-// getBufDirty returns a slice of length n whose contents are undefined:
-// for results that every element is written to.
-func getBufDirty[T float](n int) []T {
-	if n < minPooled {
-		return make([]T, n)
-	}
-	c := bits.Len(uint(n - 1))
-	if p, ok := pools[T]()[c].Get().(*[]T); ok {
-		return (*p)[:n]
-	}
-	return make([]T, n, 1<<c)
-}
-
-// putBuf gives a slice from getBuf back for reuse.
-func putBuf[T float](b []T) {
-	if cap(b) < minPooled || cap(b)&(cap(b)-1) != 0 {
-		return
-	}
-	pools[T]()[bits.Len(uint(cap(b)-1))].Put(&b)
 }
 
 // topoOrder lists the nodes that root depends on, inputs before results,

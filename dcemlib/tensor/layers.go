@@ -58,7 +58,7 @@ func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
 	in, n := w.shape[0], w.shape[1]
 	xd, wd := vals[T](x), vals[T](w)
 	rows := len(xd) / in
-	out := make([]T, rows*n)
+	out := allocDirty[T](rows*n, x, w, b)
 	beta := T(0)
 	inputs := []*Tensor{x, w}
 	if b != nil {
@@ -73,11 +73,11 @@ func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
 	needGrad := x.node != nil || w.node != nil || (b != nil && b.node != nil)
 	var sig []T // σ(pre-activation) for the softplus gradient
 	if act == ActSoftplus && needGrad {
-		sig = make([]T, len(out))
+		sig = allocDirty[T](len(out), x)
 	}
 	activate(act, out, sig)
 	shape := append(cloneInts(x.shape[:len(x.shape)-1]), n)
-	r := wrap(out, shape)
+	r := wrapIn(out, shape, x, w, b)
 	record(r, "Affine", inputs, func(g []T, grads [][]T) {
 		gp := getBufDirty[T](len(g))
 		activationGrad(act, gp, g, out, sig)
@@ -151,12 +151,10 @@ func activationGrad[T float](act Act, dst, g, y, sig []T) {
 	case ActIdentity:
 		copy(dst, g)
 	case ActReLU:
-		for i, v := range g {
-			if y[i] > 0 {
-				dst[i] = v
-			} else {
-				dst[i] = 0
-			}
+		if d, ok := any(dst).([]float32); ok {
+			reluGrad32(d, any(g).([]float32), any(y).([]float32))
+		} else {
+			reluGradT(dst, g, y)
 		}
 	case ActTanh:
 		for i, v := range g {
@@ -233,8 +231,8 @@ func gruT[T float](x, h, wi, bi, wh, bh *Tensor) *Tensor {
 	bsz, in, hs := x.shape[0], x.shape[1], h.shape[1]
 	h3 := 3 * hs
 	xd, hd, wid, whd := vals[T](x), vals[T](h), vals[T](wi), vals[T](wh)
-	gi := make([]T, bsz*h3) // becomes [r, z, n] after the gate pass
-	gh := make([]T, bsz*h3) // keeps cₙ in its n-part for the gradient
+	gi := allocDirty[T](bsz*h3, x, h) // becomes [r, z, n] after the gate pass
+	gh := allocDirty[T](bsz*h3, x, h) // keeps cₙ in its n-part for the gradient
 	biasRows := func(dst []T, b *Tensor) T {
 		if b == nil {
 			return 0
@@ -247,7 +245,7 @@ func gruT[T float](x, h, wi, bi, wh, bh *Tensor) *Tensor {
 	}
 	gemm(false, false, bsz, h3, in, xd, wid, gi, biasRows(gi, bi))
 	gemm(false, false, bsz, h3, hs, hd, whd, gh, biasRows(gh, bh))
-	out := make([]T, bsz*hs)
+	out := allocDirty[T](bsz*hs, x, h)
 	for b := 0; b < bsz; b++ {
 		a := gi[b*h3 : (b+1)*h3]
 		c := gh[b*h3 : (b+1)*h3]
@@ -273,7 +271,7 @@ func gruT[T float](x, h, wi, bi, wh, bh *Tensor) *Tensor {
 	if bi == nil {
 		inputs[4] = wi.Detach() // no gradient: a placeholder that keeps the positions
 	}
-	r := wrap(out, []int{bsz, hs})
+	r := wrapIn(out, []int{bsz, hs}, x, h)
 	record(r, "GRUCell", inputs, func(g []T, grads [][]T) {
 		da := getBufDirty[T](bsz * h3) // gradient of x·Wi + bi
 		dc := getBufDirty[T](bsz * h3) // gradient of h·Wh + bh

@@ -36,9 +36,9 @@ func matMulT[T float](t, u *Tensor, m, k, n int) *Tensor {
 	case len(ub) == 0:
 		// Fold t's batch into its rows: one GEMM.
 		rows := batchSize(tb) * m
-		out := make([]T, rows*n)
+		out := allocDirty[T](rows*n, t, u)
 		gemm(false, false, rows, n, k, td, ud, out, 0)
-		r := wrap(out, append(cloneInts(tb), m, n))
+		r := wrapIn(out, append(cloneInts(tb), m, n), t, u)
 		record(r, "MatMul", []*Tensor{t, u}, func(g []T, grads [][]T) {
 			if grads[0] != nil { // dT = G·Uᵀ
 				gemm(false, true, rows, k, n, g, ud, grads[0], 1)
@@ -50,11 +50,11 @@ func matMulT[T float](t, u *Tensor, m, k, n int) *Tensor {
 		return r
 	case sameShape(tb, ub):
 		nb := batchSize(tb)
-		out := make([]T, nb*m*n)
+		out := allocDirty[T](nb*m*n, t, u)
 		for b := 0; b < nb; b++ {
 			gemm(false, false, m, n, k, td[b*m*k:], ud[b*k*n:], out[b*m*n:], 0)
 		}
-		r := wrap(out, append(cloneInts(tb), m, n))
+		r := wrapIn(out, append(cloneInts(tb), m, n), t, u)
 		record(r, "MatMul", []*Tensor{t, u}, func(g []T, grads [][]T) {
 			for b := 0; b < nb; b++ {
 				if grads[0] != nil {

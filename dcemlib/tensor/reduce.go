@@ -41,7 +41,9 @@ func sumT[T float](t *Tensor) *Tensor {
 	for _, v := range vals[T](t) {
 		s += float64(v)
 	}
-	r := wrap([]T{T(s)}, nil)
+	out := allocDirty[T](1, t)
+	out[0] = T(s)
+	r := wrapIn(out, nil, t)
 	record(r, "Sum", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt, v := grads[0], g[0]
 		for i := range gt {
@@ -73,7 +75,7 @@ func (t *Tensor) SumAxis(axis int, keepDim bool) *Tensor {
 func sumAxisT[T float](t *Tensor, axis int, keepDim bool) *Tensor {
 	outer, n, inner := t.split(axis)
 	x := vals[T](t)
-	out := make([]T, outer*inner)
+	out := alloc[T](outer*inner, t)
 	for o := 0; o < outer; o++ {
 		dst := out[o*inner : (o+1)*inner]
 		base := o * n * inner
@@ -92,7 +94,7 @@ func sumAxisT[T float](t *Tensor, axis int, keepDim bool) *Tensor {
 			}
 		}
 	}
-	r := wrap(out, t.reducedShape(axis, keepDim))
+	r := wrapIn(out, t.reducedShape(axis, keepDim), t)
 	record(r, "SumAxis", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		if inner == 1 { // the last axis: broadcast one value per row
@@ -153,7 +155,7 @@ func (t *Tensor) extremeAxis(name string, axis int, keepDim, isMax bool) *Tensor
 func extremeAxisT[T float](t *Tensor, name string, axis int, keepDim, isMax bool) *Tensor {
 	outer, n, inner := t.split(axis)
 	x := vals[T](t)
-	out := make([]T, outer*inner)
+	out := alloc[T](outer*inner, t)
 	arg := make([]int32, outer*inner)
 	for o := 0; o < outer; o++ {
 		for i := 0; i < inner; i++ {
@@ -168,7 +170,7 @@ func extremeAxisT[T float](t *Tensor, name string, axis int, keepDim, isMax bool
 			out[o*inner+i], arg[o*inner+i] = best, int32(bj)
 		}
 	}
-	r := wrap(out, t.reducedShape(axis, keepDim))
+	r := wrapIn(out, t.reducedShape(axis, keepDim), t)
 	record(r, name, []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for o := 0; o < outer; o++ {
@@ -194,7 +196,7 @@ func (t *Tensor) LogSumExp(axis int, keepDim bool) *Tensor {
 func logSumExpT[T float](t *Tensor, axis int, keepDim bool) *Tensor {
 	outer, n, inner := t.split(axis)
 	x := vals[T](t)
-	out := make([]T, outer*inner)
+	out := alloc[T](outer*inner, t)
 	for o := 0; o < outer; o++ {
 		for i := 0; i < inner; i++ {
 			base := o*n*inner + i
@@ -213,7 +215,7 @@ func logSumExpT[T float](t *Tensor, axis int, keepDim bool) *Tensor {
 			out[o*inner+i] = T(m + math.Log(s))
 		}
 	}
-	r := wrap(out, t.reducedShape(axis, keepDim))
+	r := wrapIn(out, t.reducedShape(axis, keepDim), t)
 	record(r, "LogSumExp", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for o := 0; o < outer; o++ {
@@ -290,14 +292,14 @@ func standardizeT[T float](t *Tensor, eps float64) *Tensor {
 	n := t.shape[len(t.shape)-1]
 	x := vals[T](t)
 	rows := len(x) / n
-	out := make([]T, len(x))
+	out := allocDirty[T](len(x), t)
 	inv := make([]float64, rows) // 1/(s+eps) per row
 	sd := make([]float64, rows)
 	for r := 0; r < rows; r++ {
 		sd[r] = standardizeRow(out[r*n:(r+1)*n], x[r*n:(r+1)*n], eps)
 		inv[r] = 1 / (sd[r] + eps)
 	}
-	res := wrap(out, t.shape)
+	res := wrapIn(out, t.shape, t)
 	record(res, "Standardize", []*Tensor{t}, func(g []T, grads [][]T) {
 		// With y = u/(s+eps), u = x − x̄ and s² = Σu²/(n−1):
 		// dx = (g − ḡ)/(s+eps) − y·(gᵀy)/(s·(n−1)).

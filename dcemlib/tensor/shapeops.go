@@ -30,7 +30,13 @@ func (t *Tensor) Reshape(shape ...int) *Tensor {
 	if n != t.Size() {
 		panic(fmt.Sprintf("tensor.Reshape: cannot reshape %v (%d elements) into %v", t.shape, t.Size(), shape))
 	}
-	r := &Tensor{shape: s, dtype: t.dtype, data: t.data, data32: t.data32}
+	t.checkLive()
+	r := &Tensor{shape: s, dtype: t.dtype, data: t.data, data32: t.data32, arena: t.arena}
+	if t.arena != nil {
+		t.arena.mu.Lock()
+		t.arena.tensors = append(t.arena.tensors, r)
+		t.arena.mu.Unlock()
+	}
 	if t.dtype == Float32 {
 		record(r, "Reshape", []*Tensor{t}, func(g []float32, grads [][]float32) { addInto(grads[0], g) })
 	} else {
@@ -92,9 +98,9 @@ func (t *Tensor) Permute(perm ...int) *Tensor {
 }
 
 func permuteT[T float](t *Tensor, shape, src []int) *Tensor {
-	out := make([]T, t.Size())
+	out := allocDirty[T](t.Size(), t)
 	strideCopy(out, vals[T](t), shape, src, false)
-	r := wrap(out, shape)
+	r := wrapIn(out, shape, t)
 	record(r, "Permute", []*Tensor{t}, func(g []T, grads [][]T) {
 		strideCopy(g, grads[0], shape, src, true)
 	})
@@ -191,11 +197,11 @@ func sliceT[T float](t *Tensor, axis, start, end int) *Tensor {
 	shape := cloneInts(t.shape)
 	shape[axis] = m
 	x := vals[T](t)
-	out := make([]T, outer*m*inner)
+	out := allocDirty[T](outer*m*inner, t)
 	for o := 0; o < outer; o++ {
 		copy(out[o*m*inner:(o+1)*m*inner], x[(o*n+start)*inner:(o*n+end)*inner])
 	}
-	r := wrap(out, shape)
+	r := wrapIn(out, shape, t)
 	record(r, "Slice", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for o := 0; o < outer; o++ {
@@ -235,7 +241,7 @@ func Concat(axis int, ts ...*Tensor) *Tensor {
 func concatT[T float](axis int, shape []int, ts []*Tensor) *Tensor {
 	total := shape[axis]
 	outer, _, inner := ts[0].split(axis)
-	out := make([]T, outer*total*inner)
+	out := allocDirty[T](outer*total*inner, ts...)
 	off := 0
 	for _, t := range ts {
 		m := t.shape[axis]
@@ -245,7 +251,7 @@ func concatT[T float](axis int, shape []int, ts []*Tensor) *Tensor {
 		}
 		off += m
 	}
-	r := wrap(out, shape)
+	r := wrapIn(out, shape, ts...)
 	record(r, "Concat", ts, func(g []T, grads [][]T) {
 		off := 0
 		for i, t := range ts {
@@ -299,13 +305,13 @@ func indexSelectT[T float](t *Tensor, axis int, idx []int) *Tensor {
 	shape := cloneInts(t.shape)
 	shape[axis] = m
 	td := vals[T](t)
-	out := make([]T, outer*m*inner)
+	out := allocDirty[T](outer*m*inner, t)
 	for o := 0; o < outer; o++ {
 		for j, x := range idx {
 			copy(out[(o*m+j)*inner:(o*m+j+1)*inner], td[(o*n+x)*inner:(o*n+x+1)*inner])
 		}
 	}
-	r := wrap(out, shape)
+	r := wrapIn(out, shape, t)
 	record(r, "IndexSelect", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for o := 0; o < outer; o++ {
@@ -346,7 +352,7 @@ func gatherT[T float](t *Tensor, axis int, idx []int, m int) *Tensor {
 	shape := cloneInts(t.shape)
 	shape[axis] = m
 	td := vals[T](t)
-	out := make([]T, len(idx))
+	out := allocDirty[T](len(idx), t)
 	for o := 0; o < outer; o++ {
 		for j := 0; j < m; j++ {
 			for i := 0; i < inner; i++ {
@@ -355,7 +361,7 @@ func gatherT[T float](t *Tensor, axis int, idx []int, m int) *Tensor {
 			}
 		}
 	}
-	r := wrap(out, shape)
+	r := wrapIn(out, shape, t)
 	record(r, "Gather", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for o := 0; o < outer; o++ {

@@ -20,6 +20,10 @@ type Tensor struct {
 	// node is the tensor's place in the autodiff graph, nil for tensors
 	// that take no part in differentiation (constants).
 	node *node
+	// arena, when not nil, makes the results of operations on the tensor;
+	// dead marks a tensor whose arena round has ended.
+	arena *Arena
+	dead  bool
 }
 
 // New returns a tensor with the given shape that uses data as its storage
@@ -177,6 +181,7 @@ func (t *Tensor) DType() DType { return t.dtype }
 // never to a tensor whose value an operation recorded for its gradient. It
 // panics for a Float32 tensor: use Data32, or Values for a copy.
 func (t *Tensor) Data() []float64 {
+	t.checkLive()
 	if t.dtype != Float64 {
 		panic(fmt.Sprintf("tensor.Data: tensor of shape %v is %v; use Data32, or Values for a float64 copy", t.shape, t.dtype))
 	}
@@ -186,6 +191,7 @@ func (t *Tensor) Data() []float64 {
 // Data32 returns the storage of a Float32 tensor (see Data). It panics for
 // a Float64 tensor.
 func (t *Tensor) Data32() []float32 {
+	t.checkLive()
 	if t.dtype != Float32 {
 		panic(fmt.Sprintf("tensor.Data32: tensor of shape %v is %v; use Data, or convert with Float32", t.shape, t.dtype))
 	}
@@ -194,6 +200,7 @@ func (t *Tensor) Data32() []float32 {
 
 // Values returns a float64 copy of the values, whatever the dtype.
 func (t *Tensor) Values() []float64 {
+	t.checkLive()
 	if t.dtype == Float64 {
 		return append([]float64(nil), t.data...)
 	}
@@ -214,6 +221,7 @@ func (t *Tensor) Item() float64 {
 
 // at returns element i as a float64, whatever the dtype.
 func (t *Tensor) at(i int) float64 {
+	t.checkLive()
 	if t.dtype == Float32 {
 		return float64(t.data32[i])
 	}
@@ -227,6 +235,7 @@ func (t *Tensor) At(index ...int) float64 { return t.at(t.offset("At", index)) }
 // tensor). Like writing to Data, use it on leaves.
 func (t *Tensor) Set(v float64, index ...int) {
 	i := t.offset("Set", index)
+	t.checkLive()
 	if t.dtype == Float32 {
 		t.data32[i] = float32(v)
 		return
@@ -250,6 +259,7 @@ func (t *Tensor) Rows() [][]float64 {
 
 // Clone returns a copy of the tensor's value with no graph and no gradient.
 func (t *Tensor) Clone() *Tensor {
+	t.checkLive()
 	return &Tensor{shape: cloneInts(t.shape), dtype: t.dtype,
 		data: clone(t.data), data32: clone(t.data32)}
 }
@@ -264,7 +274,14 @@ func clone[T any](s []T) []T {
 // Detach returns a tensor that shares t's value but is cut from the graph:
 // no gradient flows through it.
 func (t *Tensor) Detach() *Tensor {
-	return &Tensor{shape: t.shape, dtype: t.dtype, data: t.data, data32: t.data32}
+	t.checkLive()
+	d := &Tensor{shape: t.shape, dtype: t.dtype, data: t.data, data32: t.data32, arena: t.arena}
+	if t.arena != nil {
+		t.arena.mu.Lock()
+		t.arena.tensors = append(t.arena.tensors, d)
+		t.arena.mu.Unlock()
+	}
+	return d
 }
 
 // RequiresGrad marks t as a leaf whose gradient Backward accumulates, and
@@ -290,21 +307,27 @@ func (t *Tensor) IsLeaf() bool { return t.node == nil || !t.node.result }
 // shape, or nil if none has been computed. It shares storage with the leaf's
 // gradient: ZeroGrad clears it.
 func (t *Tensor) Grad() *Tensor {
-	if t.node == nil || (t.node.grad == nil && t.node.grad32 == nil) {
+	if t.node == nil || !t.node.hasGrad {
 		return nil
 	}
 	return &Tensor{shape: t.shape, dtype: t.dtype, data: t.node.grad, data32: t.node.grad32}
 }
 
-// ZeroGrad discards the accumulated gradient.
+// ZeroGrad discards the accumulated gradient: Grad returns nil until the
+// next Backward. The storage is kept and zeroed then, so a training loop
+// does not allocate its gradients anew each step (a tensor that Grad
+// returned earlier sees the new values: Clone it to keep old ones).
 func (t *Tensor) ZeroGrad() {
 	if t.node != nil {
-		t.node.grad, t.node.grad32 = nil, nil
+		t.node.hasGrad = false
 	}
 }
 
 // String formats the tensor like NumPy, eliding the middle of long axes.
 func (t *Tensor) String() string {
+	if t.dead {
+		return fmt.Sprintf("tensor(released by Arena.Reset, shape=%v)", t.shape)
+	}
 	var b strings.Builder
 	b.WriteString("tensor(")
 	if len(t.shape) == 0 {

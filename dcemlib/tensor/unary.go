@@ -11,9 +11,9 @@ import (
 // per element).
 func mapT[T float](name string, t *Tensor, fwd func(dst, x []T), bwd func(g, x, y, dst []T)) *Tensor {
 	x := vals[T](t)
-	out := make([]T, len(x))
+	out := allocDirty[T](len(x), t)
 	fwd(out, x)
-	r := wrap(out, t.shape)
+	r := wrapIn(out, t.shape, t)
 	record(r, name, []*Tensor{t}, func(g []T, grads [][]T) { bwd(g, x, out, grads[0]) })
 	return r
 }
@@ -59,11 +59,11 @@ func (t *Tensor) AddScalar(c float64) *Tensor {
 
 func addScalarT[T float](t *Tensor, c T) *Tensor {
 	x := vals[T](t)
-	out := make([]T, len(x))
+	out := allocDirty[T](len(x), t)
 	for i, v := range x {
 		out[i] = v + c
 	}
-	r := wrap(out, t.shape)
+	r := wrapIn(out, t.shape, t)
 	record(r, "AddScalar", []*Tensor{t}, func(g []T, grads [][]T) { addInto(grads[0], g) })
 	return r
 }
@@ -78,11 +78,11 @@ func (t *Tensor) MulScalar(c float64) *Tensor {
 
 func mulScalarT[T float](t *Tensor, c T) *Tensor {
 	x := vals[T](t)
-	out := make([]T, len(x))
+	out := allocDirty[T](len(x), t)
 	for i, v := range x {
 		out[i] = v * c
 	}
-	r := wrap(out, t.shape)
+	r := wrapIn(out, t.shape, t)
 	record(r, "MulScalar", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for i, v := range g {
@@ -250,13 +250,13 @@ func (t *Tensor) Softplus() *Tensor {
 
 func softplusT[T float](t *Tensor, k func(dst, x, sig []T)) *Tensor {
 	x := vals[T](t)
-	out := make([]T, len(x))
+	out := allocDirty[T](len(x), t)
 	var sig []T
-	if t.node != nil {
-		sig = make([]T, len(x))
+	if t.node != nil && (t.arena == nil || !t.arena.noGrad) {
+		sig = allocDirty[T](len(x), t)
 	}
 	k(out, x, sig)
-	r := wrap(out, t.shape)
+	r := wrapIn(out, t.shape, t)
 	record(r, "Softplus", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
 		for i, v := range g {
@@ -377,7 +377,7 @@ func Where(cond, a, b *Tensor) *Tensor {
 
 func whereT[T float](pick []bool, a, b *Tensor) *Tensor {
 	ad, bd := vals[T](a), vals[T](b)
-	out := make([]T, len(ad))
+	out := allocDirty[T](len(ad), a, b)
 	for i, c := range pick {
 		if c {
 			out[i] = ad[i]
@@ -385,7 +385,7 @@ func whereT[T float](pick []bool, a, b *Tensor) *Tensor {
 			out[i] = bd[i]
 		}
 	}
-	r := wrap(out, a.shape)
+	r := wrapIn(out, a.shape, a, b)
 	record(r, "Where", []*Tensor{a, b}, func(g []T, grads [][]T) {
 		ga, gb := grads[0], grads[1]
 		for i, v := range g {

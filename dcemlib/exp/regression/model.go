@@ -34,6 +34,10 @@ func (m *Model) Params() []*tensor.Tensor { return m.Net.Params() }
 // gradients, for evaluation.
 func (m *Model) Frozen() *Model { return &Model{Net: m.Net.Frozen()} }
 
+// Convert returns a copy of the model with its parameters in dtype dt (see
+// nn.MLP.Convert); inputs must then have that dtype.
+func (m *Model) Convert(dt tensor.DType) *Model { return &Model{Net: m.Net.Convert(dt)} }
+
 // Energy returns E_θ(x, y) for x and y of the same shape; the result has
 // that shape.
 func (m *Model) Energy(x, y *tensor.Tensor) *tensor.Tensor {
@@ -50,7 +54,7 @@ func (m *Model) Energy(x, y *tensor.Tensor) *tensor.Tensor {
 func (m *Model) GD(x *tensor.Tensor, steps int, eta float64, trace func(t int, y *tensor.Tensor)) *tensor.Tensor {
 	n := x.Size()
 	xc := x.Reshape(n, 1)
-	y := tensor.Zeros(n, 1)
+	y := tensor.ZerosOf(x.DType(), n, 1)
 	for t := 1; t <= steps; t++ {
 		z := tensor.Concat(1, xc, y)
 		_, g := m.Net.InputGrad(z, nil)
@@ -98,7 +102,12 @@ func (m *Model) DCEM(ctx context.Context, x *tensor.Tensor, o DCEMOptions, trace
 			trace(last, it.Mean.Reshape(n))
 		}
 	}
-	res, err := cem.Solve(ctx, f, tensor.Full(o.InitMean, n, 1), tensor.Scalar(o.InitStd), cfg)
+	dt := x.DType()
+	mean, std := tensor.FullOf(dt, o.InitMean, n, 1), tensor.FullOf(dt, o.InitStd)
+	if a := x.Arena(); a != nil { // the solve's tensors join x's arena
+		mean, std = a.Use(mean), a.Use(std)
+	}
+	res, err := cem.Solve(ctx, f, mean, std, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("regression: DCEM: %w", err)
 	}

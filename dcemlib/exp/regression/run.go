@@ -250,20 +250,25 @@ const evalSeed = 0x5eed
 func train(ctx context.Context, cfg *Config, xs, ys []float64, t *Training, report func(Progress)) error {
 	start := time.Now()
 	rng := tensor.NewRNG(runSeed(t.Method, t.Seed))
-	model := NewModel(cfg.Hidden, cfg.Layers, rng)
+	dt, err := cfg.dtype()
+	if err != nil {
+		return err
+	}
+	model := NewModel(cfg.Hidden, cfg.Layers, rng).Convert(dt)
 	frozen := model.Frozen()
 	params := model.Params()
 	opt := nn.NewAdam(params, cfg.LR)
 	sched := nn.NewPlateau(opt, cfg.PlateauFactor, cfg.PlateauPatience)
 	predict := predictorOf(cfg, t.Method)
 	steps := trainSteps(cfg, t.Method)
-	xAll := tensor.New(xs)
+	xAll := tensor.New(xs).To(dt)
+	arena := tensor.NewArena() // one update's tensors, recycled after the step
 	evaluate := func() (float64, error) {
 		p, err := predict(ctx, frozen, xAll, steps, evalSeed, nil)
 		if err != nil {
 			return 0, err
 		}
-		return mse(p.Data(), ys), nil
+		return mse(p.Values(), ys), nil
 	}
 	fail := func(err error) error {
 		return fmt.Errorf("regression: %s seed %d: %w", t.Method, t.Seed, err)
@@ -276,13 +281,15 @@ func train(ctx context.Context, cfg *Config, xs, ys []float64, t *Training, repo
 		if u%cfg.Repeat == 0 {
 			j = rng.Intn(cfg.Points)
 		}
-		pred, err := predict(ctx, model, tensor.New([]float64{xs[j]}), steps, rng.Uint64(), nil)
+		pred, err := predict(ctx, model, arena.Use(tensor.New([]float64{xs[j]}).To(dt)), steps, rng.Uint64(), nil)
 		if err != nil {
+			arena.Reset()
 			return fail(err)
 		}
 		loss := pred.AddScalar(-ys[j]).Square().Sum()
 		opt.ZeroGrad()
 		loss.Backward()
+		arena.Reset()
 		nn.ClipGradNorm(params, cfg.ClipNorm)
 		opt.Step()
 		if (u+1)%cfg.EvalEvery == 0 || u == 0 {
@@ -302,7 +309,6 @@ func train(ctx context.Context, cfg *Config, xs, ys []float64, t *Training, repo
 			report(Progress{Method: t.Method, Seed: t.Seed, Update: u + 1, Updates: cfg.Updates, MSE: m, LR: opt.LR})
 		}
 	}
-	var err error
 	if t.FinalMSE, err = evaluate(); err != nil {
 		return fail(err)
 	}
@@ -312,7 +318,7 @@ func train(ctx context.Context, cfg *Config, xs, ys []float64, t *Training, repo
 	// early stop ends every longer solve the same way).
 	t.Preds = make([][]float64, cfg.MaxEvalSteps)
 	if _, err := predict(ctx, frozen, xAll, cfg.MaxEvalSteps, evalSeed, func(k int, y *tensor.Tensor) {
-		t.Preds[k-1] = append([]float64(nil), y.Data()...)
+		t.Preds[k-1] = y.Values()
 	}); err != nil {
 		return fail(err)
 	}
@@ -330,8 +336,9 @@ func train(ctx context.Context, cfg *Config, xs, ys []float64, t *Training, repo
 func surface(m *Model, cfg *Config) Surface {
 	gx := tensor.Linspace(0, 2*math.Pi, cfg.GridX)
 	gy := tensor.Linspace(cfg.YMin, cfg.YMax, cfg.GridY)
-	xx := gx.Reshape(1, cfg.GridX).Expand(cfg.GridY, cfg.GridX)
-	yy := gy.Reshape(cfg.GridY, 1).Expand(cfg.GridY, cfg.GridX)
+	dt := m.Net.DType()
+	xx := gx.Reshape(1, cfg.GridX).Expand(cfg.GridY, cfg.GridX).To(dt)
+	yy := gy.Reshape(cfg.GridY, 1).Expand(cfg.GridY, cfg.GridX).To(dt)
 	e := m.Energy(xx, yy)
 	return Surface{X: gx.Data(), Y: gy.Data(), Energy: e.Rows()}
 }

@@ -1,0 +1,85 @@
+"""Merges Go benchmark output and the PyTorch timings (torch_bench.py) into
+the comparison table of the README: milliseconds per operation and the ratio
+torch / ours (above 1: ours is faster), with each target met or missed.
+
+Usage: compare.py GO_BENCH_OUTPUT TORCH_JSONL
+"""
+
+import json
+import re
+import sys
+
+# workload label, torch name, Go benchmark (f64 name; f32 name), target on the
+# float32 ratio (or None)
+ROWS = [
+    ("LML 64×100, k 10, fwd+bwd", "LML/64x100", "Project/64x100", "Project/64x100_f32", 10),
+    ("LML 1024×1000", "LML/1024x1000", "Project/1024x1000", "Project/1024x1000_f32", None),
+    ("DCEM (1,2,100,10) fwd+bwd", "DCEM/B1_n2_S100_k10", "DCEM/B1_n2_S100_k10", "DCEM/B1_n2_S100_k10_f32", None),
+    ("DCEM (16,10,1000,100)", "DCEM/B16_n10_S1000_k100", "DCEM/B16_n10_S1000_k100", "DCEM/B16_n10_S1000_k100_f32", 3),
+    ("DCEM (128,10,1000,100)", "DCEM/B128_n10_S1000_k100", "DCEM/B128_n10_S1000_k100", "DCEM/B128_n10_S1000_k100_f32", 3),
+    ("DCEM (128,100,1000,100)", "DCEM/B128_n100_S1000_k100", "DCEM/B128_n100_S1000_k100", "DCEM/B128_n100_S1000_k100_f32", 1.5),
+    ("MLP 64→256→256→64, b 1000, fwd+bwd+Adam", "MLP64x256x256x64Batch1000Adam",
+     "MLP64x256x256x64Batch1000Adam/f64", "MLP64x256x256x64Batch1000Adam/f32", 1.0),
+    ("GRU 230→200, b 50, 50-step unroll, fwd+bwd", "GRU230x200Batch50Unroll50",
+     "GRU230x200Batch50Unroll50/f64", "GRU230x200Batch50Unroll50/f32", 1.0),
+    ("Energy MLP 2→128³→1 (softplus), b 1000", "EnergyMLP128Batch1000",
+     "EnergyMLP128Batch1000/f64", "EnergyMLP128Batch1000/f32", 1.0),
+    ("Softplus, 384k elements", "Softplus384k", "Softplus384k/f64", "Softplus384k/f32", None),
+    ("Regression DCEM update (10 iters × 100 samples)", "RegressionUpdateDCEM10x100",
+     "UpdateDCEM10x100/f64", "UpdateDCEM10x100/f32", 2),
+]
+
+LINE = re.compile(r"^Benchmark(\S+?)(?:-(\d+))?\s+\d+\s+([\d.]+) ns/op")
+
+
+def read_go(path):
+    """Returns {(name, threads): ms}."""
+    res = {}
+    with open(path) as f:
+        for line in f:
+            m = LINE.match(line)
+            if m:
+                name, cpu, ns = m.group(1), int(m.group(2) or 1), float(m.group(3))
+                res[(name, cpu)] = ns / 1e6
+    return res
+
+
+def read_torch(path):
+    res = {}
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                res[(r["name"], r["dtype"])] = r["ms"]
+    return res
+
+
+def fmt(v):
+    if v is None:
+        return "—"
+    return f"{v:.3g}" if v < 100 else f"{v:.0f}"
+
+
+def main():
+    go, torch = read_go(sys.argv[1]), read_torch(sys.argv[2])
+    print("| workload | torch f32 ms | torch f64 ms | ours f32 ms | ours f64 ms | ours f32, 2 threads ms "
+          "| f32 ratio | f64 ratio | target (f32) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for label, tname, g64, g32, target in ROWS:
+        t32, t64 = torch.get((tname, "f32")), torch.get((tname, "f64"))
+        o32, o64, o32x2 = go.get((g32, 1)), go.get((g64, 1)), go.get((g32, 2))
+        r32 = t32 / o32 if t32 and o32 else None
+        r64 = t64 / o64 if t64 and o64 else None
+        if target is None:
+            verdict = ""
+        elif r32 is None:
+            verdict = f"≥ {target}×: not measured"
+        else:
+            verdict = f"≥ {target}×: {'met' if r32 >= target else 'missed'}"
+        ratio = lambda r: "—" if r is None else f"{r:.2f}×"
+        print(f"| {label} | {fmt(t32)} | {fmt(t64)} | {fmt(o32)} | {fmt(o64)} | {fmt(o32x2)} "
+              f"| {ratio(r32)} | {ratio(r64)} | {verdict} |")
+
+
+if __name__ == "__main__":
+    main()

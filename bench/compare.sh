@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Times the engine's benchmarks and the same workloads in PyTorch in one run, one thread
+# each, and prints the ratio table (bench/compare.py). Usage: bench/compare.sh [--quick]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=""
+[ "${1:-}" = "--quick" ] && quick="--quick"
+
+PY=/usr/bin/python3
+if ! "$PY" -c 'import torch' 2>/dev/null; then
+  echo "installing python3-torch (Debian) for the PyTorch side"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get install -y -q --no-install-recommends python3-torch >/dev/null
+fi
+
+export OPENBLAS_NUM_THREADS=1 GOGC=400
+export GOEXPERIMENT="${GOEXPERIMENT-simd}"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# Big solves run a few times; small workloads for about a second each.
+if [ -n "$quick" ]; then bt_small=0.3s; bt_big=1x; else bt_small=1s; bt_big=3x; fi
+go=(go test -run '^$' -cpu 1,2)
+{
+  "${go[@]}" -benchtime "$bt_small" -bench 'Project/(64x100|1024x1000)' ./dcemlib/lml
+  "${go[@]}" -benchtime "$bt_small" -bench 'DCEM/(B1_|B16_)' ./dcemlib/cem
+  "${go[@]}" -benchtime "$bt_big" -bench 'DCEM/B128_' ./dcemlib/cem
+  "${go[@]}" -benchtime "$bt_small" -bench 'MLP64|GRU230|EnergyMLP128|Softplus384k' ./dcemlib/nn
+  "${go[@]}" -benchtime "$bt_small" -bench 'UpdateDCEM10x100' ./dcemlib/exp/regression
+} | tee "$out/go.txt" | grep '^Benchmark' >&2
+
+"$PY" bench/torch_bench.py $quick | tee "$out/torch.jsonl" >&2
+"$PY" bench/compare.py "$out/go.txt" "$out/torch.jsonl"

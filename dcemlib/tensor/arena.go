@@ -1,0 +1,261 @@
+package tensor
+
+import (
+	"fmt"
+	"math/bits"
+	"sync"
+)
+
+// An Arena recycles the storage of the tensors that a repeated computation
+// makes — the steps of a training loop, the decisions of a planner — so
+// that a loop in its steady state allocates almost nothing: no garbage for
+// the collector, and no first touches of fresh memory, which cost more
+// than the arithmetic on most machines.
+//
+// A tensor enters an arena by Use; every operation with an input in the
+// arena makes its result (and the scratch its gradient needs) in the same
+// arena, so the whole computation that follows from the input lives there.
+// Parameters outside the arena are read, and their gradients accumulated,
+// as usual. Reset ends a round: the storage of every tensor made in the
+// arena goes back for reuse and those tensors become invalid (using one
+// panics). Copy out (Clone, Item, Values) what must outlive the round, and
+// call Backward before Reset.
+//
+// A no-grad arena (NewNoGradArena) is the inference mode: operations on
+// its tensors record no graph even when parameters require gradients, so
+// nothing is kept for a backward pass — for planners, evaluation and
+// plotting.
+//
+// An Arena is safe for concurrent use, but a round's tensors must not be
+// used after its Reset by any goroutine.
+type Arena struct {
+	mu      sync.Mutex
+	noGrad  bool
+	tensors []*Tensor   // made in the arena since the last Reset
+	bufs64  [][]float64 // storage handed out since the last Reset
+	bufs32  [][]float32
+	bytes   int64 // storage handed out since the last Reset
+	peak    int64
+}
+
+// NewArena returns an empty arena whose operations record gradients as
+// usual.
+func NewArena() *Arena { return &Arena{} }
+
+// NewNoGradArena returns an empty arena in which operations record no
+// graph: inference without gradients.
+func NewNoGradArena() *Arena { return &Arena{noGrad: true} }
+
+// NoGrad reports whether operations in the arena skip the graph.
+func (a *Arena) NoGrad() bool { return a.noGrad }
+
+// Use returns t in the arena: a tensor that shares t's values and its place
+// in the graph (a gradient still reaches t), whose operations make their
+// results in a. In a no-grad arena the result takes no part in the graph.
+func (a *Arena) Use(t *Tensor) *Tensor {
+	u := &Tensor{shape: t.shape, dtype: t.dtype, data: t.data, data32: t.data32, node: t.node, arena: a}
+	if a.noGrad {
+		u.node = nil
+	}
+	a.mu.Lock()
+	a.tensors = append(a.tensors, u)
+	a.mu.Unlock()
+	return u
+}
+
+// Bytes returns the storage the arena handed out in the current round.
+func (a *Arena) Bytes() int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.bytes
+}
+
+// PeakBytes returns the most storage handed out in one round so far.
+func (a *Arena) PeakBytes() int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return max(a.peak, a.bytes)
+}
+
+// Reset ends the round: the storage of every tensor made in the arena since
+// the last Reset is recycled, and those tensors become invalid. Graphs
+// through them that Backward has not consumed are released, so a later
+// Backward through them panics instead of reading recycled memory.
+func (a *Arena) Reset() {
+	a.mu.Lock()
+	ts, b64, b32 := a.tensors, a.bufs64, a.bufs32
+	a.tensors, a.bufs64, a.bufs32 = ts[:0], b64[:0], b32[:0]
+	a.peak = max(a.peak, a.bytes)
+	a.bytes = 0
+	a.mu.Unlock()
+	for _, t := range ts {
+		if t.node != nil && t.node.result {
+			t.node.op = nil
+			t.node.released = true
+		}
+		t.data, t.data32, t.node, t.dead = nil, nil, nil, true
+	}
+	clear(ts)
+	for _, b := range b64 {
+		putBuf(b)
+	}
+	for _, b := range b32 {
+		putBuf(b)
+	}
+	clear(b64)
+	clear(b32)
+}
+
+// arenaOf returns the arena of the first input that has one, or nil.
+func arenaOf(inputs []*Tensor) *Arena {
+	for _, in := range inputs {
+		if in != nil && in.arena != nil {
+			return in.arena
+		}
+	}
+	return nil
+}
+
+// alloc returns zeroed storage of n elements for a result or scratch of an
+// operation on inputs: from their arena if they have one, else from the
+// heap.
+func alloc[T float](n int, inputs ...*Tensor) []T {
+	a := arenaOf(inputs)
+	if a == nil {
+		return make([]T, n)
+	}
+	return arenaBuf[T](a, n, true)
+}
+
+// allocDirty is alloc for storage the caller overwrites entirely: in an
+// arena its contents are undefined.
+func allocDirty[T float](n int, inputs ...*Tensor) []T {
+	a := arenaOf(inputs)
+	if a == nil {
+		return make([]T, n)
+	}
+	return arenaBuf[T](a, n, false)
+}
+
+func arenaBuf[T float](a *Arena, n int, zero bool) []T {
+	var b []T
+	if zero {
+		b = getBuf[T](n)
+	} else {
+		b = getBufDirty[T](n)
+	}
+	a.mu.Lock()
+	switch v := any(b).(type) {
+	case []float64:
+		a.bufs64 = append(a.bufs64, v)
+	case []float32:
+		a.bufs32 = append(a.bufs32, v)
+	}
+	a.bytes += int64(cap(b)) * int64(dtypeOf[T]().Size())
+	a.mu.Unlock()
+	return b
+}
+
+// wrapIn is wrap for the result of an operation on inputs: the result joins
+// their arena, if any.
+func wrapIn[T float](data []T, shape []int, inputs ...*Tensor) *Tensor {
+	t := wrap(data, shape)
+	if a := arenaOf(inputs); a != nil {
+		t.arena = a
+		a.mu.Lock()
+		a.tensors = append(a.tensors, t)
+		a.mu.Unlock()
+	}
+	return t
+}
+
+// The buffer cache recycles storage by size class (powers of two) for the
+// whole process: gradient temporaries of Backward and the storage of arena
+// rounds. Unlike a sync.Pool it is not emptied by garbage collections, so a
+// steady-state loop keeps reusing the same memory; it holds at most
+// maxCachedBytes.
+var cache struct {
+	sync.Mutex
+	free64 [64][][]float64
+	free32 [64][][]float32
+	bytes  int64
+}
+
+const (
+	minPooled      = 1024    // smallest buffer worth caching (elements)
+	maxCachedBytes = 1 << 30 // most bytes the cache holds
+)
+
+// getBuf returns a zeroed slice of length n.
+func getBuf[T float](n int) []T {
+	b := getBufDirty[T](n)
+	clear(b)
+	return b
+}
+
+// getBufDirty returns a slice of length n whose contents are undefined.
+func getBufDirty[T float](n int) []T {
+	if n < minPooled {
+		return make([]T, n)
+	}
+	c := bits.Len(uint(n - 1))
+	size := int64(dtypeOf[T]().Size()) << c
+	cache.Lock()
+	var b []T
+	switch l := any(&cache.free32[c]).(type) {
+	case *[][]T:
+		if k := len(*l); k > 0 {
+			b = (*l)[k-1]
+			(*l)[k-1] = nil
+			*l = (*l)[:k-1]
+		}
+	default:
+		l64 := any(&cache.free64[c]).(*[][]T)
+		if k := len(*l64); k > 0 {
+			b = (*l64)[k-1]
+			(*l64)[k-1] = nil
+			*l64 = (*l64)[:k-1]
+		}
+	}
+	if b != nil {
+		cache.bytes -= size
+	}
+	cache.Unlock()
+	if b == nil {
+		return make([]T, n, 1<<c)
+	}
+	return b[:n]
+}
+
+// putBuf gives a slice from getBuf back for reuse.
+func putBuf[T float](b []T) {
+	if cap(b) < minPooled || cap(b)&(cap(b)-1) != 0 {
+		return
+	}
+	c := bits.Len(uint(cap(b) - 1))
+	size := int64(dtypeOf[T]().Size()) << c
+	cache.Lock()
+	defer cache.Unlock()
+	if cache.bytes+size > maxCachedBytes {
+		return
+	}
+	cache.bytes += size
+	switch l := any(&cache.free32[c]).(type) {
+	case *[][]T:
+		*l = append(*l, b[:0])
+	default:
+		l64 := any(&cache.free64[c]).(*[][]T)
+		*l64 = append(*l64, b[:0])
+	}
+}
+
+// checkLive panics if t's arena round has ended.
+func (t *Tensor) checkLive() {
+	if t.dead {
+		panic(fmt.Sprintf("tensor: a tensor of shape %v was used after its Arena was Reset; Clone what must outlive the round", t.shape))
+	}
+}
+
+// Arena returns the arena t was made in (by Use or by an operation on
+// tensors in it), or nil.
+func (t *Tensor) Arena() *Arena { return t.arena }
