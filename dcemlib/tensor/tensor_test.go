@@ -420,3 +420,29 @@ func TestConvertGradient(t *testing.T) {
 		t.Fatal("To of the same dtype made a copy")
 	}
 }
+
+// TestGradCheckCatchesSmallGradients checks that GradCheck's tolerance is
+// relative: a gradient of size 1e-9 that is wrong by half must fail, the
+// right one must pass.
+func TestGradCheckCatchesSmallGradients(t *testing.T) {
+	x := New([]float64{0.3, -1.2, 2}).RequiresGrad()
+	op := func(factor float64) func() *Tensor {
+		return func() *Tensor {
+			v := make([]float64, 3)
+			for i, xi := range x.data {
+				v[i] = 1e-9 * xi * xi
+			}
+			return NewOp("SmallSquare", v, []int{3}, []*Tensor{x}, func(g []float64, grads [][]float64) {
+				for i := range g {
+					grads[0][i] += g[i] * factor * 2e-9 * x.data[i]
+				}
+			})
+		}
+	}
+	if err := GradCheck(op(1), []*Tensor{x}, 1e-4, 1e-5); err != nil {
+		t.Errorf("correct small gradient rejected: %v", err)
+	}
+	if err := GradCheck(op(1.5), []*Tensor{x}, 1e-4, 1e-5); err == nil {
+		t.Error("a small gradient wrong by half passed")
+	}
+}
