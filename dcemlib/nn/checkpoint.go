@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
@@ -68,17 +69,28 @@ func LoadParams(r io.Reader, params []*tensor.Tensor) error {
 	return nil
 }
 
-// SaveParamsFile writes params to the named file (see SaveParams).
+// SaveParamsFile writes params to the named file (see SaveParams),
+// atomically: to a temporary file in the same directory, renamed over path
+// once complete, so that a crash never leaves a half-written checkpoint.
 func SaveParamsFile(path string, params []*tensor.Tensor) error {
-	f, err := os.Create(path)
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("nn.SaveParamsFile: %w", err)
 	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // after a successful rename there is nothing to remove
 	if err := SaveParams(f, params); err != nil {
 		f.Close()
 		return err
 	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("nn.SaveParamsFile: %w", err)
+	}
 	if err := f.Close(); err != nil {
+		return fmt.Errorf("nn.SaveParamsFile: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("nn.SaveParamsFile: %w", err)
 	}
 	return nil
