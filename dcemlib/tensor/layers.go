@@ -75,12 +75,24 @@ func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
 	if act == ActSoftplus && needGrad {
 		sig = allocDirty[T](len(out), x)
 	}
-	activate(act, out, sig)
+	parallelSlices(len(out), func(lo, hi int) {
+		var s []T
+		if sig != nil {
+			s = sig[lo:hi]
+		}
+		activate(act, out[lo:hi], s)
+	})
 	shape := append(cloneInts(x.shape[:len(x.shape)-1]), n)
 	r := wrapIn(out, shape, x, w, b)
 	record(r, "Affine", inputs, func(g []T, grads [][]T) {
 		gp := getBufDirty[T](len(g))
-		activationGrad(act, gp, g, out, sig)
+		parallelSlices(len(g), func(lo, hi int) {
+			var s []T
+			if sig != nil {
+				s = sig[lo:hi]
+			}
+			activationGrad(act, gp[lo:hi], g[lo:hi], out[lo:hi], s)
+		})
 		if grads[0] != nil { // dX = Gp·Wᵀ
 			gemm(false, true, rows, in, n, gp, wd, grads[0], 1)
 		}

@@ -12,9 +12,12 @@ import (
 func mapT[T float](name string, t *Tensor, fwd func(dst, x []T), bwd func(g, x, y, dst []T)) *Tensor {
 	x := vals[T](t)
 	out := allocDirty[T](len(x), t)
-	fwd(out, x)
+	parallelSlices(len(x), func(lo, hi int) { fwd(out[lo:hi], x[lo:hi]) })
 	r := wrapIn(out, t.shape, t)
-	record(r, name, []*Tensor{t}, func(g []T, grads [][]T) { bwd(g, x, out, grads[0]) })
+	record(r, name, []*Tensor{t}, func(g []T, grads [][]T) {
+		gt := grads[0]
+		parallelSlices(len(g), func(lo, hi int) { bwd(g[lo:hi], x[lo:hi], out[lo:hi], gt[lo:hi]) })
+	})
 	return r
 }
 
@@ -255,7 +258,13 @@ func softplusT[T float](t *Tensor, k func(dst, x, sig []T)) *Tensor {
 	if t.node != nil && (t.arena == nil || !t.arena.noGrad) {
 		sig = allocDirty[T](len(x), t)
 	}
-	k(out, x, sig)
+	parallelSlices(len(x), func(lo, hi int) {
+		var s []T
+		if sig != nil {
+			s = sig[lo:hi]
+		}
+		k(out[lo:hi], x[lo:hi], s)
+	})
 	r := wrapIn(out, t.shape, t)
 	record(r, "Softplus", []*Tensor{t}, func(g []T, grads [][]T) {
 		gt := grads[0]
