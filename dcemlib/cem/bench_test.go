@@ -110,3 +110,35 @@ func BenchmarkDCEMFused(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDCEMArena is BenchmarkDCEM with the solve in a tensor.Arena that
+// is Reset after each backward pass, so that the objective's intermediate
+// tensors are recycled.
+func BenchmarkDCEMArena(b *testing.B) {
+	for _, dt := range []tensor.DType{tensor.Float64, tensor.Float32} {
+		for _, sz := range dcemSizes {
+			bs, n, s, k := sz[0], sz[1], sz[2], sz[3]
+			name := fmt.Sprintf("B%d_n%d_S%d_k%d", bs, n, s, k)
+			if dt == tensor.Float32 {
+				name += "_f32"
+			}
+			b.Run(name, func(b *testing.B) {
+				c := tensor.RandNOf(dt, tensor.NewRNG(1), bs, 1, n).RequiresGrad()
+				f := func(x *tensor.Tensor) *tensor.Tensor {
+					return x.Sub(c).Square().SumAxis(-1, false).MulScalar(0.5)
+				}
+				cfg := Config{Samples: s, Elites: k, Iters: 10, Temp: 1, Seed: 1}
+				a := tensor.NewArena()
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					res, err := Solve(context.Background(), f, a.Use(tensor.ZerosOf(dt, bs, n)), a.Use(tensor.FullOf(dt, 1)), cfg)
+					if err != nil {
+						b.Fatal(err)
+					}
+					res.Mean.Sum().Backward()
+					a.Reset()
+				}
+			})
+		}
+	}
+}

@@ -152,3 +152,41 @@ func TestFusedQuadratic(t *testing.T) {
 		t.Errorf("gradients differ by %g", d)
 	}
 }
+
+// TestArena: a solve whose mean is in an arena gives the heap solve's
+// result and gradient bit for bit, and the objective's tensors join the
+// arena.
+func TestArena(t *testing.T) {
+	cfg := Config{Samples: 50, Elites: 5, Iters: 4, Temp: 1, Seed: 3}
+	var means, grads [2]*tensor.Tensor
+	for i := range 2 {
+		a := tensor.NewArena()
+		c := tensor.New([]float64{0.5, -1, 2, 0.3}, 2, 1, 2).RequiresGrad()
+		mean := tensor.Zeros(2, 2)
+		if i == 1 {
+			mean = a.Use(mean)
+		}
+		inArena := false
+		f := func(x *tensor.Tensor) *tensor.Tensor {
+			v := quadratic(c)(x)
+			inArena = v.Arena() == a
+			return v
+		}
+		res, err := Solve(context.Background(), f, mean, tensor.Scalar(1), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inArena != (i == 1) {
+			t.Errorf("objective values in the arena: %v, want %v", inArena, i == 1)
+		}
+		res.Mean.Sum().Backward()
+		means[i], grads[i] = res.Mean.Clone(), c.Grad().Clone()
+		a.Reset()
+	}
+	if d := maxDiff(means[0], means[1]); d != 0 {
+		t.Errorf("means differ by %g", d)
+	}
+	if d := maxDiff(grads[0], grads[1]); d != 0 {
+		t.Errorf("gradients differ by %g", d)
+	}
+}

@@ -59,7 +59,12 @@ type Result struct {
 // have another. Noise tensors of either dtype are converted.
 //
 // An objective value of +Inf ranks its sample as the worst (see Config.Temp);
-// a NaN value is an error. The samples passed to f are recycled: after
+// a NaN value is an error.
+//
+// If mean or std is in a tensor.Arena, the samples passed to f join it, so
+// that the objective's intermediate tensors are recycled when the arena is
+// Reset (after the Backward through the solve): a solve repeated in an
+// arena allocates little. The samples passed to f are recycled: after
 // their iteration when nothing records a gradient, else once a backward
 // pass has gone through the solve. An objective that keeps them for later
 // must keep a copy (Clone).
@@ -99,6 +104,10 @@ func solve[T float](ctx context.Context, f Objective, mean, std *tensor.Tensor, 
 		return nil, fmt.Errorf("cem.Solve: mean element %d is %g", bad, vals[T](mean)[bad])
 	}
 	s, k := cfg.Samples, cfg.Elites
+	arena := mean.Arena()
+	if arena == nil {
+		arena = std.Arena()
+	}
 	noise := newNoiseSource[T](&cfg, tensor.NewRNG(cfg.Seed), b*s*n)
 	defer noise.close()
 	mu := mean
@@ -118,12 +127,16 @@ func solve[T float](ctx context.Context, f Objective, mean, std *tensor.Tensor, 
 		if it+1 < cfg.Iters {
 			noise.prefetch()
 		}
-		v, err := evaluate[T](f, x, b, s)
+		xin := x
+		if arena != nil {
+			xin = arena.Use(x)
+		}
+		v, err := evaluate[T](f, xin, b, s)
 		if err != nil {
 			return nil, fmt.Errorf("cem.Solve: iteration %d: %w", it, err)
 		}
 		// Without a graph nothing reads the samples after this iteration.
-		recycle := !x.NeedsGrad() && !v.NeedsGrad()
+		recycle := !xin.NeedsGrad() && !v.NeedsGrad()
 		trackBest(best, bestVal, vals[T](x), vals[T](v), b, s, n)
 		var w *tensor.Tensor
 		if cfg.Temp > 0 {
