@@ -13,6 +13,8 @@ var (
 	softplus32 = softplus32Scalar
 	elu32      = elu32Scalar
 	reluGrad32 = reluGrad32Scalar
+	// gruGateGrad32 is GRUCell's backward gate arithmetic (gruGateGradT).
+	gruGateGrad32 = gruGateGradT[float32]
 )
 
 // reluGrad32Scalar writes g where y > 0 and 0 elsewhere.

@@ -14,6 +14,7 @@ func init() {
 	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
 		exp32, sigmoid32, tanh32, softplus32, elu32 = exp32x8, sigmoid32x8, tanh32x8, softplus32x8, elu32x8
 		reluGrad32 = reluGrad32x8
+		gruGateGrad32 = gruGateGrad32x8
 		simdName = "avx2+fma"
 	}
 }
@@ -170,5 +171,56 @@ func reluGrad32x8(dst, g, y []float32) {
 	if i < len(g) {
 		yv := archsimd.LoadFloat32x8SlicePart(y[i:])
 		archsimd.LoadFloat32x8SlicePart(g[i:]).Merge(bc(0), yv.Greater(bc(0))).StoreSlicePart(dst[i:])
+	}
+}
+
+// gruGateGrad32x8 is gruGateGradT for float32, eight lanes at a time.
+func gruGateGrad32x8(g, r, z, n, cn, h, da, dc, dh []float32) {
+	hs := len(g)
+	one := bc(1)
+	j := 0
+	for ; j+8 <= hs; j += 8 {
+		gj := archsimd.LoadFloat32x8Slice(g[j:])
+		rj := archsimd.LoadFloat32x8Slice(r[j:])
+		zj := archsimd.LoadFloat32x8Slice(z[j:])
+		nj := archsimd.LoadFloat32x8Slice(n[j:])
+		cj := archsimd.LoadFloat32x8Slice(cn[j:])
+		hj := archsimd.LoadFloat32x8Slice(h[j:])
+		dn := gj.Mul(one.Sub(zj)).Mul(one.Sub(nj.Mul(nj)))
+		dz := gj.Mul(hj.Sub(nj)).Mul(zj).Mul(one.Sub(zj))
+		dr := dn.Mul(cj).Mul(rj).Mul(one.Sub(rj))
+		dr.StoreSlice(da[j:])
+		dz.StoreSlice(da[hs+j:])
+		dn.StoreSlice(da[2*hs+j:])
+		dr.StoreSlice(dc[j:])
+		dz.StoreSlice(dc[hs+j:])
+		dn.Mul(rj).StoreSlice(dc[2*hs+j:])
+		if dh != nil {
+			gj.MulAdd(zj, archsimd.LoadFloat32x8Slice(dh[j:])).StoreSlice(dh[j:])
+		}
+	}
+	if j < hs {
+		var tail []float32
+		if dh != nil {
+			tail = dh[j:]
+		}
+		// The remaining lanes through the portable code on shifted views.
+		gruGateGradTail(g[j:], r[j:], z[j:], n[j:], cn[j:], h[j:], da, dc, tail, j, hs)
+	}
+}
+
+// gruGateGradTail finishes a row whose length is not a multiple of eight:
+// elements j0.. of the row, whose three gate blocks start at 0, hs and 2hs.
+func gruGateGradTail(g, r, z, n, cn, h, da, dc, dh []float32, j0, hs int) {
+	for k, gj := range g {
+		j := j0 + k
+		dn := gj * (1 - z[k]) * (1 - n[k]*n[k])
+		dz := gj * (h[k] - n[k]) * z[k] * (1 - z[k])
+		dr := dn * cn[k] * r[k] * (1 - r[k])
+		da[j], da[hs+j], da[2*hs+j] = dr, dz, dn
+		dc[j], dc[hs+j], dc[2*hs+j] = dr, dz, dn*r[k]
+		if dh != nil {
+			dh[k] += gj * z[k]
+		}
 	}
 }

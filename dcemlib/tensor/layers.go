@@ -294,17 +294,11 @@ func gruT[T float](x, h, wi, bi, wh, bh *Tensor) *Tensor {
 			cn := gh[b*h3+2*hs : (b+1)*h3]
 			hb := hd[b*hs : (b+1)*hs]
 			gb := g[b*hs : (b+1)*hs]
-			dab, dcb := da[b*h3:(b+1)*h3], dc[b*h3:(b+1)*h3]
-			for j, gj := range gb {
-				dn := gj * (1 - z[j]) * (1 - n[j]*n[j])
-				dz := gj * (hb[j] - n[j]) * z[j] * (1 - z[j])
-				dr := dn * cn[j] * r[j] * (1 - r[j])
-				dab[j], dab[hs+j], dab[2*hs+j] = dr, dz, dn
-				dcb[j], dcb[hs+j], dcb[2*hs+j] = dr, dz, dn*r[j]
-				if dh != nil {
-					dh[b*hs+j] += gj * z[j]
-				}
+			var dhb []T
+			if dh != nil {
+				dhb = dh[b*hs : (b+1)*hs]
 			}
+			gruGateGrad(gb, r, z, n, cn, hb, da[b*h3:(b+1)*h3], dc[b*h3:(b+1)*h3], dhb)
 		}
 		if grads[0] != nil { // dx = dA·Wiᵀ
 			gemm(false, true, bsz, in, h3, da, wid, grads[0], 1)
@@ -348,6 +342,41 @@ func gateTanh[T float](v []T) {
 	case []float64:
 		for i, x := range s {
 			s[i] = math.Tanh(x)
+		}
+	}
+}
+
+// gruGateGrad is the gate arithmetic of GRUCell's backward pass for one
+// row: from the gradient g of h' and the saved gates r, z, n, cₙ and state
+// h, it writes the gradients of the pre-activations [aᵣ, a𝓏, aₙ] into da and
+// of [cᵣ, c𝓏, cₙ] into dc, and adds g ⊙ z into dh when dh is not nil.
+func gruGateGrad[T float](g, r, z, n, cn, h, da, dc, dh []T) {
+	if g32, ok := any(g).([]float32); ok {
+		var dh32 []float32
+		if dh != nil {
+			dh32 = any(dh).([]float32)
+		}
+		gruGateGrad32(g32, any(r).([]float32), any(z).([]float32), any(n).([]float32), any(cn).([]float32),
+			any(h).([]float32), any(da).([]float32), any(dc).([]float32), dh32)
+		return
+	}
+	gruGateGradT(g, r, z, n, cn, h, da, dc, dh)
+}
+
+func gruGateGradT[T float](g, r, z, n, cn, h, da, dc, dh []T) {
+	hs := len(g)
+	r, z, n, cn, h = r[:hs], z[:hs], n[:hs], cn[:hs], h[:hs]
+	for j, gj := range g {
+		dn := gj * (1 - z[j]) * (1 - n[j]*n[j])
+		dz := gj * (h[j] - n[j]) * z[j] * (1 - z[j])
+		dr := dn * cn[j] * r[j] * (1 - r[j])
+		da[j], da[hs+j], da[2*hs+j] = dr, dz, dn
+		dc[j], dc[hs+j], dc[2*hs+j] = dr, dz, dn*r[j]
+	}
+	if dh != nil {
+		dh = dh[:hs]
+		for j, gj := range g {
+			dh[j] += gj * z[j]
 		}
 	}
 }

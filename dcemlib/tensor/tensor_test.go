@@ -103,6 +103,8 @@ func gradCases(g *RNG) []gradCase {
 		}},
 		{"GRUCell", []*Tensor{randLeaf(g, 3, 4), randLeaf(g, 3, 5), randLeaf(g, 4, 15), randLeaf(g, 15), randLeaf(g, 5, 15), randLeaf(g, 15)},
 			func(in []*Tensor) *Tensor { return GRUCell(in[0], in[1], in[2], in[3], in[4], in[5]) }},
+		{"GRUCell/wide", []*Tensor{randLeaf(g, 2, 9), randLeaf(g, 2, 13), randLeaf(g, 9, 39), randLeaf(g, 39), randLeaf(g, 13, 39), randLeaf(g, 39)},
+			func(in []*Tensor) *Tensor { return GRUCell(in[0], in[1].Tanh(), in[2], in[3], in[4], in[5]) }},
 		{"GRUCell/unrolled", []*Tensor{randLeaf(g, 2, 3), randLeaf(g, 2, 4), randLeaf(g, 3, 12), randLeaf(g, 4, 12), randLeaf(g, 12)},
 			func(in []*Tensor) *Tensor { // no input bias; the state passes through three steps
 				h := in[1]
