@@ -15,6 +15,8 @@ var (
 	reluGrad32 = reluGrad32Scalar
 	// gruGateGrad32 is GRUCell's backward gate arithmetic (gruGateGradT).
 	gruGateGrad32 = gruGateGradT[float32]
+	// gruGates32 is GRUCell's forward gate arithmetic (gruGatesT).
+	gruGates32 = gruGatesT[float32]
 )
 
 // reluGrad32Scalar writes g where y > 0 and 0 elsewhere.

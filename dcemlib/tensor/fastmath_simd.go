@@ -15,6 +15,7 @@ func init() {
 		exp32, sigmoid32, tanh32, softplus32, elu32 = exp32x8, sigmoid32x8, tanh32x8, softplus32x8, elu32x8
 		reluGrad32 = reluGrad32x8
 		gruGateGrad32 = gruGateGrad32x8
+		gruGates32 = gruGates32x8
 		simdName = "avx2+fma"
 	}
 }
@@ -107,21 +108,45 @@ func mapx8(dst, x []float32, f func(f8) f8) {
 
 func exp32x8(dst, x []float32) { mapx8(dst, x, expx8) }
 
-func sigmoid32x8(dst, x []float32) {
-	mapx8(dst, x, func(v f8) f8 {
-		// 1/(1 + e⁻ˣ); e⁻ˣ = +Inf below −88.7 gives 0, as it should.
-		return bc(1).Div(bc(1).Add(expx8(bc(0).Sub(v))))
-	})
+// sigmoidx8 returns 1/(1 + e⁻ˣ); e⁻ˣ = +Inf below −88.7 gives 0, as it
+// should.
+func sigmoidx8(v f8) f8 { return bc(1).Div(bc(1).Add(expx8(bc(0).Sub(v)))) }
+
+// tanhx8 returns tanh x = sign(x)·m/(m + 2) with m = e^{2|x|} − 1, |x|
+// capped at 20 (tanh 20 = 1 in float32).
+func tanhx8(v f8) f8 {
+	m := expm1x8(abs8(v).Min(bc(20)).Mul(bc(2)))
+	t := m.Div(m.Add(bc(2)))
+	return copySign8(t, v).Merge(v, v.Equal(v))
 }
 
-func tanh32x8(dst, x []float32) {
-	mapx8(dst, x, func(v f8) f8 {
-		// tanh|x| = m/(m + 2) with m = e^{2|x|} − 1, |x| capped at 20
-		// (tanh 20 = 1 in float32).
-		m := expm1x8(abs8(v).Min(bc(20)).Mul(bc(2)))
-		t := m.Div(m.Add(bc(2)))
-		return copySign8(t, v).Merge(v, v.Equal(v))
-	})
+func sigmoid32x8(dst, x []float32) { mapx8(dst, x, sigmoidx8) }
+
+func tanh32x8(dst, x []float32) { mapx8(dst, x, tanhx8) }
+
+// gruGates32x8 is gruGatesT for float32: all gates of eight lanes at once.
+func gruGates32x8(a, c, h, out []float32) {
+	hs := len(out)
+	j := 0
+	for ; j+8 <= hs; j += 8 {
+		r := sigmoidx8(archsimd.LoadFloat32x8Slice(a[j:]).Add(archsimd.LoadFloat32x8Slice(c[j:])))
+		z := sigmoidx8(archsimd.LoadFloat32x8Slice(a[hs+j:]).Add(archsimd.LoadFloat32x8Slice(c[hs+j:])))
+		n := tanhx8(r.MulAdd(archsimd.LoadFloat32x8Slice(c[2*hs+j:]), archsimd.LoadFloat32x8Slice(a[2*hs+j:])))
+		r.StoreSlice(a[j:])
+		z.StoreSlice(a[hs+j:])
+		n.StoreSlice(a[2*hs+j:])
+		hv := archsimd.LoadFloat32x8Slice(h[j:])
+		z.MulAdd(hv.Sub(n), n).StoreSlice(out[j:])
+	}
+	for ; j < hs; j++ { // the last lanes one by one
+		var v [3]float32
+		v[0], v[1] = a[j]+c[j], a[hs+j]+c[hs+j]
+		sigmoid32Scalar(v[:2], v[:2])
+		v[2] = a[2*hs+j] + v[0]*c[2*hs+j]
+		tanh32Scalar(v[2:], v[2:])
+		a[j], a[hs+j], a[2*hs+j] = v[0], v[1], v[2]
+		out[j] = v[2] + v[1]*(h[j]-v[2])
+	}
 }
 
 func softplus32x8(dst, x, sig []float32) {

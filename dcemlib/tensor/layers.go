@@ -259,22 +259,7 @@ func gruT[T float](x, h, wi, bi, wh, bh *Tensor) *Tensor {
 	gemm(false, false, bsz, h3, hs, hd, whd, gh, biasRows(gh, bh))
 	out := allocDirty[T](bsz*hs, x, h)
 	for b := 0; b < bsz; b++ {
-		a := gi[b*h3 : (b+1)*h3]
-		c := gh[b*h3 : (b+1)*h3]
-		for j := 0; j < 2*hs; j++ {
-			a[j] += c[j]
-		}
-		gateSigmoid(a[:2*hs])
-		r, z, n := a[:hs], a[hs:2*hs], a[2*hs:h3]
-		cn := c[2*hs : h3]
-		for j := range n {
-			n[j] += r[j] * cn[j]
-		}
-		gateTanh(n)
-		hb, ob := hd[b*hs:(b+1)*hs], out[b*hs:(b+1)*hs]
-		for j := range ob {
-			ob[j] = n[j] + z[j]*(hb[j]-n[j])
-		}
+		gruGates(gi[b*h3:(b+1)*h3], gh[b*h3:(b+1)*h3], hd[b*hs:(b+1)*hs], out[b*hs:(b+1)*hs])
 	}
 	inputs := []*Tensor{x, h, wi, wh, bi, bh}
 	if bh == nil {
@@ -378,5 +363,35 @@ func gruGateGradT[T float](g, r, z, n, cn, h, da, dc, dh []T) {
 		for j, gj := range g {
 			dh[j] += gj * z[j]
 		}
+	}
+}
+
+// gruGates is the gate arithmetic of GRUCell's forward pass for one row:
+// a = [aᵣ, a𝓏, aₙ] and c = [cᵣ, c𝓏, cₙ] are the two products with their
+// biases, h the state; it overwrites a with the gates [r, z, n] (kept for
+// the backward pass) and writes h' into out.
+func gruGates[T float](a, c, h, out []T) {
+	if a32, ok := any(a).([]float32); ok {
+		gruGates32(a32, any(c).([]float32), any(h).([]float32), any(out).([]float32))
+		return
+	}
+	gruGatesT(a, c, h, out)
+}
+
+func gruGatesT[T float](a, c, h, out []T) {
+	hs := len(out)
+	for j := 0; j < 2*hs; j++ {
+		a[j] += c[j]
+	}
+	gateSigmoid(a[:2*hs])
+	r, z, n := a[:hs], a[hs:2*hs], a[2*hs:3*hs]
+	cn := c[2*hs : 3*hs]
+	for j := range n {
+		n[j] += r[j] * cn[j]
+	}
+	gateTanh(n)
+	h = h[:hs]
+	for j := range out {
+		out[j] = n[j] + z[j]*(h[j]-n[j])
 	}
 }
