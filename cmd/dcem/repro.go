@@ -66,6 +66,7 @@ func reproRegression(args []string) error {
 	quick := fs.Bool("quick", false, "small settings that run in seconds (shows the losses fall, not the paper's numbers)")
 	run := addRunFlags(fs)
 	methods := fs.String("methods", "gd,dcem", "comma-separated inner optimizers: gd, dcem")
+	dtype := fs.String("dtype", "float32", "precision of the energy network: float32 or float64")
 	out := fs.String("out", "repro-regression", "directory for the figures (SVG, PNG) and result.json")
 	from := fs.String("from", "", "draw the figures of a result.json written before, without training")
 	if err := fs.Parse(args); err != nil {
@@ -92,6 +93,7 @@ func reproRegression(args []string) error {
 		return err
 	}
 	cfg.Methods = strings.Split(*methods, ",")
+	cfg.DType = *dtype
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
