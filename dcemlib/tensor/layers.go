@@ -85,14 +85,18 @@ func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
 	shape := append(cloneInts(x.shape[:len(x.shape)-1]), n)
 	r := wrapIn(out, shape, x, w, b)
 	record(r, "Affine", inputs, func(g []T, grads [][]T) {
-		gp := getBufDirty[T](len(g))
-		parallelSlices(len(g), func(lo, hi int) {
-			var s []T
-			if sig != nil {
-				s = sig[lo:hi]
-			}
-			activationGrad(act, gp[lo:hi], g[lo:hi], out[lo:hi], s)
-		})
+		gp := g // the gradient of the pre-activation: g itself for the identity
+		if act != ActIdentity {
+			gp = getBufDirty[T](len(g))
+			parallelSlices(len(g), func(lo, hi int) {
+				var s []T
+				if sig != nil {
+					s = sig[lo:hi]
+				}
+				activationGrad(act, gp[lo:hi], g[lo:hi], out[lo:hi], s)
+			})
+			defer putBuf(gp)
+		}
 		if grads[0] != nil { // dX = Gp·Wᵀ
 			gemm(false, true, rows, in, n, gp, wd, grads[0], 1)
 		}
@@ -102,7 +106,6 @@ func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
 		if len(grads) > 2 && grads[2] != nil {
 			colSumInto(grads[2], gp, n)
 		}
-		putBuf(gp)
 	})
 	return r
 }
