@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 
 	"github.com/dcem-go/dcem/dcemlib/tensor"
@@ -125,19 +126,62 @@ func forward[T float](y, x []T, nus []float64, rows, n, k int, tau, eps float64)
 	if len(x) < rows*n || len(y) < rows*n {
 		return fmt.Errorf("buffers of %d and %d values for %d rows of %d", len(x), len(y), rows, n)
 	}
-	s := solvers.Get().(*solver)
-	defer solvers.Put(s)
-	for r := 0; r < rows; r++ {
-		xr, yr := x[r*n:(r+1)*n], y[r*n:(r+1)*n]
-		nu, err := solve(s, yr, xr, k, tau, eps)
-		if err != nil {
-			return fmt.Errorf("row %d: %w", r, err)
+	// Rows are independent: large batches are split over goroutines, each
+	// reporting its first failing row; the lowest one is returned.
+	errs := make([]error, rowChunks(rows, n))
+	forChunks(rows, len(errs), func(c, lo, hi int) {
+		s := solvers.Get().(*solver)
+		defer solvers.Put(s)
+		for r := lo; r < hi; r++ {
+			xr, yr := x[r*n:(r+1)*n], y[r*n:(r+1)*n]
+			nu, err := solve(s, yr, xr, k, tau, eps)
+			if err != nil {
+				errs[c] = fmt.Errorf("row %d: %w", r, err)
+				return
+			}
+			if nus != nil {
+				nus[r] = nu
+			}
 		}
-		if nus != nil {
-			nus[r] = nu
+	})
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// parallelMin is the number of entries a projection must have before its
+// rows are split over goroutines.
+const parallelMin = 1 << 15
+
+// rowChunks returns how many chunks to split rows of n entries into: one
+// per thread (GOMAXPROCS) for large batches, else one.
+func rowChunks(rows, n int) int {
+	if rows*n < parallelMin {
+		return 1
+	}
+	return max(1, min(runtime.GOMAXPROCS(0), rows))
+}
+
+// forChunks calls f(c, lo, hi) for chunks c of [0, rows), on goroutines
+// when there is more than one chunk.
+func forChunks(rows, chunks int, f func(c, lo, hi int)) {
+	if chunks <= 1 {
+		f(0, 0, rows)
+		return
+	}
+	var wg sync.WaitGroup
+	for c := 1; c < chunks; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(c, c*rows/chunks, (c+1)*rows/chunks)
+		}()
+	}
+	f(0, 0, rows/chunks)
+	wg.Wait()
 }
 
 // Backward adds the gradient with respect to x of a projection y = Π_k(x/τ)
@@ -150,8 +194,12 @@ func Backward(dx, y, g []float64, rows, n int, tau float64) { backward(dx, y, g,
 func Backward32(dx, y, g []float32, rows, n int, tau float64) { backward(dx, y, g, rows, n, tau) }
 
 func backward[T float](dx, y, g []T, rows, n int, tau float64) {
+	forChunks(rows, rowChunks(rows, n), func(_, lo, hi int) { backwardRows(dx, y, g, lo, hi, n, tau) })
+}
+
+func backwardRows[T float](dx, y, g []T, lo, hi, n int, tau float64) {
 	inv := 1 / tau
-	for r := 0; r < rows; r++ {
+	for r := lo; r < hi; r++ {
 		yr, gr, dr := y[r*n:(r+1)*n], g[r*n:(r+1)*n], dx[r*n:(r+1)*n]
 		sh, shg := 0.0, 0.0
 		for i, v := range yr {

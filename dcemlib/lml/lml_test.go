@@ -2,6 +2,7 @@ package lml
 
 import (
 	"math"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -243,5 +244,40 @@ func TestFloat32(t *testing.T) {
 	}
 	if _, err := Project(tensor.New32([]float32{1, float32(math.NaN()), 2}), 1, 1, 0); err == nil || !strings.Contains(err.Error(), "entry 1 is NaN") {
 		t.Errorf("float32 NaN: error %v", err)
+	}
+}
+
+// TestThreads: a batch large enough to be split over goroutines projects
+// bit for bit as on one thread, forward and backward, and an error names
+// the first bad row whatever the split.
+func TestThreads(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	x := tensor.RandN(tensor.NewRNG(4), 200, 300) // 60 000 entries
+	seed := tensor.RandN(tensor.NewRNG(5), 200, 300)
+	var ref []float64
+	for _, procs := range []int{1, 2, 3} {
+		runtime.GOMAXPROCS(procs)
+		xv := x.Clone().RequiresGrad()
+		y, err := Project(xv, 10, 0.5, 1e-6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y.BackwardWith(seed)
+		got := append(y.Values(), xv.Grad().Values()...)
+		if ref == nil {
+			ref = got
+			continue
+		}
+		for i := range got {
+			if got[i] != ref[i] {
+				t.Fatalf("%d threads: value %d = %g, 1 thread %g", procs, i, got[i], ref[i])
+			}
+		}
+		bad := x.Clone()
+		bad.Data()[150*300+7] = math.NaN()
+		bad.Data()[180*300+1] = math.Inf(1)
+		if _, err := Project(bad, 10, 0.5, 0); err == nil || !strings.Contains(err.Error(), "row 150: entry 7 is NaN") {
+			t.Errorf("%d threads: error %v", procs, err)
+		}
 	}
 }
