@@ -4,9 +4,18 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
+
+// reportCPU reports the process's CPU time per operation since start (all
+// threads: with -cpu 1 it is the solve's own time plus the collector's).
+func reportCPU(b *testing.B, start time.Duration) {
+	if d := cpuTime() - start; d > 0 {
+		b.ReportMetric(float64(d)/float64(b.N)/1e6, "cpu-ms/op")
+	}
+}
 
 // dcemSizes are the sizes (B, n, S, k) of the published reference timings
 // (PyTorch, one CPU thread: 8.6, 50, 368 and 2033 ms).
@@ -31,6 +40,7 @@ func BenchmarkDCEM(b *testing.B) {
 				}
 				cfg := Config{Samples: s, Elites: k, Iters: 10, Temp: 1, Seed: 1}
 				b.ReportAllocs()
+				defer reportCPU(b, cpuTime())
 				for i := 0; i < b.N; i++ {
 					res, err := Solve(context.Background(), f, tensor.ZerosOf(dt, bs, n), tensor.FullOf(dt, 1), cfg)
 					if err != nil {
@@ -100,6 +110,7 @@ func BenchmarkDCEMFused(b *testing.B) {
 			c := tensor.RandNOf(dt, tensor.NewRNG(1), bs, 1, n).RequiresGrad()
 			cfg := Config{Samples: s, Elites: k, Iters: 10, Temp: 1, Seed: 1}
 			b.ReportAllocs()
+			defer reportCPU(b, cpuTime())
 			for i := 0; i < b.N; i++ {
 				res, err := Solve(context.Background(), f(c), tensor.ZerosOf(dt, bs, n), tensor.FullOf(dt, 1), cfg)
 				if err != nil {
@@ -130,6 +141,7 @@ func BenchmarkDCEMArena(b *testing.B) {
 				cfg := Config{Samples: s, Elites: k, Iters: 10, Temp: 1, Seed: 1}
 				a := tensor.NewArena()
 				b.ReportAllocs()
+				defer reportCPU(b, cpuTime())
 				for i := 0; i < b.N; i++ {
 					res, err := Solve(context.Background(), f, a.Use(tensor.ZerosOf(dt, bs, n)), a.Use(tensor.FullOf(dt, 1)), cfg)
 					if err != nil {
