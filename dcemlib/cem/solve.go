@@ -14,6 +14,11 @@
 // and the initial mean and deviation receive gradients through it (paper
 // props. 1 and 3). SolveFunc takes a plain Go function (a simulator, say)
 // and needs no graph.
+//
+// Solves run in float64 or float32: Solve in the dtype of its initial
+// mean, SolveFunc32 on float32 slices. Sums over samples are accumulated
+// in float64 either way. An objective value of +Inf ranks its sample as the
+// worst; NaN is an error naming the problem and the sample.
 package cem
 
 import (
@@ -40,7 +45,8 @@ type Result struct {
 	// Std is the final standard deviation σ_T, shape (B, n).
 	Std *tensor.Tensor
 	// Best is the best sample seen over all iterations, shape (B, n),
-	// detached, and BestValue its objective value per problem.
+	// detached, and BestValue its objective value per problem (as float64
+	// whatever the solve's dtype).
 	Best      *tensor.Tensor
 	BestValue []float64
 	// Iters is the number of iterations run (fewer than Config.Iters
