@@ -190,3 +190,33 @@ func TestArena(t *testing.T) {
 		t.Errorf("gradients differ by %g", d)
 	}
 }
+
+// TestNoiseDTypes: noise of the other dtype is converted: a float32 solve
+// replays float64 noise exactly as the same noise given in float32, and a
+// float64 solve follows a float32 one given the same draws.
+func TestNoiseDTypes(t *testing.T) {
+	g := tensor.NewRNG(8)
+	var n64, n32 []*tensor.Tensor
+	for range 3 {
+		e := tensor.RandN(g, 1, 30, 2).Float32().Float64() // exactly representable
+		n64, n32 = append(n64, e), append(n32, e.Float32())
+	}
+	c := tensor.New([]float64{1, -1}, 1, 1, 2)
+	run := func(dt tensor.DType, noise []*tensor.Tensor) *tensor.Tensor {
+		cfg := Config{Samples: 30, Elites: 5, Iters: 3, Temp: 1, Noise: noise}
+		res, err := Solve(context.Background(), quadratic(c.To(dt)), tensor.ZerosOf(dt, 1, 2), tensor.FullOf(dt, 1), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Mean
+	}
+	if d := maxDiff(run(tensor.Float32, n64), run(tensor.Float32, n32)); d != 0 {
+		t.Errorf("float32 solve: float64 and float32 noise differ by %g", d)
+	}
+	if d := maxDiff(run(tensor.Float64, n32), run(tensor.Float64, n64)); d != 0 {
+		t.Errorf("float64 solve: float32 and float64 noise differ by %g", d)
+	}
+	if d := maxDiff(run(tensor.Float64, n64), run(tensor.Float32, n32)); d > 1e-5 {
+		t.Errorf("float64 and float32 solves differ by %g", d)
+	}
+}
