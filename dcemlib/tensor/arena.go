@@ -17,9 +17,10 @@ import (
 // arena, so the whole computation that follows from the input lives there.
 // Parameters outside the arena are read, and their gradients accumulated,
 // as usual. Reset ends a round: the storage of every tensor made in the
-// arena goes back for reuse and those tensors become invalid (using one
-// panics). Copy out (Clone, Item, Values) what must outlive the round, and
-// call Backward before Reset.
+// arena is kept for the next round and those tensors become invalid (using
+// one panics). Copy out (Clone, Item, Values) what must outlive the round,
+// and call Backward before Reset. An arena holds on to the memory of its
+// largest round until Free.
 //
 // A no-grad arena (NewNoGradArena) is the inference mode: operations on
 // its tensors record no graph even when parameters require gradients, so
@@ -36,6 +37,10 @@ type Arena struct {
 	bufs32  [][]float32
 	bytes   int64 // storage handed out since the last Reset
 	peak    int64
+	// Storage of earlier rounds, by size class, for the next ones: an
+	// arena keeps the memory its largest round needed until Free.
+	free64 [64][][]float64
+	free32 [64][][]float32
 }
 
 // NewArena returns an empty arena whose operations record gradients as
@@ -78,7 +83,8 @@ func (a *Arena) PeakBytes() int64 {
 }
 
 // Reset ends the round: the storage of every tensor made in the arena since
-// the last Reset is recycled, and those tensors become invalid. Graphs
+// the last Reset is kept for the next rounds, and those tensors become
+// invalid. Graphs
 // through them that Backward has not consumed are released, so a later
 // Backward through them panics instead of reading recycled memory.
 func (a *Arena) Reset() {
@@ -96,14 +102,63 @@ func (a *Arena) Reset() {
 		t.data, t.data32, t.node, t.dead = nil, nil, nil, true
 	}
 	clear(ts)
+	a.mu.Lock()
 	for _, b := range b64 {
-		putBuf(b)
+		keep(&a.free64, b)
 	}
 	for _, b := range b32 {
-		putBuf(b)
+		keep(&a.free32, b)
 	}
+	a.mu.Unlock()
 	clear(b64)
 	clear(b32)
+}
+
+// Free ends the round like Reset and gives the arena's stored memory back
+// to the process-wide cache (and so, beyond its bound, to the garbage
+// collector). The arena stays usable.
+func (a *Arena) Free() {
+	a.Reset()
+	a.mu.Lock()
+	f64, f32 := a.free64, a.free32
+	a.free64, a.free32 = [64][][]float64{}, [64][][]float32{}
+	a.mu.Unlock()
+	for _, l := range f64 {
+		for _, b := range l {
+			putBuf(b)
+		}
+	}
+	for _, l := range f32 {
+		for _, b := range l {
+			putBuf(b)
+		}
+	}
+}
+
+// keep files a buffer of power-of-two capacity under its size class;
+// smaller ones are left to the garbage collector.
+func keep[T float](lists *[64][][]T, b []T) {
+	if cap(b) < minPooled || cap(b)&(cap(b)-1) != 0 {
+		return
+	}
+	c := bits.Len(uint(cap(b) - 1))
+	lists[c] = append(lists[c], b[:0])
+}
+
+// take returns a buffer of length n from the lists, or nil.
+func take[T float](lists *[64][][]T, n int) []T {
+	if n < minPooled {
+		return nil
+	}
+	c := bits.Len(uint(n - 1))
+	l := lists[c]
+	if len(l) == 0 {
+		return nil
+	}
+	b := l[len(l)-1]
+	l[len(l)-1] = nil
+	lists[c] = l[:len(l)-1]
+	return b[:n]
 }
 
 // arenaOf returns the arena of the first input that has one, or nil.
@@ -138,11 +193,22 @@ func allocDirty[T float](n int, inputs ...*Tensor) []T {
 }
 
 func arenaBuf[T float](a *Arena, n int, zero bool) []T {
+	a.mu.Lock()
 	var b []T
-	if zero {
+	switch l := any(&a.free32).(type) {
+	case *[64][][]T:
+		b = take(l, n)
+	default:
+		b = take(any(&a.free64).(*[64][][]T), n)
+	}
+	a.mu.Unlock()
+	switch {
+	case b == nil && zero:
 		b = getBuf[T](n)
-	} else {
+	case b == nil:
 		b = getBufDirty[T](n)
+	case zero:
+		clear(b)
 	}
 	a.mu.Lock()
 	switch v := any(b).(type) {

@@ -67,6 +67,13 @@ func TestArenaMatchesHeap(t *testing.T) {
 	if a.PeakBytes() == 0 {
 		t.Error("the arena handed out no storage")
 	}
+	// Free gives the memory back; the arena keeps working.
+	a.Free()
+	x, y, w1, b1, w2 = newTrainProblem(1)
+	if got := trainStep(a.Use, x, y, w1, b1, w2); got != heapLoss[0] {
+		t.Fatalf("after Free: loss %.17g, want %.17g", got, heapLoss[0])
+	}
+	a.Reset()
 }
 
 func TestArenaResetInvalidates(t *testing.T) {
