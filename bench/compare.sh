@@ -25,6 +25,7 @@ go=(go test -run '^$' -cpu 1,2)
   "${go[@]}" -benchtime "$bt_small" -bench 'Project/(64x100|1024x1000)' ./dcemlib/lml
   "${go[@]}" -benchtime "$bt_small" -bench 'DCEM/(B1_|B16_)' ./dcemlib/cem
   "${go[@]}" -benchtime "$bt_big" -bench 'DCEM/B128_' ./dcemlib/cem
+  "${go[@]}" -benchtime "$bt_big" -bench 'DCEMArena/(B16_|B128_)' ./dcemlib/cem
   "${go[@]}" -benchtime "$bt_small" -bench 'MLP64|GRU230|EnergyMLP128|Softplus384k' ./dcemlib/nn
   "${go[@]}" -benchtime "$bt_small" -bench 'UpdateDCEM10x100' ./dcemlib/exp/regression
 } | tee "$out/go.txt" | grep '^Benchmark' >&2
