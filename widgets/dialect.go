@@ -43,7 +43,8 @@ func classicNames(model string, names []string) map[string]bool {
 	return out
 }
 
-// classicState is the classic form of the attributes names of m: the flat
+// classicState is the classic form of the attributes names of m (all of
+// them, the classic model's own included, when names is nil): the flat
 // state of comm_open or of an update. Binary values are base64 text, so no
 // buffers are needed.
 func classicState(m Model, e *encoded, names []string) (map[string]any, []string, [][]byte) {
@@ -55,7 +56,7 @@ func classicState(m Model, e *encoded, names []string) (map[string]any, []string
 	want := classicNames(model, names)
 	st := map[string]any{}
 	for _, a := range cm.attrs {
-		if !want[a.name] {
+		if names != nil && !want[a.name] {
 			continue
 		}
 		st[a.name] = classicValue(model, e, a)

@@ -208,7 +208,7 @@ func (mg *Manager) open(m Model) error {
 			mg.mu.Unlock()
 			return nil // no classic counterpart: the front end could not make it
 		}
-		st, _, b := classicState(m, e, e.names)
+		st, _, b := classicState(m, e, nil)
 		data, bufs = st, b
 		meta = map[string]any{}
 	} else {
