@@ -159,7 +159,9 @@ func (w *Widget) Sync() error {
 
 // Set assigns value to the state attribute name (as the protocol names it,
 // for example "value" or "description"), sends the change and calls the
-// observers. value must be assignable or convertible to the field's type.
+// observers. value must be assignable or convertible to the field's type,
+// or to the type a pointer field points to (nil sets a pointer field to
+// null).
 func (w *Widget) Set(name string, value any) error {
 	w.must()
 	w.mgr.mu.Lock()
@@ -174,6 +176,10 @@ func (w *Widget) Set(name string, value any) error {
 		f.Set(reflect.Zero(f.Type()))
 	case v.Type().AssignableTo(f.Type()):
 		f.Set(v)
+	case f.Kind() == reflect.Pointer && v.Type().AssignableTo(f.Type().Elem()):
+		p := reflect.New(f.Type().Elem())
+		p.Elem().Set(v)
+		f.Set(p)
 	case v.Type().ConvertibleTo(f.Type()) && v.Kind() != reflect.String && f.Kind() != reflect.String:
 		f.Set(v.Convert(f.Type()))
 	default:
