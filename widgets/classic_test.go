@@ -114,6 +114,9 @@ func TestClassicModels(t *testing.T) {
 			if sentOpen {
 				t.Errorf("%s has no classic counterpart but was sent", name)
 			}
+			if _, listed := m.Comms("")[w.ModelID()]; listed {
+				t.Errorf("%s has no comm but is listed", name)
+			}
 			continue
 		}
 		if !sentOpen {

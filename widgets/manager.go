@@ -139,7 +139,10 @@ func (mg *Manager) Comms(target string) map[string]string {
 	mg.mu.Lock()
 	defer mg.mu.Unlock()
 	out := map[string]string{}
-	for id := range mg.models {
+	for id, m := range mg.models {
+		if m.core().noComm {
+			continue
+		}
 		if target == "" || target == WidgetTarget {
 			out[id] = WidgetTarget
 		}
@@ -205,6 +208,7 @@ func (mg *Manager) open(m Model) error {
 	var bufs [][]byte
 	if d == DialectClassic {
 		if _, ok := classicModels[w.spec.model]; !ok {
+			w.noComm = true
 			mg.mu.Unlock()
 			return nil // no classic counterpart: the front end could not make it
 		}
@@ -366,7 +370,7 @@ func (mg *Manager) closeModel(m Model, send bool) error {
 		return nil
 	}
 	w.closed = true
-	wasOpen := w.opened
+	wasOpen := w.opened && !w.noComm
 	delete(mg.models, w.id)
 	t := mg.t
 	mg.mu.Unlock()
@@ -386,8 +390,11 @@ func (mg *Manager) bundle(m Model) map[string]any {
 	if mg.Dialect() == DialectClassic {
 		// jupyter-js-widgets 2.1 shows a view when its model gets a display
 		// message in the cell's context.
+		// The view MIME type goes along, as ipywidgets 6 sent it, with
+		// empty text so that an output area without a renderer for it
+		// shows nothing beside the view.
 		mg.send(m.ModelID(), map[string]any{"method": "display"}, nil)
-		view = map[string]any{"model_id": m.ModelID()}
+		return map[string]any{ViewMIME: map[string]any{"model_id": m.ModelID()}, "text/plain": ""}
 	}
 	return map[string]any{ViewMIME: view, "text/plain": m.core().String()}
 }
