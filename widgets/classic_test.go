@@ -214,14 +214,18 @@ func TestClassicRoundTrip(t *testing.T) {
 	}
 
 	// Output captures by msg_id in the classic dialect.
-	cap := &fakeCapturer{parent: "exec-1"}
-	m.SetCapturer(cap)
+	capt := &fakeCapturer{}
+	m.SetCapturer(capt)
 	out := NewOutput()
 	out.MIMEBundle()
 	ft.take()
 	var during string
 	out.Capture(func() { during = out.MsgID })
-	if during != "exec-1" || out.MsgID != "" || cap.calls != 0 {
-		t.Errorf("msg_id during capture %q, after %q; redirections %d", during, out.MsgID, cap.calls)
+	if during == "" || out.MsgID != "" || capt.calls != 0 || len(capt.parents) != 1 || capt.parents[0] != during {
+		t.Errorf("msg_id during capture %q, after %q; redirections %d, parents %v", during, out.MsgID, capt.calls, capt.parents)
+	}
+	msgs = ft.take()
+	if len(msgs) != 2 || msgs[0].data["state"].(map[string]any)["msg_id"] != during || msgs[1].data["state"].(map[string]any)["msg_id"] != "" {
+		t.Errorf("msg_id updates %+v", msgs)
 	}
 }

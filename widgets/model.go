@@ -84,7 +84,7 @@ type Widget struct {
 	mgr     *Manager
 	opened  bool
 	closed  bool
-	noComm  bool // opened in a dialect that has no such model: no comm exists
+	noComm  bool              // opened in a dialect that has no such model: no comm exists
 	sent    map[string]string // attribute → JSON the front end has
 	obs     []observer
 	customs []func(content json.RawMessage, buffers [][]byte)

@@ -25,12 +25,13 @@ type Capturer interface {
 	// instead of the cell's output, until f returns. The kernel flushes
 	// f's output into sink before Capture returns.
 	Capture(sink OutputSink, f func())
-	// ParentMsgID returns the msg_id of the front-end request being
-	// handled now (the running cell's execute_request, or the comm_msg
-	// whose callbacks run), or "" when there is none. In DialectClassic an
-	// Output sets its msg_id to it while capturing, and the front end
-	// routes that request's output into the widget.
-	ParentMsgID() string
+	// CaptureParent calls f and publishes what it writes and shows as
+	// usual, but with parentID as the msg_id of the parent header of each
+	// of those messages (stream, display_data, clear_output), and flushes
+	// f's output before it returns. The classic front end's Output widget
+	// shows the messages whose parent is its msg_id; DialectClassic uses
+	// this.
+	CaptureParent(parentID string, f func())
 }
 
 // Output shows captured output: text streams and display data, as a
@@ -152,14 +153,13 @@ func (w *Output) Capture(f func()) {
 		return
 	}
 	if w.mgr.Dialect() == DialectClassic {
-		// jupyter-js-widgets 2.1 knows no outputs attribute: it captures
-		// the messages of the request named by msg_id.
-		if id := c.ParentMsgID(); id != "" {
-			w.Set("msg_id", id)
-			defer w.Set("msg_id", "")
-			f()
-			return
-		}
+		// jupyter-js-widgets 2.1 knows no outputs attribute: it shows the
+		// messages whose parent is named by msg_id.
+		id := newID()
+		w.Set("msg_id", id)
+		defer w.Set("msg_id", "")
+		c.CaptureParent(id, f)
+		return
 	}
 	c.Capture(w, f)
 }

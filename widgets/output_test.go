@@ -11,11 +11,11 @@ import (
 // fakeCapturer stands in for the kernel's output redirection: print
 // writes to the sink of the running capture, or to the cell.
 type fakeCapturer struct {
-	mu     sync.Mutex
-	parent string
-	sink   OutputSink
-	cell   []string
-	calls  int
+	mu      sync.Mutex
+	parents []string
+	sink    OutputSink
+	cell    []string
+	calls   int
 }
 
 func (c *fakeCapturer) Capture(sink OutputSink, f func()) {
@@ -32,7 +32,12 @@ func (c *fakeCapturer) Capture(sink OutputSink, f func()) {
 	f()
 }
 
-func (c *fakeCapturer) ParentMsgID() string { return c.parent }
+func (c *fakeCapturer) CaptureParent(id string, f func()) {
+	c.mu.Lock()
+	c.parents = append(c.parents, id)
+	c.mu.Unlock()
+	f()
+}
 
 func (c *fakeCapturer) print(s string) {
 	c.mu.Lock()
