@@ -451,4 +451,15 @@ var classicModels = map[string]classicModel{
 		{"font_weight", `""`},
 		{"msg_throttle", `1`},
 	}},
+	"DirectionalLinkModel": {heading: "jupyter.DirectionalLink", attrs: []classicAttr{
+		{"_model_module", `"jupyter-js-widgets"`},
+		{"_model_module_version", `"~2.1.0"`},
+		{"_model_name", `"DirectionalLinkModel"`},
+		{"_view_module", `"jupyter-js-widgets"`},
+		{"_view_module_version", `"~2.1.0"`},
+		{"_view_name", `null`},
+		{"msg_throttle", `1`},
+		{"source", `[]`},
+		{"target", `[]`},
+	}},
 }

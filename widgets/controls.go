@@ -555,6 +555,25 @@ func JSLink(source Model, sourceName string, target Model, targetName string) *L
 	return w
 }
 
+// DirectionalLink copies one attribute of a model to another's in the
+// front end, one way, with no round trip through the kernel (ipywidgets'
+// jsdlink).
+type DirectionalLink struct {
+	Widget
+	// Source is the attribute copied; Target receives it.
+	Source Endpoint `widget:"source"`
+	Target Endpoint `widget:"target"`
+}
+
+// JSDLink copies attribute sourceName of source to targetName of target
+// in the front end, whenever it changes there.
+func JSDLink(source Model, sourceName string, target Model, targetName string) *DirectionalLink {
+	w := &DirectionalLink{Source: Endpoint{source, sourceName}, Target: Endpoint{target, targetName}}
+	create(w, spec{"DirectionalLinkModel", controls, modVersion, "", controls, modVersion})
+	w.mgr.open(w)
+	return w
+}
+
 // progressState is the state the progress bars share.
 type progressState struct {
 	// BarStyle is "success", "info", "warning", "danger" or "".

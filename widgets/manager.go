@@ -399,6 +399,13 @@ func (mg *Manager) bundle(m Model) map[string]any {
 	return map[string]any{ViewMIME: view, "text/plain": m.core().String()}
 }
 
+// CloseAll closes every open model's comm.
+func (mg *Manager) CloseAll() {
+	for _, m := range mg.Models() {
+		mg.closeModel(m, true)
+	}
+}
+
 // HandleOpen handles a comm_open from the front end on target with the
 // given message. It returns false when target is not one of the
 // manager's; the kernel then closes the comm as usual.

@@ -195,6 +195,10 @@ func TestClose(t *testing.T) {
 	if len(ft.take()) != 0 || len(m.Comms(WidgetTarget)) != 4 {
 		t.Errorf("after the front end's close: comms %v", m.Comms(""))
 	}
+	m.CloseAll()
+	if msgs := ft.take(); len(msgs) != 4 || len(m.Comms("")) != 0 {
+		t.Errorf("CloseAll sent %d messages, left %v", len(msgs), m.Comms(""))
+	}
 }
 
 func TestClick(t *testing.T) {

@@ -70,6 +70,7 @@ var everyModel = []func() Model{
 	func() Model { return NewOutput() },
 	func() Model { return NewPlay() },
 	func() Model { return JSLink(nil, "", nil, "") },
+	func() Model { return JSDLink(nil, "", nil, "") },
 	func() Model { return NewIntProgress() },
 	func() Model { return NewFloatProgress() },
 	func() Model { return NewHBox() },
