@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -390,4 +392,39 @@ func validate(s map[string]any, v any, at string) error {
 func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
+}
+
+// TestStateSchemaPython validates the same saved state with Debian's
+// python3-jsonschema, a full JSON Schema implementation, when it is
+// installed.
+func TestStateSchemaPython(t *testing.T) {
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import jsonschema").Run(); err != nil {
+		t.Skip("python3-jsonschema is not installed")
+	}
+	m, _ := setup(t, DialectModern)
+	for _, mk := range everyModel {
+		m.open(mk())
+	}
+	NewImage([]byte{1, 2, 3}, "png").MIMEBundle()
+	raw, err := m.StateJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := `import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+jsonschema.validate(doc, schema, cls=jsonschema.Draft7Validator)
+print(len(doc["state"]))`
+	out, err := exec.Command(py, "-c", script, "testdata/state.schema.v2.json", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("jsonschema: %v\n%s", err, out)
+	}
+	if got := strings.TrimSpace(string(out)); got != fmt.Sprint(len(m.Models())) {
+		t.Errorf("validated %s models, want %d", got, len(m.Models()))
+	}
 }
