@@ -27,6 +27,7 @@ import (
 //     callbacks print and show.
 type Manager struct {
 	mu       sync.Mutex
+	sendMu   sync.Mutex // orders each model's comm_open before its updates
 	t        Transport
 	dialect  Dialect
 	models   map[string]Model  // open models by id
@@ -193,6 +194,8 @@ func (mg *Manager) open(m Model) error {
 			return err
 		}
 	}
+	mg.sendMu.Lock()
+	defer mg.sendMu.Unlock()
 	mg.mu.Lock()
 	e, err := encodeModel(m)
 	if err != nil {
@@ -222,10 +225,13 @@ func (mg *Manager) open(m Model) error {
 		meta = map[string]any{"version": ProtocolVersion}
 	}
 	mg.mu.Unlock()
-	if t == nil {
-		return nil
+	if t != nil {
+		err = t.OpenComm(w.id, WidgetTarget, data, meta, bufs)
 	}
-	return t.OpenComm(w.id, WidgetTarget, data, meta, bufs)
+	mg.mu.Lock()
+	w.live = true
+	mg.mu.Unlock()
+	return err
 }
 
 // modernState is the protocol 2.1.0 state of the attributes names of m:
@@ -247,17 +253,33 @@ func modernState(m Model, e *encoded, names []string) (map[string]any, [][]strin
 }
 
 // sync sends what changed in m since the front end last heard of it and
-// calls the observers.
-func (mg *Manager) sync(m Model, fromFrontend bool, _ []string) error {
+// calls the observers. Until m's comm is open, changes are only recorded:
+// comm_open carries the whole state.
+func (mg *Manager) sync(m Model, fromFrontend bool) error {
 	w := m.core()
+	mg.mu.Lock()
+	opened := w.opened
+	mg.mu.Unlock()
+	if opened {
+		// New references must exist in the front end before the update
+		// that names them.
+		for _, r := range references(m) {
+			if err := mg.open(r); err != nil {
+				return err
+			}
+		}
+	}
+	mg.sendMu.Lock()
 	mg.mu.Lock()
 	if w.closed {
 		mg.mu.Unlock()
+		mg.sendMu.Unlock()
 		return nil
 	}
 	e, err := encodeModel(m)
 	if err != nil {
 		mg.mu.Unlock()
+		mg.sendMu.Unlock()
 		return err
 	}
 	var changed []string
@@ -273,22 +295,13 @@ func (mg *Manager) sync(m Model, fromFrontend bool, _ []string) error {
 		changed = append(changed, f.name)
 		w.sent[f.name] = k
 	}
-	opened := w.opened
+	live := w.live
 	mg.mu.Unlock()
-	if len(changed) == 0 {
-		return nil
-	}
 	var sendErr error
-	if opened {
-		// New references must exist in the front end before the update
-		// that names them.
-		for _, r := range references(m) {
-			if err := mg.open(r); err != nil {
-				return err
-			}
-		}
+	if live && len(changed) > 0 {
 		sendErr = mg.sendUpdate(m, e, changed, "update")
 	}
+	mg.sendMu.Unlock()
 	mg.notify(changes)
 	return sendErr
 }
@@ -385,7 +398,7 @@ func (mg *Manager) bundle(m Model) map[string]any {
 	if err := mg.open(m); err != nil {
 		return map[string]any{"text/plain": err.Error()}
 	}
-	mg.sync(m, false, nil)
+	mg.sync(m, false)
 	view := map[string]any{"version_major": 2, "version_minor": 0, "model_id": m.ModelID()}
 	if mg.Dialect() == DialectClassic {
 		// jupyter-js-widgets 2.1 shows a view when its model gets a display
@@ -571,10 +584,12 @@ func (mg *Manager) apply(m Model, state map[string]json.RawMessage, bufs map[str
 	e, encErr := encodeModel(m)
 	mg.mu.Unlock()
 	if echo && encErr == nil && len(names) > 0 {
+		mg.sendMu.Lock()
 		mg.sendUpdate(m, e, names, "echo_update")
+		mg.sendMu.Unlock()
 	}
 	mg.notify(changes)
-	err := mg.sync(m, false, nil)
+	err := mg.sync(m, false)
 	if len(errs) > 0 {
 		return fmt.Errorf("widgets: update of %v: %s", m.core(), strings.Join(errs, "; "))
 	}

@@ -84,6 +84,7 @@ type Widget struct {
 	mgr     *Manager
 	opened  bool
 	closed  bool
+	live    bool              // comm_open was sent (or, without a transport, would have been)
 	noComm  bool              // opened in a dialect that has no such model: no comm exists
 	sent    map[string]string // attribute → JSON the front end has
 	obs     []observer
@@ -155,7 +156,7 @@ func (w *Widget) SendCustom(content any, buffers [][]byte) error {
 // whole state.
 func (w *Widget) Sync() error {
 	w.must()
-	return w.mgr.sync(w.self, false, nil)
+	return w.mgr.sync(w.self, false)
 }
 
 // Set assigns value to the state attribute name (as the protocol names it,

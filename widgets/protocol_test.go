@@ -289,3 +289,55 @@ func TestFrontendOpenRefused(t *testing.T) {
 		t.Errorf("a front-end model was not closed: %+v", msgs)
 	}
 }
+
+// TestConcurrent: updates from other goroutines never reach the front end
+// before the model's comm_open, and the last value sent is the last set.
+func TestConcurrent(t *testing.T) {
+	m, ft := setup(t, DialectModern)
+	const n = 20
+	sliders := make([]*IntSlider, n)
+	for i := range sliders {
+		sliders[i] = NewIntSlider()
+	}
+	done := make(chan bool)
+	for _, s := range sliders {
+		go func() {
+			for v := 1; v <= 50; v++ {
+				s.SetValue(v)
+			}
+			done <- true
+		}()
+		go func() {
+			s.MIMEBundle()
+			if err := m.HandleMessage(Message{CommID: s.ModelID(), Data: json.RawMessage(`{"method":"request_state"}`)}); err != nil {
+				t.Error(err)
+			}
+			done <- true
+		}()
+	}
+	for range 2 * n {
+		<-done
+	}
+	seen := map[string]bool{}
+	last := map[string]float64{}
+	for _, msg := range ft.take() {
+		if msg.kind == "open" {
+			seen[msg.id] = true
+			if v, ok := msg.data["state"].(map[string]any)["value"].(float64); ok {
+				last[msg.id] = v
+			}
+			continue
+		}
+		if !seen[msg.id] {
+			t.Fatalf("%s sent before comm_open: %+v", msg.kind, msg)
+		}
+		if v, ok := msg.data["state"].(map[string]any)["value"].(float64); ok {
+			last[msg.id] = v
+		}
+	}
+	for _, s := range sliders {
+		if last[s.ModelID()] != 50 || s.Value != 50 {
+			t.Errorf("front end's last value %v, Go value %d", last[s.ModelID()], s.Value)
+		}
+	}
+}
