@@ -341,3 +341,29 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestOptionalValues(t *testing.T) {
+	m, ft := setup(t, DialectModern)
+	s := NewIntSlider()
+	s.MIMEBundle()
+	ft.take()
+	s.Layout.Width = CSS("50%")
+	s.Layout.Sync()
+	s.Tooltip, s.Tabbable = CSS("k"), Bool(false)
+	s.Sync()
+	msgs := ft.take()
+	if len(msgs) != 2 || msgs[0].id != s.Layout.ModelID() || !reflect.DeepEqual(msgs[0].data["state"], map[string]any{"width": "50%"}) ||
+		!reflect.DeepEqual(msgs[1].data["state"], map[string]any{"tooltip": "k", "tabbable": false}) {
+		t.Errorf("sent %+v", msgs)
+	}
+	ta := NewTextarea()
+	ta.Set("rows", 4)
+	if ta.Rows == nil || *ta.Rows != 4 {
+		t.Errorf("Rows %v", ta.Rows)
+	}
+	ta.Set("rows", nil)
+	if ta.Rows != nil {
+		t.Errorf("Rows %v after nil", ta.Rows)
+	}
+	_ = m
+}
