@@ -27,7 +27,7 @@ import (
 //     callbacks print and show.
 type Manager struct {
 	mu       sync.Mutex
-	sendMu   sync.Mutex // orders each model's comm_open before its updates
+	sendMu   sync.Mutex // held from encoding a state to sending it, so that messages leave in the order of the states they carry
 	t        Transport
 	dialect  Dialect
 	models   map[string]Model  // open models by id
@@ -490,6 +490,8 @@ func (mg *Manager) HandleMessage(msg Message) error {
 		if fm.Method != "request_states" {
 			return fmt.Errorf("widgets: control comm: unknown method %q", fm.Method)
 		}
+		mg.sendMu.Lock()
+		defer mg.sendMu.Unlock()
 		data, bufs := mg.updateStates()
 		return mg.send(msg.CommID, data, bufs)
 	case target == VersionTarget:
@@ -522,6 +524,8 @@ func (mg *Manager) HandleMessage(msg Message) error {
 		st, b := fromClassic(m, fm.SyncData, bufs, mg)
 		return mg.apply(m, st, b, false)
 	case "request_state":
+		mg.sendMu.Lock()
+		defer mg.sendMu.Unlock()
 		e, err := mg.encodeLocked(m)
 		if err != nil {
 			return err
@@ -552,6 +556,7 @@ func (mg *Manager) encodeLocked(m Model) (*encoded, error) {
 func (mg *Manager) apply(m Model, state map[string]json.RawMessage, bufs map[string][]byte, echo bool) error {
 	w := m.core()
 	v := reflect.ValueOf(m).Elem()
+	mg.sendMu.Lock()
 	mg.mu.Lock()
 	var names []string
 	var changes []Change
@@ -584,10 +589,9 @@ func (mg *Manager) apply(m Model, state map[string]json.RawMessage, bufs map[str
 	e, encErr := encodeModel(m)
 	mg.mu.Unlock()
 	if echo && encErr == nil && len(names) > 0 {
-		mg.sendMu.Lock()
 		mg.sendUpdate(m, e, names, "echo_update")
-		mg.sendMu.Unlock()
 	}
+	mg.sendMu.Unlock()
 	mg.notify(changes)
 	err := mg.sync(m, false)
 	if len(errs) > 0 {
