@@ -17,14 +17,25 @@ import (
 // comm messages the kernel hands it. Its methods are safe for concurrent
 // use.
 //
-// The kernel wires it so:
+// The kernel wires it so (with the worker split, the Manager lives in the
+// process that runs cells, and comm messages are relayed to it):
 //
-//   - on comm_open from the front end, call HandleOpen; when it returns
-//     false the target is not a widget target;
-//   - on comm_msg, call HandleMessage; on comm_close, HandleClose;
-//   - on comm_info_request, list Comms (merged with the kernel's own comms);
-//   - set a Capturer with SetCapturer so that Output widgets capture what
-//     callbacks print and show.
+//   - SetTransport on Default() at start: OpenComm, SendComm and CloseComm
+//     publish comm_open, comm_msg and comm_close on IOPub, with the parent
+//     header of the request being handled (the running execute_request, or
+//     the comm_msg whose observers run), so that front ends attribute
+//     output and busy/idle status to the right request;
+//   - comm_open from the front end: HandleOpen(target, msg); false means
+//     the target is not a widget target and the kernel does as before;
+//   - comm_msg: HandleMessage; comm_close: HandleClose;
+//   - comm_info_request: merge Comms(target) into the reply;
+//   - a busy and an idle status around each comm_msg, as for every shell
+//     request (the classic front end throttles its updates by them);
+//   - SetCapturer, so that Output widgets capture what callbacks print and
+//     show;
+//   - widgets reach the notebook through the kernel's display path: a
+//     widget's MIMEBundle gives the display_data to publish;
+//   - State, when the kernel saves a notebook, for its widget metadata.
 type Manager struct {
 	mu       sync.Mutex
 	sendMu   sync.Mutex // held from encoding a state to sending it, so that messages leave in the order of the states they carry
