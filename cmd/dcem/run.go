@@ -36,12 +36,11 @@ A notebook's code cells run in order; the outputs are written back into it
 (or into -o), and the first failing cell stops the run with its number.`)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("want exactly one file")
+		return usageErrorf("want exactly one file")
 	}
 	file := fs.Arg(0)
 	src, err := os.ReadFile(file)
@@ -76,7 +75,7 @@ A notebook's code cells run in order; the outputs are written back into it
 		return nil
 	case ".go":
 		if *out != "" {
-			return errors.New("-o applies to notebooks only")
+			return usageErrorf("-o applies to notebooks only")
 		}
 		sess, err := session.New(session.Options{Stdout: os.Stdout, Stderr: os.Stderr, Symbols: []interp.Exports{symbols.Symbols}, Docs: symbols.Docs})
 		if err != nil {

@@ -8,7 +8,7 @@
 //
 //	import "github.com/dcem-go/dcem/kernel/notebook"
 //
-//	res, err := cem.Solve(notebook.Context(), f, opts)
+//	res, err := cem.Solve(notebook.Context(), f, mean, std, cfg)
 //
 // Outside a kernel, Context returns context.Background().
 package notebook

@@ -25,6 +25,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
+	"log"
 	"os"
 	"reflect"
 	"regexp"
@@ -32,6 +33,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/traefik/yaegi/interp"
@@ -56,6 +59,15 @@ type Options struct {
 	// "Type.Method", "" for the package), for Inspect (usually
 	// symbols.Docs). Standard library docs are read from GOROOT.
 	Docs map[string]map[string]string
+	// OnFrame, if set, receives each interpreted frame that a panic
+	// unwinds ("  at cell line 3, in worker") as it happens, also for
+	// panics in goroutines, which end the process: a supervisor can then
+	// name the user's frames in its crash report.
+	OnFrame func(line string)
+	// InterruptWait bounds how long a cell waits for compiled code of an
+	// interrupted cell to return before it gives up with a "Busy" error;
+	// zero means 30 seconds.
+	InterruptWait time.Duration
 }
 
 // Session is one interpreter and its state. Its methods are safe for
@@ -84,13 +96,23 @@ type Session struct {
 	docs map[string]map[string]string
 	// decls keeps the latest source of each declared name, for inspection.
 	decls map[string]string
+
+	// interruptWait bounds the wait for an interrupted cell's compiled code.
+	interruptWait time.Duration
+	// pending is set when an interrupted chunk may still be running in
+	// compiled code.
+	pending bool
+	// others counts, at the last interrupt, the goroutines that run
+	// interpreted code (the interrupt stops them too).
+	others atomic.Int64
 }
 
 // Error is a failed cell: a compile error, a panic, an interrupt or a call
 // of os.Exit.
 type Error struct {
 	// Name is the kind of failure: "CompileError", "Panic", "Interrupted",
-	// "Exit" or "Error".
+	// "Exit", "Busy" (the cell did not run: compiled code of an interrupted
+	// cell was still running) or "Error".
 	Name string
 	// Value is the message.
 	Value string
@@ -145,13 +167,18 @@ func New(opts Options) (*Session, error) {
 		stderr = io.Discard
 	}
 	s := &Session{
-		stderr:   &panicFilter{w: stderr},
+		stderr:   &panicFilter{w: stderr, onFrame: opts.OnFrame},
 		packages: map[string]map[string]reflect.Value{},
 		pkgNames: map[string]string{},
 		imported: map[string]string{},
 		decls:    map[string]string{},
 		vars:     map[string]bool{},
 		docs:     map[string]map[string]string{},
+
+		interruptWait: opts.InterruptWait,
+	}
+	if s.interruptWait <= 0 {
+		s.interruptWait = 30 * time.Second
 	}
 	for path, d := range opts.Docs {
 		s.docs[path] = d
@@ -160,7 +187,7 @@ func New(opts Options) (*Session, error) {
 	if env == nil {
 		env = os.Environ()
 	}
-	s.i = interp.New(interp.Options{Stdout: stdout, Stderr: s.stderr, Env: env})
+	s.i = interp.New(interp.Options{Stdin: globalStdin{}, Stdout: stdout, Stderr: s.stderr, Env: env})
 	all := []interp.Exports{stdlib.Symbols}
 	all = append(all, opts.Symbols...)
 	for _, ex := range all {
@@ -177,19 +204,40 @@ func New(opts Options) (*Session, error) {
 		}
 	}
 	osExit := func(code int) { panic(exitCode(code)) }
+	// log.Fatal in a cell prints its message and ends the cell as
+	// os.Exit(1) does (yaegi's own version panics instead).
+	lg := log.New(s.stderr, "", log.LstdFlags)
 	hook := interp.Exports{
-		"os/os":             {"Exit": reflect.ValueOf(osExit)},
+		"os/os": {"Exit": reflect.ValueOf(osExit)},
+		"log/log": {
+			"Fatal":   reflect.ValueOf(func(v ...any) { lg.Output(2, fmt.Sprint(v...)); panic(exitCode(1)) }),
+			"Fatalln": reflect.ValueOf(func(v ...any) { lg.Output(2, fmt.Sprintln(v...)); panic(exitCode(1)) }),
+			"Fatalf": reflect.ValueOf(func(format string, v ...any) {
+				lg.Output(2, fmt.Sprintf(format, v...))
+				panic(exitCode(1))
+			}),
+		},
 		hookPath + "/dcemk": {"Result": reflect.ValueOf(s.setResult)},
 	}
 	if err := s.i.Use(hook); err != nil {
 		return nil, err
 	}
 	s.packages["os"]["Exit"] = reflect.ValueOf(osExit)
+	for name, v := range hook["log/log"] {
+		s.packages["log"][name] = v
+	}
 	if _, err := s.i.Eval(prelude); err != nil {
 		return nil, fmt.Errorf("session prelude: %w", err)
 	}
 	return s, nil
 }
+
+// globalStdin reads whatever os.Stdin is when the read happens, so that
+// fmt.Scan in a cell reads the same input as os.Stdin does (the kernel's
+// worker points os.Stdin at the front end's input for each cell).
+type globalStdin struct{}
+
+func (globalStdin) Read(p []byte) (int, error) { return os.Stdin.Read(p) }
 
 // setResult receives a cell's final value. A value of an interpreted type
 // with methods arrives wrapped by the interpreter; it is unwrapped, and its
@@ -257,12 +305,27 @@ func (s *Session) renderMethods(ctx context.Context, b display.Bundle) {
 // cancelled, interpreted code stops and Execute returns an Error named
 // "Interrupted"; compiled code sees the cancellation through
 // notebook.Context.
+//
+// No statement of an interrupted cell runs after the interrupt: when
+// compiled code that the cell called ignores the cancellation, the next
+// Execute waits until it returns (the interpreter then stops the cell at
+// its next step), at most Options.InterruptWait; it fails with a "Busy"
+// error, running nothing, when the wait runs out or ctx is cancelled first.
 func (s *Session) Execute(ctx context.Context, cell string) (display.Bundle, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	notebook.SetContext(ctx)
+	if err := s.awaitInterrupted(ctx); err != nil {
+		return nil, err
+	}
+	inner, done := s.watch(ctx)
+	defer done()
+	notebook.SetContext(inner)
 	defer notebook.SetContext(nil)
+	b, err := s.execute(inner, cell)
+	return b, s.noteInterrupt(err)
+}
 
+func (s *Session) execute(ctx context.Context, cell string) (display.Bundle, error) {
 	chunks, err := Split(cell)
 	if err != nil {
 		return nil, s.compileError(err)
@@ -313,9 +376,95 @@ func (s *Session) Execute(ctx context.Context, cell string) (display.Bundle, err
 func (s *Session) RunProgram(ctx context.Context, src string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	notebook.SetContext(ctx)
+	if err := s.awaitInterrupted(ctx); err != nil {
+		return err
+	}
+	inner, done := s.watch(ctx)
+	defer done()
+	notebook.SetContext(inner)
 	defer notebook.SetContext(nil)
-	return s.eval(ctx, src)
+	return s.noteInterrupt(s.eval(inner, src))
+}
+
+// watch returns a context that is cancelled when ctx is, just after the
+// goroutines that run interpreted code were counted (the interrupt stops
+// them all). Call done when the cell ends.
+func (s *Session) watch(ctx context.Context) (inner context.Context, done func()) {
+	inner, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	end := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			s.others.Store(int64(interpretedGoroutines()))
+			cancel()
+		case <-end:
+		}
+	}()
+	return inner, func() { close(end); cancel() }
+}
+
+// noteInterrupt completes the message of an interrupted cell: whether
+// compiled code it called still runs, and which other goroutines the
+// interrupt stopped.
+func (s *Session) noteInterrupt(err error) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "Interrupted" {
+		return err
+	}
+	// Give the chunk's goroutine a moment to see the interrupt.
+	deadline := time.Now().Add(100 * time.Millisecond)
+	for runningEvals() > 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	var notes []string
+	if runningEvals() > 0 {
+		s.pending = true
+		notes = append(notes, fmt.Sprintf("Compiled code that the cell called is still running: it does not watch the cell's context "+
+			"(pass notebook.Context() to long calls). No statement of this cell will run after it returns; the next cell waits for it "+
+			"(at most %v), and an interrupt while it waits restarts the interpreter.", s.interruptWait))
+	}
+	if n := s.others.Swap(0); n > 0 {
+		notes = append(notes, fmt.Sprintf("The interrupt also stopped %d goroutine(s) running interpreted code, "+
+			"started by this cell or earlier ones: the interpreter stops all interpreted code at once.", n))
+	}
+	if len(notes) > 0 {
+		e.Value += "\n" + strings.Join(notes, "\n")
+		e.Traceback = append(e.Traceback, notes...)
+	}
+	return e
+}
+
+// awaitInterrupted waits until compiled code of an interrupted cell has
+// returned, so that the interpreter stops what is left of that cell before
+// a new one runs.
+func (s *Session) awaitInterrupted(ctx context.Context) error {
+	if !s.pending {
+		return nil
+	}
+	if runningEvals() == 0 {
+		s.pending = false
+		return nil
+	}
+	fmt.Fprintf(s.stderr.w, "Waiting for compiled code of the interrupted cell to return (at most %v; interrupt to give up)...\n", s.interruptWait)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	limit := time.NewTimer(s.interruptWait)
+	defer limit.Stop()
+	for {
+		select {
+		case <-tick.C:
+			if runningEvals() == 0 {
+				s.pending = false
+				return nil
+			}
+		case <-ctx.Done():
+			msg := "compiled code of an interrupted cell is still running; this cell did not run"
+			return &Error{Name: "Busy", Value: msg, Traceback: []string{"Busy: " + msg}}
+		case <-limit.C:
+			msg := fmt.Sprintf("compiled code of an interrupted cell is still running after %v; this cell did not run", s.interruptWait)
+			return &Error{Name: "Busy", Value: msg, Traceback: []string{"Busy: " + msg}}
+		}
+	}
 }
 
 // evalFinal evaluates a cell's final expression statement, which starts on
@@ -589,9 +738,10 @@ func splitFinal(src string) (prefix, final string, line int, ok bool) {
 // interpreted frame a panic unwinds ("L:C: panic: f(...)"), which it keeps
 // for the traceback.
 type panicFilter struct {
-	mu     sync.Mutex
-	w      io.Writer
-	frames []string
+	mu      sync.Mutex
+	w       io.Writer
+	frames  []string
+	onFrame func(string)
 }
 
 var panicLineRE = regexp.MustCompile(`^(?:_\.go:)?(\d+):\d+: panic: (.*)\(\.\.\.\)\n?$`)
@@ -604,8 +754,12 @@ func (p *panicFilter) Write(b []byte) (int, error) {
 		if fn == "main" || strings.HasPrefix(fn, blockPrefix) {
 			fn = "cell"
 		}
-		p.frames = append(p.frames, "  at cell line "+string(m[1])+", in "+fn)
+		line := "  at cell line " + string(m[1]) + ", in " + fn
+		p.frames = append(p.frames, line)
 		p.mu.Unlock()
+		if p.onFrame != nil {
+			p.onFrame(line)
+		}
 		return len(b), nil
 	}
 	return p.w.Write(b)

@@ -347,3 +347,73 @@ func TestEnvironment(t *testing.T) {
 		t.Errorf("os.Getenv in a cell = %v", b)
 	}
 }
+
+// interruptAfter runs cell and cancels its context after d.
+func interruptAfter(s *Session, cell string, d time.Duration) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(d, cancel)
+	_, err := s.Execute(ctx, cell)
+	return err
+}
+
+func TestInterruptedCellRunsNothingAfterward(t *testing.T) {
+	s, _, errOut := newSession(t)
+	run(t, s, "import \"time\"\nv := 0")
+	start := time.Now()
+	err := interruptAfter(s, "time.Sleep(1500 * time.Millisecond)\nv = 99", 200*time.Millisecond)
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "Interrupted" {
+		t.Fatalf("err = %v, want Interrupted", err)
+	}
+	if !strings.Contains(e.Value, "still running") {
+		t.Errorf("the message does not say that compiled code still runs: %q", e.Value)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("the interrupt took %v to answer", took)
+	}
+	// The next cell waits for time.Sleep to return, and v stays 0.
+	if b := run(t, s, "v"); b["text/plain"] != "0" {
+		t.Errorf("v = %v after the interrupted cell, want 0", b["text/plain"])
+	}
+	if took := time.Since(start); took < 1400*time.Millisecond {
+		t.Errorf("the next cell ran %v after the interrupt, before the compiled call returned", took)
+	}
+	if !strings.Contains(errOut.String(), "Waiting for compiled code") {
+		t.Errorf("stderr does not tell the user about the wait: %q", errOut.String())
+	}
+	time.Sleep(100 * time.Millisecond)
+	if b := run(t, s, "v"); b["text/plain"] != "0" {
+		t.Errorf("v = %v later, want 0", b["text/plain"])
+	}
+}
+
+func TestInterruptWaitIsBounded(t *testing.T) {
+	s, err := New(Options{InterruptWait: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, s, "import \"time\"")
+	interruptAfter(s, "time.Sleep(2 * time.Second)", 100*time.Millisecond)
+	e := runErr(t, s, "1 + 1")
+	if e.Name != "Busy" {
+		t.Fatalf("err = %v, want Busy", e)
+	}
+	time.Sleep(2 * time.Second)
+	if b := run(t, s, "1 + 1"); b["text/plain"] != "2" {
+		t.Errorf("1 + 1 = %v once the call returned", b)
+	}
+}
+
+func TestInterruptSaysItStopsGoroutines(t *testing.T) {
+	s, _, _ := newSession(t)
+	run(t, s, "import \"time\"\nticks := 0\ngo func() {\n\tfor {\n\t\tticks++\n\t\ttime.Sleep(time.Millisecond)\n\t}\n}()")
+	err := interruptAfter(s, "for {\n}", 200*time.Millisecond)
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "Interrupted" {
+		t.Fatalf("err = %v, want Interrupted", err)
+	}
+	if !strings.Contains(e.Value, "also stopped 1 goroutine") {
+		t.Errorf("the message does not name the stopped goroutine: %q", e.Value)
+	}
+}
