@@ -37,6 +37,12 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
+// reportedError is an error that the command has printed already: dcem
+// exits with status 1 without printing it again.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+
 func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
@@ -151,9 +157,12 @@ func dispatch(args []string) int {
 	}
 	err := c.run(args[1:])
 	var ue *usageError
+	var re *reportedError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.As(err, &re):
+		return 1
 	case errors.As(err, &ue):
 		fmt.Fprintf(os.Stderr, "dcem %s: %v\n", c.name, err)
 		fmt.Fprintf(os.Stderr, "Run \"dcem help %s\" for usage.\n", c.name)

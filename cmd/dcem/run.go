@@ -117,5 +117,5 @@ func scriptError(file string, err error) error {
 	for _, line := range se.Traceback {
 		fmt.Fprintln(os.Stderr, strings.ReplaceAll(line, "cell line ", file+":"))
 	}
-	return errors.New(strings.ReplaceAll(se.Error(), "cell line ", file+":"))
+	return &reportedError{errors.New(strings.ReplaceAll(se.Error(), "cell line ", file+":"))}
 }

@@ -330,44 +330,137 @@ func (s *Session) execute(ctx context.Context, cell string) (display.Bundle, err
 	if err != nil {
 		return nil, s.compileError(err)
 	}
-	var result display.Bundle
-	for n, c := range chunks {
-		src := strings.Repeat("\n", c.Line-1) + c.Src
-		if c.Kind == Imports {
-			var some bool
-			if src, some = s.newImports(c); !some {
-				continue
-			}
+	steps := s.plan(chunks)
+	// Compile the whole cell before any of it runs: a cell with an error
+	// anywhere runs no part of itself. (Compiling brings a cell's imports
+	// into effect; they are not evaluated again.)
+	for i := range steps {
+		if err := s.check(&steps[i]); err != nil {
+			s.settle(steps[:i])
+			return nil, err
 		}
-		if n == len(chunks)-1 && c.Kind == Stmts {
-			if prefix, final, line, ok := splitFinal(src); ok {
-				if strings.TrimSpace(prefix) != "" {
-					if err := s.evalStmts(ctx, prefix); err != nil {
-						return nil, err
-					}
-				}
-				s.noteVars(c.Src)
-				return s.evalFinal(ctx, final, line)
-			}
-		}
-		if c.Kind == Stmts {
-			err = s.evalStmts(ctx, src)
-		} else {
-			err = s.eval(ctx, src)
+	}
+	for _, st := range steps {
+		var err error
+		switch st.kind {
+		case importStep:
+		case finalStep:
+			return s.evalFinal(ctx, st)
+		case declStep:
+			err = s.run(st.prog)
+		default:
+			err = s.eval(ctx, st.src)
 		}
 		if err != nil {
 			return nil, err
 		}
-		switch c.Kind {
-		case Imports:
-			s.noteImports(c.Src)
-		case Decls:
-			s.noteDecls(c.Src)
-		case Stmts:
-			s.noteVars(c.Src)
+		if st.chunk != nil {
+			switch st.chunk.Kind {
+			case Imports:
+				s.noteImports(st.chunk.Src)
+			case Decls:
+				s.noteDecls(st.chunk.Src)
+			case Stmts:
+				s.noteVars(st.chunk.Src)
+			}
 		}
 	}
-	return result, nil
+	return nil, nil
+}
+
+// stepKind says how a step of a cell's plan runs.
+type stepKind int
+
+const (
+	evalStep   stepKind = iota // evaluate src
+	importStep                 // imports: in effect once compiled
+	declStep                   // declarations: run the program compiled by check
+	finalStep                  // the cell's final expression, whose value is the result
+)
+
+// step is one evaluation in the plan of a cell.
+type step struct {
+	kind stepKind
+	src  string // padded to its cell lines
+	prog *interp.Program // a declStep's compiled program
+	// chunk, when set, is the chunk that this step completes: its names
+	// are noted once the step has run.
+	chunk *Chunk
+	// For a final step: the expression, its cell line, and whether it
+	// has exactly one value to show (else it runs as a plain statement).
+	expr   string
+	line   int
+	single bool
+}
+
+// plan turns a cell's chunks into the steps that evaluate them: imports
+// not in effect yet, declarations, runs of simple statements, compound
+// statements as a function declared and called (see stmtSteps), and the
+// final expression.
+func (s *Session) plan(chunks []Chunk) []step {
+	var steps []step
+	for n := range chunks {
+		c := &chunks[n]
+		src := strings.Repeat("\n", c.Line-1) + c.Src
+		switch c.Kind {
+		case Imports:
+			if src, some := s.newImports(*c); some {
+				steps = append(steps, step{kind: importStep, src: src, chunk: c})
+			}
+			continue
+		case Decls:
+			steps = append(steps, step{kind: declStep, src: src, chunk: c})
+			continue
+		}
+		if n == len(chunks)-1 {
+			if prefix, final, line, ok := splitFinal(src); ok {
+				if strings.TrimSpace(prefix) != "" {
+					steps = append(steps, s.stmtSteps(prefix)...)
+				}
+				s.noteVars(c.Src)
+				steps = append(steps, step{kind: finalStep, expr: final, line: line})
+				continue
+			}
+		}
+		st := s.stmtSteps(src)
+		if len(st) > 0 {
+			st[len(st)-1].chunk = c
+		}
+		steps = append(steps, st...)
+	}
+	return steps
+}
+
+// check compiles a step without running it; for a final step it also
+// finds whether the expression has a single value.
+func (s *Session) check(st *step) error {
+	if st.kind == declStep {
+		// Compiling a method twice leaves the type with the copy that
+		// never ran: run the program compiled here.
+		prog, err := s.compile(st.src)
+		if err != nil {
+			return s.describe(s.explainCompile(st.src, err), nil)
+		}
+		st.prog = prog
+		return nil
+	}
+	if st.kind != finalStep {
+		if err := s.compiles(st.src); err != nil {
+			return s.describe(s.explainCompile(st.src, err), nil)
+		}
+		return nil
+	}
+	pad := strings.Repeat("\n", st.line-1)
+	if s.compiles(pad+"__dcemShow("+st.expr+")") == nil {
+		st.single = true
+		return nil
+	}
+	err := s.compiles(pad + "__dcemMany(" + st.expr + ")")
+	if err != nil && !(strings.Contains(err.Error(), "cannot use ") && strings.Contains(err.Error(), "as type (...interface{})")) {
+		// Not a call without results: a real error in the expression.
+		return s.describe(s.explainCompile(pad+st.expr, err), nil)
+	}
+	return nil
 }
 
 // RunProgram runs a complete Go program (package main with func main), as
@@ -467,37 +560,38 @@ func (s *Session) awaitInterrupted(ctx context.Context) error {
 	}
 }
 
-// evalFinal evaluates a cell's final expression statement, which starts on
-// cell line line, and returns the rendered value when it has exactly one.
-// It compiles trial forms first, so that the expression runs only once.
-func (s *Session) evalFinal(ctx context.Context, expr string, line int) (display.Bundle, error) {
-	pad := strings.Repeat("\n", line-1)
-	if s.compiles(pad+"__dcemShow("+expr+")") == nil {
-		s.resMu.Lock()
-		s.result, s.resWrapped = nil, false
-		s.resMu.Unlock()
-		if err := s.eval(ctx, pad+lastVar+" := ("+expr+"); __dcemShow("+lastVar+")"); err != nil {
-			return nil, err
-		}
-		s.resMu.Lock()
-		result, wrapped := s.result, s.resWrapped
-		s.resMu.Unlock()
-		if wrapped && result != nil {
-			s.renderMethods(ctx, result)
-		}
-		return result, nil
+// evalFinal evaluates a cell's final expression, checked before, and
+// returns the rendered value when it has exactly one; the expression runs
+// once.
+func (s *Session) evalFinal(ctx context.Context, st step) (display.Bundle, error) {
+	pad := strings.Repeat("\n", st.line-1)
+	if !st.single {
+		// Several results (fmt.Println) or none: run it, show nothing.
+		return nil, s.eval(ctx, pad+st.expr)
 	}
-	err := s.compiles(pad + "__dcemMany(" + expr + ")")
-	if err != nil && !(strings.Contains(err.Error(), "cannot use ") && strings.Contains(err.Error(), "as type (...interface{})")) {
-		// Not a call without results: a real error in the expression.
-		return nil, s.describe(err, nil)
+	s.resMu.Lock()
+	s.result, s.resWrapped = nil, false
+	s.resMu.Unlock()
+	if err := s.eval(ctx, pad+lastVar+" := ("+st.expr+"); __dcemShow("+lastVar+")"); err != nil {
+		return nil, err
 	}
-	// Several results (fmt.Println) or none: run it, show nothing.
-	return nil, s.eval(ctx, pad+expr)
+	s.resMu.Lock()
+	result, wrapped := s.result, s.resWrapped
+	s.resMu.Unlock()
+	if wrapped && result != nil {
+		s.renderMethods(ctx, result)
+	}
+	return result, nil
 }
 
 // compiles reports whether src compiles, without running it.
-func (s *Session) compiles(src string) (err error) {
+func (s *Session) compiles(src string) error {
+	_, err := s.compile(src)
+	return err
+}
+
+// compile compiles src without running it.
+func (s *Session) compile(src string) (prog *interp.Program, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
@@ -505,8 +599,58 @@ func (s *Session) compiles(src string) (err error) {
 	}()
 	s.stderr.start()
 	defer s.stderr.stop()
-	_, err = s.i.Compile(src)
+	return s.i.Compile(src)
+}
+
+// run runs a compiled program of declarations (no interrupt: a
+// declaration runs no loop, and a var initializer rarely one).
+func (s *Session) run(prog *interp.Program) (err error) {
+	s.stderr.start()
+	defer func() {
+		frames := s.stderr.stop()
+		if r := recover(); r != nil {
+			err = &Error{Name: "Panic", Value: fmt.Sprint(r), Traceback: []string{
+				fmt.Sprintf("panic: %v (inside the interpreter)", r), string(debug.Stack())}}
+			return
+		}
+		if err != nil {
+			err = s.describe(err, frames)
+		}
+	}()
+	_, err = s.i.Execute(prog)
 	return err
+}
+
+// settle completes what compiling the first steps of a cell that failed
+// to compile left behind: the imports are in effect, and declarations of
+// functions, types and constants are run so that the names compiling
+// registered work (variables stay unset: their initializers would run
+// code).
+func (s *Session) settle(steps []step) {
+	for _, st := range steps {
+		switch {
+		case st.kind == importStep:
+			s.noteImports(st.chunk.Src)
+		case st.kind == declStep && !declaresVars(st.chunk.Src):
+			if s.run(st.prog) == nil {
+				s.noteDecls(st.chunk.Src)
+			}
+		}
+	}
+}
+
+// declaresVars reports whether the declarations src hold a var.
+func declaresVars(src string) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
+	if err != nil {
+		return true
+	}
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR {
+			return true
+		}
+	}
+	return false
 }
 
 // eval evaluates one chunk, turning every failure into an *Error.
@@ -560,6 +704,7 @@ func (s *Session) describe(err error, frames []string) *Error {
 		if e, ok := p.Value.(error); ok {
 			msg = e.Error()
 		}
+		msg = translate(msg)
 		tb := append([]string{"panic: " + msg}, frames...)
 		if len(frames) == 0 {
 			// The panic came from the interpreter itself or compiled code.
@@ -575,7 +720,7 @@ func (s *Session) describe(err error, frames []string) *Error {
 }
 
 func (s *Session) compileError(err error) *Error {
-	msg := cellPositions(err.Error())
+	msg := translate(cellPositions(err.Error()))
 	tb := []string{"CompileError:"}
 	tb = append(tb, strings.Split(msg, "\n")...)
 	return &Error{Name: "CompileError", Value: msg, Traceback: tb}
@@ -670,39 +815,33 @@ func segments(src string) (segs []segment, ok bool) {
 	return segs, true
 }
 
-// evalStmts evaluates a statement chunk (padded to its cell lines). Each
-// top-level compound statement runs as the body of a named function that is
-// declared and called at once: yaegi fails to resolve names that a
-// multi-value := defines inside such a statement at top level ("undefined:
-// err"), and a loop in a function literal would not stop on interrupt; a
-// named function has neither problem. Names declared in a compound
-// statement are local to it in Go, so the meaning is the same.
-func (s *Session) evalStmts(ctx context.Context, src string) error {
+// stmtSteps returns the steps that evaluate a statement chunk (padded to
+// its cell lines). Each top-level compound statement runs as the body of a
+// named function that is declared and called at once: yaegi fails to
+// resolve names that a multi-value := defines inside such a statement at
+// top level ("undefined: err"), and a loop in a function literal would not
+// stop on interrupt; a named function has neither problem. Names declared
+// in a compound statement are local to it in Go, so the meaning is the
+// same.
+func (s *Session) stmtSteps(src string) []step {
 	segs, ok := segments(src)
 	if !ok {
-		return s.eval(ctx, src)
+		return []step{{src: src}}
 	}
+	var steps []step
 	for _, sg := range segs {
+		pad := strings.Repeat("\n", sg.line-1)
 		if !sg.compound {
 			// Keep the text's own leading newlines: pad to the segment's
 			// first line only what precedes it.
-			pad := strings.Repeat("\n", sg.line-1)
-			if err := s.eval(ctx, pad+sg.src); err != nil {
-				return err
-			}
+			steps = append(steps, step{src: pad + sg.src})
 			continue
 		}
 		s.blocks++
 		name := fmt.Sprintf("%s%d", blockPrefix, s.blocks)
-		pad := strings.Repeat("\n", sg.line-1)
-		if err := s.eval(ctx, pad+"func "+name+"() { "+sg.src+" }"); err != nil {
-			return err
-		}
-		if err := s.eval(ctx, pad+name+"()"); err != nil {
-			return err
-		}
+		steps = append(steps, step{src: pad + "func " + name + "() { " + sg.src + " }"}, step{src: pad + name + "()"})
 	}
-	return nil
+	return steps
 }
 
 // blockPrefix names the functions that run compound statements.

@@ -417,3 +417,54 @@ func TestInterruptSaysItStopsGoroutines(t *testing.T) {
 		t.Errorf("the message does not name the stopped goroutine: %q", e.Value)
 	}
 }
+
+func TestCellThatDoesNotCompileRunsNothing(t *testing.T) {
+	s, out, _ := newSession(t)
+	e := runErr(t, s, "import \"fmt\"\nfmt.Println(\"ran\")\nranVar := 1\nfunc helper() int { return 2 }\nbad := 1 + \"x\"")
+	if e.Name != "CompileError" || !strings.Contains(e.Value, "cell line 5") {
+		t.Errorf("err = %s: %s", e.Name, e.Value)
+	}
+	if got := out.String(); got != "" {
+		t.Errorf("part of the cell ran: stdout = %q", got)
+	}
+	// The declarations of functions are usable, the import is in effect.
+	if b := run(t, s, "helper()"); b["text/plain"] != "2" {
+		t.Errorf("helper() = %v", b)
+	}
+	run(t, s, "import \"fmt\"\nfmt.Print(\"again\")")
+	if got := out.String(); got != "again" {
+		t.Errorf("stdout = %q", got)
+	}
+	// A compound statement before the error does not run either.
+	e = runErr(t, s, "for i := 0; i < 3; i++ {\n\tfmt.Print(i)\n}\nundefinedAfterLoop()")
+	if !strings.Contains(e.Value, "undefined: undefinedAfterLoop") {
+		t.Errorf("err = %s", e.Value)
+	}
+	if got := out.String(); got != "again" {
+		t.Errorf("the loop ran: stdout = %q", got)
+	}
+}
+
+// TestTranslatedMessages is the list of yaegi messages the session
+// rewrites, each with a cell that gives it.
+func TestTranslatedMessages(t *testing.T) {
+	cases := []struct {
+		cell, want, notWant string
+	}{
+		{"y := foo.Bar()", "cell line 1: undefined: foo", "constant definition loop"},
+		{"x := 1\n_ = x\ny := foo.Bar().Baz()", "cell line 3: undefined: foo", "nil pointer"},
+		{"z := nosuch.Thing + 1", "undefined: nosuch", "constant definition loop"},
+		{"xs := []int{1}\ni := 5\n_ = xs[i]", "index out of range", "reflect:"},
+	}
+	for _, c := range cases {
+		s, _, _ := newSession(t)
+		e := runErr(t, s, c.cell)
+		if !strings.Contains(e.Value, c.want) || strings.Contains(e.Value, c.notWant) {
+			t.Errorf("%q: %s: %s, want %q", c.cell, e.Name, e.Value, c.want)
+		}
+		tb := strings.Join(e.Traceback, "\n")
+		if strings.Count(tb, c.want) != 1 {
+			t.Errorf("%q: traceback names the error %d times:\n%s", c.cell, strings.Count(tb, c.want), tb)
+		}
+	}
+}
