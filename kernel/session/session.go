@@ -381,7 +381,7 @@ const (
 // step is one evaluation in the plan of a cell.
 type step struct {
 	kind stepKind
-	src  string // padded to its cell lines
+	src  string          // padded to its cell lines
 	prog *interp.Program // a declStep's compiled program
 	// chunk, when set, is the chunk that this step completes: its names
 	// are noted once the step has run.
