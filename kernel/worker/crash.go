@@ -60,44 +60,60 @@ func crashReport(state *os.ProcessState, crash string, frames, lastErr []string)
 
 // crashLines splits the runtime's crash text into the message lines
 // ("panic: ...", "fatal error: ...") and the compiled frames worth
-// showing, as "in FUNC at FILE:LINE".
+// showing, as "in FUNC at FILE:LINE", of the goroutine that crashed (the
+// first one listed; a fatal error may list the others too).
 func crashLines(crash string) (head, frames []string) {
 	lines := strings.Split(strings.TrimSpace(crash), "\n")
-	inStack := false
+	const (
+		message = iota
+		system  // "runtime stack:", the runtime's own frames
+		stack   // the crashed goroutine's frames
+	)
+	state := message
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
-		if l == "" {
+		switch {
+		case l == "runtime stack:":
+			state = system
+			continue
+		case strings.HasPrefix(l, "goroutine ") && strings.HasSuffix(l, ":"):
+			if state == stack {
+				return head, frames // the next goroutine
+			}
+			state = stack
+			continue
+		case l == "":
+			if state == system {
+				state = message
+			}
 			continue
 		}
-		if strings.HasPrefix(l, "goroutine ") || l == "runtime stack:" {
-			inStack = true
-			continue
-		}
-		if !inStack {
+		switch state {
+		case message:
 			if strings.HasPrefix(l, "runtime: sp=") || strings.HasPrefix(l, "runtime: g") && strings.Contains(l, "sp=") {
 				continue
 			}
 			head = append(head, l)
-			continue
-		}
-		if strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "created by ") || strings.HasPrefix(l, "...") {
-			continue
-		}
-		if noiseFrame.MatchString(l) || len(frames) >= maxCompiledFrames {
-			continue
-		}
-		at := ""
-		if i+1 < len(lines) && strings.HasPrefix(lines[i+1], "\t") {
-			at = strings.TrimSpace(lines[i+1])
-			if k := strings.LastIndex(at, " +0x"); k > 0 {
-				at = at[:k]
+		case stack:
+			if strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "created by ") || strings.HasPrefix(l, "...") {
+				continue
 			}
+			if noiseFrame.MatchString(l) || len(frames) >= maxCompiledFrames {
+				continue
+			}
+			at := ""
+			if i+1 < len(lines) && strings.HasPrefix(lines[i+1], "\t") {
+				at = strings.TrimSpace(lines[i+1])
+				if k := strings.LastIndex(at, " +0x"); k > 0 {
+					at = at[:k]
+				}
+			}
+			fn := l
+			if k := strings.LastIndex(fn, "("); k > 0 {
+				fn = fn[:k]
+			}
+			frames = append(frames, "  in "+fn+" at "+at)
 		}
-		fn := l
-		if k := strings.LastIndex(fn, "("); k > 0 {
-			fn = fn[:k]
-		}
-		frames = append(frames, "  in "+fn+" at "+at)
 	}
 	return head, frames
 }
