@@ -100,6 +100,38 @@ class CrashTests(unittest.TestCase):
         reply, msgs = kcl.execute(self.kc, "v")
         self.assertEqual(kcl.result_text(msgs), "0")
 
+    def answer(self, msg_id, answers):
+        """Answers the input requests of msg_id; returns (reply, requests)."""
+        answers = iter(answers)
+        requests = []
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                reply = self.kc.get_shell_msg(timeout=0.1)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    return reply, requests
+            except queue.Empty:
+                pass
+            try:
+                req = self.kc.get_stdin_msg(timeout=0.1)
+            except queue.Empty:
+                continue
+            self.assertEqual(req["msg_type"], "input_request")
+            self.assertEqual(req["parent_header"]["msg_id"], msg_id)
+            requests.append(req["content"])
+            self.kc.input(next(answers))
+        self.fail("no execute_reply")
+
+    def test_notebook_input(self):
+        code = ('import "github.com/dcem-go/dcem/kernel/notebook"\n'
+                'who, _ := notebook.Input("Your name: ")\nkey, _ := notebook.Password("Key: ")\nwho + "/" + key')
+        msg_id = self.kc.execute(code, allow_stdin=True)
+        reply, requests = self.answer(msg_id, ["Ada", "s3cret"])
+        msgs = kcl.collect(self.kc, msg_id)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertEqual(requests, [{"prompt": "Your name: ", "password": False}, {"prompt": "Key: ", "password": True}])
+        self.assertEqual(kcl.result_text(msgs), '"Ada/s3cret"')
+
     def test_stdin(self):
         code = ('import ("bufio"; "fmt"; "os")\nvar name string\nfmt.Print("name? ")\nfmt.Scan(&name)\n'
                 'line, _ := bufio.NewReader(os.Stdin).ReadString(\'\\n\')\nname + "|" + line')

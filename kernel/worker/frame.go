@@ -31,6 +31,8 @@ const (
 	opClear      = "clear"       // worker → supervisor: clear_output
 	opFrame      = "frame"       // worker → supervisor: an interpreted frame a panic unwinds
 	opNote       = "note"        // worker → supervisor: a line for the kernel's log
+	opInput      = "input"       // worker → supervisor: notebook.Input asks for a line (ID, Text = prompt)
+	opInputReply = "input_reply" // supervisor → worker: the line (Text) or Err, for input ID
 )
 
 // message is one frame of the protocol; each operation uses some fields.
@@ -61,6 +63,7 @@ type message struct {
 	Update    bool           `json:"update,omitempty"`
 	Wait      bool           `json:"wait,omitempty"`
 	Text      string         `json:"text,omitempty"`
+	Password  bool           `json:"password,omitempty"`
 }
 
 // cellError is a *session.Error on the wire.

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/dcem-go/dcem/kernel/display"
+	"github.com/dcem-go/dcem/kernel/notebook"
 	"github.com/dcem-go/dcem/kernel/session"
 )
 
@@ -27,7 +28,8 @@ func Serve(in io.Reader, out io.Writer, opts session.Options) error {
 		return err
 	}
 	display.SetPublisher(publisher{fw})
-	w := &server{sess: sess, fw: fw, stdin: os.Stdin, noStdin: closedStdin()}
+	w := &server{sess: sess, fw: fw, stdin: os.Stdin, noStdin: closedStdin(), inputs: map[uint64]chan *message{}}
+	notebook.SetInput(w.input)
 	if err := fw.write(&message{Op: opReady}); err != nil {
 		return err
 	}
@@ -42,10 +44,19 @@ func Serve(in io.Reader, out io.Writer, opts session.Options) error {
 		switch m.Op {
 		case opInterrupt:
 			w.interrupt(m.ID)
+		case opInputReply:
+			w.mu.Lock()
+			ch := w.inputs[m.ID]
+			delete(w.inputs, m.ID)
+			w.mu.Unlock()
+			if ch != nil {
+				mm := m
+				ch <- &mm
+			}
 		case opExecute:
 			ctx, cancel := context.WithCancel(context.Background())
 			w.mu.Lock()
-			w.running, w.cancel = m.ID, cancel
+			w.running, w.cancel, w.ctx, w.allow = m.ID, cancel, ctx, m.AllowStdin
 			w.mu.Unlock()
 			go w.execute(ctx, m)
 		default:
@@ -66,6 +77,44 @@ type server struct {
 	mu      sync.Mutex
 	running uint64 // ID of the running execute request
 	cancel  context.CancelFunc
+	ctx     context.Context // of the running cell
+	allow   bool            // the running cell may ask for input
+	// inputs holds the notebook.Input calls waiting for their line.
+	inputs    map[uint64]chan *message
+	nextInput uint64
+}
+
+// errNoInput is the error of notebook.Input when the front end does not
+// accept input.
+var errNoInput = errors.New("notebook.Input: this front end does not accept input (allow_stdin is false)")
+
+// input answers notebook.Input: it asks the supervisor, which asks the
+// front end.
+func (w *server) input(prompt string, password bool) (string, error) {
+	w.mu.Lock()
+	if !w.allow || w.ctx == nil {
+		w.mu.Unlock()
+		return "", errNoInput
+	}
+	ctx := w.ctx
+	w.nextInput++
+	id := w.nextInput
+	ch := make(chan *message, 1)
+	w.inputs[id] = ch
+	w.mu.Unlock()
+	w.fw.write(&message{Op: opInput, ID: id, Text: prompt, Password: password})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return "", errors.New(r.Err.Value)
+		}
+		return r.Text, nil
+	case <-ctx.Done():
+		w.mu.Lock()
+		delete(w.inputs, id)
+		w.mu.Unlock()
+		return "", ctx.Err()
+	}
 }
 
 func (w *server) interrupt(id uint64) {
@@ -85,7 +134,7 @@ func (w *server) execute(ctx context.Context, m message) {
 	res, err := w.sess.Execute(ctx, m.Code)
 	w.mu.Lock()
 	w.cancel()
-	w.cancel = nil
+	w.cancel, w.ctx, w.allow = nil, nil, false
 	w.mu.Unlock()
 	reply := &message{Op: opReply, ID: m.ID, Result: res, Err: toWire(err)}
 	var se *session.Error

@@ -70,7 +70,8 @@ type proc struct {
 	killed         atomic.Bool   // the supervisor killed it
 
 	mu     sync.Mutex
-	frames []string // interpreted frames of a panic in progress
+	frames []string         // interpreted frames of a panic in progress
+	input  kernel.InputFunc // of the running cell, nil when it may not ask
 }
 
 // Start starts a worker and returns its supervisor once the interpreter
@@ -219,8 +220,30 @@ func (s *Supervisor) events(p *proc, r *os.File, ready chan struct{}) {
 			p.mu.Unlock()
 		case opNote:
 			s.log.Printf("worker: %s", m.Text)
+		case opInput:
+			p.mu.Lock()
+			input := p.input
+			p.mu.Unlock()
+			go p.answerInput(input, m.ID, m.Text, m.Password)
 		}
 	}
+}
+
+// answerInput asks the front end for the line that notebook.Input wants
+// in the worker, and sends it back.
+func (p *proc) answerInput(input kernel.InputFunc, id uint64, prompt string, password bool) {
+	reply := &message{Op: opInputReply, ID: id}
+	if input == nil {
+		reply.Err = &cellError{Name: "Error", Value: errNoInput.Error()}
+	} else {
+		p.syncOutput()
+		line, err := input(prompt, password)
+		if err != nil {
+			reply.Err = &cellError{Name: "Error", Value: err.Error()}
+		}
+		reply.Text = line
+	}
+	p.req.write(reply)
 }
 
 // syncOutput waits (at most 200 ms) until what the worker wrote to its
@@ -319,12 +342,18 @@ func (s *Supervisor) Execute(ctx context.Context, code string) (display.Bundle, 
 		fmt.Fprintln(s.opts.Stderr, s.lost)
 		s.lost = ""
 	}
+	input := kernel.InputFrom(ctx)
 	p.mu.Lock()
 	p.frames = nil
+	p.input = input
 	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.input = nil
+		p.mu.Unlock()
+	}()
 	p.stderr.resetTail()
 
-	input := kernel.InputFrom(ctx)
 	id := s.nextID.Add(1)
 	if err := p.req.write(&message{Op: opExecute, ID: id, Code: code, AllowStdin: input != nil}); err != nil {
 		<-p.exited

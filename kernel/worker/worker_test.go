@@ -15,6 +15,7 @@ import (
 
 	"github.com/dcem-go/dcem/kernel"
 	"github.com/dcem-go/dcem/kernel/display"
+	"github.com/dcem-go/dcem/kernel/notebook"
 	"github.com/dcem-go/dcem/kernel/session"
 )
 
@@ -25,10 +26,16 @@ const workerEnv = "DCEM_WORKER_TEST"
 func TestMain(m *testing.M) {
 	if os.Getenv(workerEnv) == "1" {
 		// A few compiled symbols, as dcem's full set would give.
-		syms := interp.Exports{"github.com/dcem-go/dcem/kernel/display/display": {
-			"Show": reflect.ValueOf(display.Show),
-			"HTML": reflect.ValueOf((*display.HTML)(nil)),
-		}}
+		syms := interp.Exports{
+			"github.com/dcem-go/dcem/kernel/display/display": {
+				"Show": reflect.ValueOf(display.Show),
+				"HTML": reflect.ValueOf((*display.HTML)(nil)),
+			},
+			"github.com/dcem-go/dcem/kernel/notebook/notebook": {
+				"Input":    reflect.ValueOf(notebook.Input),
+				"Password": reflect.ValueOf(notebook.Password),
+			},
+		}
 		if err := Serve(os.NewFile(3, "requests"), os.NewFile(4, "events"), session.Options{Symbols: []interp.Exports{syms}}); err != nil {
 			os.Stderr.WriteString(err.Error())
 			os.Exit(1)
@@ -293,6 +300,37 @@ func TestStdin(t *testing.T) {
 	}
 	if time.Since(start) > 2*time.Second {
 		t.Errorf("fmt.Scan without input took %v", time.Since(start))
+	}
+}
+
+func TestNotebookInput(t *testing.T) {
+	s, _, _, _ := start(t)
+	type ask struct {
+		prompt   string
+		password bool
+	}
+	var asked []ask
+	ctx := kernel.WithInput(context.Background(), func(prompt string, password bool) (string, error) {
+		asked = append(asked, ask{prompt, password})
+		return "line" + string(rune('0'+len(asked))), nil
+	})
+	value(t, s, `import "github.com/dcem-go/dcem/kernel/notebook"`)
+	b, err := s.Execute(ctx, "a, _ := notebook.Input(\"Name: \")\nb, _ := notebook.Password(\"Secret: \")\na + b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b["text/plain"]; got != `"line1line2"` {
+		t.Errorf("result = %v", got)
+	}
+	if len(asked) != 2 || asked[0] != (ask{"Name: ", false}) || asked[1] != (ask{"Secret: ", true}) {
+		t.Errorf("asked %v", asked)
+	}
+	b, err = s.Execute(context.Background(), "_, err := notebook.Input(\"x\")\nerr.Error()")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := b["text/plain"].(string); !strings.Contains(got, "does not accept input") {
+		t.Errorf("notebook.Input without input: %q", got)
 	}
 }
 
