@@ -161,6 +161,21 @@ class CrashTests(unittest.TestCase):
         self.assertEqual(asked, 2)
         self.assertEqual(kcl.result_text(msgs), '"Ada|rest of the line\\n"')
 
+    def test_truthful_errors(self):
+        cases = [("y := foo.Bar()", "cell line 1: undefined: foo"),
+                 ("q := 1\n_ = q\ny := foo.Bar().Baz()", "cell line 3: undefined: foo"),
+                 ("xs := []int{1}\ni := 5\n_ = xs[i]", "index out of range")]
+        for code, want in cases:
+            reply, msgs = kcl.execute(self.kc, code)
+            self.assertEqual(reply["status"], "error", code)
+            self.assertIn(want, reply["evalue"], code)
+            self.assertEqual(len([m for m in msgs if m["msg_type"] == "error"]), 1)
+        # A cell with an error on line 3 runs none of lines 1-2.
+        reply, msgs = kcl.execute(self.kc, 'import "fmt"\nfmt.Println("line 2 ran")\nbad := 1 + "x"')
+        self.assertEqual(reply["ename"], "CompileError")
+        self.assertIn("cell line 3", reply["evalue"])
+        self.assertEqual(kcl.stream_text(msgs), "")
+
     def test_stdin_not_allowed(self):
         start = time.time()
         msg_id = self.kc.execute('import "fmt"\nvar n int\n_, err := fmt.Scan(&n)\nerr.Error()', allow_stdin=False)
