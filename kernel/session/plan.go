@@ -1,0 +1,240 @@
+package session
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// stepKind says how a step of a cell's plan runs.
+type stepKind int
+
+const (
+	evalStep   stepKind = iota // evaluate src
+	importStep                 // imports: in effect once compiled
+	declStep                   // declarations: run the program compiled by check
+	finalStep                  // the cell's final expression, whose value is the result
+)
+
+// step is one evaluation in the plan of a cell.
+type step struct {
+	kind stepKind
+	src  string          // padded to its cell lines
+	prog *interp.Program // a declStep's compiled program
+	// chunk, when set, is the chunk that this step completes: its names
+	// are noted once the step has run.
+	chunk *Chunk
+	// For a final step: the expression, its cell line, and whether it
+	// has exactly one value to show (else it runs as a plain statement).
+	expr   string
+	line   int
+	single bool
+}
+
+// plan turns a cell's chunks into the steps that evaluate them: imports
+// not in effect yet, declarations, runs of simple statements, compound
+// statements as a function declared and called (see stmtSteps), and the
+// final expression.
+func (s *Session) plan(chunks []Chunk) []step {
+	var steps []step
+	for n := range chunks {
+		c := &chunks[n]
+		src := strings.Repeat("\n", c.Line-1) + c.Src
+		switch c.Kind {
+		case Imports:
+			if src, some := s.newImports(*c); some {
+				steps = append(steps, step{kind: importStep, src: src, chunk: c})
+			}
+			continue
+		case Decls:
+			steps = append(steps, step{kind: declStep, src: src, chunk: c})
+			continue
+		}
+		if n == len(chunks)-1 {
+			if prefix, final, line, ok := splitFinal(src); ok {
+				if strings.TrimSpace(prefix) != "" {
+					steps = append(steps, s.stmtSteps(prefix)...)
+				}
+				s.noteVars(c.Src)
+				steps = append(steps, step{kind: finalStep, expr: final, line: line})
+				continue
+			}
+		}
+		st := s.stmtSteps(src)
+		if len(st) > 0 {
+			st[len(st)-1].chunk = c
+		}
+		steps = append(steps, st...)
+	}
+	return steps
+}
+
+// check compiles a step without running it; for a final step it also
+// finds whether the expression has a single value.
+func (s *Session) check(st *step) error {
+	if st.kind == declStep {
+		// Compiling a method twice leaves the type with the copy that
+		// never ran: run the program compiled here.
+		prog, err := s.compile(st.src)
+		if err != nil {
+			return s.describe(s.explainCompile(st.src, err), nil)
+		}
+		st.prog = prog
+		return nil
+	}
+	if st.kind != finalStep {
+		if err := s.compiles(st.src); err != nil {
+			return s.describe(s.explainCompile(st.src, err), nil)
+		}
+		return nil
+	}
+	pad := strings.Repeat("\n", st.line-1)
+	if s.compiles(pad+"__dcemShow("+st.expr+")") == nil {
+		st.single = true
+		return nil
+	}
+	err := s.compiles(pad + "__dcemMany(" + st.expr + ")")
+	if err != nil && !(strings.Contains(err.Error(), "cannot use ") && strings.Contains(err.Error(), "as type (...interface{})")) {
+		// Not a call without results: a real error in the expression.
+		return s.describe(s.explainCompile(pad+st.expr, err), nil)
+	}
+	return nil
+}
+
+// settle completes what compiling the first steps of a cell that failed
+// to compile left behind: the imports are in effect, and declarations of
+// functions, types and constants are run so that the names compiling
+// registered work (variables stay unset: their initializers would run
+// code).
+func (s *Session) settle(steps []step) {
+	for _, st := range steps {
+		switch {
+		case st.kind == importStep:
+			s.noteImports(st.chunk.Src)
+		case st.kind == declStep && !declaresVars(st.chunk.Src):
+			if s.run(st.prog) == nil {
+				s.noteDecls(st.chunk.Src)
+			}
+		}
+	}
+}
+
+// declaresVars reports whether the declarations src hold a var.
+func declaresVars(src string) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
+	if err != nil {
+		return true
+	}
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR {
+			return true
+		}
+	}
+	return false
+}
+
+// segment is a piece of a statement chunk: a run of simple statements, or
+// one compound statement.
+type segment struct {
+	compound bool
+	line     int // cell line where the segment starts
+	src      string
+}
+
+// segments cuts the statements src (padded to its cell lines) into runs of
+// simple statements and single compound statements (for, if, switch,
+// select, a block, and labeled ones). ok is false when src does not parse;
+// the caller then evaluates it whole, for the interpreter's error.
+func segments(src string) (segs []segment, ok bool) {
+	const head = "package p; func _() {"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", head+src+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return nil, false
+	}
+	last := 0 // end offset of the previous compound statement
+	for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+		switch st.(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
+			*ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt:
+		default:
+			continue
+		}
+		start := fset.Position(st.Pos()).Offset - len(head)
+		end := fset.Position(st.End()).Offset - len(head)
+		if start < last || end > len(src) {
+			return nil, false
+		}
+		if strings.TrimSpace(src[last:start]) != "" {
+			segs = append(segs, segment{false, 1 + strings.Count(src[:last], "\n"), src[last:start]})
+		}
+		segs = append(segs, segment{true, 1 + strings.Count(src[:start], "\n"), src[start:end]})
+		last = end
+	}
+	if strings.TrimSpace(src[last:]) != "" {
+		segs = append(segs, segment{false, 1 + strings.Count(src[:last], "\n"), src[last:]})
+	}
+	return segs, true
+}
+
+// stmtSteps returns the steps that evaluate a statement chunk (padded to
+// its cell lines). Each top-level compound statement runs as the body of a
+// named function that is declared and called at once: yaegi fails to
+// resolve names that a multi-value := defines inside such a statement at
+// top level ("undefined: err"), and a loop in a function literal would not
+// stop on interrupt; a named function has neither problem. Names declared
+// in a compound statement are local to it in Go, so the meaning is the
+// same.
+func (s *Session) stmtSteps(src string) []step {
+	segs, ok := segments(src)
+	if !ok {
+		return []step{{src: src}}
+	}
+	var steps []step
+	for _, sg := range segs {
+		pad := strings.Repeat("\n", sg.line-1)
+		if !sg.compound {
+			// Keep the text's own leading newlines: pad to the segment's
+			// first line only what precedes it.
+			steps = append(steps, step{src: pad + sg.src})
+			continue
+		}
+		s.blocks++
+		name := fmt.Sprintf("%s%d", blockPrefix, s.blocks)
+		steps = append(steps, step{src: pad + "func " + name + "() { " + sg.src + " }"}, step{src: pad + name + "()"})
+	}
+	return steps
+}
+
+// blockPrefix names the functions that run compound statements.
+const blockPrefix = "__dcemBlock"
+
+// splitFinal splits the statements src into what comes before its last
+// statement and that statement, when it is an expression; line is the line
+// of src where the expression starts.
+func splitFinal(src string) (prefix, final string, line int, ok bool) {
+	const head = "package p; func _() {"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", head+src+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return "", "", 0, false
+	}
+	body := f.Decls[0].(*ast.FuncDecl).Body.List
+	if len(body) == 0 {
+		return "", "", 0, false
+	}
+	es, isExpr := body[len(body)-1].(*ast.ExprStmt)
+	if !isExpr {
+		return "", "", 0, false
+	}
+	start := fset.Position(es.X.Pos()).Offset - len(head)
+	end := fset.Position(es.X.End()).Offset - len(head)
+	if start < 0 || end > len(src) {
+		return "", "", 0, false
+	}
+	return src[:start], src[start:end], fset.Position(es.X.Pos()).Line, true
+}
