@@ -1,8 +1,10 @@
 package worker
 
 import (
+	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCrashLines(t *testing.T) {
@@ -39,4 +41,32 @@ os.(*File).Read(0xc00005e028)
 	if len(frames) != 1 || frames[0] != want {
 		t.Errorf("frames = %q, want [%q]", frames, want)
 	}
+}
+
+func TestCopierHoldsCrashText(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out buffer
+	c := newCopier(r, &out, true)
+	w.Write([]byte("fine\npanic: only a message\nmore\n"))
+	deadline := time.Now().Add(2 * time.Second)
+	for !c.idle() && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if got := out.String(); got != "fine\n" {
+		t.Errorf("passed on %q before the hold, want %q", got, "fine\n")
+	}
+	if got := c.crash(); got != "panic: only a message\nmore\n" {
+		t.Errorf("held %q", got)
+	}
+	// The worker lives on: the text was output after all.
+	time.Sleep(10 * time.Millisecond)
+	c.releaseOlder(time.Millisecond)
+	if got := out.String(); got != "fine\npanic: only a message\nmore\n" {
+		t.Errorf("after the release: %q", got)
+	}
+	w.Close()
+	<-c.done
 }

@@ -42,6 +42,7 @@ type copier struct {
 	lineStart bool
 	held      []byte
 	holding   bool
+	heldAt    time.Time
 	tail      []byte // the last output, for reports of an exit
 }
 
@@ -94,6 +95,7 @@ func (c *copier) write(p []byte) {
 		out = p[:at]
 		c.held = append(c.held[:0], p[at:]...)
 		c.holding = true
+		c.heldAt = time.Now()
 		time.AfterFunc(holdFor, c.release)
 	}
 	c.lineStart = len(p) > 0 && p[len(p)-1] == '\n'
@@ -121,6 +123,19 @@ func (c *copier) release() {
 	c.mu.Unlock()
 	if len(held) > 0 {
 		c.w.Write(held)
+	}
+}
+
+// releaseOlder releases text held for longer than d: a runtime that
+// crashes exits within microseconds of its report, so text held that long
+// while the worker lives was output. The supervisor calls it when a cell
+// ends, so that such output belongs to the cell.
+func (c *copier) releaseOlder(d time.Duration) {
+	c.mu.Lock()
+	stale := c.holding && time.Since(c.heldAt) > d
+	c.mu.Unlock()
+	if stale {
+		c.release()
 	}
 }
 

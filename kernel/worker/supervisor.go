@@ -373,6 +373,7 @@ func (s *Supervisor) Execute(ctx context.Context, code string) (display.Bundle, 
 				continue
 			}
 			p.syncOutput()
+			p.stderr.releaseOlder(50 * time.Millisecond)
 			if r.Err == nil {
 				return r.Result, nil
 			}
