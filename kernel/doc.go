@@ -75,6 +75,18 @@
 // line (input_request). When it does not, reading fails at once with an
 // error that says so.
 //
+// # Third-party packages
+//
+// A cell may import a pure-Go package that is not compiled in:
+//
+//	import "golang.org/x/example/hello/reverse"
+//
+// The kernel fetches its module, and the modules it needs, with the go
+// command (through the Go module proxy, into the user's module cache) and
+// the interpreter loads their source from $XDG_CACHE_HOME/dcem/gopath
+// (package kernel/fetch). A package that needs cgo is refused with an
+// ImportError that says so.
+//
 // # History
 //
 // Executed cells are kept in the SQLite file history.sqlite in the dcem

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"os/signal"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/dcem-go/dcem/kernel"
 	"github.com/dcem-go/dcem/kernel/display"
+	"github.com/dcem-go/dcem/kernel/fetch"
 	"github.com/dcem-go/dcem/kernel/history"
 	"github.com/dcem-go/dcem/kernel/session"
 	"github.com/dcem-go/dcem/kernel/symbols"
@@ -119,6 +121,19 @@ func runKernel(args []string) error {
 	return err
 }
 
+// modules lets cells import third-party pure-Go packages: they are
+// fetched with the go command into the user's cache (see kernel/fetch),
+// with a line on log.
+func modules(opts *session.Options, log io.Writer) {
+	dir, err := fetch.DefaultDir()
+	if err != nil {
+		return
+	}
+	c := &fetch.Cache{Dir: dir, Log: log}
+	opts.GoPath = dir
+	opts.Fetch = c.Fetch
+}
+
 // lazyWriter writes to a stream that exists once the kernel does.
 type lazyWriter struct{ get func() *kernel.Stream }
 
@@ -157,10 +172,12 @@ func runWorker(args []string) error {
 	if in == nil || out == nil {
 		return errors.New("descriptors 3 and 4 must be the kernel's pipes")
 	}
-	return worker.Serve(in, out, session.Options{
+	opts := session.Options{
 		Symbols: []interp.Exports{symbols.Symbols},
 		Docs:    symbols.Docs,
-	})
+	}
+	modules(&opts, os.Stderr)
+	return worker.Serve(in, out, opts)
 }
 
 // watchParent ends the kernel when the process that started it (Jupyter)

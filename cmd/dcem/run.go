@@ -53,7 +53,9 @@ A notebook's code cells run in order; the outputs are written back into it
 	switch strings.ToLower(filepath.Ext(file)) {
 	case ".ipynb":
 		outs := nbrun.NewOutputs()
-		sess, err := session.New(session.Options{Stdout: outs.Stdout(), Stderr: outs.Stderr(), Symbols: []interp.Exports{symbols.Symbols}, Docs: symbols.Docs})
+		opts := session.Options{Stdout: outs.Stdout(), Stderr: outs.Stderr(), Symbols: []interp.Exports{symbols.Symbols}, Docs: symbols.Docs}
+		modules(&opts, os.Stderr)
+		sess, err := session.New(opts)
 		if err != nil {
 			return err
 		}
@@ -77,7 +79,9 @@ A notebook's code cells run in order; the outputs are written back into it
 		if *out != "" {
 			return usageErrorf("-o applies to notebooks only")
 		}
-		sess, err := session.New(session.Options{Stdout: os.Stdout, Stderr: os.Stderr, Symbols: []interp.Exports{symbols.Symbols}, Docs: symbols.Docs})
+		opts := session.Options{Stdout: os.Stdout, Stderr: os.Stderr, Symbols: []interp.Exports{symbols.Symbols}, Docs: symbols.Docs}
+		modules(&opts, os.Stderr)
+		sess, err := session.New(opts)
 		if err != nil {
 			return err
 		}

@@ -32,27 +32,11 @@ func (s *Session) compile(src string) (prog *interp.Program, err error) {
 	return s.i.Compile(src)
 }
 
-// run runs a compiled program of declarations (no interrupt: a
-// declaration runs no loop, and a var initializer rarely one).
-func (s *Session) run(prog *interp.Program) (err error) {
-	s.stderr.start()
-	defer func() {
-		frames := s.stderr.stop()
-		if r := recover(); r != nil {
-			err = &Error{Name: "Panic", Value: fmt.Sprint(r), Traceback: []string{
-				fmt.Sprintf("panic: %v (inside the interpreter)", r), string(debug.Stack())}}
-			return
-		}
-		if err != nil {
-			err = s.describe(err, frames)
-		}
-	}()
-	_, err = s.i.Execute(prog)
-	return err
-}
-
-// eval evaluates one chunk, turning every failure into an *Error.
-func (s *Session) eval(ctx context.Context, src string) (err error) {
+// exec runs a compiled program, turning every failure into an *Error.
+// When ctx is cancelled, interpreted code stops at its next step and exec
+// returns at once; compiled code that the program called may still be
+// running then (see awaitInterrupted).
+func (s *Session) exec(ctx context.Context, prog *interp.Program) (err error) {
 	s.stderr.start()
 	defer func() {
 		frames := s.stderr.stop()
@@ -67,8 +51,17 @@ func (s *Session) eval(ctx context.Context, src string) (err error) {
 			err = s.describe(err, frames)
 		}
 	}()
-	_, err = s.i.EvalWithContext(ctx, src)
+	_, err = s.i.ExecuteWithContext(ctx, prog)
 	return err
+}
+
+// eval compiles and runs src, turning every failure into an *Error.
+func (s *Session) eval(ctx context.Context, src string) error {
+	prog, err := s.compile(src)
+	if err != nil {
+		return s.describe(err, nil)
+	}
+	return s.exec(ctx, prog)
 }
 
 func contextBackground() context.Context { return context.Background() }

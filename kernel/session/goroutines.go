@@ -6,12 +6,25 @@ import (
 	"strings"
 )
 
-// evalCreator is how a goroutine dump names the function that starts the
-// goroutine in which yaegi's EvalWithContext runs a chunk. After an
-// interrupt EvalWithContext returns at once, but that goroutine runs on
-// while compiled code it called (time.Sleep, a solve that ignores its
+// runCreators are how a goroutine dump names the functions that start the
+// goroutine in which yaegi's ExecuteWithContext and EvalWithContext run a
+// program. After an interrupt they return at once, but that goroutine runs
+// on while compiled code it called (time.Sleep, a solve that ignores its
 // context) has not returned.
-const evalCreator = "created by github.com/traefik/yaegi/interp.(*Interpreter).EvalWithContext"
+var runCreators = []string{
+	"created by github.com/traefik/yaegi/interp.(*Interpreter).ExecuteWithContext",
+	"created by github.com/traefik/yaegi/interp.(*Interpreter).EvalWithContext",
+}
+
+// runsProgram reports whether the goroutine stack g runs a program.
+func runsProgram(g string) bool {
+	for _, c := range runCreators {
+		if strings.Contains(g, c) {
+			return true
+		}
+	}
+	return false
+}
 
 // interpPrefix marks functions of the interpreter in a goroutine dump.
 const interpPrefix = "github.com/traefik/yaegi/interp."
@@ -38,7 +51,7 @@ func goroutineDump() []string {
 func runningEvals() int {
 	n := 0
 	for _, g := range goroutineDump() {
-		if strings.Contains(g, evalCreator) {
+		if runsProgram(g) {
 			n++
 		}
 	}
@@ -51,7 +64,7 @@ func runningEvals() int {
 func interpretedGoroutines() int {
 	n := 0
 	for _, g := range goroutineDump() {
-		if strings.Contains(g, evalCreator) {
+		if runsProgram(g) {
 			continue
 		}
 		if strings.Contains(g, "created by "+interpPrefix) {

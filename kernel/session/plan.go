@@ -1,10 +1,14 @@
 package session
 
 import (
+	"context"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
@@ -14,9 +18,9 @@ import (
 type stepKind int
 
 const (
-	evalStep   stepKind = iota // evaluate src
+	evalStep   stepKind = iota // run the program that check compiled from src
 	importStep                 // imports: in effect once compiled
-	declStep                   // declarations: run the program compiled by check
+	declStep                   // declarations: as evalStep
 	finalStep                  // the cell's final expression, whose value is the result
 )
 
@@ -24,7 +28,7 @@ const (
 type step struct {
 	kind stepKind
 	src  string          // padded to its cell lines
-	prog *interp.Program // a declStep's compiled program
+	prog *interp.Program // compiled by check, run by execute
 	// chunk, when set, is the chunk that this step completes: its names
 	// are noted once the step has run.
 	chunk *Chunk
@@ -75,10 +79,16 @@ func (s *Session) plan(chunks []Chunk) []step {
 
 // check compiles a step without running it; for a final step it also
 // finds whether the expression has a single value.
-func (s *Session) check(st *step) error {
-	if st.kind == declStep {
-		// Compiling a method twice leaves the type with the copy that
-		// never ran: run the program compiled here.
+func (s *Session) check(ctx context.Context, st *step) error {
+	if st.kind == importStep {
+		if err := s.fetchImports(ctx, st.src); err != nil {
+			return err
+		}
+	}
+	if st.kind != finalStep {
+		// Each step is compiled once and that program runs: compiling
+		// again would give a method or a := variable a second copy,
+		// while code compiled earlier keeps the first.
 		prog, err := s.compile(st.src)
 		if err != nil {
 			return s.describe(s.explainCompile(st.src, err), nil)
@@ -86,23 +96,64 @@ func (s *Session) check(st *step) error {
 		st.prog = prog
 		return nil
 	}
-	if st.kind != finalStep {
-		if err := s.compiles(st.src); err != nil {
-			return s.describe(s.explainCompile(st.src, err), nil)
-		}
-		return nil
-	}
 	pad := strings.Repeat("\n", st.line-1)
 	if s.compiles(pad+"__dcemShow("+st.expr+")") == nil {
 		st.single = true
+		st.src = pad + lastVar + " := (" + st.expr + "); __dcemShow(" + lastVar + ")"
+	} else {
+		err := s.compiles(pad + "__dcemMany(" + st.expr + ")")
+		if err != nil && !(strings.Contains(err.Error(), "cannot use ") && strings.Contains(err.Error(), "as type (...interface{})")) {
+			// Not a call without results: a real error in the expression.
+			return s.describe(s.explainCompile(pad+st.expr, err), nil)
+		}
+		// Several results (fmt.Println) or none: run it, show nothing.
+		st.src = pad + st.expr
+	}
+	prog, err := s.compile(st.src)
+	if err != nil {
+		return s.describe(s.explainCompile(st.src, err), nil)
+	}
+	st.prog = prog
+	return nil
+}
+
+// fetchImports asks Options.Fetch for the third-party packages that the
+// imports src name and that are neither compiled in nor under GoPath.
+func (s *Session) fetchImports(ctx context.Context, src string) error {
+	if s.fetch == nil {
 		return nil
 	}
-	err := s.compiles(pad + "__dcemMany(" + st.expr + ")")
-	if err != nil && !(strings.Contains(err.Error(), "cannot use ") && strings.Contains(err.Error(), "as type (...interface{})")) {
-		// Not a call without results: a real error in the expression.
-		return s.describe(s.explainCompile(pad+st.expr, err), nil)
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.ImportsOnly)
+	if err != nil {
+		return nil // the compiler reports it
+	}
+	for _, im := range f.Imports {
+		path, err := strconv.Unquote(im.Path.Value)
+		if err != nil || !thirdParty(path) {
+			continue
+		}
+		if _, compiled := s.packages[path]; compiled {
+			continue
+		}
+		if s.goPath != "" {
+			if fi, err := os.Stat(filepath.Join(s.goPath, "src", filepath.FromSlash(path))); err == nil && fi.IsDir() {
+				continue
+			}
+		}
+		if err := s.fetch(ctx, path); err != nil {
+			line := 1 + strings.Count(src[:min(len(src), strings.Index(src, im.Path.Value)+1)], "\n")
+			msg := fmt.Sprintf("cell line %d: import %s: %v", line, im.Path.Value, err)
+			return &Error{Name: "ImportError", Value: msg, Traceback: []string{"ImportError: " + msg}}
+		}
 	}
 	return nil
+}
+
+// thirdParty reports whether an import path names a package outside the
+// standard library: its first element holds a dot.
+func thirdParty(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return strings.Contains(first, ".")
 }
 
 // settle completes what compiling the first steps of a cell that failed
@@ -116,7 +167,7 @@ func (s *Session) settle(steps []step) {
 		case st.kind == importStep:
 			s.noteImports(st.chunk.Src)
 		case st.kind == declStep && !declaresVars(st.chunk.Src):
-			if s.run(st.prog) == nil {
+			if s.exec(context.Background(), st.prog) == nil {
 				s.noteDecls(st.chunk.Src)
 			}
 		}

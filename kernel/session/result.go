@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"reflect"
-	"strings"
 	"unsafe"
 
 	"github.com/dcem-go/dcem/kernel/display"
@@ -82,19 +81,17 @@ func (s *Session) renderMethods(ctx context.Context, b display.Bundle) {
 	}
 }
 
-// evalFinal evaluates a cell's final expression, checked before, and
+// evalFinal runs a cell's final expression, compiled by check, and
 // returns the rendered value when it has exactly one; the expression runs
 // once.
 func (s *Session) evalFinal(ctx context.Context, st step) (display.Bundle, error) {
-	pad := strings.Repeat("\n", st.line-1)
 	if !st.single {
-		// Several results (fmt.Println) or none: run it, show nothing.
-		return nil, s.eval(ctx, pad+st.expr)
+		return nil, s.exec(ctx, st.prog)
 	}
 	s.resMu.Lock()
 	s.result, s.resWrapped = nil, false
 	s.resMu.Unlock()
-	if err := s.eval(ctx, pad+lastVar+" := ("+st.expr+"); __dcemShow("+lastVar+")"); err != nil {
+	if err := s.exec(ctx, st.prog); err != nil {
 		return nil, err
 	}
 	s.resMu.Lock()

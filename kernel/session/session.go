@@ -59,6 +59,15 @@ type Options struct {
 	// interrupted cell to return before it gives up with a "Busy" error;
 	// zero means 30 seconds.
 	InterruptWait time.Duration
+	// GoPath is a directory laid out as a GOPATH (src/<import path>) from
+	// which the interpreter loads the source of packages that are not
+	// compiled in; empty means none.
+	GoPath string
+	// Fetch, if set, is called before a cell that imports a third-party
+	// package (example.com/...) that is neither compiled in nor under
+	// GoPath yet; it should place the package's source under GoPath (see
+	// package kernel/fetch).
+	Fetch func(ctx context.Context, importPath string) error
 }
 
 // Session is one interpreter and its state. Its methods are safe for
@@ -87,6 +96,10 @@ type Session struct {
 	docs map[string]map[string]string
 	// decls keeps the latest source of each declared name, for inspection.
 	decls map[string]string
+
+	// goPath and fetch: see Options.
+	goPath string
+	fetch  func(ctx context.Context, importPath string) error
 
 	// interruptWait bounds the wait for an interrupted cell's compiled code.
 	interruptWait time.Duration
@@ -155,6 +168,8 @@ func New(opts Options) (*Session, error) {
 		docs:     map[string]map[string]string{},
 
 		interruptWait: opts.InterruptWait,
+		goPath:        opts.GoPath,
+		fetch:         opts.Fetch,
 	}
 	if s.interruptWait <= 0 {
 		s.interruptWait = 30 * time.Second
@@ -166,7 +181,7 @@ func New(opts Options) (*Session, error) {
 	if env == nil {
 		env = os.Environ()
 	}
-	s.i = interp.New(interp.Options{Stdin: globalStdin{}, Stdout: stdout, Stderr: s.stderr, Env: env})
+	s.i = interp.New(interp.Options{Stdin: globalStdin{}, Stdout: stdout, Stderr: s.stderr, Env: env, GoPath: opts.GoPath})
 	all := []interp.Exports{stdlib.Symbols}
 	all = append(all, opts.Symbols...)
 	for _, ex := range all {
@@ -253,7 +268,7 @@ func (s *Session) execute(ctx context.Context, cell string) (display.Bundle, err
 	// anywhere runs no part of itself. (Compiling brings a cell's imports
 	// into effect; they are not evaluated again.)
 	for i := range steps {
-		if err := s.check(&steps[i]); err != nil {
+		if err := s.check(ctx, &steps[i]); err != nil {
 			s.settle(steps[:i])
 			return nil, err
 		}
@@ -264,10 +279,8 @@ func (s *Session) execute(ctx context.Context, cell string) (display.Bundle, err
 		case importStep:
 		case finalStep:
 			return s.evalFinal(ctx, st)
-		case declStep:
-			err = s.run(st.prog)
 		default:
-			err = s.eval(ctx, st.src)
+			err = s.exec(ctx, st.prog)
 		}
 		if err != nil {
 			return nil, err

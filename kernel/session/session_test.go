@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -466,5 +468,49 @@ func TestTranslatedMessages(t *testing.T) {
 		if strings.Count(tb, c.want) != 1 {
 			t.Errorf("%q: traceback names the error %d times:\n%s", c.cell, strings.Count(tb, c.want), tb)
 		}
+	}
+}
+
+func TestThirdPartyImportIsFetched(t *testing.T) {
+	gopath := t.TempDir()
+	var asked []string
+	fetch := func(ctx context.Context, path string) error {
+		asked = append(asked, path)
+		if path != "example.com/greet" {
+			return errors.New("no such module")
+		}
+		dir := filepath.Join(gopath, "src", "example.com", "greet")
+		os.MkdirAll(dir, 0o755)
+		return os.WriteFile(filepath.Join(dir, "greet.go"),
+			[]byte("package greet\n\n// Hello greets.\nfunc Hello(n string) string { return \"hello, \" + n }\n"), 0o644)
+	}
+	s, err := New(Options{GoPath: gopath, Fetch: fetch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := run(t, s, "import \"example.com/greet\"\ngreet.Hello(\"go\")"); b["text/plain"] != `"hello, go"` {
+		t.Errorf("result = %v", b)
+	}
+	run(t, s, "import \"example.com/greet\"")
+	if len(asked) != 1 {
+		t.Errorf("fetched %v, want once", asked)
+	}
+	e := runErr(t, s, "x := 1\nimport \"example.com/nosuch/pkg\"")
+	if e.Name != "ImportError" || !strings.Contains(e.Value, "cell line 2") || !strings.Contains(e.Value, "no such module") {
+		t.Errorf("err = %s: %s", e.Name, e.Value)
+	}
+}
+
+// TestDeclarationUsesEarlierVariable covers a cell whose function uses a
+// variable that an earlier statement of the same cell defines (each step
+// is compiled once, before any runs, and that program runs).
+func TestDeclarationUsesEarlierVariable(t *testing.T) {
+	s, _, _ := newSession(t)
+	b := run(t, s, "base := 40\nfunc plus() int { return base + 2 }\ntype box struct{ v int }\nfunc (b box) Twice() int { return 2 * b.v }\ny := plus()\nbox{y}.Twice()")
+	if b["text/plain"] != "84" {
+		t.Errorf("result = %v, want 84", b)
+	}
+	if b := run(t, s, "plus() + base"); b["text/plain"] != "82" {
+		t.Errorf("next cell: %v, want 82", b)
 	}
 }
