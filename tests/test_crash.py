@@ -176,6 +176,19 @@ class CrashTests(unittest.TestCase):
         self.assertIn("cell line 3", reply["evalue"])
         self.assertEqual(kcl.stream_text(msgs), "")
 
+    def test_interrupt_while_asking(self):
+        msg_id = self.kc.execute('import "fmt"\nvar never string\nfmt.Scan(&never)\nnever', allow_stdin=True)
+        req = self.kc.get_stdin_msg(timeout=10)
+        self.assertEqual(req["msg_type"], "input_request")
+        self.km.interrupt_kernel()
+        reply = kcl.shell_reply(self.kc, msg_id)["content"]
+        kcl.collect(self.kc, msg_id)
+        self.assertEqual(reply["ename"], "Interrupted")
+        start = time.time()
+        reply, msgs = kcl.execute(self.kc, "3 * 3")
+        self.assertLess(time.time() - start, 3, "the next cell waited for the interrupted read")
+        self.assertEqual(kcl.result_text(msgs), "9")
+
     def test_stdin_not_allowed(self):
         start = time.time()
         msg_id = self.kc.execute('import "fmt"\nvar n int\n_, err := fmt.Scan(&n)\nerr.Error()', allow_stdin=False)

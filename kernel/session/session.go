@@ -59,6 +59,11 @@ type Options struct {
 	// interrupted cell to return before it gives up with a "Busy" error;
 	// zero means 30 seconds.
 	InterruptWait time.Duration
+	// OnInterrupt, if set, is called when an interrupt has stopped the
+	// interpreted code of a cell, before the cell's Execute returns: a
+	// kernel can end reads of input that wait, so that the compiled code
+	// blocked in them returns.
+	OnInterrupt func()
 	// GoPath is a directory laid out as a GOPATH (src/<import path>) from
 	// which the interpreter loads the source of packages that are not
 	// compiled in; empty means none.
@@ -97,9 +102,10 @@ type Session struct {
 	// decls keeps the latest source of each declared name, for inspection.
 	decls map[string]string
 
-	// goPath and fetch: see Options.
-	goPath string
-	fetch  func(ctx context.Context, importPath string) error
+	// onInterrupt, goPath and fetch: see Options.
+	onInterrupt func()
+	goPath      string
+	fetch       func(ctx context.Context, importPath string) error
 
 	// interruptWait bounds the wait for an interrupted cell's compiled code.
 	interruptWait time.Duration
@@ -169,6 +175,7 @@ func New(opts Options) (*Session, error) {
 
 		interruptWait: opts.InterruptWait,
 		goPath:        opts.GoPath,
+		onInterrupt:   opts.OnInterrupt,
 		fetch:         opts.Fetch,
 	}
 	if s.interruptWait <= 0 {
@@ -255,6 +262,9 @@ func (s *Session) Execute(ctx context.Context, cell string) (display.Bundle, err
 	notebook.SetContext(inner)
 	defer notebook.SetContext(nil)
 	b, err := s.execute(inner, cell)
+	if inner.Err() != nil && s.onInterrupt != nil {
+		s.onInterrupt()
+	}
 	return b, s.noteInterrupt(err)
 }
 

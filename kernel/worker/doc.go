@@ -23,8 +23,10 @@
 // Options.InterruptWait, restarts the worker.
 //
 // Reading standard input in a cell (fmt.Scan, bufio.NewReader(os.Stdin))
-// works when the front end allows input: the supervisor sees a worker
-// thread blocked reading descriptor 0 (Linux), asks the front end through
-// the Input function of the cell's context, and writes the answer to the
-// worker's standard input.
+// works when the front end allows input (Linux): the worker's os.Stdin is
+// a pipe; when it sees one of its threads blocked reading that pipe, it
+// asks the supervisor, which asks the front end through the Input function
+// of the cell's context (kernel.InputFrom), and writes the answer to the
+// pipe. An interrupt ends a read that waits. notebook.Input takes the same
+// way with a prompt. Without input, reads fail at once.
 package worker

@@ -23,12 +23,15 @@ func Serve(in io.Reader, out io.Writer, opts session.Options) error {
 	opts.Stdout = os.Stdout
 	opts.Stderr = os.Stderr
 	opts.OnFrame = func(line string) { fw.write(&message{Op: opFrame, Text: line}) }
+	w := &server{fw: fw, noStdin: closedStdin(), inputs: map[uint64]chan *message{}}
+	w.in, _ = newStdinPipe()
+	opts.OnInterrupt = w.endStdin
 	sess, err := session.New(opts)
 	if err != nil {
 		return err
 	}
+	w.sess = sess
 	display.SetPublisher(publisher{fw})
-	w := &server{sess: sess, fw: fw, stdin: os.Stdin, noStdin: closedStdin(), inputs: map[uint64]chan *message{}}
 	notebook.SetInput(w.input)
 	if err := fw.write(&message{Op: opReady}); err != nil {
 		return err
@@ -70,9 +73,11 @@ type server struct {
 	sess *session.Session
 	fw   *frameWriter
 
-	// stdin is the worker's real standard input; noStdin fails every read,
-	// for cells whose front end does not accept input.
-	stdin, noStdin *os.File
+	// in is the standard input of cells that may ask for input (nil
+	// where that is not supported); noStdin fails every read, for cells
+	// whose front end does not accept input.
+	in      *stdinPipe
+	noStdin *os.File
 
 	mu      sync.Mutex
 	running uint64 // ID of the running execute request
@@ -126,8 +131,12 @@ func (w *server) interrupt(id uint64) {
 }
 
 func (w *server) execute(ctx context.Context, m message) {
-	if m.AllowStdin {
-		os.Stdin = w.stdin
+	w.mu.Lock()
+	in := w.in
+	w.mu.Unlock()
+	if m.AllowStdin && in != nil {
+		os.Stdin = in.r
+		go w.serveStdin(ctx)
 	} else {
 		os.Stdin = w.noStdin
 	}
@@ -142,6 +151,23 @@ func (w *server) execute(ctx context.Context, m message) {
 		reply.Err.Restart = true
 	}
 	w.fw.write(reply)
+}
+
+// endStdin ends the standard input pipe of an interrupted cell, so that a
+// read that waits in it returns (io.EOF), and puts a fresh pipe in place
+// for later cells.
+func (w *server) endStdin() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.in == nil {
+		return
+	}
+	w.in.w.Close()
+	if fresh, err := newStdinPipe(); err == nil {
+		w.in = fresh
+	} else {
+		w.in = nil
+	}
 }
 
 // answer serves the requests other than execute and interrupt.

@@ -2,8 +2,19 @@
 
 package worker
 
-import "github.com/dcem-go/dcem/kernel"
+import (
+	"context"
+	"errors"
+	"os"
+)
 
-// serveStdin does nothing where blocked reads cannot be seen: a cell that
-// reads standard input waits until it is interrupted.
-func serveStdin(p *proc, input kernel.InputFunc, stop <-chan struct{}) {}
+// stdinPipe is unused where blocked reads cannot be seen.
+type stdinPipe struct{ r, w *os.File }
+
+func newStdinPipe() (*stdinPipe, error) {
+	return nil, errors.New("reading standard input in a cell needs Linux")
+}
+
+// serveStdin does nothing where blocked reads cannot be seen: use
+// notebook.Input there.
+func (w *server) serveStdin(ctx context.Context) {}

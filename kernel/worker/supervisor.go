@@ -63,7 +63,6 @@ type proc struct {
 	cmd            *exec.Cmd
 	req            *frameWriter
 	reqFile        *os.File
-	stdin          *os.File // write end of the worker's standard input
 	stdout, stderr *copier
 	replies        chan *message
 	exited         chan struct{} // closed once the process is gone
@@ -128,11 +127,6 @@ func (s *Supervisor) start() (*proc, error) {
 		closeAll()
 		return nil, err
 	}
-	inR, inW, err := pipe()
-	if err != nil {
-		closeAll()
-		return nil, err
-	}
 	outR, outW, err := pipe()
 	if err != nil {
 		closeAll()
@@ -145,21 +139,20 @@ func (s *Supervisor) start() (*proc, error) {
 	}
 	cmd := exec.Command(s.opts.Path, s.opts.Args...)
 	cmd.Env = s.opts.Env
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, errW
+	cmd.Stdout, cmd.Stderr = outW, errW
 	cmd.ExtraFiles = []*os.File{reqR, evW}
 	if err := cmd.Start(); err != nil {
 		closeAll()
 		return nil, fmt.Errorf("worker: start %s: %w", s.opts.Path, err)
 	}
 	// The worker holds its ends now.
-	for _, f := range []*os.File{reqR, evW, inR, outW, errW} {
+	for _, f := range []*os.File{reqR, evW, outW, errW} {
 		f.Close()
 	}
 	p := &proc{
 		cmd:     cmd,
 		req:     &frameWriter{w: reqW},
 		reqFile: reqW,
-		stdin:   inW,
 		stdout:  newCopier(outR, s.opts.Stdout, false),
 		stderr:  newCopier(errR, s.opts.Stderr, true),
 		replies: make(chan *message, 16),
@@ -170,7 +163,6 @@ func (s *Supervisor) start() (*proc, error) {
 	go func() {
 		cmd.Wait()
 		reqW.Close()
-		inW.Close()
 		close(p.exited)
 	}()
 	select {
@@ -358,11 +350,6 @@ func (s *Supervisor) Execute(ctx context.Context, code string) (display.Bundle, 
 	if err := p.req.write(&message{Op: opExecute, ID: id, Code: code, AllowStdin: input != nil}); err != nil {
 		<-p.exited
 		return nil, s.died(p, "")
-	}
-	if input != nil {
-		stop := make(chan struct{})
-		defer close(stop)
-		go serveStdin(p, input, stop)
 	}
 	done := ctx.Done()
 	var kill <-chan time.Time

@@ -303,6 +303,56 @@ func TestStdin(t *testing.T) {
 	}
 }
 
+func TestInterruptWhileReadingStdin(t *testing.T) {
+	s, _, _, _ := start(t)
+	value(t, s, `import "fmt"`)
+	ctx, cancel := context.WithCancel(context.Background())
+	asked := make(chan bool, 1)
+	ctx = kernel.WithInput(ctx, func(string, bool) (string, error) {
+		asked <- true
+		<-ctx.Done()
+		return "", kernel.ErrNoInput
+	})
+	go func() {
+		<-asked
+		cancel()
+	}()
+	if e := cellErr(t, s, ctx, "var a string\nfmt.Scan(&a)\na"); e.Name != "Interrupted" {
+		t.Fatalf("err = %s: %s", e.Name, e.Value)
+	}
+	start := time.Now()
+	if v := value(t, s, "1 + 1"); v != "2" {
+		t.Errorf("1 + 1 = %q", v)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("the next cell waited %v for the interrupted read", d)
+	}
+}
+
+func TestUnresponsiveWorkerIsReplaced(t *testing.T) {
+	var out, errOut buffer
+	s, err := Start(Options{Path: os.Args[0], Env: append(os.Environ(), workerEnv+"=1"),
+		Stdout: &out, Stderr: &errOut, InterruptGrace: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	value(t, s, "import \"time\"")
+	pid := s.Pid()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, func() {
+		syscall.Kill(pid, syscall.SIGSTOP) // it can answer nothing now
+		cancel()
+	})
+	e := cellErr(t, s, ctx, "time.Sleep(time.Minute)")
+	if e.Name != "InterpreterDied" || !strings.Contains(strings.Join(e.Traceback, "\n"), "did not answer the interrupt") {
+		t.Errorf("err = %s: %s\n%s", e.Name, e.Value, strings.Join(e.Traceback, "\n"))
+	}
+	if v := value(t, s, "1 + 1"); v != "2" {
+		t.Errorf("1 + 1 = %q in the new worker", v)
+	}
+}
+
 func TestNotebookInput(t *testing.T) {
 	s, _, _, _ := start(t)
 	type ask struct {
