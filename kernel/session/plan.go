@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -172,6 +173,73 @@ func (s *Session) settle(steps []step) {
 			}
 		}
 	}
+}
+
+// noteUnset adds to the error of a cell that did not compile the
+// variables that its compiled steps declared: the interpreter knows them
+// now, with zero values, although none of the cell ran.
+func noteUnset(err error, compiled []step) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	var names []string
+	for _, st := range compiled {
+		if st.kind == evalStep || st.kind == declStep {
+			names = append(names, varsOf(st.src)...)
+		}
+	}
+	if len(names) == 0 {
+		return err
+	}
+	note := fmt.Sprintf("No part of the cell ran; %s now exist(s) with zero value until the cell runs.", strings.Join(names, ", "))
+	e.Value += "\n" + note
+	e.Traceback = append(e.Traceback, note)
+	return e
+}
+
+// varsOf returns the variables that top-level statements or declarations
+// src declare (x in x := 1 or var x = 1).
+func varsOf(src string) []string {
+	var names []string
+	add := func(ids []*ast.Ident) {
+		for _, id := range ids {
+			if id.Name != "_" && !strings.HasPrefix(id.Name, "__dcem") {
+				names = append(names, id.Name)
+			}
+		}
+	}
+	if f, err := parser.ParseFile(token.NewFileSet(), "", "package p; func _() {"+src+"\n}", parser.SkipObjectResolution); err == nil {
+		for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+			switch st := st.(type) {
+			case *ast.AssignStmt:
+				if st.Tok == token.DEFINE {
+					for _, l := range st.Lhs {
+						if id, ok := l.(*ast.Ident); ok {
+							add([]*ast.Ident{id})
+						}
+					}
+				}
+			case *ast.DeclStmt:
+				if g, ok := st.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
+					for _, sp := range g.Specs {
+						add(sp.(*ast.ValueSpec).Names)
+					}
+				}
+			}
+		}
+		return names
+	}
+	if f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution); err == nil {
+		for _, d := range f.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR {
+				for _, sp := range g.Specs {
+					add(sp.(*ast.ValueSpec).Names)
+				}
+			}
+		}
+	}
+	return names
 }
 
 // declaresVars reports whether the declarations src hold a var.

@@ -280,7 +280,7 @@ func (s *Session) execute(ctx context.Context, cell string) (display.Bundle, err
 	for i := range steps {
 		if err := s.check(ctx, &steps[i]); err != nil {
 			s.settle(steps[:i])
-			return nil, err
+			return nil, noteUnset(err, steps[:i])
 		}
 	}
 	for _, st := range steps {

@@ -426,6 +426,9 @@ func TestCellThatDoesNotCompileRunsNothing(t *testing.T) {
 	if e.Name != "CompileError" || !strings.Contains(e.Value, "cell line 5") {
 		t.Errorf("err = %s: %s", e.Name, e.Value)
 	}
+	if !strings.Contains(e.Value, "ranVar now exist(s) with zero value") {
+		t.Errorf("the error does not name the unset variable: %s", e.Value)
+	}
 	if got := out.String(); got != "" {
 		t.Errorf("part of the cell ran: stdout = %q", got)
 	}
