@@ -3,17 +3,27 @@
 //
 // Execute splits a cell into runs of imports, declarations and statements
 // (see Split) and evaluates them in order, so a cell may mix them as a user
-// writes them. Values, types and functions persist; a later cell may
-// redefine them. When the cell ends in an expression, its value is the
+// writes them. The whole cell is compiled before any of it runs: a cell
+// with an error anywhere runs no part of itself. Values, types and
+// functions persist; a later cell may redefine them. When the cell ends in an expression, its value is the
 // result, rendered as a MIME bundle by package display (interpreted types
 // with HTML, Markdown, SVG, PNG, JPEG, Latex, MIMEBundle or String methods
 // are honoured too).
 //
 // Panics in interpreted code, in compiled code it calls and in the
-// interpreter itself become an *Error naming the cell lines; os.Exit in a
-// cell becomes an error too. The context given to Execute stops interpreted
-// loops when cancelled and is handed to compiled code through
-// notebook.Context.
+// interpreter itself become an *Error naming the cell lines; os.Exit and
+// log.Fatal in a cell become errors too. Misleading yaegi messages are
+// rewritten (see explain.go). The context given to Execute stops
+// interpreted code when cancelled and is handed to compiled code through
+// notebook.Context; no statement of an interrupted cell runs afterwards
+// (see Execute). Imports of third-party packages can be fetched (see
+// Options.Fetch).
+//
+// The files hold one job each: session.go the Session and Execute,
+// plan.go planning and checking a cell, eval.go evaluation and errors,
+// explain.go the rewritten messages, result.go the final value,
+// interrupt.go and goroutines.go interrupts, names.go imports and
+// declarations, complete.go completion and inspection, split.go Split.
 package session
 
 import (
