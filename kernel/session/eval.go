@@ -52,6 +52,12 @@ func (s *Session) exec(ctx context.Context, prog *interp.Program) (err error) {
 		}
 	}()
 	_, err = s.i.ExecuteWithContext(ctx, prog)
+	if ctx.Err() != nil {
+		// Cancelled: yaegi's ExecuteWithContext returns through its named
+		// results, which the program's goroutine, stopped by the
+		// interrupt, may overwrite with nil as it ends.
+		err = ctx.Err()
+	}
 	return err
 }
 
