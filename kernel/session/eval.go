@@ -51,13 +51,7 @@ func (s *Session) exec(ctx context.Context, prog *interp.Program) (err error) {
 			err = s.describe(err, frames)
 		}
 	}()
-	_, err = s.i.ExecuteWithContext(ctx, prog)
-	if ctx.Err() != nil {
-		// Cancelled: yaegi's ExecuteWithContext returns through its named
-		// results, which the program's goroutine, stopped by the
-		// interrupt, may overwrite with nil as it ends.
-		err = ctx.Err()
-	}
+	_, _, err = s.ctl.execute(ctx, s.i, prog)
 	return err
 }
 

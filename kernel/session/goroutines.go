@@ -47,9 +47,10 @@ func goroutineDump() []string {
 }
 
 // runningEvals counts the goroutines in which the interpreter still runs a
-// chunk.
-func runningEvals() int {
-	n := 0
+// program: the session's own (see runControl), and those of yaegi's
+// EvalWithContext, which the session uses for quiet evaluations.
+func (s *Session) runningEvals() int {
+	n := int(s.ctl.inflight.Load())
 	for _, g := range goroutineDump() {
 		if runsProgram(g) {
 			n++

@@ -35,11 +35,11 @@ func (s *Session) noteInterrupt(err error) error {
 	}
 	// Give the chunk's goroutine a moment to see the interrupt.
 	deadline := time.Now().Add(100 * time.Millisecond)
-	for runningEvals() > 0 && time.Now().Before(deadline) {
+	for s.runningEvals() > 0 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	var notes []string
-	if runningEvals() > 0 {
+	if s.runningEvals() > 0 {
 		s.pending = true
 		notes = append(notes, fmt.Sprintf("Compiled code that the cell called is still running: it does not watch the cell's context "+
 			"(pass notebook.Context() to long calls). No statement of this cell will run after it returns; the next cell waits for it "+
@@ -63,7 +63,7 @@ func (s *Session) awaitInterrupted(ctx context.Context) error {
 	if !s.pending {
 		return nil
 	}
-	if runningEvals() == 0 {
+	if s.runningEvals() == 0 {
 		s.pending = false
 		return nil
 	}
@@ -75,7 +75,7 @@ func (s *Session) awaitInterrupted(ctx context.Context) error {
 	for {
 		select {
 		case <-tick.C:
-			if runningEvals() == 0 {
+			if s.runningEvals() == 0 {
 				s.pending = false
 				return nil
 			}

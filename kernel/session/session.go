@@ -117,6 +117,9 @@ type Session struct {
 	goPath      string
 	fetch       func(ctx context.Context, importPath string) error
 
+	// ctl runs compiled programs (see runControl).
+	ctl *runControl
+
 	// interruptWait bounds the wait for an interrupted cell's compiled code.
 	interruptWait time.Duration
 	// pending is set when an interrupted chunk may still be running in
@@ -199,6 +202,11 @@ func New(opts Options) (*Session, error) {
 		env = os.Environ()
 	}
 	s.i = interp.New(interp.Options{Stdin: globalStdin{}, Stdout: stdout, Stderr: s.stderr, Env: env, GoPath: opts.GoPath})
+	ctl, err := newRunControl(s.i)
+	if err != nil {
+		return nil, err
+	}
+	s.ctl = ctl
 	all := []interp.Exports{stdlib.Symbols}
 	all = append(all, opts.Symbols...)
 	for _, ex := range all {

@@ -409,7 +409,7 @@ func TestInterruptWaitIsBounded(t *testing.T) {
 
 func TestInterruptSaysItStopsGoroutines(t *testing.T) {
 	s, _, _ := newSession(t)
-	run(t, s, "import \"time\"\nticks := 0\ngo func() {\n\tfor {\n\t\tticks++\n\t\ttime.Sleep(time.Millisecond)\n\t}\n}()")
+	run(t, s, "import \"time\"\ngo func() {\n\tticks := 0\n\tfor {\n\t\tticks++\n\t\ttime.Sleep(time.Millisecond)\n\t}\n}()")
 	err := interruptAfter(s, "for {\n}", 200*time.Millisecond)
 	var e *Error
 	if !errors.As(err, &e) || e.Name != "Interrupted" {
