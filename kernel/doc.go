@@ -19,7 +19,7 @@
 // they are given the cell's context, which notebooks get from
 // notebook.Context (import "github.com/dcem-go/dcem/kernel/notebook"):
 //
-//	res, err := cem.Solve(notebook.Context(), f, opts)
+//	res, err := cem.Solve(notebook.Context(), f, mean, std, cfg)
 //
 // # Output
 //
@@ -45,10 +45,47 @@
 // # Robustness
 //
 // A message with a wrong or missing signature is logged and dropped. A
-// panic or os.Exit in a cell becomes an error reply; the kernel and its
-// state survive. Two things end the process, as they end any Go program: a
-// panic in a goroutine that a cell starts with the go statement, and
-// unbounded recursion (stack overflow). Jupyter then offers a restart.
+// panic, os.Exit or log.Fatal in a cell becomes an error reply; the
+// kernel and its state survive.
+//
+// The process that holds the sockets runs no cell: "dcem kernel" runs the
+// interpreter in a worker process that it supervises (package
+// kernel/worker). What ends any Go program — a panic in a goroutine that a
+// cell started, unbounded recursion, a fatal runtime error, os.Exit called
+// by compiled code, the out-of-memory killer — ends only the worker: the
+// running cell's error reply carries the runtime's crash text and says
+// that the session's state was lost, a fresh worker takes over, and the
+// notebook stays connected.
+//
+// # Interrupts
+//
+// An interrupt stops interpreted code at its next step and cancels the
+// cell's context. No statement of an interrupted cell runs afterwards:
+// when compiled code that the cell called ignores the context (time.Sleep,
+// a solve given context.Background()), the next cell waits until it
+// returns, at most 30 seconds, and says so; an interrupt during that wait
+// restarts the worker. The interpreter stops all interpreted code at
+// once, including goroutines that earlier cells started: the error
+// message counts them.
+//
+// # Input
+//
+// When the front end allows input, a cell may read standard input
+// (fmt.Scan, bufio.NewReader(os.Stdin)): each read asks the front end for a
+// line (input_request). When it does not, reading fails at once with an
+// error that says so.
+//
+// # Third-party packages
+//
+// A cell may import a pure-Go package that is not compiled in:
+//
+//	import "golang.org/x/example/hello/reverse"
+//
+// The kernel fetches its module, and the modules it needs, with the go
+// command (through the Go module proxy, into the user's module cache) and
+// the interpreter loads their source from $XDG_CACHE_HOME/dcem/gopath
+// (package kernel/fetch). A package that needs cgo is refused with an
+// ImportError that says so.
 //
 // # History
 //

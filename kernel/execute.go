@@ -27,10 +27,9 @@ func (k *Kernel) currentParent() *wire.Message {
 }
 
 // flushStreams sends pending output, so that it comes before what follows.
+// (An Interpreter that copies output from elsewhere, such as a worker
+// process, has copied what came before by the time it returns or shows.)
 func (k *Kernel) flushStreams() {
-	if k.capture != nil {
-		k.capture.sync()
-	}
 	k.stdout.Flush()
 	k.stderr.Flush()
 }
@@ -48,6 +47,11 @@ func (k *Kernel) execute(m *wire.Message) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	if req.AllowStdin {
+		ctx = WithInput(ctx, func(prompt string, password bool) (string, error) {
+			return k.requestInput(ctx, m, prompt, password)
+		})
+	}
 	k.runMu.Lock()
 	if store {
 		k.execCount++

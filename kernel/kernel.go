@@ -93,7 +93,6 @@ type Kernel struct {
 	execCount int
 
 	stdout, stderr *Stream
-	capture        *FDCapture
 
 	commMu sync.Mutex
 	comms  map[string]string // comm_id → target_name
@@ -101,7 +100,9 @@ type Kernel struct {
 	targets map[string]CommTarget
 
 	shellQ chan *wire.Message
-	done   chan struct{}
+	// inputReplies carries input_reply messages from the stdin channel.
+	inputReplies chan *wire.Message
+	done         chan struct{}
 	// exit is closed with restart set when a shutdown is requested.
 	exitOnce sync.Once
 	restart  bool
@@ -128,6 +129,8 @@ func New(conn *wire.ConnectionInfo, opts Options) (*Kernel, error) {
 		targets: map[string]CommTarget{},
 		shellQ:  make(chan *wire.Message, 64),
 		done:    make(chan struct{}),
+
+		inputReplies: make(chan *wire.Message, 1),
 	}
 	k.stdout = newStream(k, "stdout")
 	k.stderr = newStream(k, "stderr")
@@ -187,7 +190,16 @@ func (k *Kernel) Run(ctx context.Context) (restart bool, err error) {
 		}
 	})
 	go k.receive(k.control, "control", k.handleControl)
-	go k.receive(k.stdin, "stdin", func(*wire.Message) {})
+	go k.receive(k.stdin, "stdin", func(m *wire.Message) {
+		if m.Header.MsgType != "input_reply" {
+			return
+		}
+		select {
+		case k.inputReplies <- m:
+		default:
+			k.log.Printf("stdin: dropped an input_reply nobody waits for")
+		}
+	})
 	go func() {
 		for {
 			select {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -25,11 +24,11 @@ func runInstall(args []string) error {
 		fmt.Fprintln(fs.Output(), "Usage: dcem install [--user | --prefix DIR | --sys-prefix]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
 	n := 0
 	for _, set := range []bool{*user, *prefix != "", *sysPrefix} {
@@ -38,7 +37,7 @@ func runInstall(args []string) error {
 		}
 	}
 	if n > 1 {
-		return errors.New("choose at most one of --user, --prefix and --sys-prefix")
+		return usageErrorf("choose at most one of --user, --prefix and --sys-prefix")
 	}
 	if *sysPrefix {
 		py := os.Getenv("PYTHON")

@@ -10,6 +10,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,8 +24,55 @@ import (
 type command struct {
 	name    string
 	summary string
-	run     func(args []string) error
+	// hidden commands are for dcem's own use and not listed.
+	hidden bool
+	// run runs the command. It returns flag.ErrHelp after printing help
+	// that was asked for, and a *usageError for a wrong command line.
+	run func(args []string) error
 }
+
+// usageError is a wrong command line: dcem exits with status 2 for it,
+// and 1 for other errors.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// reportedError is an error that the command has printed already: dcem
+// exits with status 1 without printing it again.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// parseFlags parses args into fs; a wrong flag is a usage error, and -h
+// gives flag.ErrHelp (fs has printed the help then).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(os.Stderr)
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			// Help that was asked for goes to standard output.
+			fs.SetOutput(os.Stdout)
+			fs.Usage()
+			return flag.ErrHelp
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &usageError{msg: err.Error()}
+	}
+	return nil
+}
+
+// isHelp reports whether a is one of the ways to ask for help.
+func isHelp(a string) bool { return a == "-h" || a == "-help" || a == "--help" || a == "help" }
 
 var commands = map[string]command{}
 
@@ -46,26 +95,32 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
+	for n, c := range commands {
+		if !c.hidden {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, `Run "dcem <command> -h" for a command's options.`)
+	fmt.Fprintln(w, `Run "dcem help <command>" or "dcem <command> -h" for a command's options.`)
 }
 
 func init() {
-	register(command{name: "version", summary: "print the version", run: func([]string) error {
+	register(command{name: "version", summary: "print the version", run: func(args []string) error {
+		if len(args) > 0 {
+			if isHelp(args[0]) {
+				fmt.Println("Usage: dcem version")
+				return flag.ErrHelp
+			}
+			return usageErrorf("version takes no arguments")
+		}
 		fmt.Println("dcem", version)
 		return nil
 	}})
-	register(command{name: "help", summary: "print this help", run: func([]string) error {
-		usage(os.Stdout)
-		return nil
-	}})
+	register(command{name: "help", summary: "print this help, or a command's (dcem help <command>)", run: help})
 }
 
 // gcPercent is the collector's target unless GOGC is set: the engine makes
@@ -79,18 +134,61 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	if len(os.Args) < 2 {
+	os.Exit(dispatch(os.Args[1:]))
+}
+
+// dispatch runs the command line args (without the program name) and
+// returns the exit status: 0 for success and for help asked for, 2 for a
+// wrong command line, 1 for other errors.
+func dispatch(args []string) int {
+	if len(args) == 0 {
 		usage(os.Stderr)
-		os.Exit(2)
+		return 2
 	}
-	c, ok := commands[os.Args[1]]
+	name := args[0]
+	if isHelp(name) {
+		name = "help"
+	}
+	c, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "dcem: unknown command %q\n\n", os.Args[1])
+		fmt.Fprintf(os.Stderr, "dcem: unknown command %q\n\n", args[0])
 		usage(os.Stderr)
-		os.Exit(2)
+		return 2
 	}
-	if err := c.run(os.Args[2:]); err != nil {
+	err := c.run(args[1:])
+	var ue *usageError
+	var re *reportedError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &re):
+		return 1
+	case errors.As(err, &ue):
 		fmt.Fprintf(os.Stderr, "dcem %s: %v\n", c.name, err)
-		os.Exit(1)
+		fmt.Fprintf(os.Stderr, "Run \"dcem help %s\" for usage.\n", c.name)
+		return 2
+	default:
+		fmt.Fprintf(os.Stderr, "dcem %s: %v\n", c.name, err)
+		return 1
 	}
+}
+
+// help prints the list of commands, or the help of the command named.
+func help(args []string) error {
+	switch len(args) {
+	case 0:
+		usage(os.Stdout)
+		return nil
+	case 1:
+		c, ok := commands[args[0]]
+		if !ok || args[0] == "help" {
+			if ok {
+				usage(os.Stdout)
+				return nil
+			}
+			return usageErrorf("unknown command %q", args[0])
+		}
+		return c.run([]string{"-h"})
+	}
+	return usageErrorf("help takes at most one command name")
 }

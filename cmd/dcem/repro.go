@@ -49,19 +49,40 @@ func reproUsage(w io.Writer) {
 }
 
 func repro(args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		reproUsage(os.Stderr)
+		return usageErrorf("name an experiment")
+	}
+	if isHelp(args[0]) {
 		reproUsage(os.Stdout)
-		return nil
+		return flag.ErrHelp
 	}
 	e, ok := reproExperiments[args[0]]
 	if !ok {
 		reproUsage(os.Stderr)
-		return fmt.Errorf("unknown experiment %q", args[0])
+		return usageErrorf("unknown experiment %q", args[0])
 	}
 	return e.run(args[1:])
 }
 
-func reproRegression(args []string) error {
+// makeOutDir creates the output directory dir. The returned cleanup,
+// deferred with the address of the command's error, removes the directory
+// again when the command fails and dir was created here and is still empty,
+// so that a failed run leaves nothing behind.
+func makeOutDir(dir string) (cleanup func(*error), err error) {
+	_, statErr := os.Stat(dir)
+	existed := statErr == nil
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return func(errp *error) {
+		if *errp != nil && !existed {
+			os.Remove(dir) // only removes an empty directory
+		}
+	}, nil
+}
+
+func reproRegression(args []string) (err error) {
 	fs := flag.NewFlagSet("dcem repro regression", flag.ContinueOnError)
 	quick := fs.Bool("quick", false, "small settings that run in seconds (shows the losses fall, not the paper's numbers)")
 	run := addRunFlags(fs)
@@ -69,14 +90,11 @@ func reproRegression(args []string) error {
 	dtype := fs.String("dtype", "float32", "precision of the energy network: float32 or float64")
 	out := fs.String("out", "repro-regression", "directory for the figures (SVG, PNG) and result.json")
 	from := fs.String("from", "", "draw the figures of a result.json written before, without training")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+		return usageErrorf("unexpected arguments %q", fs.Args())
 	}
 	if *from != "" {
 		res, err := regression.ReadResult(*from)
@@ -101,9 +119,11 @@ func reproRegression(args []string) error {
 		// Runs go in parallel; one BLAS thread each avoids oversubscription.
 		tensor.SetBLASThreads(1)
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	cleanup, err := makeOutDir(*out)
+	if err != nil {
 		return err
 	}
+	defer cleanup(&err)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	bar := newProgressBar(os.Stderr, len(cfg.Methods)*len(cfg.Seeds)*cfg.Updates)

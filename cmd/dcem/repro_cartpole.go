@@ -21,21 +21,18 @@ func init() {
 	}
 }
 
-func reproCartpole(args []string) error {
+func reproCartpole(args []string) (err error) {
 	fs := flag.NewFlagSet("dcem repro cartpole", flag.ContinueOnError)
 	quick := fs.Bool("quick", false, "small settings that run in seconds (shows the pipeline, not the paper's numbers)")
 	run := addRunFlags(fs)
 	dims := fs.String("dims", "", "comma-separated latent dimensions (default: the preset's, 2,8,16 for the full run)")
 	temps := fs.String("temps", "", "comma-separated temperatures, 0 for hard CEM (default: the preset's, 1,0.1,0)")
 	out := fs.String("out", "repro-cartpole", "directory for the figures (SVG, PNG), the swing-up animations and result.json")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+		return usageErrorf("unexpected arguments %q", fs.Args())
 	}
 	cfg := cartpole.Default()
 	if *quick {
@@ -67,9 +64,11 @@ func reproCartpole(args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	cleanup, err := makeOutDir(*out)
+	if err != nil {
 		return err
 	}
+	defer cleanup(&err)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	runs := len(cfg.LatentDims) * len(cfg.Temps) * len(cfg.Seeds)

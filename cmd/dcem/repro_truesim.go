@@ -23,7 +23,7 @@ func init() {
 	}
 }
 
-func reproTruesim(args []string) error {
+func reproTruesim(args []string) (err error) {
 	fs := flag.NewFlagSet("dcem repro truesim", flag.ContinueOnError)
 	quick := fs.Bool("quick", false, "20 planning steps with 50 samples per task (seconds)")
 	tasks := fs.String("tasks", "cheetah.run,walker.walk", "comma-separated dmc tasks")
@@ -31,10 +31,7 @@ func reproTruesim(args []string) error {
 	iters := fs.Int("iters", 0, "CEM iterations per planning step (0: the preset's)")
 	steps := fs.Int("steps", -1, "planning steps per episode (0: whole episodes; default: the preset's)")
 	out := fs.String("out", "repro-truesim", "directory for the figures, frames and result.json")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg := truesim.Default()
@@ -55,9 +52,14 @@ func reproTruesim(args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected arguments %q", fs.Args())
+	}
+	cleanup, err := makeOutDir(*out)
+	if err != nil {
 		return err
 	}
+	defer cleanup(&err)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var bar *progressBar // one bar per task and episode

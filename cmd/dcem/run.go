@@ -36,12 +36,11 @@ A notebook's code cells run in order; the outputs are written back into it
 (or into -o), and the first failing cell stops the run with its number.`)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("want exactly one file")
+		return usageErrorf("want exactly one file")
 	}
 	file := fs.Arg(0)
 	src, err := os.ReadFile(file)
@@ -54,7 +53,9 @@ A notebook's code cells run in order; the outputs are written back into it
 	switch strings.ToLower(filepath.Ext(file)) {
 	case ".ipynb":
 		outs := nbrun.NewOutputs()
-		sess, err := session.New(session.Options{Stdout: outs.Stdout(), Stderr: outs.Stderr(), Symbols: []interp.Exports{symbols.Symbols}, Docs: symbols.Docs})
+		opts := session.Options{Stdout: outs.Stdout(), Stderr: outs.Stderr(), Symbols: []interp.Exports{symbols.Symbols}, Docs: symbols.Docs}
+		modules(&opts, os.Stderr)
+		sess, err := session.New(opts)
 		if err != nil {
 			return err
 		}
@@ -76,9 +77,11 @@ A notebook's code cells run in order; the outputs are written back into it
 		return nil
 	case ".go":
 		if *out != "" {
-			return errors.New("-o applies to notebooks only")
+			return usageErrorf("-o applies to notebooks only")
 		}
-		sess, err := session.New(session.Options{Stdout: os.Stdout, Stderr: os.Stderr, Symbols: []interp.Exports{symbols.Symbols}, Docs: symbols.Docs})
+		opts := session.Options{Stdout: os.Stdout, Stderr: os.Stderr, Symbols: []interp.Exports{symbols.Symbols}, Docs: symbols.Docs}
+		modules(&opts, os.Stderr)
+		sess, err := session.New(opts)
 		if err != nil {
 			return err
 		}
@@ -118,5 +121,5 @@ func scriptError(file string, err error) error {
 	for _, line := range se.Traceback {
 		fmt.Fprintln(os.Stderr, strings.ReplaceAll(line, "cell line ", file+":"))
 	}
-	return errors.New(strings.ReplaceAll(se.Error(), "cell line ", file+":"))
+	return &reportedError{errors.New(strings.ReplaceAll(se.Error(), "cell line ", file+":"))}
 }

@@ -8,13 +8,21 @@
 //
 //	import "github.com/dcem-go/dcem/kernel/notebook"
 //
-//	res, err := cem.Solve(notebook.Context(), f, opts)
+//	res, err := cem.Solve(notebook.Context(), f, mean, std, cfg)
 //
 // Outside a kernel, Context returns context.Background().
+//
+// Input and Password ask the user for a line of text:
+//
+//	name, err := notebook.Input("Your name: ")
 package notebook
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -57,4 +65,55 @@ func Sleep(d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+var (
+	inputMu sync.Mutex
+	input   func(prompt string, password bool) (string, error)
+)
+
+// Input asks the user for a line of text, showing prompt, and returns it
+// without its line ending. In the dcem kernel the notebook shows an input
+// box (it fails at once when the front end does not accept input); under
+// "dcem run" it prints prompt and reads a line of standard input.
+func Input(prompt string) (string, error) { return ask(prompt, false) }
+
+// Password is Input for a secret: the notebook hides what is typed.
+func Password(prompt string) (string, error) { return ask(prompt, true) }
+
+// SetInput makes f answer Input and Password; nil restores reading
+// standard input. The kernel calls it; notebooks have no need to.
+func SetInput(f func(prompt string, password bool) (string, error)) {
+	inputMu.Lock()
+	input = f
+	inputMu.Unlock()
+}
+
+func ask(prompt string, password bool) (string, error) {
+	inputMu.Lock()
+	f := input
+	inputMu.Unlock()
+	if f != nil {
+		return f(prompt, password)
+	}
+	fmt.Fprint(os.Stdout, prompt)
+	// Read byte by byte, so that nothing after the line is consumed.
+	var line []byte
+	var b [1]byte
+	for {
+		n, err := os.Stdin.Read(b[:])
+		if n == 1 {
+			if b[0] == '\n' {
+				break
+			}
+			line = append(line, b[0])
+		}
+		if err != nil {
+			if err == io.EOF && len(line) > 0 {
+				break
+			}
+			return string(line), err
+		}
+	}
+	return strings.TrimSuffix(string(line), "\r"), nil
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -345,5 +347,173 @@ func TestEnvironment(t *testing.T) {
 	s, _, _ := newSession(t)
 	if b := run(t, s, "import \"os\"\nos.Getenv(\"DCEM_SESSION_TEST\")"); b["text/plain"] != `"quick"` {
 		t.Errorf("os.Getenv in a cell = %v", b)
+	}
+}
+
+// interruptAfter runs cell and cancels its context after d.
+func interruptAfter(s *Session, cell string, d time.Duration) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(d, cancel)
+	_, err := s.Execute(ctx, cell)
+	return err
+}
+
+func TestInterruptedCellRunsNothingAfterward(t *testing.T) {
+	s, _, errOut := newSession(t)
+	run(t, s, "import \"time\"\nv := 0")
+	start := time.Now()
+	err := interruptAfter(s, "time.Sleep(1500 * time.Millisecond)\nv = 99", 200*time.Millisecond)
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "Interrupted" {
+		t.Fatalf("err = %v, want Interrupted", err)
+	}
+	if !strings.Contains(e.Value, "still running") {
+		t.Errorf("the message does not say that compiled code still runs: %q", e.Value)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("the interrupt took %v to answer", took)
+	}
+	// The next cell waits for time.Sleep to return, and v stays 0.
+	if b := run(t, s, "v"); b["text/plain"] != "0" {
+		t.Errorf("v = %v after the interrupted cell, want 0", b["text/plain"])
+	}
+	if took := time.Since(start); took < 1400*time.Millisecond {
+		t.Errorf("the next cell ran %v after the interrupt, before the compiled call returned", took)
+	}
+	if !strings.Contains(errOut.String(), "Waiting for compiled code") {
+		t.Errorf("stderr does not tell the user about the wait: %q", errOut.String())
+	}
+	time.Sleep(100 * time.Millisecond)
+	if b := run(t, s, "v"); b["text/plain"] != "0" {
+		t.Errorf("v = %v later, want 0", b["text/plain"])
+	}
+}
+
+func TestInterruptWaitIsBounded(t *testing.T) {
+	s, err := New(Options{InterruptWait: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, s, "import \"time\"")
+	interruptAfter(s, "time.Sleep(2 * time.Second)", 100*time.Millisecond)
+	e := runErr(t, s, "1 + 1")
+	if e.Name != "Busy" {
+		t.Fatalf("err = %v, want Busy", e)
+	}
+	time.Sleep(2 * time.Second)
+	if b := run(t, s, "1 + 1"); b["text/plain"] != "2" {
+		t.Errorf("1 + 1 = %v once the call returned", b)
+	}
+}
+
+func TestInterruptSaysItStopsGoroutines(t *testing.T) {
+	s, _, _ := newSession(t)
+	run(t, s, "import \"time\"\ngo func() {\n\tticks := 0\n\tfor {\n\t\tticks++\n\t\ttime.Sleep(time.Millisecond)\n\t}\n}()")
+	err := interruptAfter(s, "for {\n}", 200*time.Millisecond)
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "Interrupted" {
+		t.Fatalf("err = %v, want Interrupted", err)
+	}
+	if !strings.Contains(e.Value, "also stopped 1 goroutine") {
+		t.Errorf("the message does not name the stopped goroutine: %q", e.Value)
+	}
+}
+
+func TestCellThatDoesNotCompileRunsNothing(t *testing.T) {
+	s, out, _ := newSession(t)
+	e := runErr(t, s, "import \"fmt\"\nfmt.Println(\"ran\")\nranVar := 1\nfunc helper() int { return 2 }\nbad := 1 + \"x\"")
+	if e.Name != "CompileError" || !strings.Contains(e.Value, "cell line 5") {
+		t.Errorf("err = %s: %s", e.Name, e.Value)
+	}
+	if !strings.Contains(e.Value, "ranVar now exist(s) with zero value") {
+		t.Errorf("the error does not name the unset variable: %s", e.Value)
+	}
+	if got := out.String(); got != "" {
+		t.Errorf("part of the cell ran: stdout = %q", got)
+	}
+	// The declarations of functions are usable, the import is in effect.
+	if b := run(t, s, "helper()"); b["text/plain"] != "2" {
+		t.Errorf("helper() = %v", b)
+	}
+	run(t, s, "import \"fmt\"\nfmt.Print(\"again\")")
+	if got := out.String(); got != "again" {
+		t.Errorf("stdout = %q", got)
+	}
+	// A compound statement before the error does not run either.
+	e = runErr(t, s, "for i := 0; i < 3; i++ {\n\tfmt.Print(i)\n}\nundefinedAfterLoop()")
+	if !strings.Contains(e.Value, "undefined: undefinedAfterLoop") {
+		t.Errorf("err = %s", e.Value)
+	}
+	if got := out.String(); got != "again" {
+		t.Errorf("the loop ran: stdout = %q", got)
+	}
+}
+
+// TestTranslatedMessages is the list of yaegi messages the session
+// rewrites, each with a cell that gives it.
+func TestTranslatedMessages(t *testing.T) {
+	cases := []struct {
+		cell, want, notWant string
+	}{
+		{"y := foo.Bar()", "cell line 1: undefined: foo", "constant definition loop"},
+		{"x := 1\n_ = x\ny := foo.Bar().Baz()", "cell line 3: undefined: foo", "nil pointer"},
+		{"z := nosuch.Thing + 1", "undefined: nosuch", "constant definition loop"},
+		{"xs := []int{1}\ni := 5\n_ = xs[i]", "index out of range", "reflect:"},
+	}
+	for _, c := range cases {
+		s, _, _ := newSession(t)
+		e := runErr(t, s, c.cell)
+		if !strings.Contains(e.Value, c.want) || strings.Contains(e.Value, c.notWant) {
+			t.Errorf("%q: %s: %s, want %q", c.cell, e.Name, e.Value, c.want)
+		}
+		tb := strings.Join(e.Traceback, "\n")
+		if strings.Count(tb, c.want) != 1 {
+			t.Errorf("%q: traceback names the error %d times:\n%s", c.cell, strings.Count(tb, c.want), tb)
+		}
+	}
+}
+
+func TestThirdPartyImportIsFetched(t *testing.T) {
+	gopath := t.TempDir()
+	var asked []string
+	fetch := func(ctx context.Context, path string) error {
+		asked = append(asked, path)
+		if path != "example.com/greet" {
+			return errors.New("no such module")
+		}
+		dir := filepath.Join(gopath, "src", "example.com", "greet")
+		os.MkdirAll(dir, 0o755)
+		return os.WriteFile(filepath.Join(dir, "greet.go"),
+			[]byte("package greet\n\n// Hello greets.\nfunc Hello(n string) string { return \"hello, \" + n }\n"), 0o644)
+	}
+	s, err := New(Options{GoPath: gopath, Fetch: fetch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := run(t, s, "import \"example.com/greet\"\ngreet.Hello(\"go\")"); b["text/plain"] != `"hello, go"` {
+		t.Errorf("result = %v", b)
+	}
+	run(t, s, "import \"example.com/greet\"")
+	if len(asked) != 1 {
+		t.Errorf("fetched %v, want once", asked)
+	}
+	e := runErr(t, s, "x := 1\nimport \"example.com/nosuch/pkg\"")
+	if e.Name != "ImportError" || !strings.Contains(e.Value, "cell line 2") || !strings.Contains(e.Value, "no such module") {
+		t.Errorf("err = %s: %s", e.Name, e.Value)
+	}
+}
+
+// TestDeclarationUsesEarlierVariable covers a cell whose function uses a
+// variable that an earlier statement of the same cell defines (each step
+// is compiled once, before any runs, and that program runs).
+func TestDeclarationUsesEarlierVariable(t *testing.T) {
+	s, _, _ := newSession(t)
+	b := run(t, s, "base := 40\nfunc plus() int { return base + 2 }\ntype box struct{ v int }\nfunc (b box) Twice() int { return 2 * b.v }\ny := plus()\nbox{y}.Twice()")
+	if b["text/plain"] != "84" {
+		t.Errorf("result = %v, want 84", b)
+	}
+	if b := run(t, s, "plus() + base"); b["text/plain"] != "82" {
+		t.Errorf("next cell: %v, want 82", b)
 	}
 }

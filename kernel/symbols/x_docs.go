@@ -1421,7 +1421,10 @@ func init() {
 	}
 	Docs["github.com/dcem-go/dcem/kernel/notebook"] = map[string]string{
 		"Context":    "Context returns the context of the cell that is running now. It is\ncancelled when the cell is interrupted or ends.",
+		"Input":      "Input asks the user for a line of text, showing prompt, and returns it\nwithout its line ending. In the dcem kernel the notebook shows an input\nbox (it fails at once when the front end does not accept input); under\n\"dcem run\" it prints prompt and reads a line of standard input.",
+		"Password":   "Password is Input for a secret: the notebook hides what is typed.",
 		"SetContext": "SetContext makes ctx the context that Context returns; nil restores\ncontext.Background(). The kernel calls it before and after each cell;\nnotebooks have no need to.",
+		"SetInput":   "SetInput makes f answer Input and Password; nil restores reading\nstandard input. The kernel calls it; notebooks have no need to.",
 		"Sleep":      "Sleep pauses for d, or until the running cell is interrupted, in which\ncase it returns the context's error. Unlike time.Sleep, it lets the\ninterrupt button stop a cell that waits (animations, polling).",
 	}
 	Docs["github.com/dcem-go/dcem/dcemlib/cem"] = map[string]string{

@@ -11,7 +11,10 @@ func init() {
 	Symbols["github.com/dcem-go/dcem/kernel/notebook/notebook"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Context":    reflect.ValueOf(notebook.Context),
+		"Input":      reflect.ValueOf(notebook.Input),
+		"Password":   reflect.ValueOf(notebook.Password),
 		"SetContext": reflect.ValueOf(notebook.SetContext),
+		"SetInput":   reflect.ValueOf(notebook.SetInput),
 		"Sleep":      reflect.ValueOf(notebook.Sleep),
 	}
 }

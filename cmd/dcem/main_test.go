@@ -1,0 +1,106 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// dcem runs the dcem command line args in a child process (this test
+// binary, see TestMain) and returns its exit status, stdout and stderr.
+func dcem(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "DCEM_MAIN_TEST=1")
+	cmd.Dir = dir
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, out.String(), errOut.String()
+}
+
+func TestMain(m *testing.M) {
+	if os.Getenv("DCEM_MAIN_TEST") == "1" {
+		os.Exit(dispatch(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		args   []string
+		code   int
+		stdout string // a part of standard output, for help
+	}{
+		{nil, 2, ""},
+		{[]string{"--help"}, 0, "Commands:"},
+		{[]string{"-h"}, 0, "Commands:"},
+		{[]string{"help"}, 0, "Commands:"},
+		{[]string{"help", "run"}, 0, "Usage: dcem run"},
+		{[]string{"help", "repro"}, 0, "Usage: dcem repro"},
+		{[]string{"help", "nosuch"}, 2, ""},
+		{[]string{"nosuch"}, 2, ""},
+		{[]string{"run", "-h"}, 0, "Usage: dcem run"},
+		{[]string{"run"}, 2, ""},
+		{[]string{"run", "-nosuchflag", "x.go"}, 2, ""},
+		{[]string{"kernel", "-h"}, 0, "Usage: dcem kernel"},
+		{[]string{"kernel"}, 2, ""},
+		{[]string{"install", "-h"}, 0, "Usage: dcem install"},
+		{[]string{"install", "--user", "--sys-prefix"}, 2, ""},
+		{[]string{"repro"}, 2, ""},
+		{[]string{"repro", "-h"}, 0, "Experiments:"},
+		{[]string{"repro", "nosuch"}, 2, ""},
+		{[]string{"repro", "regression", "-h"}, 0, "-quick"},
+		{[]string{"repro", "regression", "-nosuch"}, 2, ""},
+		{[]string{"version"}, 0, "dcem "},
+		{[]string{"version", "extra"}, 2, ""},
+	}
+	for _, c := range cases {
+		code, stdout, stderr := dcem(t, dir, c.args...)
+		if code != c.code {
+			t.Errorf("dcem %s: exit %d, want %d (stderr %q)", strings.Join(c.args, " "), code, c.code, stderr)
+		}
+		if c.stdout != "" && !strings.Contains(stdout, c.stdout) {
+			t.Errorf("dcem %s: stdout lacks %q:\n%s", strings.Join(c.args, " "), c.stdout, stdout)
+		}
+	}
+}
+
+func TestFailedReproLeavesNoDirectory(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := dcem(t, dir, "repro", "truesim", "--tasks", "nosuch.task", "--out", "out")
+	if code == 0 {
+		t.Fatalf("repro truesim with an unknown task succeeded")
+	}
+	if !strings.Contains(stderr, "nosuch") {
+		t.Errorf("stderr does not name the task: %q", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
+		t.Errorf("the output directory was left behind (%v)", err)
+	}
+}
+
+func TestRunPrintsErrorOnce(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "bad.go")
+	os.WriteFile(script, []byte("x := 1\ny := x + \"a\"\n"), 0o644)
+	code, _, stderr := dcem(t, dir, "run", script)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if n := strings.Count(stderr, "mismatched types"); n != 1 {
+		t.Errorf("the error is printed %d times:\n%s", n, stderr)
+	}
+	if !strings.Contains(stderr, script+":2") {
+		t.Errorf("the error does not name the file line: %s", stderr)
+	}
+}

@@ -1,0 +1,208 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// compiles reports whether src compiles, without running it.
+func (s *Session) compiles(src string) error {
+	_, err := s.compile(src)
+	return err
+}
+
+// compile compiles src without running it.
+func (s *Session) compile(src string) (prog *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	s.stderr.start()
+	defer s.stderr.stop()
+	return s.i.Compile(src)
+}
+
+// exec runs a compiled program, turning every failure into an *Error.
+// When ctx is cancelled, interpreted code stops at its next step and exec
+// returns at once; compiled code that the program called may still be
+// running then (see awaitInterrupted).
+func (s *Session) exec(ctx context.Context, prog *interp.Program) (err error) {
+	s.stderr.start()
+	defer func() {
+		frames := s.stderr.stop()
+		if r := recover(); r != nil {
+			// A panic that escaped yaegi's own recovery (a bug in the
+			// interpreter): keep the kernel alive and report it.
+			err = &Error{Name: "Panic", Value: fmt.Sprint(r), Traceback: []string{
+				fmt.Sprintf("panic: %v (inside the interpreter)", r), string(debug.Stack())}}
+			return
+		}
+		if err != nil {
+			err = s.describe(err, frames)
+		}
+	}()
+	_, _, err = s.ctl.execute(ctx, s.i, prog)
+	return err
+}
+
+// eval compiles and runs src, turning every failure into an *Error.
+func (s *Session) eval(ctx context.Context, src string) error {
+	prog, err := s.compile(src)
+	if err != nil {
+		return s.describe(err, nil)
+	}
+	return s.exec(ctx, prog)
+}
+
+func contextBackground() context.Context { return context.Background() }
+
+// evalValue evaluates src quietly and returns its value; failures are
+// errors, never panics.
+func (s *Session) evalValue(ctx context.Context, src string) (v reflect.Value, err error) {
+	s.stderr.start()
+	defer func() {
+		s.stderr.stop()
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return s.i.EvalWithContext(ctx, src)
+}
+
+// describe turns an error from yaegi into an *Error.
+func (s *Session) describe(err error, frames []string) *Error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Name: "Interrupted", Value: "the cell was interrupted",
+			Traceback: []string{"Interrupted: the cell was interrupted"}}
+	}
+	var p interp.Panic
+	if errors.As(err, &p) {
+		if code, ok := p.Value.(exitCode); ok {
+			msg := fmt.Sprintf("os.Exit(%d) was called; the kernel keeps running", int(code))
+			return &Error{Name: "Exit", Value: msg, Code: int(code), Traceback: append([]string{"Exit: " + msg}, frames...)}
+		}
+		msg := fmt.Sprint(p.Value)
+		if e, ok := p.Value.(error); ok {
+			msg = e.Error()
+		}
+		msg = translate(msg)
+		tb := append([]string{"panic: " + msg}, frames...)
+		if len(frames) == 0 {
+			// The panic came from the interpreter itself or compiled code.
+			tb = append(tb, compiledFrames(p.Stack)...)
+		}
+		return &Error{Name: "Panic", Value: msg, Traceback: tb}
+	}
+	if isCompileError(err) {
+		return s.compileError(err)
+	}
+	msg := cellPositions(err.Error())
+	return &Error{Name: "Error", Value: msg, Traceback: []string{"Error: " + msg}}
+}
+
+func (s *Session) compileError(err error) *Error {
+	msg := translate(cellPositions(err.Error()))
+	tb := []string{"CompileError:"}
+	tb = append(tb, strings.Split(msg, "\n")...)
+	return &Error{Name: "CompileError", Value: msg, Traceback: tb}
+}
+
+// isCompileError reports whether err comes from parsing or type checking, so
+// that nothing of the chunk ran.
+func isCompileError(err error) bool {
+	var p interp.Panic
+	if errors.As(err, &p) {
+		return false
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	return true
+}
+
+// compiledFrames keeps the lines of a Go stack that name compiled code
+// outside the interpreter and the runtime.
+func compiledFrames(stack []byte) []string {
+	var out []string
+	lines := strings.Split(string(stack), "\n")
+	for k := 0; k+1 < len(lines); k++ {
+		fn := lines[k]
+		if strings.HasPrefix(fn, "\t") || strings.HasPrefix(fn, "goroutine ") {
+			continue
+		}
+		if strings.Contains(fn, "traefik/yaegi") || strings.HasPrefix(fn, "runtime") ||
+			strings.HasPrefix(fn, "reflect.") || strings.HasPrefix(fn, "panic(") || strings.Contains(fn, "runtime/debug") {
+			continue
+		}
+		out = append(out, "in compiled "+strings.TrimSpace(fn)+" at "+strings.TrimSpace(lines[k+1]))
+		if len(out) == 8 {
+			break
+		}
+	}
+	return out
+}
+
+var posRE = regexp.MustCompile(`(?m)(?:^|\b)(?:_\.go:)?(\d+):(\d+): `)
+
+// cellPositions rewrites yaegi's "L:C: " positions into "cell line L: ".
+func cellPositions(msg string) string {
+	return posRE.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := posRE.FindStringSubmatch(m)
+		return "cell line " + sub[1] + ": "
+	})
+}
+
+// panicFilter passes writes through, except yaegi's report of each
+// interpreted frame a panic unwinds ("L:C: panic: f(...)"), which it keeps
+// for the traceback.
+type panicFilter struct {
+	mu      sync.Mutex
+	w       io.Writer
+	frames  []string
+	onFrame func(string)
+}
+
+var panicLineRE = regexp.MustCompile(`^(?:_\.go:)?(\d+):\d+: panic: (.*)\(\.\.\.\)\n?$`)
+
+func (p *panicFilter) Write(b []byte) (int, error) {
+	if m := panicLineRE.FindSubmatch(b); m != nil {
+		p.mu.Lock()
+		fn := string(m[2])
+		fn = strings.TrimPrefix(fn, "main.")
+		if fn == "main" || strings.HasPrefix(fn, blockPrefix) {
+			fn = "cell"
+		}
+		line := "  at cell line " + string(m[1]) + ", in " + fn
+		p.frames = append(p.frames, line)
+		p.mu.Unlock()
+		if p.onFrame != nil {
+			p.onFrame(line)
+		}
+		return len(b), nil
+	}
+	return p.w.Write(b)
+}
+
+func (p *panicFilter) start() {
+	p.mu.Lock()
+	p.frames = nil
+	p.mu.Unlock()
+}
+
+func (p *panicFilter) stop() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f := p.frames
+	p.frames = nil
+	return f
+}

@@ -1,0 +1,145 @@
+package worker
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/dcem-go/dcem/kernel/display"
+	"github.com/dcem-go/dcem/kernel/session"
+)
+
+// maxFrame bounds one frame, so that a corrupt length cannot make the
+// reader allocate without limit.
+const maxFrame = 1 << 30
+
+// Operations of the protocol. Requests go from the supervisor to the
+// worker and are answered by an opReply with the same ID; the others are
+// events the worker sends while a cell runs.
+const (
+	opReady      = "ready"       // worker → supervisor: the interpreter is up
+	opExecute    = "execute"     // run Code
+	opComplete   = "complete"    // completions at Cursor
+	opInspect    = "inspect"     // documentation at Cursor
+	opIsComplete = "is_complete" // is Code a complete cell
+	opInterrupt  = "interrupt"   // cancel the running cell
+	opReply      = "reply"       // worker → supervisor: the answer to request ID
+	opDisplay    = "display"     // worker → supervisor: display_data or update_display_data
+	opClear      = "clear"       // worker → supervisor: clear_output
+	opFrame      = "frame"       // worker → supervisor: an interpreted frame a panic unwinds
+	opNote       = "note"        // worker → supervisor: a line for the kernel's log
+	opInput      = "input"       // worker → supervisor: notebook.Input asks for a line (ID, Text = prompt)
+	opInputReply = "input_reply" // supervisor → worker: the line (Text) or Err, for input ID
+)
+
+// message is one frame of the protocol; each operation uses some fields.
+type message struct {
+	Op string `json:"op"`
+	ID uint64 `json:"id,omitempty"`
+
+	// Requests.
+	Code       string `json:"code,omitempty"`
+	Cursor     int    `json:"cursor,omitempty"`
+	AllowStdin bool   `json:"allow_stdin,omitempty"`
+
+	// Replies.
+	Result  display.Bundle `json:"result,omitempty"`
+	Err     *cellError     `json:"err,omitempty"`
+	Matches []string       `json:"matches,omitempty"`
+	Start   int            `json:"start,omitempty"`
+	End     int            `json:"end,omitempty"`
+	Doc     string         `json:"doc,omitempty"`
+	Found   bool           `json:"found,omitempty"`
+	Status  string         `json:"status,omitempty"`
+	Indent  string         `json:"indent,omitempty"`
+
+	// Events.
+	Data      display.Bundle `json:"data,omitempty"`
+	Metadata  map[string]any `json:"metadata,omitempty"`
+	DisplayID string         `json:"display_id,omitempty"`
+	Update    bool           `json:"update,omitempty"`
+	Wait      bool           `json:"wait,omitempty"`
+	Text      string         `json:"text,omitempty"`
+	Password  bool           `json:"password,omitempty"`
+}
+
+// cellError is a *session.Error on the wire.
+type cellError struct {
+	Name      string   `json:"name"`
+	Value     string   `json:"value"`
+	Traceback []string `json:"traceback"`
+	Code      int      `json:"code,omitempty"`
+	// Restart asks the supervisor to replace the worker: the cell's
+	// compiled code did not stop after an interrupt.
+	Restart bool `json:"restart,omitempty"`
+}
+
+func toWire(err error) *cellError {
+	if err == nil {
+		return nil
+	}
+	var se *session.Error
+	if errors.As(err, &se) {
+		return &cellError{Name: se.Name, Value: se.Value, Traceback: se.Traceback, Code: se.Code}
+	}
+	return &cellError{Name: "Error", Value: err.Error(), Traceback: []string{"Error: " + err.Error()}}
+}
+
+func (e *cellError) toError() *session.Error {
+	tb := e.Traceback
+	if tb == nil {
+		tb = []string{}
+	}
+	return &session.Error{Name: e.Name, Value: e.Value, Traceback: tb, Code: e.Code}
+}
+
+// frameWriter writes messages; it is safe for concurrent use.
+type frameWriter struct {
+	mu  sync.Mutex
+	w   io.Writer
+	buf []byte
+}
+
+func (fw *frameWriter) write(m *message) error {
+	body, err := json.Marshal(m)
+	if err != nil {
+		// A value that does not encode (a NaN in JSON data): say so rather
+		// than lose the message.
+		body, _ = json.Marshal(&message{Op: opNote, Text: fmt.Sprintf("cannot encode %s: %v", m.Op, err)})
+		if m.Op == opReply {
+			body, _ = json.Marshal(&message{Op: opReply, ID: m.ID, Err: &cellError{
+				Name: "Error", Value: "the result cannot be sent: " + err.Error(),
+				Traceback: []string{"Error: the result cannot be sent: " + err.Error()}}})
+		}
+	}
+	fw.mu.Lock()
+	defer fw.mu.Unlock()
+	fw.buf = binary.BigEndian.AppendUint32(fw.buf[:0], uint32(len(body)))
+	fw.buf = append(fw.buf, body...)
+	_, err = fw.w.Write(fw.buf)
+	return err
+}
+
+// readFrame reads one message.
+func readFrame(r io.Reader, m *message) error {
+	var head [4]byte
+	if _, err := io.ReadFull(r, head[:]); err != nil {
+		return err
+	}
+	n := binary.BigEndian.Uint32(head[:])
+	if n > maxFrame {
+		return fmt.Errorf("worker protocol: frame of %d bytes", n)
+	}
+	body := make([]byte, n)
+	if _, err := io.ReadFull(r, body); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	*m = message{}
+	return json.Unmarshal(body, m)
+}

@@ -1,0 +1,209 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"sync"
+	"syscall"
+
+	"github.com/dcem-go/dcem/kernel/display"
+	"github.com/dcem-go/dcem/kernel/notebook"
+	"github.com/dcem-go/dcem/kernel/session"
+)
+
+// Serve is the worker's side: it starts an interpreter configured by opts
+// (its Stdout, Stderr and OnFrame are set here: output goes to the
+// process's descriptors 1 and 2), reads requests from in and writes
+// replies and events to out, until in ends. The process that calls it
+// should do nothing else: it is the one that a cell may crash.
+func Serve(in io.Reader, out io.Writer, opts session.Options) error {
+	fw := &frameWriter{w: out}
+	opts.Stdout = os.Stdout
+	opts.Stderr = os.Stderr
+	opts.OnFrame = func(line string) { fw.write(&message{Op: opFrame, Text: line}) }
+	w := &server{fw: fw, noStdin: closedStdin(), inputs: map[uint64]chan *message{}}
+	w.in, _ = newStdinPipe()
+	opts.OnInterrupt = w.endStdin
+	sess, err := session.New(opts)
+	if err != nil {
+		return err
+	}
+	w.sess = sess
+	display.SetPublisher(publisher{fw})
+	notebook.SetInput(w.input)
+	if err := fw.write(&message{Op: opReady}); err != nil {
+		return err
+	}
+	for {
+		var m message
+		if err := readFrame(in, &m); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		switch m.Op {
+		case opInterrupt:
+			w.interrupt(m.ID)
+		case opInputReply:
+			w.mu.Lock()
+			ch := w.inputs[m.ID]
+			delete(w.inputs, m.ID)
+			w.mu.Unlock()
+			if ch != nil {
+				mm := m
+				ch <- &mm
+			}
+		case opExecute:
+			ctx, cancel := context.WithCancel(context.Background())
+			w.mu.Lock()
+			w.running, w.cancel, w.ctx, w.allow = m.ID, cancel, ctx, m.AllowStdin
+			w.mu.Unlock()
+			go w.execute(ctx, m)
+		default:
+			go w.answer(m)
+		}
+	}
+}
+
+// server holds the worker's state between requests.
+type server struct {
+	sess *session.Session
+	fw   *frameWriter
+
+	// in is the standard input of cells that may ask for input (nil
+	// where that is not supported); noStdin fails every read, for cells
+	// whose front end does not accept input.
+	in      *stdinPipe
+	noStdin *os.File
+
+	mu      sync.Mutex
+	running uint64 // ID of the running execute request
+	cancel  context.CancelFunc
+	ctx     context.Context // of the running cell
+	allow   bool            // the running cell may ask for input
+	// inputs holds the notebook.Input calls waiting for their line.
+	inputs    map[uint64]chan *message
+	nextInput uint64
+}
+
+// errNoInput is the error of notebook.Input when the front end does not
+// accept input.
+var errNoInput = errors.New("notebook.Input: this front end does not accept input (allow_stdin is false)")
+
+// input answers notebook.Input: it asks the supervisor, which asks the
+// front end.
+func (w *server) input(prompt string, password bool) (string, error) {
+	w.mu.Lock()
+	if !w.allow || w.ctx == nil {
+		w.mu.Unlock()
+		return "", errNoInput
+	}
+	ctx := w.ctx
+	w.nextInput++
+	id := w.nextInput
+	ch := make(chan *message, 1)
+	w.inputs[id] = ch
+	w.mu.Unlock()
+	w.fw.write(&message{Op: opInput, ID: id, Text: prompt, Password: password})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return "", errors.New(r.Err.Value)
+		}
+		return r.Text, nil
+	case <-ctx.Done():
+		w.mu.Lock()
+		delete(w.inputs, id)
+		w.mu.Unlock()
+		return "", ctx.Err()
+	}
+}
+
+func (w *server) interrupt(id uint64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.cancel != nil && (id == 0 || id == w.running) {
+		w.cancel()
+	}
+}
+
+func (w *server) execute(ctx context.Context, m message) {
+	w.mu.Lock()
+	in := w.in
+	w.mu.Unlock()
+	if m.AllowStdin && in != nil {
+		os.Stdin = in.r
+		go w.serveStdin(ctx)
+	} else {
+		os.Stdin = w.noStdin
+	}
+	res, err := w.sess.Execute(ctx, m.Code)
+	w.mu.Lock()
+	w.cancel()
+	w.cancel, w.ctx, w.allow = nil, nil, false
+	w.mu.Unlock()
+	reply := &message{Op: opReply, ID: m.ID, Result: res, Err: toWire(err)}
+	var se *session.Error
+	if errors.As(err, &se) && se.Name == "Busy" {
+		reply.Err.Restart = true
+	}
+	w.fw.write(reply)
+}
+
+// endStdin ends the standard input pipe of an interrupted cell, so that a
+// read that waits in it returns (io.EOF), and puts a fresh pipe in place
+// for later cells.
+func (w *server) endStdin() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.in == nil {
+		return
+	}
+	w.in.w.Close()
+	if fresh, err := newStdinPipe(); err == nil {
+		w.in = fresh
+	} else {
+		w.in = nil
+	}
+}
+
+// answer serves the requests other than execute and interrupt.
+func (w *server) answer(m message) {
+	reply := &message{Op: opReply, ID: m.ID}
+	switch m.Op {
+	case opComplete:
+		reply.Matches, reply.Start, reply.End = w.sess.Complete(m.Code, m.Cursor)
+	case opInspect:
+		reply.Doc, reply.Found = w.sess.Inspect(m.Code, m.Cursor)
+	case opIsComplete:
+		reply.Status, reply.Indent = w.sess.IsComplete(m.Code)
+	default:
+		reply.Err = &cellError{Name: "Error", Value: "unknown request " + m.Op}
+	}
+	w.fw.write(reply)
+}
+
+// publisher sends what package display shows to the supervisor.
+type publisher struct{ fw *frameWriter }
+
+func (p publisher) Display(data display.Bundle, metadata map[string]any, id string, update bool) {
+	p.fw.write(&message{Op: opDisplay, Data: data, Metadata: metadata, DisplayID: id, Update: update})
+}
+
+func (p publisher) Clear(wait bool) { p.fw.write(&message{Op: opClear, Wait: wait}) }
+
+// closedStdin is a standard input whose reads fail at once with an error
+// that says why.
+func closedStdin() *os.File {
+	var p [2]int
+	if err := syscall.Pipe(p[:]); err != nil {
+		return nil
+	}
+	syscall.Close(p[1])
+	f := os.NewFile(uintptr(p[0]), "stdin: this front end does not accept input (allow_stdin is false)")
+	f.Close()
+	return f
+}
