@@ -10,14 +10,16 @@ import (
 func init() {
 	Symbols["github.com/dcem-go/dcem/dcemlib/cem/cem"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Solve":     reflect.ValueOf(cem.Solve),
-		"SolveFunc": reflect.ValueOf(cem.SolveFunc),
+		"Solve":       reflect.ValueOf(cem.Solve),
+		"SolveFunc":   reflect.ValueOf(cem.SolveFunc),
+		"SolveFunc32": reflect.ValueOf(cem.SolveFunc32),
 
 		// type definitions
-		"Config":     reflect.ValueOf((*cem.Config)(nil)),
-		"FuncResult": reflect.ValueOf((*cem.FuncResult)(nil)),
-		"Iterate":    reflect.ValueOf((*cem.Iterate)(nil)),
-		"Objective":  reflect.ValueOf((*cem.Objective)(nil)),
-		"Result":     reflect.ValueOf((*cem.Result)(nil)),
+		"Config":       reflect.ValueOf((*cem.Config)(nil)),
+		"FuncResult":   reflect.ValueOf((*cem.FuncResult)(nil)),
+		"FuncResult32": reflect.ValueOf((*cem.FuncResult32)(nil)),
+		"Iterate":      reflect.ValueOf((*cem.Iterate)(nil)),
+		"Objective":    reflect.ValueOf((*cem.Objective)(nil)),
+		"Result":       reflect.ValueOf((*cem.Result)(nil)),
 	}
 }

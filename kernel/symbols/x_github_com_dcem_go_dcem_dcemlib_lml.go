@@ -13,9 +13,11 @@ func init() {
 	Symbols["github.com/dcem-go/dcem/dcemlib/lml/lml"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Backward":   reflect.ValueOf(lml.Backward),
+		"Backward32": reflect.ValueOf(lml.Backward32),
 		"CheckArgs":  reflect.ValueOf(lml.CheckArgs),
 		"DefaultEps": reflect.ValueOf(constant.MakeFromLiteral("0.0001000000000000000000011434944787933054577422353759175166487693787", token.FLOAT, 0)),
 		"Forward":    reflect.ValueOf(lml.Forward),
+		"Forward32":  reflect.ValueOf(lml.Forward32),
 		"Project":    reflect.ValueOf(lml.Project),
 	}
 }
