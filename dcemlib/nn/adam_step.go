@@ -24,6 +24,10 @@ func adamStep[T float](p, g, m, v []T, b1, b2, lr1, inv2, eps, wd float64) {
 	}
 }
 
+// adamStep32 is adamStep for float32; built with GOEXPERIMENT=simd on a
+// machine with AVX2 and FMA, a vectorized version replaces it.
+var adamStep32 = adamStep[float32]
+
 // moments returns zeroed first- and second-moment buffers for p, in p's
 // dtype (as a tensor, whose storage the update uses).
 func moments(p *tensor.Tensor) *tensor.Tensor { return tensor.ZerosOf(p.DType(), p.Shape()...) }
@@ -31,7 +35,7 @@ func moments(p *tensor.Tensor) *tensor.Tensor { return tensor.ZerosOf(p.DType(),
 // stepParam applies adamStep to one parameter of either dtype.
 func stepParam(p, g, m, v *tensor.Tensor, b1, b2, lr1, inv2, eps, wd float64) {
 	if p.DType() == tensor.Float32 {
-		adamStep(p.Data32(), g.Data32(), m.Data32(), v.Data32(), b1, b2, lr1, inv2, eps, wd)
+		adamStep32(p.Data32(), g.Data32(), m.Data32(), v.Data32(), b1, b2, lr1, inv2, eps, wd)
 		return
 	}
 	adamStep(p.Data(), g.Data(), m.Data(), v.Data(), b1, b2, lr1, inv2, eps, wd)

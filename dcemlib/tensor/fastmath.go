@@ -13,6 +13,7 @@ var (
 	softplus32 = softplus32Scalar
 	elu32      = elu32Scalar
 	reluGrad32 = reluGrad32Scalar
+	relu32     = reluF[float32]
 	// gruGateGrad32 is GRUCell's backward gate arithmetic (gruGateGradT).
 	gruGateGrad32 = gruGateGradT[float32]
 	// gruGates32 is GRUCell's forward gate arithmetic (gruGatesT).

@@ -14,6 +14,7 @@ func init() {
 	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
 		exp32, sigmoid32, tanh32, softplus32, elu32 = exp32x8, sigmoid32x8, tanh32x8, softplus32x8, elu32x8
 		reluGrad32 = reluGrad32x8
+		relu32 = relu32x8
 		gruGateGrad32 = gruGateGrad32x8
 		gruGates32 = gruGates32x8
 		simdName = "avx2+fma"
@@ -249,3 +250,6 @@ func gruGateGradTail(g, r, z, n, cn, h, da, dc, dh []float32, j0, hs int) {
 		}
 	}
 }
+
+// relu32x8 writes max(x, 0).
+func relu32x8(dst, x []float32) { mapx8(dst, x, func(v f8) f8 { return v.Max(bc(0)) }) }

@@ -115,7 +115,11 @@ func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
 func activate[T float](act Act, y, sig []T) {
 	switch act {
 	case ActReLU:
-		reluF(y, y)
+		if v, ok := any(y).([]float32); ok {
+			relu32(v, v)
+		} else {
+			reluF(y, y)
+		}
 	case ActTanh:
 		switch v := any(y).(type) {
 		case []float32:

@@ -305,7 +305,7 @@ func reluB[T float](g, x, y, dst []T) {
 
 // ReLU returns max(t, 0) elementwise (gradient 0 at 0).
 func (t *Tensor) ReLU() *Tensor {
-	return mapOf("ReLU", t, reluF[float64], reluB[float64], reluF[float32], reluB[float32])
+	return mapOf("ReLU", t, reluF[float64], reluB[float64], relu32, reluB[float32])
 }
 
 // ELU returns t for t > 0 and α(eᵗ − 1) otherwise, elementwise.
