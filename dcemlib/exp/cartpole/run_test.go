@@ -9,7 +9,7 @@ import (
 )
 
 // TestQuick runs the Quick configuration end to end: the decoders learn
-// (the best validation cost beats the first), every figure's data has its
+// (a later validation cost beats the first), every figure's data has its
 // shape, and the run is repeatable.
 func TestQuick(t *testing.T) {
 	cfg := Quick()
@@ -25,8 +25,10 @@ func TestQuick(t *testing.T) {
 		if len(r.ValCost) != 3 || len(r.TrainCost) != 3 {
 			t.Fatalf("curves %v %v", r.ValCost, r.TrainCost)
 		}
-		if !(r.BestVal <= r.ValCost[0]) || math.IsNaN(r.BestVal) {
-			t.Errorf("τ = %g: best validation %g, first %g", r.Temp, r.BestVal, r.ValCost[0])
+		// Learning: a later checkpoint beats the first one (strictly; the
+		// first validation comes after only ValEvery updates).
+		if !(r.BestVal < r.ValCost[0]) || math.IsNaN(r.BestVal) {
+			t.Errorf("τ = %g: best validation %g does not beat the first checkpoint's %g", r.Temp, r.BestVal, r.ValCost[0])
 		}
 	}
 	// The expert plans well: a negative cost (upright-ish on average).
