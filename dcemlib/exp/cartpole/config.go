@@ -75,7 +75,7 @@ type Config struct {
 // 3 seeds, latent dimensions 2, 8 and 16 and temperatures 1, 0.1 and 0, on
 // a reduced training budget: 2000 updates with a learning-rate plateau
 // patience of 5 validations, where the reference code trains far longer
-// (patience 20). Figures and numbers from it are labelled as reduced.
+// (patience 20).
 func Default() Config {
 	return Config{
 		Seeds:           []uint64{0, 1, 2},
