@@ -16,7 +16,10 @@ type Config struct {
 	Elites int
 	// Iters is T, the number of iterations (T ≥ 1).
 	Iters int
-	// Temp is the temperature τ of the soft top-k (τ ≥ 0). Zero selects
+	// Temp is the temperature τ of the soft top-k (τ ≥ 0), as the paper
+	// writes it (eq. 4): the normalized values are divided by τ. The
+	// reference implementation multiplies by its temp argument instead, so
+	// its temp corresponds to 1/τ here. Zero selects
 	// vanilla CEM's hard top-k: the update still records a gradient
 	// through the elite samples, but none through their selection. Either
 	// way an objective value of +Inf ranks its sample as the worst (soft:
