@@ -46,7 +46,10 @@ func StepCostGraph(state, u *tensor.Tensor) *tensor.Tensor {
 // RolloutCost returns the cost C of each of N action sequences, as one
 // fused graph operation: x0 has shape (N, 4) or (4) (one start shared by
 // all sequences), u has shape (N, H); the result has shape (N). Gradients
-// flow to u and x0 by back-propagation through time.
+// flow to u and x0 by back-propagation through time. C sums the step cost
+// of the states after each action, s₁ … s_H (with the action that led
+// there); the reference implementation scores s₀ … s_{H−1} instead, so its
+// costs differ from these by the first state's term and the last one's.
 func (p Params) RolloutCost(x0, u *tensor.Tensor) *tensor.Tensor {
 	us := u.Shape()
 	if len(us) != 2 {
