@@ -88,7 +88,19 @@ func Render(p *plot.Plot, w, h float64, format string) ([]byte, error) {
 	if _, err := wt.WriteTo(&b); err != nil {
 		return nil, fmt.Errorf("plots.Render: %w", err)
 	}
+	if f == "svg" {
+		return FixSVG(b.Bytes()), nil
+	}
 	return b.Bytes(), nil
+}
+
+// FixSVG corrects the raster images that gonum/plot's SVG canvas embeds
+// (heat maps): their data is PNG but labelled image/jpg, and without
+// preserveAspectRatio="none" browsers letterbox a raster stretched to its
+// cell and some renderers draw nothing.
+func FixSVG(svg []byte) []byte {
+	svg = bytes.ReplaceAll(svg, []byte(`xlink:href="data:image/jpg;base64,`), []byte(`xlink:href="data:image/png;base64,`))
+	return bytes.ReplaceAll(svg, []byte("<image "), []byte(`<image preserveAspectRatio="none" `))
 }
 
 // Save writes the plot to path, w × h inches, in the format named by the
@@ -98,10 +110,31 @@ func Save(p *plot.Plot, w, h float64, path string) error {
 	if err != nil {
 		return fmt.Errorf("plots.Save %s: %w", path, err)
 	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
+	if err := writeAtomic(path, b); err != nil {
 		return fmt.Errorf("plots.Save: %w", err)
 	}
 	return nil
+}
+
+// writeAtomic writes b to a temporary file beside path and renames it over
+// path, so that readers never see a half-written figure.
+func writeAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // nothing left to remove after the rename
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // SaveAll writes the plot as base.svg and base.png, w × h inches.

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/plotter"
 )
 
 // checkImages renders p as PNG and SVG and checks that both decode and
@@ -137,3 +139,28 @@ func TestSave(t *testing.T) {
 		t.Error("negative size gave no error")
 	}
 }
+
+// TestFixSVG checks that an SVG with a heat map labels its raster as PNG
+// and stretches it to its cell.
+func TestFixSVG(t *testing.T) {
+	p := plot.New()
+	h := plotter.NewHeatMap(testGrid{}, palette.Heat(8, 1))
+	h.Rasterized = true // as the package's heat maps draw
+	p.Add(h)
+	b, err := Render(p, 3, 2, "svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	if !strings.Contains(s, `<image preserveAspectRatio="none" `) || !strings.Contains(s, "data:image/png;base64,") ||
+		strings.Contains(s, "image/jpg") {
+		t.Errorf("heat map raster not fixed: %.300s", s)
+	}
+}
+
+type testGrid struct{}
+
+func (testGrid) Dims() (c, r int)   { return 3, 2 }
+func (testGrid) Z(c, r int) float64 { return float64(c + 3*r) }
+func (testGrid) X(c int) float64    { return float64(c) }
+func (testGrid) Y(r int) float64    { return float64(r) }

@@ -40,6 +40,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/dcem-go/dcem/dcemlib/plots"
 )
 
 // Bundle maps MIME types to data, as Jupyter's display messages carry it.
@@ -288,7 +290,7 @@ func plotBundle(p Plot) Bundle {
 		c := vgsvg.New(w, h)
 		p.Plot.Draw(draw.New(c))
 		_, err = c.WriteTo(&buf)
-		b["image/svg+xml"] = buf.String()
+		b["image/svg+xml"] = string(plots.FixSVG(buf.Bytes()))
 	default:
 		err = fmt.Errorf("format %q is not png or svg", p.Format)
 	}
