@@ -6,7 +6,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -36,7 +35,9 @@ type copier struct {
 	w     io.Writer
 	sniff bool
 	done  chan struct{} // closed at the end of the pipe
-	busy  atomic.Int32
+	// rmu is held from the moment bytes leave the pipe until they were
+	// written on, so that idle never sees them in neither place.
+	rmu sync.Mutex
 
 	mu        sync.Mutex
 	lineStart bool
@@ -54,15 +55,10 @@ func newCopier(r *os.File, w io.Writer, sniff bool) *copier {
 
 func (c *copier) run() {
 	defer close(c.done)
+	read := lockedReader(c.r, &c.rmu)
 	buf := make([]byte, 32<<10)
 	for {
-		n, err := c.r.Read(buf)
-		if n > 0 {
-			c.busy.Add(1)
-			c.write(buf[:n])
-			c.busy.Add(-1)
-		}
-		if err != nil {
+		if err := read(buf, c.write); err != nil {
 			return
 		}
 	}
@@ -173,5 +169,7 @@ func (c *copier) idle() bool {
 		return true
 	default:
 	}
-	return c.busy.Load() == 0 && pipeBuffered(c.r) == 0
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	return pipeBuffered(c.r) == 0
 }
