@@ -25,7 +25,14 @@ var dcemSizes = [][4]int{{1, 2, 100, 10}, {16, 10, 1000, 100}, {128, 10, 1000, 1
 // f = ½‖X − c‖², forward and backward (the gradient of Σ μ_T with respect
 // to c), at the sizes (B, n, S, k) of dcemSizes, in float64 and (names
 // ending in f32) float32.
-func BenchmarkDCEM(b *testing.B) {
+func BenchmarkDCEM(b *testing.B) { benchDCEM(b, false) }
+
+// BenchmarkDCEMArena is BenchmarkDCEM with the solve in a tensor.Arena that
+// is Reset after each backward pass, so that the objective's intermediate
+// tensors are recycled.
+func BenchmarkDCEMArena(b *testing.B) { benchDCEM(b, true) }
+
+func benchDCEM(b *testing.B, inArena bool) {
 	for _, dt := range []tensor.DType{tensor.Float64, tensor.Float32} {
 		for _, sz := range dcemSizes {
 			bs, n, s, k := sz[0], sz[1], sz[2], sz[3]
@@ -39,14 +46,27 @@ func BenchmarkDCEM(b *testing.B) {
 					return x.Sub(c).Square().SumAxis(-1, false).MulScalar(0.5)
 				}
 				cfg := Config{Samples: s, Elites: k, Iters: 10, Temp: 1, Seed: 1}
-				b.ReportAllocs()
-				defer reportCPU(b, cpuTime())
-				for i := 0; i < b.N; i++ {
-					res, err := Solve(context.Background(), f, tensor.ZerosOf(dt, bs, n), tensor.FullOf(dt, 1), cfg)
+				use, reset := func(t *tensor.Tensor) *tensor.Tensor { return t }, func() {}
+				if inArena {
+					a := tensor.NewArena()
+					use, reset = a.Use, a.Reset
+				}
+				solve := func() {
+					res, err := Solve(context.Background(), f, use(tensor.ZerosOf(dt, bs, n)), use(tensor.FullOf(dt, 1)), cfg)
 					if err != nil {
 						b.Fatal(err)
 					}
 					res.Mean.Sum().Backward()
+					reset()
+				}
+				if inArena {
+					solve() // warm up: the first round fills the arena
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				defer reportCPU(b, cpuTime())
+				for i := 0; i < b.N; i++ {
+					solve()
 				}
 			})
 		}
@@ -119,43 +139,5 @@ func BenchmarkDCEMFused(b *testing.B) {
 				res.Mean.Sum().Backward()
 			}
 		})
-	}
-}
-
-// BenchmarkDCEMArena is BenchmarkDCEM with the solve in a tensor.Arena that
-// is Reset after each backward pass, so that the objective's intermediate
-// tensors are recycled.
-func BenchmarkDCEMArena(b *testing.B) {
-	for _, dt := range []tensor.DType{tensor.Float64, tensor.Float32} {
-		for _, sz := range dcemSizes {
-			bs, n, s, k := sz[0], sz[1], sz[2], sz[3]
-			name := fmt.Sprintf("B%d_n%d_S%d_k%d", bs, n, s, k)
-			if dt == tensor.Float32 {
-				name += "_f32"
-			}
-			b.Run(name, func(b *testing.B) {
-				c := tensor.RandNOf(dt, tensor.NewRNG(1), bs, 1, n).RequiresGrad()
-				f := func(x *tensor.Tensor) *tensor.Tensor {
-					return x.Sub(c).Square().SumAxis(-1, false).MulScalar(0.5)
-				}
-				cfg := Config{Samples: s, Elites: k, Iters: 10, Temp: 1, Seed: 1}
-				a := tensor.NewArena()
-				solve := func() {
-					res, err := Solve(context.Background(), f, a.Use(tensor.ZerosOf(dt, bs, n)), a.Use(tensor.FullOf(dt, 1)), cfg)
-					if err != nil {
-						b.Fatal(err)
-					}
-					res.Mean.Sum().Backward()
-					a.Reset()
-				}
-				solve() // warm up: the first round fills the arena
-				b.ReportAllocs()
-				b.ResetTimer()
-				defer reportCPU(b, cpuTime())
-				for i := 0; i < b.N; i++ {
-					solve()
-				}
-			})
-		}
 	}
 }

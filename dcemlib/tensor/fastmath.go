@@ -76,23 +76,6 @@ func expApprox(x float64) float64 {
 	return p * math.Float64frombits(uint64(e+1023)<<52)
 }
 
-// log1pUnit returns log(1 + u) for u in [0, 1] to about 2e-9 relative
-// error: with 1 + u = 2ʲ(1 + f), j ∈ {0, 1} and |f| ≤ √2 − 1,
-// log(1 + f) = 2 atanh(s), s = f/(2 + f), |s| ≤ 0.1716, summed as the odd
-// series 2s(1 + s²/3 + s⁴/5 + s⁶/7 + s⁸/9).
-func log1pUnitApprox(u float64) float64 {
-	j := 0.0
-	f := u
-	if u > math.Sqrt2-1 {
-		j = 1
-		f = (u - 1) / 2
-	}
-	s := f / (2 + f)
-	z := s * s
-	z2 := z * z
-	p := (1 + z*(1.0/3)) + z2*((1.0/5+z*(1.0/7))+z2*(1.0/9))
-	return j*math.Ln2 + 2*s*p
-}
 
 func exp32Scalar(dst, x []float32) {
 	x = x[:len(dst)]
@@ -136,7 +119,7 @@ func softplus32Scalar(dst, x, sig []float32) {
 	for i, v := range x {
 		xv := float64(v)
 		e := expApprox(-math.Abs(xv))
-		dst[i] = float32(max(xv, 0) + log1pUnitApprox(e))
+		dst[i] = float32(max(xv, 0) + log1pUnit(e))
 		if sig != nil {
 			if xv >= 0 {
 				sig[i] = float32(1 / (1 + e))

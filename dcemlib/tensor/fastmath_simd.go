@@ -139,14 +139,8 @@ func gruGates32x8(a, c, h, out []float32) {
 		hv := archsimd.LoadFloat32x8Slice(h[j:])
 		z.MulAdd(hv.Sub(n), n).StoreSlice(out[j:])
 	}
-	for ; j < hs; j++ { // the last lanes one by one
-		var v [3]float32
-		v[0], v[1] = a[j]+c[j], a[hs+j]+c[hs+j]
-		sigmoid32Scalar(v[:2], v[:2])
-		v[2] = a[2*hs+j] + v[0]*c[2*hs+j]
-		tanh32Scalar(v[2:], v[2:])
-		a[j], a[hs+j], a[2*hs+j] = v[0], v[1], v[2]
-		out[j] = v[2] + v[1]*(h[j]-v[2])
+	if j < hs {
+		gruGatesFrom(j, a, c, h, out)
 	}
 }
 
@@ -226,28 +220,7 @@ func gruGateGrad32x8(g, r, z, n, cn, h, da, dc, dh []float32) {
 		}
 	}
 	if j < hs {
-		var tail []float32
-		if dh != nil {
-			tail = dh[j:]
-		}
-		// The remaining lanes through the portable code on shifted views.
-		gruGateGradTail(g[j:], r[j:], z[j:], n[j:], cn[j:], h[j:], da, dc, tail, j, hs)
-	}
-}
-
-// gruGateGradTail finishes a row whose length is not a multiple of eight:
-// elements j0.. of the row, whose three gate blocks start at 0, hs and 2hs.
-func gruGateGradTail(g, r, z, n, cn, h, da, dc, dh []float32, j0, hs int) {
-	for k, gj := range g {
-		j := j0 + k
-		dn := gj * (1 - z[k]) * (1 - n[k]*n[k])
-		dz := gj * (h[k] - n[k]) * z[k] * (1 - z[k])
-		dr := dn * cn[k] * r[k] * (1 - r[k])
-		da[j], da[hs+j], da[2*hs+j] = dr, dz, dn
-		dc[j], dc[hs+j], dc[2*hs+j] = dr, dz, dn*r[k]
-		if dh != nil {
-			dh[k] += gj * z[k]
-		}
+		gruGateGradFrom(j, g, r, z, n, cn, h, da, dc, dh)
 	}
 }
 

@@ -356,18 +356,22 @@ func gruGateGrad[T float](g, r, z, n, cn, h, da, dc, dh []T) {
 }
 
 func gruGateGradT[T float](g, r, z, n, cn, h, da, dc, dh []T) {
+	gruGateGradFrom(0, g, r, z, n, cn, h, da, dc, dh)
+}
+
+// gruGateGradFrom is gruGateGradT for the elements j0.. of the row: the
+// portable code, and the tail of the vectorized one.
+func gruGateGradFrom[T float](j0 int, g, r, z, n, cn, h, da, dc, dh []T) {
 	hs := len(g)
 	r, z, n, cn, h = r[:hs], z[:hs], n[:hs], cn[:hs], h[:hs]
-	for j, gj := range g {
+	for j := j0; j < hs; j++ {
+		gj := g[j]
 		dn := gj * (1 - z[j]) * (1 - n[j]*n[j])
 		dz := gj * (h[j] - n[j]) * z[j] * (1 - z[j])
 		dr := dn * cn[j] * r[j] * (1 - r[j])
 		da[j], da[hs+j], da[2*hs+j] = dr, dz, dn
 		dc[j], dc[hs+j], dc[2*hs+j] = dr, dz, dn*r[j]
-	}
-	if dh != nil {
-		dh = dh[:hs]
-		for j, gj := range g {
+		if dh != nil {
 			dh[j] += gj * z[j]
 		}
 	}
@@ -385,20 +389,26 @@ func gruGates[T float](a, c, h, out []T) {
 	gruGatesT(a, c, h, out)
 }
 
-func gruGatesT[T float](a, c, h, out []T) {
+func gruGatesT[T float](a, c, h, out []T) { gruGatesFrom(0, a, c, h, out) }
+
+// gruGatesFrom is gruGatesT for the elements j0.. of the row: the portable
+// code, and the tail of the vectorized one.
+func gruGatesFrom[T float](j0 int, a, c, h, out []T) {
 	hs := len(out)
-	for j := 0; j < 2*hs; j++ {
+	for j := j0; j < hs; j++ {
 		a[j] += c[j]
+		a[hs+j] += c[hs+j]
 	}
-	gateSigmoid(a[:2*hs])
+	gateSigmoid(a[j0:hs])
+	gateSigmoid(a[hs+j0 : 2*hs])
 	r, z, n := a[:hs], a[hs:2*hs], a[2*hs:3*hs]
 	cn := c[2*hs : 3*hs]
-	for j := range n {
+	for j := j0; j < hs; j++ {
 		n[j] += r[j] * cn[j]
 	}
-	gateTanh(n)
+	gateTanh(n[j0:])
 	h = h[:hs]
-	for j := range out {
+	for j := j0; j < hs; j++ {
 		out[j] = n[j] + z[j]*(h[j]-n[j])
 	}
 }

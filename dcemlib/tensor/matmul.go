@@ -134,3 +134,38 @@ func gemmStrided[T float](transA, transB bool, m, n, k int, a []T, lda int, b []
 			float32(beta), blas32.General{Rows: m, Cols: n, Stride: ldc, Data: cd[:(m-1)*ldc+n]})
 	}
 }
+
+// MatMulT returns t·uᵀ for t of shape (..., n) and a 2-d u of shape (m, n);
+// the result has shape (..., m). It reads u transposed in place (no copy):
+// the product with a weight matrix that a backward pass written in forward
+// operations needs. It panics when the lengths differ.
+func (t *Tensor) MatMulT(u *Tensor) *Tensor {
+	if len(u.shape) != 2 || len(t.shape) < 1 || t.shape[len(t.shape)-1] != u.shape[1] {
+		panic(fmt.Sprintf("tensor.MatMulT: shapes %v · %vᵀ do not match (want (..., n) and (m, n))", t.shape, u.shape))
+	}
+	sameDType("MatMulT", t, u)
+	if t.dtype == Float32 {
+		return matMulTransT[float32](t, u)
+	}
+	return matMulTransT[float64](t, u)
+}
+
+func matMulTransT[T float](a, w *Tensor) *Tensor {
+	m, n := w.shape[0], w.shape[1]
+	ad, wd := vals[T](a), vals[T](w)
+	rows := len(ad) / n
+	out := allocDirty[T](rows*m, a, w)
+	gemmStrided(false, true, rows, m, n, ad, n, wd, n, out, m, 0)
+	shape := cloneInts(a.shape)
+	shape[len(shape)-1] = m
+	r := wrapIn(out, shape, a, w)
+	record(r, "MatMulT", []*Tensor{a, w}, func(g []T, grads [][]T) {
+		if grads[0] != nil { // dA = G·W
+			gemmStrided(false, false, rows, n, m, g, m, wd, n, grads[0], n, 1)
+		}
+		if grads[1] != nil { // dW = Gᵀ·A
+			gemmStrided(true, false, m, n, rows, g, m, ad, n, grads[1], n, 1)
+		}
+	})
+	return r
+}

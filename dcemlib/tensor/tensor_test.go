@@ -68,6 +68,7 @@ func gradCases(g *RNG) []gradCase {
 		{"Standardize", []*Tensor{randLeaf(g, 3, 5)}, func(in []*Tensor) *Tensor { return in[0].Standardize(1e-3) }},
 		{"MatMul/2d", []*Tensor{randLeaf(g, 3, 4), randLeaf(g, 4, 2)}, func(in []*Tensor) *Tensor { return in[0].MatMul(in[1]) }},
 		{"MatMul/batched", []*Tensor{randLeaf(g, 2, 3, 4), randLeaf(g, 2, 4, 5)}, func(in []*Tensor) *Tensor { return in[0].MatMul(in[1]) }},
+		{"MatMulT", []*Tensor{randLeaf(g, 2, 3, 4), randLeaf(g, 5, 4)}, func(in []*Tensor) *Tensor { return in[0].MatMulT(in[1]) }},
 		{"MatMul/shared", []*Tensor{randLeaf(g, 2, 3, 4), randLeaf(g, 4, 5)}, func(in []*Tensor) *Tensor { return in[0].MatMul(in[1]) }},
 		{"Reshape", []*Tensor{randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].Reshape(2, -1).Square() }},
 		{"Unsqueeze/Squeeze", []*Tensor{randLeaf(g, 3, 4)}, func(in []*Tensor) *Tensor { return in[0].Unsqueeze(1).Exp().Squeeze(1) }},
