@@ -21,6 +21,7 @@ func init() {
 		"Run":             reflect.ValueOf(cartpole.Run),
 		"SaveCheckpoints": reflect.ValueOf(cartpole.SaveCheckpoints),
 		"SaveFigures":     reflect.ValueOf(cartpole.SaveFigures),
+		"Small":           reflect.ValueOf(cartpole.Small),
 		"SwingUpPlot":     reflect.ValueOf(cartpole.SwingUpPlot),
 
 		// type definitions

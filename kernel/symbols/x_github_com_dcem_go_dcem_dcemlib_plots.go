@@ -19,6 +19,7 @@ func init() {
 		"Contour":        reflect.ValueOf(plots.Contour),
 		"DefaultHeight":  reflect.ValueOf(constant.MakeFromLiteral("4", token.FLOAT, 0)),
 		"DefaultWidth":   reflect.ValueOf(constant.MakeFromLiteral("6", token.FLOAT, 0)),
+		"FixSVG":         reflect.ValueOf(plots.FixSVG),
 		"GridOf":         reflect.ValueOf(plots.GridOf),
 		"HeatMap":        reflect.ValueOf(plots.HeatMap),
 		"Lines":          reflect.ValueOf(plots.Lines),

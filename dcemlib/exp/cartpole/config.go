@@ -126,6 +126,25 @@ func Quick() Config {
 	return c
 }
 
+// Small returns a reduced run that fits in minutes on 2 cores and still
+// trains the paper's decoder and expert at full size: latent dimension 2,
+// τ ∈ {1, 0}, 2 seeds, 1000 updates per run. Its numbers show the method
+// working on a smaller budget than Default's; they are not the paper's.
+func Small() Config {
+	c := Default()
+	c.Seeds = []uint64{0, 1}
+	c.LatentDims = []int{2}
+	c.Temps = []float64{1, 0}
+	c.Updates = 1000
+	return c
+}
+
+// Budget describes the run's size in one line, for labels and logs.
+func (c *Config) Budget() string {
+	return fmt.Sprintf("latent dims %v, τ %v, %d seeds, %d updates per run (plateau patience %d)",
+		c.LatentDims, c.Temps, len(c.Seeds), c.Updates, c.PlateauPatience)
+}
+
 // Validate reports the first setting out of range, naming it and its bound.
 func (c *Config) Validate() error {
 	if len(c.Seeds) == 0 {
