@@ -1,0 +1,277 @@
+package rssm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/dcem-go/dcem/dcemlib/tensor"
+)
+
+// Filter tracks the belief of one environment through an episode: each
+// observation updates it with the posterior, as PlaNet filters its state
+// while acting. It records no graph.
+type Filter struct {
+	m     *Model
+	h, s  []float64
+	rng   *tensor.RNG
+	arena *tensor.Arena
+}
+
+// NewFilter returns a filter at the zero belief whose posterior samples
+// are drawn from seed.
+func (m *Model) NewFilter(seed uint64) *Filter {
+	f := &Filter{m: m, rng: tensor.NewRNG(seed), arena: tensor.NewNoGradArena()}
+	f.Reset()
+	return f
+}
+
+// Reset returns the filter to the zero belief, for a new episode.
+func (f *Filter) Reset() {
+	f.h = make([]float64, f.m.BeliefSize)
+	f.s = make([]float64, f.m.StateSize)
+}
+
+// Observe advances the belief by the action that led to obs (nil on the
+// first step of an episode, meaning zero) and conditions it on obs.
+func (f *Filter) Observe(obs, action []float64) error {
+	m := f.m
+	if len(obs) != m.ObsSize {
+		return fmt.Errorf("rssm: Filter.Observe: obs has %d values, want ObsSize = %d", len(obs), m.ObsSize)
+	}
+	if action == nil {
+		action = make([]float64, m.ActionSize)
+	}
+	if len(action) != m.ActionSize {
+		return fmt.Errorf("rssm: Filter.Observe: action has %d values, want ActionSize = %d", len(action), m.ActionSize)
+	}
+	a := f.arena
+	defer a.Reset()
+	dt := m.DType()
+	row := func(v []float64) *tensor.Tensor { return a.Use(tensor.New(append([]float64(nil), v...), 1, len(v)).To(dt)) }
+	h := m.Transition(row(f.s), row(action), row(f.h))
+	qm, qs := m.Posterior(h, m.Embed(row(obs)))
+	eps := a.Use(tensor.RandNOf(dt, f.rng, 1, m.StateSize))
+	s := qm.Add(qs.Mul(eps))
+	if h.HasNaN() || s.HasNaN() {
+		return errors.New("rssm: Filter.Observe: the belief became NaN")
+	}
+	f.h, f.s = h.Values(), s.Values()
+	return nil
+}
+
+// Belief returns copies of the current belief h and state s.
+func (f *Filter) Belief() (h, s []float64) {
+	return append([]float64(nil), f.h...), append([]float64(nil), f.s...)
+}
+
+// Imagination predicts the returns of many action sequences from one belief
+// under the model's prior, without a graph, split over Workers goroutines:
+// the inner loop of planning in the learned model (PlaNet's CEM, the DCEM
+// paper's §5.2.2). Each sequence's return is the sum of the predicted mean
+// rewards along a rollout whose stochastic states are sampled from the
+// prior. The noise is drawn for all sequences before the work is split, so
+// the returns do not depend on the number of workers beyond floating-point
+// rounding.
+//
+// An Imagination belongs to one goroutine at a time.
+type Imagination struct {
+	m       *Model
+	workers int
+	rng     *tensor.RNG
+	h, s    []float32
+	arenas  []*tensor.Arena
+	noise   []float32
+	scratch [][]float32 // per worker: start rows, then the actions step-major
+}
+
+// NewImagination returns an imagination over m with the given number of
+// worker goroutines (≥ 1) whose prior samples are drawn from seed. Its start
+// is the zero belief until SetStart.
+func (m *Model) NewImagination(workers int, seed uint64) (*Imagination, error) {
+	if workers < 1 {
+		return nil, fmt.Errorf("rssm: NewImagination: workers = %d, want ≥ 1", workers)
+	}
+	im := &Imagination{m: m, workers: workers, rng: tensor.NewRNG(seed),
+		h: make([]float32, m.BeliefSize), s: make([]float32, m.StateSize)}
+	for range workers {
+		im.arenas = append(im.arenas, tensor.NewNoGradArena())
+	}
+	im.scratch = make([][]float32, workers)
+	return im, nil
+}
+
+// ActionSize returns the model's action length.
+func (im *Imagination) ActionSize() int { return im.m.ActionSize }
+
+// SetStart sets the belief the rollouts start from (from Filter.Belief).
+func (im *Imagination) SetStart(h, s []float64) error {
+	if len(h) != im.m.BeliefSize || len(s) != im.m.StateSize {
+		return fmt.Errorf("rssm: Imagination.SetStart: belief of %d and state of %d values, want %d and %d", len(h), len(s), im.m.BeliefSize, im.m.StateSize)
+	}
+	for i, v := range h {
+		im.h[i] = float32(v)
+	}
+	for i, v := range s {
+		im.s[i] = float32(v)
+	}
+	return nil
+}
+
+// Free releases the storage the workers keep between calls.
+func (im *Imagination) Free() {
+	for _, a := range im.arenas {
+		a.Free()
+	}
+}
+
+// PredictReturns writes into returns[i] the predicted return of sequence i
+// of the n sequences in actions, each horizon steps of ActionSize values,
+// laid out (n, horizon, ActionSize). It stops early with ctx's error.
+func (im *Imagination) PredictReturns(ctx context.Context, actions []float32, n, horizon int, returns []float32) error {
+	m := im.m
+	A, S := m.ActionSize, m.StateSize
+	switch {
+	case n < 1 || horizon < 1:
+		return fmt.Errorf("rssm: PredictReturns: n = %d, horizon = %d, want both ≥ 1", n, horizon)
+	case len(actions) != n*horizon*A:
+		return fmt.Errorf("rssm: PredictReturns: %d action values, want n·horizon·ActionSize = %d", len(actions), n*horizon*A)
+	case len(returns) != n:
+		return fmt.Errorf("rssm: PredictReturns: returns has %d entries, want n = %d", len(returns), n)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// Noise laid out (horizon, n, S), so that a worker's rows are contiguous
+	// at every step.
+	if cap(im.noise) < horizon*n*S {
+		im.noise = make([]float32, horizon*n*S)
+	}
+	im.noise = im.noise[:horizon*n*S]
+	im.rng.FillNormal32(im.noise)
+
+	w := min(im.workers, n)
+	per := (n + w - 1) / w
+	var wg sync.WaitGroup
+	errs := make([]error, w)
+	for k := range w {
+		lo, hi := k*per, min((k+1)*per, n)
+		if lo >= hi {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[k] = im.rollout(ctx, k, actions, n, horizon, lo, hi, returns)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// rollout imagines sequences lo ≤ i < hi on worker k.
+func (im *Imagination) rollout(ctx context.Context, k int, actions []float32, n, horizon, lo, hi int, returns []float32) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("rssm: PredictReturns: %v", r)
+		}
+	}()
+	m := im.m
+	A, S, D := m.ActionSize, m.StateSize, m.BeliefSize
+	rows := hi - lo
+	need := rows*(D+S) + horizon*rows*A
+	if cap(im.scratch[k]) < need {
+		im.scratch[k] = make([]float32, need)
+	}
+	buf := im.scratch[k][:need]
+	hb, sb, ab := buf[:rows*D], buf[rows*D:rows*(D+S)], buf[rows*(D+S):]
+	for i := range rows {
+		copy(hb[i*D:(i+1)*D], im.h)
+		copy(sb[i*S:(i+1)*S], im.s)
+	}
+	for t := range horizon {
+		for i := range rows {
+			src := ((lo+i)*horizon + t) * A
+			copy(ab[(t*rows+i)*A:(t*rows+i+1)*A], actions[src:src+A])
+		}
+	}
+	a := im.arenas[k]
+	defer a.Reset()
+	dt := m.DType()
+	use := func(v []float32, cols int) *tensor.Tensor {
+		t := tensor.New32(v, rows, cols)
+		if dt != tensor.Float32 {
+			t = t.To(dt)
+		}
+		return a.Use(t)
+	}
+	h, s := use(hb, D), use(sb, S)
+	ret := make([]float64, rows)
+	for t := range horizon {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		h = m.Transition(s, use(ab[t*rows*A:(t+1)*rows*A], A), h)
+		pm, ps := m.Prior(h)
+		s = pm.Add(ps.Mul(use(im.noise[(t*n+lo)*S:(t*n+hi)*S], S)))
+		r := m.PredictReward(m.Features(h, s))
+		if dt == tensor.Float32 {
+			for i, v := range r.Data32() {
+				ret[i] += float64(v)
+			}
+		} else {
+			for i, v := range r.Data() {
+				ret[i] += v
+			}
+		}
+	}
+	for i, v := range ret {
+		returns[lo+i] = float32(v)
+	}
+	return nil
+}
+
+// OpenLoop filters the context observations obs[0..k) and then predicts the
+// next len(actions) − k steps open loop, from the actions alone: at each
+// step the belief advances by the action and the stochastic state is the
+// prior's mean. actions[t] is the action that led to step t (actions[0] is
+// ignored: an episode's first step has none). It returns the predicted
+// observation means and rewards of steps k, k+1, …; seed draws the
+// posterior samples of the context. This is PlaNet's open-loop prediction
+// check of a model.
+func (m *Model) OpenLoop(obs, actions [][]float64, seed uint64) (predObs [][]float64, predReward []float64, err error) {
+	k := len(obs)
+	if k < 1 {
+		return nil, nil, errors.New("rssm: OpenLoop: no context observations")
+	}
+	if len(actions) < k {
+		return nil, nil, fmt.Errorf("rssm: OpenLoop: %d actions for %d context observations, want at least as many", len(actions), k)
+	}
+	f := m.NewFilter(seed)
+	for t := range k {
+		var a []float64
+		if t > 0 {
+			a = actions[t]
+		}
+		if err := f.Observe(obs[t], a); err != nil {
+			return nil, nil, err
+		}
+	}
+	ar := tensor.NewNoGradArena()
+	defer ar.Free()
+	dt := m.DType()
+	row := func(v []float64) *tensor.Tensor { return ar.Use(tensor.New(append([]float64(nil), v...), 1, len(v)).To(dt)) }
+	h, s := row(f.h), row(f.s)
+	for t := k; t < len(actions); t++ {
+		if len(actions[t]) != m.ActionSize {
+			return nil, nil, fmt.Errorf("rssm: OpenLoop: action %d has %d values, want ActionSize = %d", t, len(actions[t]), m.ActionSize)
+		}
+		h = m.Transition(s, row(actions[t]), h)
+		s, _ = m.Prior(h)
+		feat := m.Features(h, s)
+		predObs = append(predObs, m.PredictObs(feat).Values())
+		predReward = append(predReward, m.PredictReward(feat).Item())
+	}
+	return predObs, predReward, nil
+}
