@@ -275,3 +275,16 @@ func (m *Model) OpenLoop(obs, actions [][]float64, seed uint64) (predObs [][]flo
 	}
 	return predObs, predReward, nil
 }
+
+// StepFLOPs returns the floating-point operations of matrix products that
+// imagining one step of one sequence costs (PredictReturns): the
+// transition, the prior and the reward model, two per multiply-add. For
+// PlaNet's sizes on cheetah.run it is 770 400, so a full-space CEM decision
+// of 1000 candidates × 12 steps × 10 iterations costs 92 GFLOP.
+func (m *Model) StepFLOPs() float64 {
+	S, A, D, H := m.StateSize, m.ActionSize, m.BeliefSize, m.HiddenSize
+	macs := (S+A)*H + H*3*D + D*3*D + // transition
+		D*H + H*2*S + // prior
+		(D+S)*H + H*H + H // reward
+	return 2 * float64(macs)
+}

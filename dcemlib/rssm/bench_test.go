@@ -1,0 +1,79 @@
+package rssm
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/dcem-go/dcem/dcemlib/control"
+	"github.com/dcem-go/dcem/dcemlib/nn"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
+)
+
+// BenchmarkPlanCEM1000x12x10 times one full-space CEM decision of PlaNet's
+// planner on a cheetah-sized model (1000 candidates, horizon 12, 10
+// iterations, 100 elites): 92 GFLOP of matrix products, imagined on
+// GOMAXPROCS workers (run with -cpu 1,2). It reports the rate as GFLOP/s.
+func BenchmarkPlanCEM1000x12x10(b *testing.B) {
+	for _, dt := range []tensor.DType{tensor.Float32, tensor.Float64} {
+		b.Run(dt.String()[len("float"):], func(b *testing.B) {
+			m, err := New(Default(17, 6), dt, tensor.NewRNG(1))
+			if err != nil {
+				b.Fatal(err)
+			}
+			im, err := m.NewImagination(runtime.GOMAXPROCS(0), 2)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer im.Free()
+			f := m.NewFilter(3)
+			obs := make([]float64, 17)
+			tensor.NewRNG(4).FillNormal(obs)
+			if err := f.Observe(obs, nil); err != nil {
+				b.Fatal(err)
+			}
+			if err := im.SetStart(f.Belief()); err != nil {
+				b.Fatal(err)
+			}
+			p := control.PlaNetCEM()
+			b.ResetTimer()
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				if _, err := p.Plan(context.Background(), im, uint64(i)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			sec := time.Since(start).Seconds() / float64(b.N)
+			b.ReportMetric(p.FLOPs(m.StepFLOPs())/sec/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkUpdate50x50 times one model update of PlaNet's training on a
+// cheetah-sized model: the loss of a batch of 50 chunks of 50 steps, its
+// gradient, clipping and an Adam step, in float32 in an arena.
+func BenchmarkUpdate50x50(b *testing.B) {
+	m, err := New(Default(17, 6), tensor.Float32, tensor.NewRNG(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := nn.NewAdam(m.Params(), 1e-3)
+	opt.Eps = 1e-4
+	batch := randBatch(tensor.Float32, 50, 50, 17, 6, 2)
+	g := tensor.NewRNG(3)
+	arena := tensor.NewArena()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		bb := Batch{arena.Use(batch.Obs), arena.Use(batch.Actions), arena.Use(batch.Rewards)}
+		l, err := m.Loss(bb, g)
+		if err != nil {
+			b.Fatal(err)
+		}
+		l.Total.Backward()
+		nn.ClipGradNorm(m.Params(), 1000)
+		opt.Step()
+		opt.ZeroGrad()
+		arena.Reset()
+	}
+}
