@@ -185,6 +185,100 @@ def w_regression_dcem(dt):
     return run
 
 
+class RSSM(torch.nn.Module):
+    """PlaNet's recurrent state-space model for proprioceptive observations
+    with the sizes of the Go benchmarks (rssm.Default(17, 6)): GRU belief 200,
+    stochastic state 30, hidden layers 200, encoder 2×200, decoder and reward
+    2×200 on [h, s]."""
+
+    def __init__(self, obs=17, act=6, S=30, D=200, H=200, E=200):
+        super().__init__()
+        L, R = torch.nn.Linear, torch.nn.ReLU
+        self.S = S
+        self.enc = torch.nn.Sequential(L(obs, H), R(), L(H, E), R())
+        self.pre = L(S + act, H)
+        self.cell = torch.nn.GRUCell(H, D)
+        self.prior = torch.nn.Sequential(L(D, H), R(), L(H, 2 * S))
+        self.post = torch.nn.Sequential(L(D + E, H), R(), L(H, 2 * S))
+        self.dec = torch.nn.Sequential(L(D + S, H), R(), L(H, H), R(), L(H, obs))
+        self.rew = torch.nn.Sequential(L(D + S, H), R(), L(H, H), R(), L(H, 1))
+
+    def gauss(self, out):
+        m, s = out.split(self.S, dim=-1)
+        return m, torch.nn.functional.softplus(s) + 0.1
+
+    def transition(self, s, a, h):
+        return self.cell(torch.relu(self.pre(torch.cat([s, a], -1))), h)
+
+    def loss(self, obs, act, rew):
+        T, B, _ = obs.shape
+        emb = self.enc(obs.reshape(T * B, -1)).view(T, B, -1)
+        h = obs.new_zeros(B, self.cell.hidden_size)
+        s = obs.new_zeros(B, self.S)
+        hs, ss, qm, qs = [], [], [], []
+        for t in range(T):
+            h = self.transition(s, act[t], h)
+            m, sd = self.gauss(self.post(torch.cat([h, emb[t]], -1)))
+            s = m + sd * torch.randn_like(sd)
+            hs.append(h); ss.append(s); qm.append(m); qs.append(sd)
+        H, S = torch.cat(hs), torch.cat(ss)
+        pm, ps = self.gauss(self.prior(H))
+        q = torch.distributions.Normal(torch.cat(qm), torch.cat(qs))
+        p = torch.distributions.Normal(pm, ps)
+        kl = torch.distributions.kl_divergence(q, p).sum(-1).clamp(min=3.0).mean()
+        f = torch.cat([H, S], -1)
+        obs_nll = 0.5 * ((self.dec(f) - obs.reshape(T * B, -1)) ** 2).sum(-1).mean()
+        rew_nll = 0.5 * ((self.rew(f).squeeze(-1) - rew.reshape(-1)) ** 2).mean()
+        return obs_nll + 10 * rew_nll + kl
+
+
+def w_rssm_plan(dt):
+    """One full-space CEM decision of PlaNet's planner in the model without a
+    graph: 1000 candidates × horizon 12 × 10 iterations, 100 elites, actions
+    clipped to [−1, 1], return = sum of predicted rewards from prior samples."""
+    torch.manual_seed(1)
+    m = RSSM().to(dt)
+    N, Hz, A, K = 1000, 12, 6, 100
+    h0 = torch.randn(1, 200, dtype=dt)
+    s0 = torch.randn(1, 30, dtype=dt)
+
+    @torch.no_grad()
+    def run():
+        mean = torch.zeros(Hz, A, dtype=dt)
+        std = torch.ones(Hz, A, dtype=dt)
+        for _ in range(10):
+            acts = (mean + std * torch.randn(N, Hz, A, dtype=dt)).clamp(-1, 1)
+            h, s = h0.expand(N, -1), s0.expand(N, -1)
+            ret = torch.zeros(N, dtype=dt)
+            for t in range(Hz):
+                h = m.transition(s, acts[:, t], h)
+                pm, ps = m.gauss(m.prior(h))
+                s = pm + ps * torch.randn_like(ps)
+                ret += m.rew(torch.cat([h, s], -1)).squeeze(-1)
+            elite = acts[ret.topk(K).indices]
+            mean, std = elite.mean(0), elite.std(0, unbiased=False)
+        return mean
+    return run
+
+
+def w_rssm_update(dt):
+    """One model update of PlaNet's training: the loss of 50 chunks of 50
+    steps, its gradient, clipping at norm 1000 and an Adam step."""
+    torch.manual_seed(1)
+    m = RSSM().to(dt)
+    opt = torch.optim.Adam(m.parameters(), lr=1e-3, eps=1e-4)
+    obs = torch.randn(50, 50, 17, dtype=dt)
+    act = torch.rand(50, 50, 6, dtype=dt) * 2 - 1
+    rew = torch.rand(50, 50, dtype=dt)
+
+    def run():
+        opt.zero_grad()
+        m.loss(obs, act, rew).backward()
+        torch.nn.utils.clip_grad_norm_(m.parameters(), 1000)
+        opt.step()
+    return run
+
+
 # name, maker (dtype → run function), repetitions (full, quick)
 WORKLOADS = [
     ("LML/64x100", w_lml(64, 100), (200, 20)),
@@ -198,6 +292,8 @@ WORKLOADS = [
     ("EnergyMLP128Batch1000", w_energy, (30, 5)),
     ("Softplus384k", w_softplus, (30, 5)),
     ("RegressionUpdateDCEM10x100", w_regression_dcem, (20, 3)),
+    ("RSSMPlanCEM1000x12x10", w_rssm_plan, (3, 1)),
+    ("RSSMUpdate50x50", w_rssm_update, (5, 1)),
 ]
 
 

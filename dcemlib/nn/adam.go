@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 
@@ -154,4 +155,68 @@ func scaleInPlace(t *tensor.Tensor, c float64) {
 	for j := range d {
 		d[j] *= c
 	}
+}
+
+// MarshalBinary returns the optimizer's state — the step count and both
+// moments of every parameter — so that a checkpoint can resume training
+// with the same next update. The settings (LR, betas, ε) are not included.
+func (a *Adam) MarshalBinary() ([]byte, error) {
+	b := binary.LittleEndian.AppendUint64(nil, uint64(a.t))
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(a.Params)))
+	for i := range a.Params {
+		for _, mom := range []*tensor.Tensor{a.m[i], a.v[i]} {
+			b = binary.LittleEndian.AppendUint32(b, uint32(mom.Size()))
+			for _, v := range mom.Values() {
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+			}
+		}
+	}
+	return b, nil
+}
+
+// UnmarshalBinary restores a state written by MarshalBinary for an
+// optimizer over parameters of the same sizes; it returns an error, and
+// changes nothing, when the data does not fit.
+func (a *Adam) UnmarshalBinary(b []byte) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("nn.Adam.UnmarshalBinary: "+format, args...)
+	}
+	if len(b) < 12 {
+		return bad("%d bytes, too short", len(b))
+	}
+	t := binary.LittleEndian.Uint64(b)
+	n := int(binary.LittleEndian.Uint32(b[8:]))
+	if n != len(a.Params) {
+		return bad("state of %d parameters, the optimizer has %d", n, len(a.Params))
+	}
+	b = b[12:]
+	moments := make([][]float64, 0, 2*n)
+	for i := range 2 * n {
+		if len(b) < 4 {
+			return bad("truncated at moment %d", i)
+		}
+		size := int(binary.LittleEndian.Uint32(b))
+		b = b[4:]
+		if want := a.Params[i/2].Size(); size != want {
+			return bad("moment %d has %d values, parameter %d has %d", i, size, i/2, want)
+		}
+		if len(b) < 8*size {
+			return bad("truncated in moment %d", i)
+		}
+		vs := make([]float64, size)
+		for j := range vs {
+			vs[j] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*j:]))
+		}
+		moments = append(moments, vs)
+		b = b[8*size:]
+	}
+	if len(b) != 0 {
+		return bad("%d bytes left over", len(b))
+	}
+	for i := range n {
+		a.m[i].SetValues(moments[2*i])
+		a.v[i].SetValues(moments[2*i+1])
+	}
+	a.t = int(t)
+	return nil
 }

@@ -344,3 +344,53 @@ func TestMatMulT(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestAdamMarshalResumes: an optimizer restored from its state makes the
+// same next update as the original.
+func TestAdamMarshalResumes(t *testing.T) {
+	for _, dt := range []tensor.DType{tensor.Float64, tensor.Float32} {
+		m := NewMLP([]int{3, 4, 1}, Tanh, InitUniform, tensor.NewRNG(1)).Convert(dt)
+		x := tensor.RandNOf(dt, tensor.NewRNG(2), 5, 3)
+		opt := NewAdam(m.Params(), 1e-2)
+		step := func(m *MLP, opt *Adam) {
+			m.Forward(x).Square().Mean().Backward()
+			opt.Step()
+			opt.ZeroGrad()
+		}
+		for range 3 {
+			step(m, opt)
+		}
+		state, err := opt.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		twin := NewMLP([]int{3, 4, 1}, Tanh, InitUniform, tensor.NewRNG(9)).Convert(dt)
+		for i, p := range twin.Params() {
+			p.SetValues(m.Params()[i].Values())
+		}
+		twinOpt := NewAdam(twin.Params(), 1e-2)
+		if err := twinOpt.UnmarshalBinary(state); err != nil {
+			t.Fatal(err)
+		}
+		step(m, opt)
+		step(twin, twinOpt)
+		for i, p := range m.Params() {
+			a, b := p.Values(), twin.Params()[i].Values()
+			for j := range a {
+				if a[j] != b[j] {
+					t.Fatalf("%v: parameter %d[%d] = %g after the restored step, %g after the original", dt, i, j, b[j], a[j])
+				}
+			}
+		}
+		if twinOpt.Steps() != 4 {
+			t.Errorf("Steps = %d, want 4", twinOpt.Steps())
+		}
+		small := NewAdam(NewMLP([]int{3, 2, 1}, Tanh, InitUniform, tensor.NewRNG(1)).Convert(dt).Params(), 1e-2)
+		if err := small.UnmarshalBinary(state); err == nil {
+			t.Error("state of other sizes: no error")
+		}
+		if err := twinOpt.UnmarshalBinary(state[:len(state)-3]); err == nil {
+			t.Error("truncated state: no error")
+		}
+	}
+}

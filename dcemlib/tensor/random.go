@@ -1,6 +1,8 @@
 package tensor
 
 import (
+	binenc "encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -212,4 +214,31 @@ func RandUOf(dt DType, g *RNG, lo, hi float64, shape ...int) *Tensor {
 	g.FillUniform(t.data, lo, hi)
 	g.FillUniform32(t.data32, lo, hi)
 	return t
+}
+
+// MarshalBinary returns the generator's state (32 bytes), so that a
+// checkpoint can resume the same stream.
+func (g *RNG) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, 32)
+	for _, s := range g.s {
+		b = binenc.LittleEndian.AppendUint64(b, s)
+	}
+	return b, nil
+}
+
+// UnmarshalBinary restores a state written by MarshalBinary.
+func (g *RNG) UnmarshalBinary(b []byte) error {
+	if len(b) != 32 {
+		return fmt.Errorf("tensor.RNG.UnmarshalBinary: %d bytes, want 32", len(b))
+	}
+	var s [4]uint64
+	for i := range s {
+		s[i] = binenc.LittleEndian.Uint64(b[8*i:])
+	}
+	if s == [4]uint64{} {
+		return errors.New("tensor.RNG.UnmarshalBinary: the all-zero state is not a valid generator state")
+	}
+	g.s = s
+	g.r = rand.New(g)
+	return nil
 }

@@ -96,3 +96,31 @@ func BenchmarkFillNormal(b *testing.B) {
 		g.FillNormal(x)
 	}
 }
+
+func TestRNGMarshalResumesStream(t *testing.T) {
+	g := NewRNG(42)
+	for range 10 {
+		g.Normal()
+	}
+	state, err := g.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{g.Normal(), g.Uniform(), float64(g.Intn(1000))}
+	h := NewRNG(1)
+	if err := h.UnmarshalBinary(state); err != nil {
+		t.Fatal(err)
+	}
+	got := []float64{h.Normal(), h.Uniform(), float64(h.Intn(1000))}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("draw %d after restoring: %g, want %g", i, got[i], want[i])
+		}
+	}
+	if err := h.UnmarshalBinary(state[:31]); err == nil {
+		t.Error("31 bytes: no error")
+	}
+	if err := h.UnmarshalBinary(make([]byte, 32)); err == nil {
+		t.Error("all-zero state: no error")
+	}
+}

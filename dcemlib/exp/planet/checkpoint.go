@@ -1,0 +1,186 @@
+package planet
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/gob"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/dcem-go/dcem/dcemlib/rssm"
+)
+
+// checkpointMagic starts every checkpoint file; the format is the magic,
+// the payload's length (8 bytes) and CRC-32 (4 bytes, IEEE), then the
+// payload: a gob of checkpointState.
+const checkpointMagic = "dcem-planet-checkpoint-1\n"
+
+type checkpointState struct {
+	Config []byte // the run's Config as JSON: a resume must match it
+	Params [][]float32
+	Adam   []byte
+	RNG    []byte
+	Replay *rssm.Replay
+	Result *Result
+}
+
+// checkpoint writes the run's state atomically: to a temporary file in the
+// same directory, synced, then renamed over the checkpoint.
+func (r *run) checkpoint() error {
+	path := r.opts.Checkpoint
+	if path == "" {
+		return nil
+	}
+	r.res.Seconds = r.elapsed + timeSince(r.start)
+	cfgJSON, err := json.Marshal(r.cfg)
+	if err != nil {
+		return err
+	}
+	st := checkpointState{Config: cfgJSON, Replay: r.replay, Result: r.res}
+	for _, p := range r.model.Params() {
+		st.Params = append(st.Params, append([]float32(nil), p.Data32()...))
+	}
+	if st.Adam, err = r.opt.MarshalBinary(); err != nil {
+		return err
+	}
+	if st.RNG, err = r.rng.MarshalBinary(); err != nil {
+		return err
+	}
+	var payload bytes.Buffer
+	if err := gob.NewEncoder(&payload).Encode(&st); err != nil {
+		return fmt.Errorf("planet: checkpoint: %w", err)
+	}
+	var head bytes.Buffer
+	head.WriteString(checkpointMagic)
+	binary.Write(&head, binary.LittleEndian, uint64(payload.Len()))
+	binary.Write(&head, binary.LittleEndian, crc32.ChecksumIEEE(payload.Bytes()))
+	return writeAtomic(path, head.Bytes(), payload.Bytes())
+}
+
+// writeAtomic writes the parts to path through a synced temporary file and
+// a rename, so that path holds either the old or the new content.
+func writeAtomic(path string, parts ...[]byte) (err error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("planet: checkpoint: %w", err)
+	}
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("planet: checkpoint: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	for _, p := range parts {
+		if _, err := f.Write(p); err != nil {
+			return fmt.Errorf("planet: checkpoint: %w", err)
+		}
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("planet: checkpoint: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("planet: checkpoint: %w", err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("planet: checkpoint: %w", err)
+	}
+	return nil
+}
+
+// readCheckpoint reads and verifies a checkpoint file.
+func readCheckpoint(path string) (*checkpointState, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	bad := func(why string) error {
+		return fmt.Errorf("planet: checkpoint %s is corrupted or not a checkpoint: %s", path, why)
+	}
+	if !bytes.HasPrefix(b, []byte(checkpointMagic)) {
+		return nil, bad("it does not start with the checkpoint header")
+	}
+	b = b[len(checkpointMagic):]
+	if len(b) < 12 {
+		return nil, bad("the header is truncated")
+	}
+	n := binary.LittleEndian.Uint64(b)
+	sum := binary.LittleEndian.Uint32(b[8:])
+	payload := b[12:]
+	if uint64(len(payload)) != n {
+		return nil, bad(fmt.Sprintf("%d bytes of data, the header says %d", len(payload), n))
+	}
+	if crc32.ChecksumIEEE(payload) != sum {
+		return nil, bad("the checksum does not match")
+	}
+	var st checkpointState
+	if err := decodeGob(payload, &st); err != nil {
+		return nil, bad(err.Error())
+	}
+	if st.Replay == nil || st.Result == nil {
+		return nil, bad("the replay buffer or the logs are missing")
+	}
+	return &st, nil
+}
+
+// decodeGob decodes, turning a decoder panic into an error.
+func decodeGob(b []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("decoding: %v", r)
+		}
+	}()
+	return gob.NewDecoder(bytes.NewReader(b)).Decode(v)
+}
+
+// load restores the run from its checkpoint file if there is one; it
+// reports whether it did. A checkpoint of another Config is an error.
+func (r *run) load(path string) (bool, error) {
+	st, err := readCheckpoint(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	want, err := json.Marshal(r.cfg)
+	if err != nil {
+		return false, err
+	}
+	if !bytes.Equal(want, st.Config) {
+		return false, fmt.Errorf("planet: checkpoint %s belongs to another configuration (%s); remove it or resume with that configuration", path, st.Config)
+	}
+	params := r.model.Params()
+	if len(st.Params) != len(params) {
+		return false, fmt.Errorf("planet: checkpoint %s has %d parameter tensors, the model %d", path, len(st.Params), len(params))
+	}
+	for i, p := range params {
+		if len(st.Params[i]) != p.Size() {
+			return false, fmt.Errorf("planet: checkpoint %s: parameter %d has %d values, want %d", path, i, len(st.Params[i]), p.Size())
+		}
+	}
+	if st.Replay.ObsSize != r.replay.ObsSize || st.Replay.ActionSize != r.replay.ActionSize {
+		return false, fmt.Errorf("planet: checkpoint %s: replay of sizes %d/%d, the task's are %d/%d", path,
+			st.Replay.ObsSize, st.Replay.ActionSize, r.replay.ObsSize, r.replay.ActionSize)
+	}
+	if err := r.opt.UnmarshalBinary(st.Adam); err != nil {
+		return false, fmt.Errorf("planet: checkpoint %s: %w", path, err)
+	}
+	if err := r.rng.UnmarshalBinary(st.RNG); err != nil {
+		return false, fmt.Errorf("planet: checkpoint %s: %w", path, err)
+	}
+	for i, p := range params {
+		copy(p.Data32(), st.Params[i])
+	}
+	r.replay = st.Replay
+	r.res = st.Result
+	return true, nil
+}

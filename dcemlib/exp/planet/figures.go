@@ -1,0 +1,156 @@
+package planet
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/dcem-go/dcem/dcemlib/plots"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// label returns the budget line figures carry.
+func (r *Result) label() string {
+	if r.Config.IsPaperBudget() {
+		return "the paper's budget"
+	}
+	return "reduced budget: " + r.Config.Budget()
+}
+
+// ReturnsPlot draws evaluation and training returns against training
+// environment steps (the analogue of PlaNet's and the DCEM paper's fig. 11),
+// with the mean return of the random seed episodes as a reference line.
+func ReturnsPlot(r *Result) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s: return vs environment steps\n%s", r.Config.Task, r.label())
+	p.X.Label.Text = "environment steps (training data)"
+	p.Y.Label.Text = "episode return"
+	xs, ys := r.Returns("train")
+	if len(xs) > 0 {
+		if err := plots.AddScatter(p, xs, ys, "training episodes (exploration noise)", 1); err != nil {
+			return nil, err
+		}
+	}
+	xs, ys = r.Returns("eval")
+	if len(xs) > 0 {
+		if err := plots.AddLine(p, xs, ys, "evaluation (planner, no noise)", 0); err != nil {
+			return nil, err
+		}
+		if err := plots.AddScatter(p, xs, ys, "", 0); err != nil {
+			return nil, err
+		}
+	}
+	_, rand := r.Returns("seed")
+	if len(rand) > 0 {
+		m := 0.0
+		for _, v := range rand {
+			m += v
+		}
+		m /= float64(len(rand))
+		end := float64(max(r.EnvSteps, 1))
+		if err := plots.AddLine(p, []float64{0, end}, []float64{m, m}, fmt.Sprintf("random actions (mean of %d)", len(rand)), -1); err != nil {
+			return nil, err
+		}
+	}
+	p.Legend.Top = true
+	p.Legend.Left = true
+	return p, nil
+}
+
+// LossPlot draws the model's loss terms per round of updates, on a log
+// scale: the observation and reward negative log-likelihoods and the KL
+// divergence (before the free-nats floor).
+func LossPlot(r *Result) (*plot.Plot, error) {
+	if len(r.Losses) == 0 {
+		return nil, errors.New("planet: LossPlot: no updates were made")
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s: model loss per round of updates\n%s", r.Config.Task, r.label())
+	p.X.Label.Text = "model updates"
+	p.Y.Label.Text = "mean over the round"
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	x := make([]float64, len(r.Losses))
+	obs := make([]float64, len(r.Losses))
+	rew := make([]float64, len(r.Losses))
+	kl := make([]float64, len(r.Losses))
+	for i, l := range r.Losses {
+		x[i] = float64(l.Update)
+		obs[i], rew[i], kl[i] = positive(l.ObsNLL), positive(l.RewardNLL), positive(l.KL)
+	}
+	for k, s := range []struct {
+		name string
+		y    []float64
+	}{{"observation NLL ½‖o−ô‖²", obs}, {"reward NLL ½(r−r̂)²", rew}, {"KL(posterior ‖ prior)", kl}} {
+		if err := plots.AddLine(p, x, s.y, s.name, k); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func positive(v float64) float64 { return max(v, 1e-6) }
+
+// RewardPredictionPlot draws the real rewards of an episode beside the
+// model's open-loop predictions from the actions alone, after filtering
+// the first steps.
+func RewardPredictionPlot(r *Result) (*plot.Plot, error) {
+	pr := r.Prediction
+	if pr == nil {
+		return nil, errors.New("planet: RewardPredictionPlot: the run has no prediction (no evaluation episode)")
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s: predicted vs real reward, open loop after %d filtered steps\n%s", r.Config.Task, pr.Context, r.label())
+	p.X.Label.Text = "steps after the context"
+	p.Y.Label.Text = "reward per step (summed over the repeat)"
+	x := steps(len(pr.RealReward))
+	if err := plots.AddLine(p, x, pr.RealReward, "real", -1); err != nil {
+		return nil, err
+	}
+	if err := plots.AddLine(p, x, pr.PredReward, "model (open loop)", 0); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// ObsPredictionPlot draws the first observation dimensions of an episode
+// beside the model's open-loop predictions, one color per dimension (real:
+// solid; predicted: dashed).
+func ObsPredictionPlot(r *Result) (*plot.Plot, error) {
+	pr := r.Prediction
+	if pr == nil {
+		return nil, errors.New("planet: ObsPredictionPlot: the run has no prediction (no evaluation episode)")
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s: open-loop observation predictions\n%s", r.Config.Task, r.label())
+	p.X.Label.Text = "steps after the context"
+	p.Y.Label.Text = "observation value"
+	for d := range pr.RealObs {
+		x := steps(len(pr.RealObs[d]))
+		if err := plots.AddLine(p, x, pr.RealObs[d], fmt.Sprintf("o[%d] real", d), d); err != nil {
+			return nil, err
+		}
+		pts := make(plotter.XYs, len(x))
+		for i := range x {
+			pts[i].X, pts[i].Y = x[i], pr.PredObs[d][i]
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, err
+		}
+		l.Color = plots.Color(d)
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("o[%d] model", d), l)
+	}
+	return p, nil
+}
+
+func steps(n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = float64(i + 1)
+	}
+	return x
+}

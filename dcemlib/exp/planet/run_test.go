@@ -1,0 +1,211 @@
+package planet
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestConfigErrorsNameTheField(t *testing.T) {
+	for _, c := range []struct {
+		field string
+		edit  func(*Config)
+	}{
+		{"Task", func(c *Config) { c.Task = "" }},
+		{"ActionRepeat", func(c *Config) { c.ActionRepeat = 0 }},
+		{"EpisodeSteps", func(c *Config) { c.EpisodeSteps = 0 }},
+		{"EpisodeSteps", func(c *Config) { c.EpisodeSteps = 1001 }},
+		{"SeedEpisodes", func(c *Config) { c.SeedEpisodes = 0 }},
+		{"Episodes", func(c *Config) { c.Episodes = -1 }},
+		{"BatchSize", func(c *Config) { c.BatchSize = 0 }},
+		{"ChunkLength", func(c *Config) { c.ChunkLength = 0 }},
+		{"ChunkLength", func(c *Config) { c.ChunkLength = 251 }},
+		{"Schedule", func(c *Config) { c.Schedule = "sometimes" }},
+		{"LearningRate", func(c *Config) { c.LearningRate = 0 }},
+		{"AdamEps", func(c *Config) { c.AdamEps = math.NaN() }},
+		{"ExplorationNoise", func(c *Config) { c.ExplorationNoise = -0.1 }},
+		{"Workers", func(c *Config) { c.Workers = 0 }},
+		{"Model", func(c *Config) { c.Model.StateSize = 0 }},
+		{"Horizon", func(c *Config) { c.Planner.Horizon = 0 }},
+		{"Elites", func(c *Config) { c.Planner.Elites = c.Planner.Candidates }},
+	} {
+		cfg := Default("cheetah.run")
+		c.edit(&cfg)
+		_, err := Run(context.Background(), cfg, Options{})
+		if err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%s: error %v, want one naming the field", c.field, err)
+		}
+	}
+	cfg := Quick("nosuch.task")
+	if _, err := Run(context.Background(), cfg, Options{}); err == nil || !strings.Contains(err.Error(), "nosuch.task") {
+		t.Errorf("unknown task: error %v", err)
+	}
+}
+
+func TestPresets(t *testing.T) {
+	if !Default("walker.walk").IsPaperBudget() || Small("walker.walk").IsPaperBudget() {
+		t.Error("IsPaperBudget: Default must be the paper's budget and Small not")
+	}
+	for _, task := range []string{"cheetah.run", "walker.walk"} {
+		for _, c := range []Config{Default(task), Small(task), Quick(task)} {
+			if err := c.Validate(); err != nil {
+				t.Errorf("%s: %v", task, err)
+			}
+		}
+	}
+	if Default("cheetah.run").ActionRepeat != 4 || Default("walker.walk").ActionRepeat != 2 {
+		t.Error("action repeats are not PlaNet's (4 for cheetah, 2 for walker)")
+	}
+}
+
+// TestQuickRun runs the quick preset on both tasks and checks the logs'
+// bookkeeping: episode kinds, step counts, updates and the prediction.
+func TestQuickRun(t *testing.T) {
+	for _, task := range []string{"cheetah.run", "walker.walk"} {
+		cfg := Quick(task)
+		res, err := Run(context.Background(), cfg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]int{}
+		for _, e := range res.Episodes {
+			kinds[e.Kind]++
+			if math.IsNaN(e.Return) {
+				t.Errorf("%s: %s episode %d has a NaN return", task, e.Kind, e.Index)
+			}
+		}
+		if kinds["seed"] != cfg.SeedEpisodes || kinds["train"] != cfg.Episodes || kinds["eval"] != cfg.EvalEpisodes {
+			t.Errorf("%s: episodes %v, want %d seed, %d train, %d eval", task, kinds, cfg.SeedEpisodes, cfg.Episodes, cfg.EvalEpisodes)
+		}
+		if want := (cfg.SeedEpisodes + cfg.Episodes) * cfg.EpisodeSteps; res.EnvSteps != want {
+			t.Errorf("%s: %d environment steps, want %d", task, res.EnvSteps, want)
+		}
+		if want := cfg.Episodes * cfg.Updates; res.Updates != want {
+			t.Errorf("%s: %d updates, want %d", task, res.Updates, want)
+		}
+		if res.Prediction == nil || len(res.Prediction.PredReward) != len(res.Prediction.RealReward) {
+			t.Errorf("%s: prediction %+v", task, res.Prediction)
+		}
+		if res.Cost.PerDecision <= 0 || res.Cost.PerUpdate <= 0 || res.Cost.PerEnvStep <= 0 {
+			t.Errorf("%s: cost model %+v has an unmeasured entry", task, res.Cost)
+		}
+		for _, f := range []func(*Result) error{
+			func(r *Result) error { _, err := ReturnsPlot(r); return err },
+			func(r *Result) error { _, err := LossPlot(r); return err },
+			func(r *Result) error { _, err := RewardPredictionPlot(r); return err },
+			func(r *Result) error { _, err := ObsPredictionPlot(r); return err },
+		} {
+			if err := f(res); err != nil {
+				t.Errorf("%s: %v", task, err)
+			}
+		}
+	}
+}
+
+// TestInterleavedSchedule: the interleaved schedule makes the same number
+// of updates, spread over the episodes.
+func TestInterleavedSchedule(t *testing.T) {
+	cfg := Quick("cheetah.run")
+	cfg.Schedule = ScheduleInterleaved
+	res, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := cfg.Episodes * cfg.Updates; res.Updates != want {
+		t.Errorf("%d updates, want %d", res.Updates, want)
+	}
+	// One round before the first episode, then one per update during the
+	// second (each logged round is one call).
+	if len(res.Losses) < 1+cfg.Updates {
+		t.Errorf("%d loss rounds, want the updates of later episodes spread out (≥ %d)", len(res.Losses), 1+cfg.Updates)
+	}
+}
+
+// TestCheckpointResume interrupts a run in the middle of a planned episode
+// and resumes it from its checkpoint: every later update and episode is
+// the same as in the uninterrupted run.
+func TestCheckpointResume(t *testing.T) {
+	cfg := Quick("cheetah.run")
+	cfg.Episodes = 3
+	want, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "run", "checkpoint.bin")
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = Run(ctx, cfg, Options{Checkpoint: path, Progress: func(p Progress) {
+		if p.Phase == "train" && p.Episode == cfg.SeedEpisodes+1 && p.Step == 10 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: error %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("no checkpoint after the interruption: %v", err)
+	}
+	got, err := Run(context.Background(), cfg, Options{Checkpoint: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Resumes != 1 {
+		t.Errorf("Resumes = %d, want 1", got.Resumes)
+	}
+	if !reflect.DeepEqual(got.Losses, want.Losses) {
+		t.Errorf("losses after resuming differ:\n got %+v\nwant %+v", got.Losses, want.Losses)
+	}
+	for i := range want.Episodes {
+		if got.Episodes[i].Return != want.Episodes[i].Return || got.Episodes[i].Kind != want.Episodes[i].Kind {
+			t.Errorf("episode %d: %+v after resuming, %+v uninterrupted", i, got.Episodes[i], want.Episodes[i])
+		}
+	}
+	// A finished run's checkpoint returns the result without more work.
+	again, err := Run(context.Background(), cfg, Options{Checkpoint: path})
+	if err != nil || again.Updates != want.Updates || len(again.Episodes) != len(want.Episodes) {
+		t.Errorf("rerun of a finished checkpoint: %v, %d updates, %d episodes", err, again.Updates, len(again.Episodes))
+	}
+	// Another configuration refuses the checkpoint.
+	other := cfg
+	other.Seed = 99
+	if _, err := Run(context.Background(), other, Options{Checkpoint: path}); err == nil || !strings.Contains(err.Error(), "another configuration") {
+		t.Errorf("checkpoint of another configuration: error %v", err)
+	}
+}
+
+// TestCorruptCheckpoint: a damaged or foreign checkpoint file is an error,
+// never a crash, and is left in place.
+func TestCorruptCheckpoint(t *testing.T) {
+	cfg := Quick("cheetah.run")
+	cfg.Episodes = 0
+	dir := t.TempDir()
+	path := filepath.Join(dir, "checkpoint.bin")
+	if _, err := Run(context.Background(), cfg, Options{Checkpoint: path}); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := append([]byte(nil), good...)
+	flipped[len(flipped)/2] ^= 0x40
+	for name, b := range map[string][]byte{
+		"flipped byte": flipped,
+		"truncated":    good[:len(good)-100],
+		"empty":        {},
+		"foreign":      []byte("not a checkpoint at all"),
+		"header only":  good[:len(checkpointMagic)+5],
+	} {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Run(context.Background(), cfg, Options{Checkpoint: path})
+		if err == nil || !strings.Contains(err.Error(), "corrupted") {
+			t.Errorf("%s: error %v, want one saying the checkpoint is corrupted", name, err)
+		}
+	}
+}
