@@ -49,7 +49,9 @@ func (f *Filter) Observe(obs, action []float64) error {
 	a := f.arena
 	defer a.Reset()
 	dt := m.DType()
-	row := func(v []float64) *tensor.Tensor { return a.Use(tensor.New(append([]float64(nil), v...), 1, len(v)).To(dt)) }
+	row := func(v []float64) *tensor.Tensor {
+		return a.Use(tensor.New(append([]float64(nil), v...), 1, len(v)).To(dt))
+	}
 	h := m.Transition(row(f.s), row(action), row(f.h))
 	qm, qs := m.Posterior(h, m.Embed(row(obs)))
 	eps := a.Use(tensor.RandNOf(dt, f.rng, 1, m.StateSize))
@@ -261,7 +263,9 @@ func (m *Model) OpenLoop(obs, actions [][]float64, seed uint64) (predObs [][]flo
 	ar := tensor.NewNoGradArena()
 	defer ar.Free()
 	dt := m.DType()
-	row := func(v []float64) *tensor.Tensor { return ar.Use(tensor.New(append([]float64(nil), v...), 1, len(v)).To(dt)) }
+	row := func(v []float64) *tensor.Tensor {
+		return ar.Use(tensor.New(append([]float64(nil), v...), 1, len(v)).To(dt))
+	}
 	h, s := row(f.h), row(f.s)
 	for t := k; t < len(actions); t++ {
 		if len(actions[t]) != m.ActionSize {
