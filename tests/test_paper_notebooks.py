@@ -19,6 +19,7 @@ MIN_IMAGES = {
     "01-regression.ipynb": 5,
     "02-cartpole-embedding.ipynb": 6,
     "03-mujoco-tasks.ipynb": 1,
+    "04-world-model.ipynb": 8,
 }
 
 

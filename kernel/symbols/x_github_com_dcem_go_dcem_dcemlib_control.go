@@ -3,6 +3,7 @@
 package symbols
 
 import (
+	"context"
 	"github.com/dcem-go/dcem/dcemlib/control"
 	"reflect"
 )
@@ -11,15 +12,35 @@ func init() {
 	Symbols["github.com/dcem-go/dcem/dcemlib/control/control"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"NewDecoder": reflect.ValueOf(control.NewDecoder),
+		"PlaNetCEM":  reflect.ValueOf(control.PlaNetCEM),
 		"PlanFull":   reflect.ValueOf(control.PlanFull),
 		"PlanLatent": reflect.ValueOf(control.PlanLatent),
 		"Run":        reflect.ValueOf(control.Run),
 
 		// type definitions
-		"Decoder":      reflect.ValueOf((*control.Decoder)(nil)),
-		"LatentPlan":   reflect.ValueOf((*control.LatentPlan)(nil)),
-		"Policy":       reflect.ValueOf((*control.Policy)(nil)),
-		"SequenceCost": reflect.ValueOf((*control.SequenceCost)(nil)),
-		"Trajectory":   reflect.ValueOf((*control.Trajectory)(nil)),
+		"CEMPlanner":    reflect.ValueOf((*control.CEMPlanner)(nil)),
+		"Decoder":       reflect.ValueOf((*control.Decoder)(nil)),
+		"LatentPlan":    reflect.ValueOf((*control.LatentPlan)(nil)),
+		"Policy":        reflect.ValueOf((*control.Policy)(nil)),
+		"SequenceCost":  reflect.ValueOf((*control.SequenceCost)(nil)),
+		"SequenceModel": reflect.ValueOf((*control.SequenceModel)(nil)),
+		"Trajectory":    reflect.ValueOf((*control.Trajectory)(nil)),
+
+		// interface wrapper definitions
+		"_SequenceModel": reflect.ValueOf((*_github_com_dcem_go_dcem_dcemlib_control_SequenceModel)(nil)),
 	}
+}
+
+// _github_com_dcem_go_dcem_dcemlib_control_SequenceModel is an interface wrapper for SequenceModel type
+type _github_com_dcem_go_dcem_dcemlib_control_SequenceModel struct {
+	IValue          interface{}
+	WActionSize     func() int
+	WPredictReturns func(ctx context.Context, actions []float32, n int, horizon int, returns []float32) error
+}
+
+func (W _github_com_dcem_go_dcem_dcemlib_control_SequenceModel) ActionSize() int {
+	return W.WActionSize()
+}
+func (W _github_com_dcem_go_dcem_dcemlib_control_SequenceModel) PredictReturns(ctx context.Context, actions []float32, n int, horizon int, returns []float32) error {
+	return W.WPredictReturns(ctx, actions, n, horizon, returns)
 }
