@@ -33,6 +33,9 @@ ROWS = [
     ("Softplus, 384k elements", "Softplus384k", "Softplus384k/f64", "Softplus384k/f32", None),
     ("Regression DCEM update (10 iters × 100 samples)", "RegressionUpdateDCEM10x100",
      "UpdateDCEM10x100/f64", "UpdateDCEM10x100/f32", 2),
+    ("RSSM full-CEM decision (1000×12×10, 92 GFLOP), no grad", "RSSMPlanCEM1000x12x10",
+     "PlanCEM1000x12x10/64", "PlanCEM1000x12x10/32", 1.0),
+    ("RSSM update, 50×50 chunks, fwd+bwd+Adam", "RSSMUpdate50x50", None, "Update50x50", 1.0),
 ]
 
 LINE = re.compile(r"^Benchmark(\S+?)(?:-(\d+))?\s+\d+\s+([\d.]+) ns/op")

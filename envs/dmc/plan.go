@@ -135,3 +135,46 @@ func (p *Planner) simulate(c, from *Env, seq []float64, nu int) (float64, error)
 	}
 	return ret, nil
 }
+
+// SimModel scores action sequences on the true simulator from the current
+// state of From, through Planner: the ground-truth counterpart of a learned
+// world model. It has the method set of control.SequenceModel, so the same
+// full-space CEM planner (control.CEMPlanner) plans on the true physics or
+// in a learned model.
+type SimModel struct {
+	Planner *Planner
+	From    *Env
+}
+
+// ActionSize returns the task's action length.
+func (s SimModel) ActionSize() int { return s.From.ActionSize() }
+
+// PredictReturns writes into returns[i] the return of sequence i of the n
+// sequences of horizon actions in actions, laid out (n, horizon,
+// ActionSize), simulated from From's state with the planner's action
+// repeat.
+func (s SimModel) PredictReturns(ctx context.Context, actions []float32, n, horizon int, returns []float32) error {
+	if s.Planner == nil || s.From == nil {
+		return errors.New("dmc: SimModel: Planner or From is nil")
+	}
+	nu := s.From.ActionSize()
+	if len(actions) != n*horizon*nu || len(returns) != n {
+		return fmt.Errorf("dmc: SimModel.PredictReturns: %d action values and %d returns, want n·horizon·ActionSize = %d and n = %d",
+			len(actions), len(returns), n*horizon*nu, n)
+	}
+	seqs := make([][]float64, n)
+	for i := range seqs {
+		seqs[i] = make([]float64, horizon*nu)
+		for j := range seqs[i] {
+			seqs[i][j] = float64(actions[i*horizon*nu+j])
+		}
+	}
+	r, err := s.Planner.Returns(ctx, s.From, seqs)
+	if err != nil {
+		return err
+	}
+	for i, v := range r {
+		returns[i] = float32(v)
+	}
+	return nil
+}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"math"
 	"testing"
+
+	"github.com/dcem-go/dcem/dcemlib/control"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
 
 // TestPlannerMatchesStepping: the planner's return of a sequence equals the
@@ -85,5 +88,58 @@ func TestPlannerErrors(t *testing.T) {
 	e.Reset(1)
 	if _, err := p.Returns(context.Background(), e, [][]float64{{0, 0, 0}}); err == nil {
 		t.Error("a sequence of 3 values accepted for 6 actuators")
+	}
+}
+
+// TestSimModelWithCEMPlanner plans cheetah.run on the true simulator
+// through the same full-space CEM planner that plans in learned models:
+// a few planned steps earn more than random actions do.
+func TestSimModelWithCEMPlanner(t *testing.T) {
+	env, err := New("cheetah.run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	planner, err := NewPlanner(env, 2, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer planner.Close()
+	cem := control.CEMPlanner{Horizon: 8, Candidates: 60, Elites: 6, Iterations: 3, InitStd: 1, Lower: -1, Upper: 1}
+	play := func(plan bool) float64 {
+		if _, err := env.Reset(5); err != nil {
+			t.Fatal(err)
+		}
+		g := tensor.NewRNG(6)
+		ret := 0.0
+		for step := range 15 {
+			a := make([]float64, 6)
+			if plan {
+				seq, err := cem.Plan(context.Background(), SimModel{Planner: planner, From: env}, uint64(step))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range a {
+					a[i] = float64(seq[i])
+				}
+			} else {
+				for i := range a {
+					a[i] = 2*g.Uniform() - 1
+				}
+			}
+			for range 4 {
+				_, r, _, err := env.Step(a)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ret += r
+			}
+		}
+		return ret
+	}
+	planned, random := play(true), play(false)
+	t.Logf("60 control steps: planned return %.2f, random %.2f", planned, random)
+	if planned < random+1 {
+		t.Errorf("planned return %.2f, random %.2f: planning on the true simulator must do clearly better", planned, random)
 	}
 }
