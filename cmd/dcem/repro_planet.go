@@ -31,6 +31,7 @@ func reproPlanet(args []string) (err error) {
 	seed := fs.Uint64("seed", 0, "seed of everything random in the run")
 	workers := fs.Int("workers", 2, "goroutines that imagine candidates (and BLAS threads of the updates)")
 	out := fs.String("out", "repro-planet", "directory for result.json, the figures and the checkpoint")
+	report := fs.Bool("report", false, "only write result.json and the figures from the checkpoint in --out, without training (also while a run trains there)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -57,6 +58,14 @@ func reproPlanet(args []string) (err error) {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	ckpt := filepath.Join(*out, "checkpoint.bin")
+	if *report {
+		res, err := planet.LoadResult(ckpt)
+		if err != nil {
+			return err
+		}
+		return writePlanet(res, *out)
+	}
 	cleanup, err := makeOutDir(*out)
 	if err != nil {
 		return err
@@ -64,7 +73,6 @@ func reproPlanet(args []string) (err error) {
 	defer cleanup(&err)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	ckpt := filepath.Join(*out, "checkpoint.bin")
 	if _, err := os.Stat(ckpt); err == nil {
 		fmt.Fprintf(os.Stderr, "resuming from %s\n", ckpt)
 	}

@@ -184,3 +184,19 @@ func (r *run) load(path string) (bool, error) {
 	r.res = st.Result
 	return true, nil
 }
+
+// LoadResult returns the logs stored in a checkpoint file — of a finished
+// run, or of one still training (another process may be writing it: the
+// file is always whole) — without resuming it, for figures and progress
+// reports.
+func LoadResult(path string) (*Result, error) {
+	st, err := readCheckpoint(path)
+	if err != nil {
+		return nil, err
+	}
+	r := st.Result
+	res := *r
+	run := &run{res: &res}
+	run.finishCost()
+	return &res, nil
+}

@@ -209,3 +209,23 @@ func TestCorruptCheckpoint(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadResult(t *testing.T) {
+	cfg := Quick("walker.walk")
+	path := filepath.Join(t.TempDir(), "checkpoint.bin")
+	want, err := Run(context.Background(), cfg, Options{Checkpoint: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadResult(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Updates != want.Updates || len(got.Episodes) != len(want.Episodes) || got.Cost != want.Cost {
+		t.Errorf("LoadResult: %d updates, %d episodes, cost %+v; the run: %d, %d, %+v",
+			got.Updates, len(got.Episodes), got.Cost, want.Updates, len(want.Episodes), want.Cost)
+	}
+	if _, err := LoadResult(filepath.Join(t.TempDir(), "missing.bin")); err == nil {
+		t.Error("missing file: no error")
+	}
+}
