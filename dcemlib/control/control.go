@@ -90,7 +90,7 @@ type LatentPlan struct {
 }
 
 // PlanLatent solves B planning problems min_z C_b(g_φ(z)) with (D)CEM in
-// the decoder's latent space (paper eq. 9). cost receives the B·S decoded
+// the decoder's latent space (paper eq. 9), in the decoder's dtype. cost receives the B·S decoded
 // sequences of an iteration problem-major (all samples of problem 0 first)
 // and returns their costs. The latent search starts at 0 with standard
 // deviation initStd. When d and cost record gradients, LatentPlan.Actions
@@ -109,7 +109,8 @@ func PlanLatent(ctx context.Context, d *Decoder, cost SequenceCost, b int, initS
 		u := d.Decode(z.Reshape(b*s, d.Latent))
 		return cost(u).Reshape(b, s)
 	}
-	res, err := cem.Solve(ctx, f, tensor.Zeros(b, d.Latent), tensor.Scalar(initStd), cfg)
+	dt := d.Net.DType()
+	res, err := cem.Solve(ctx, f, tensor.ZerosOf(dt, b, d.Latent), tensor.Scalar(initStd).To(dt), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("control.PlanLatent: %w", err)
 	}

@@ -86,6 +86,9 @@ type Imagination struct {
 	arenas  []*tensor.Arena
 	noise   []float32
 	scratch [][]float32 // per worker: start rows, then the actions step-major
+	// meanOnly replaces the prior samples by the prior means (for tests
+	// that compare with ImagineReturns).
+	meanOnly bool
 }
 
 // NewImagination returns an imagination over m with the given number of
@@ -152,6 +155,9 @@ func (im *Imagination) PredictReturns(ctx context.Context, actions []float32, n,
 	}
 	im.noise = im.noise[:horizon*n*S]
 	im.rng.FillNormal32(im.noise)
+	if im.meanOnly {
+		clear(im.noise)
+	}
 
 	w := min(im.workers, n)
 	per := (n + w - 1) / w
@@ -291,4 +297,41 @@ func (m *Model) StepFLOPs() float64 {
 		D*H + H*2*S + // prior
 		(D+S)*H + H*H + H // reward
 	return 2 * float64(macs)
+}
+
+// ImagineReturns returns the predicted returns (N) of N action sequences
+// (N, horizon·ActionSize, time-major) from N start states — beliefs h
+// (N, BeliefSize) and states s (N, StateSize) — recording the graph, so
+// that the returns are differentiable with respect to the actions, the
+// start states and the transition, prior and reward parameters: the inner
+// objective of latent DCEM control in the model (the DCEM paper's eq. 8
+// and app. E phase 2). With rng nil the stochastic states follow the prior
+// means; otherwise they are reparameterized samples drawn from rng.
+func (m *Model) ImagineReturns(h, s, actions *tensor.Tensor, horizon int, rng *tensor.RNG) *tensor.Tensor {
+	A := m.ActionSize
+	n := h.Dim(0)
+	if horizon < 1 || actions.Dims() != 2 || actions.Dim(0) != n || actions.Dim(1) != horizon*A {
+		panic(fmt.Sprintf("rssm.ImagineReturns: actions of shape %v for %d start states, want (%d, horizon·ActionSize = %d)",
+			actions.Shape(), n, n, horizon*A))
+	}
+	var ret *tensor.Tensor
+	for t := range horizon {
+		h = m.Transition(s, actions.Slice(1, t*A, (t+1)*A), h)
+		pm, ps := m.Prior(h)
+		s = pm
+		if rng != nil {
+			eps := tensor.RandNOf(m.DType(), rng, n, m.StateSize)
+			if a := h.Arena(); a != nil {
+				eps = a.Use(eps)
+			}
+			s = pm.Add(ps.Mul(eps))
+		}
+		r := m.PredictReward(m.Features(h, s))
+		if ret == nil {
+			ret = r
+		} else {
+			ret = ret.Add(r)
+		}
+	}
+	return ret
 }

@@ -108,3 +108,26 @@ func (m *Model) Loss(b Batch, rng *tensor.RNG) (Loss, error) {
 		KL:        kl.Mean().Item(),
 	}, nil
 }
+
+// Beliefs filters each chunk of b with the posterior, as Loss does, and
+// returns the belief h (B, BeliefSize) and state s (B, StateSize) after its
+// last step, detached: start states for planning from the replay buffer's
+// experience (the DCEM paper's alg. 3 draws them so). rng draws the
+// posterior samples.
+func (m *Model) Beliefs(b Batch, rng *tensor.RNG) (h, s *tensor.Tensor, err error) {
+	if err := m.check(b); err != nil {
+		return nil, nil, err
+	}
+	T, B := b.Steps()
+	a := tensor.NewNoGradArena()
+	defer a.Free()
+	emb := m.Embed(a.Use(b.Obs).Reshape(T*B, m.ObsSize))
+	acts := a.Use(b.Actions)
+	h, s = m.zeroState(B, emb)
+	for t := range T {
+		h = m.Transition(s, acts.Slice(0, t, t+1).Reshape(B, m.ActionSize), h)
+		qm, qs := m.Posterior(h, emb.Slice(0, t*B, (t+1)*B))
+		s = qm.Add(qs.Mul(a.Use(tensor.RandNOf(m.DType(), rng, B, m.StateSize))))
+	}
+	return h.Clone(), s.Clone(), nil
+}

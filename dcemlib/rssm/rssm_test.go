@@ -421,3 +421,51 @@ func TestLearnsLinearSystem(t *testing.T) {
 		t.Errorf("open-loop MSE %.4f, want ≤ 0.05 and ≤ a quarter of holding the last observation (%.4f)", mse, mseHold)
 	}
 }
+
+// TestImagineReturnsGradCheck checks the differentiable imagination
+// against finite differences, with prior means and with samples, and
+// against the graph-free PredictReturns with the same noise.
+func TestImagineReturnsGradCheck(t *testing.T) {
+	m := tiny(t, 3)
+	g := tensor.NewRNG(21)
+	const n, H = 3, 4
+	h := tensor.RandN(g, n, m.BeliefSize).RequiresGrad()
+	s := tensor.RandN(g, n, m.StateSize).RequiresGrad()
+	u := tensor.RandU(g, -1, 1, n, H*m.ActionSize).RequiresGrad()
+	params := append([]*tensor.Tensor{h, s, u}, m.Pre.Params()...)
+	params = append(params, m.Cell.Params()...)
+	params = append(params, m.PriorHidden.Params()...)
+	params = append(params, m.PriorOut.Params()...)
+	params = append(params, m.Reward.Params()...)
+	for _, sample := range []bool{false, true} {
+		f := func() *tensor.Tensor {
+			var rng *tensor.RNG
+			if sample {
+				rng = tensor.NewRNG(4)
+			}
+			return m.ImagineReturns(h, s, u, H, rng)
+		}
+		if err := tensor.GradCheck(f, params, gcEps, gcTol); err != nil {
+			t.Errorf("sample %v: %v", sample, err)
+		}
+	}
+	// The same returns as PredictReturns from one start state.
+	h1, s1 := h.Slice(0, 0, 1).Expand(n, m.BeliefSize), s.Slice(0, 0, 1).Expand(n, m.StateSize)
+	want := m.ImagineReturns(h1, s1, u, H, nil).Values()
+	im, _ := m.NewImagination(1, 1)
+	im.SetStart(h.Slice(0, 0, 1).Values(), s.Slice(0, 0, 1).Values())
+	im.meanOnly = true // the prior means, as ImagineReturns without rng
+	acts := make([]float32, n*H*m.ActionSize)
+	for i, v := range u.Values() {
+		acts[i] = float32(v)
+	}
+	got := make([]float32, n)
+	if err := im.PredictReturns(context.Background(), acts, n, H, got); err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if math.Abs(float64(got[i])-want[i]) > 1e-5*(1+math.Abs(want[i])) {
+			t.Errorf("sequence %d: PredictReturns %g, ImagineReturns %g", i, got[i], want[i])
+		}
+	}
+}

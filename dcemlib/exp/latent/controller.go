@@ -1,0 +1,177 @@
+// Package latent is phases 2 and 3 of the DCEM paper's control experiment
+// (Amos & Yarats 2020, §5.2.2, app. E): an action-sequence space learned
+// with DCEM in a PlaNet world model (package rssm), so that a controller
+// plans with 10 times fewer samples than full-space CEM, and, because the
+// controller is differentiable, fine-tuning its model-based parts with
+// policy gradients.
+package latent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/dcem-go/dcem/dcemlib/cem"
+	"github.com/dcem-go/dcem/dcemlib/control"
+	"github.com/dcem-go/dcem/dcemlib/nn"
+	"github.com/dcem-go/dcem/dcemlib/rssm"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
+)
+
+// Controller is the embedded DCEM controller of the paper's phase 2: a
+// decoder g_φ from a latent z to a sequence of Horizon actions in [−1, 1]
+// (an ELU MLP with the paper's initialization, app. C), and DCEM in the
+// latent space whose objective is the model's predicted return of the
+// decoded sequence from the current belief.
+type Controller struct {
+	Model   *rssm.Model
+	Decoder *control.Decoder
+	// Solver sets the latent DCEM (the paper: 100 samples, 10 elites,
+	// τ = 1, 10 iterations; iterations ablated over 3, 5 and 10).
+	Solver cem.Config
+	// InitStd is the latent search's initial deviation (1).
+	InitStd float64
+	// SampleStates, when set, imagines with samples of the prior instead
+	// of its means.
+	SampleStates bool
+}
+
+// PaperSolver returns the paper's latent DCEM settings: 100 samples, 10
+// elites, τ = 1, 10 iterations.
+func PaperSolver() cem.Config {
+	return cem.Config{Samples: 100, Elites: 10, Temp: 1, Iters: 10}
+}
+
+// NewController returns a controller over model m planning horizon steps
+// with a decoder from a latent of dimension latentDim through hidden ELU
+// layers, initialized from rng, and the given solver settings.
+func NewController(m *rssm.Model, latentDim, horizon int, hidden []int, solver cem.Config, rng *tensor.RNG) (*Controller, error) {
+	if m == nil {
+		return nil, errors.New("latent.NewController: model is nil")
+	}
+	d, err := control.NewDecoder(latentDim, horizon, m.ActionSize, hidden, -1, 1, rng)
+	if err != nil {
+		return nil, fmt.Errorf("latent.NewController: %w", err)
+	}
+	d.Net = d.Net.Convert(m.DType())
+	c := &Controller{Model: m, Decoder: d, Solver: solver, InitStd: 1}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Validate returns an error naming the first setting out of range.
+func (c *Controller) Validate() error {
+	s := c.Solver
+	switch {
+	case s.Samples < 2:
+		return fmt.Errorf("latent: Controller.Solver.Samples = %d, want ≥ 2", s.Samples)
+	case s.Elites < 1 || s.Elites >= s.Samples:
+		return fmt.Errorf("latent: Controller.Solver.Elites = %d, want 1 ≤ Elites < Samples = %d", s.Elites, s.Samples)
+	case s.Iters < 1:
+		return fmt.Errorf("latent: Controller.Solver.Iters = %d, want ≥ 1", s.Iters)
+	case !(s.Temp >= 0) || math.IsInf(s.Temp, 0):
+		return fmt.Errorf("latent: Controller.Solver.Temp = %g, want a finite value ≥ 0", s.Temp)
+	case !(c.InitStd > 0) || math.IsInf(c.InitStd, 0):
+		return fmt.Errorf("latent: Controller.InitStd = %g, want a finite value > 0", c.InitStd)
+	}
+	return nil
+}
+
+// Horizon returns the number of actions a plan holds.
+func (c *Controller) Horizon() int { return c.Decoder.Horizon }
+
+// Plan solves the embedded problem max_z R(g_φ(z)) with DCEM for B start
+// states (beliefs h (B, BeliefSize), states s (B, StateSize)) and returns
+// the solution; Actions (B, Horizon·ActionSize) is differentiable with
+// respect to the decoder and the model's transition, prior and reward
+// parameters through the whole solve (the paper's eq. 8). seed draws the
+// solver's samples (and the prior's, with SampleStates).
+func (c *Controller) Plan(ctx context.Context, h, s *tensor.Tensor, seed uint64) (*control.LatentPlan, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	B := h.Dim(0)
+	S := c.Solver.Samples
+	index := make([]int, B*S)
+	for i := range index {
+		index[i] = i / S
+	}
+	hx, sx := h.IndexSelect(0, index), s.IndexSelect(0, index)
+	var rng *tensor.RNG
+	if c.SampleStates {
+		rng = tensor.NewRNG(seed ^ 0x7072696f72)
+	}
+	H := c.Horizon()
+	cost := func(u *tensor.Tensor) *tensor.Tensor {
+		return c.Model.ImagineReturns(hx, sx, u, H, rng).Neg()
+	}
+	cfg := c.Solver
+	cfg.Seed = seed
+	plan, err := control.PlanLatent(ctx, c.Decoder, cost, B, c.InitStd, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("latent: Controller.Plan: %w", err)
+	}
+	return plan, nil
+}
+
+// Act returns the first action of the plan from one belief, without a
+// graph (for acting in the environment).
+func (c *Controller) Act(ctx context.Context, h, s []float64, seed uint64) ([]float64, error) {
+	a := tensor.NewNoGradArena()
+	defer a.Free()
+	dt := c.Model.DType()
+	ht := a.Use(tensor.New(append([]float64(nil), h...), 1, len(h)).To(dt))
+	st := a.Use(tensor.New(append([]float64(nil), s...), 1, len(s)).To(dt))
+	plan, err := c.Plan(ctx, ht, st, seed)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Actions.Values()[:c.Model.ActionSize], nil
+}
+
+// TrainStep is one step of the decoder's online training (the paper's
+// alg. 3, DCEM branch): it draws batch start states by filtering chunks of
+// chunkLength steps from the replay buffer, solves the embedded problem
+// from each with DCEM, and takes a step of opt (over the decoder's
+// parameters, or whichever it holds) to raise the mean predicted return of
+// the solutions, differentiating through the solve and the model's
+// rollout. It returns that mean predicted return before the step.
+func (c *Controller) TrainStep(ctx context.Context, replay *rssm.Replay, batch, chunkLength int, opt *nn.Adam, gradClip float64, rng *tensor.RNG) (float64, error) {
+	b, err := replay.Sample(batch, chunkLength, c.Model.DType(), rng)
+	if err != nil {
+		return 0, fmt.Errorf("latent: TrainStep: %w", err)
+	}
+	h, s, err := c.Model.Beliefs(b, rng)
+	if err != nil {
+		return 0, fmt.Errorf("latent: TrainStep: %w", err)
+	}
+	plan, err := c.Plan(ctx, h, s, rng.Uint64())
+	if err != nil {
+		return 0, err
+	}
+	var srng *tensor.RNG
+	if c.SampleStates {
+		srng = rng
+	}
+	ret := c.Model.ImagineReturns(h, s, plan.Actions, c.Horizon(), srng).Mean()
+	value := ret.Item()
+	if math.IsNaN(value) || math.IsInf(value, 0) {
+		return value, fmt.Errorf("latent: TrainStep: the predicted return is %g", value)
+	}
+	opt.ZeroGrad()
+	ret.Neg().Backward()
+	if gradClip > 0 {
+		nn.ClipGradNorm(opt.Params, gradClip)
+	}
+	opt.Step()
+	// The backward pass also reached the model's parameters: clear what
+	// the optimizer did not take, so that it does not leak into the
+	// model's own updates.
+	opt.ZeroGrad()
+	nn.ZeroGrad(c.Model.Params())
+	nn.ZeroGrad(c.Decoder.Params())
+	return value, nil
+}

@@ -1,0 +1,164 @@
+package latent
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/dcem-go/dcem/dcemlib/cem"
+	"github.com/dcem-go/dcem/dcemlib/nn"
+	"github.com/dcem-go/dcem/dcemlib/rssm"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
+)
+
+func tinyModel(t testing.TB, dt tensor.DType) *rssm.Model {
+	t.Helper()
+	cfg := rssm.Config{ObsSize: 3, ActionSize: 2, StateSize: 2, BeliefSize: 4, HiddenSize: 5, EmbedSize: 4,
+		MinStd: 0.1, FreeNats: 3, RewardScale: 10}
+	m, err := rssm.New(cfg, dt, tensor.NewRNG(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestPlanGradCheck checks the gradient of the controller's plan with
+// respect to the decoder, reward and transition parameters (and the start
+// state) against finite differences, through the whole DCEM solve.
+func TestPlanGradCheck(t *testing.T) {
+	m := tinyModel(t, tensor.Float64)
+	solver := cem.Config{Samples: 8, Elites: 3, Temp: 1, Iters: 3}
+	c, err := NewController(m, 2, 3, []int{6}, solver, tensor.NewRNG(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := tensor.NewRNG(5)
+	h := tensor.RandN(g, 2, m.BeliefSize).RequiresGrad()
+	s := tensor.RandN(g, 2, m.StateSize).RequiresGrad()
+	f := func() *tensor.Tensor {
+		plan, err := c.Plan(context.Background(), h, s, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return plan.Actions
+	}
+	groups := map[string][]*tensor.Tensor{
+		"decoder":    c.Decoder.Params(),
+		"reward":     m.Reward.Params(),
+		"transition": append(append([]*tensor.Tensor{}, m.Pre.Params()...), m.Cell.Params()...),
+		"start":      {h, s},
+	}
+	for name, ps := range groups {
+		if err := tensor.GradCheck(f, ps, 1e-6, 1e-4); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestControllerErrors(t *testing.T) {
+	m := tinyModel(t, tensor.Float32)
+	for _, c := range []struct {
+		field string
+		cfg   cem.Config
+	}{
+		{"Samples", cem.Config{Samples: 1, Elites: 1, Iters: 1}},
+		{"Elites", cem.Config{Samples: 10, Elites: 10, Iters: 1}},
+		{"Iters", cem.Config{Samples: 10, Elites: 1, Iters: 0}},
+		{"Temp", cem.Config{Samples: 10, Elites: 1, Iters: 1, Temp: -1}},
+	} {
+		if _, err := NewController(m, 2, 3, []int{6}, c.cfg, tensor.NewRNG(1)); err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%s: error %v", c.field, err)
+		}
+	}
+	if _, err := NewController(m, 0, 3, nil, PaperSolver(), tensor.NewRNG(1)); err == nil || !strings.Contains(err.Error(), "latent") {
+		t.Errorf("latent dimension 0: error %v", err)
+	}
+}
+
+// TestTrainStepRaisesReturn: steps of the decoder's training raise the
+// model's predicted return of the controller's plans from held-out start
+// states (the model itself stays fixed).
+func TestTrainStepRaisesReturn(t *testing.T) {
+	m := tinyModel(t, tensor.Float32)
+	// Make the predicted return depend on the actions enough to matter:
+	// scale the reward's output layer and the transition's input layer.
+	scale := func(ps []*tensor.Tensor, c float64) {
+		for _, p := range ps {
+			v := p.Values()
+			for i := range v {
+				v[i] *= c
+			}
+			p.SetValues(v)
+		}
+	}
+	scale(m.Reward.Layers[len(m.Reward.Layers)-1].Params(), 10)
+	scale(m.Pre.Params(), 3)
+	solver := cem.Config{Samples: 20, Elites: 4, Temp: 1, Iters: 3}
+	c, err := NewController(m, 2, 4, []int{16, 16}, solver, tensor.NewRNG(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	replay, _ := rssm.NewReplay(3, 2)
+	g := tensor.NewRNG(6)
+	for range 4 {
+		var ep rssm.Episode
+		for range 20 {
+			obs := []float64{g.Normal(), g.Normal(), g.Normal()}
+			ep.Append(obs, []float64{2*g.Uniform() - 1, 2*g.Uniform() - 1}, g.Uniform())
+		}
+		if err := replay.Add(ep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := replay.Sample(16, 5, tensor.Float32, tensor.NewRNG(99))
+	h, s, err := m.Beliefs(b, tensor.NewRNG(98))
+	if err != nil {
+		t.Fatal(err)
+	}
+	score := func() float64 {
+		plan, err := c.Plan(context.Background(), h, s, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.ImagineReturns(h, s, plan.Actions.Detach(), c.Horizon(), nil).Mean().Item()
+	}
+	// The best of 200 random sequences from each start state, for scale.
+	const n = 200
+	index := make([]int, 16*n)
+	for i := range index {
+		index[i] = i / n
+	}
+	u := tensor.RandUOf(tensor.Float32, tensor.NewRNG(7), -1, 1, 16*n, c.Horizon()*2)
+	rs := m.ImagineReturns(h.IndexSelect(0, index), s.IndexSelect(0, index), u, c.Horizon(), nil).Values()
+	bestRandom := 0.0
+	for b := range 16 {
+		best := rs[b*n]
+		for _, v := range rs[b*n : (b+1)*n] {
+			best = max(best, v)
+		}
+		bestRandom += best / 16
+	}
+	before := score()
+	opt := nn.NewAdam(c.Decoder.Params(), 3e-3)
+	for range 60 {
+		if _, err := c.TrainStep(context.Background(), replay, 16, 5, opt, 1000, g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after := score()
+	t.Logf("predicted return of the plans: %.4f before, %.4f after 60 steps; best of %d random sequences %.4f", before, after, n, bestRandom)
+	// The untrained decoder covers a sliver of the action space; training
+	// must close at least half of the gap to the best random sequence.
+	if !(after-before > 0.5*(bestRandom-before)) {
+		t.Errorf("predicted return %.4f after training, %.4f before, best random %.4f: the decoder did not learn", after, before, bestRandom)
+	}
+	for _, p := range m.Params() {
+		if p.Grad() != nil {
+			for _, v := range p.Grad().Values() {
+				if v != 0 {
+					t.Fatal("TrainStep left a gradient on a model parameter")
+				}
+			}
+		}
+	}
+}
