@@ -27,6 +27,7 @@ type checkpointState struct {
 	RNG    []byte
 	Replay *rssm.Replay
 	Result *Result
+	Agent  []byte // the Options.Agent's state, if any
 }
 
 // checkpoint writes the run's state atomically: to a temporary file in the
@@ -50,6 +51,11 @@ func (r *run) checkpoint() error {
 	}
 	if st.RNG, err = r.rng.MarshalBinary(); err != nil {
 		return err
+	}
+	if r.opts.Agent != nil {
+		if st.Agent, err = r.opts.Agent.MarshalBinary(); err != nil {
+			return fmt.Errorf("planet: checkpoint: agent: %w", err)
+		}
 	}
 	var payload bytes.Buffer
 	if err := gob.NewEncoder(&payload).Encode(&st); err != nil {
@@ -177,6 +183,15 @@ func (r *run) load(path string) (bool, error) {
 	if err := r.rng.UnmarshalBinary(st.RNG); err != nil {
 		return false, fmt.Errorf("planet: checkpoint %s: %w", path, err)
 	}
+	if (r.opts.Agent != nil) != (st.Agent != nil) {
+		return false, fmt.Errorf("planet: checkpoint %s was written %s an agent; resume it the same way", path,
+			map[bool]string{true: "with", false: "without"}[st.Agent != nil])
+	}
+	if r.opts.Agent != nil {
+		if err := r.opts.Agent.UnmarshalBinary(st.Agent); err != nil {
+			return false, fmt.Errorf("planet: checkpoint %s: agent: %w", path, err)
+		}
+	}
 	for i, p := range params {
 		copy(p.Data32(), st.Params[i])
 	}
@@ -199,4 +214,46 @@ func LoadResult(path string) (*Result, error) {
 	run := &run{res: &res}
 	run.finishCost()
 	return &res, nil
+}
+
+// startFrom loads an earlier run's model and optimizer (unless
+// Options.ResetModel) and replay buffer (unless Options.DropReplay).
+func (r *run) startFrom(path string) error {
+	st, err := readCheckpoint(path)
+	if err != nil {
+		return err
+	}
+	var prev Config
+	if err := json.Unmarshal(st.Config, &prev); err != nil {
+		return fmt.Errorf("planet: Options.From %s: %w", path, err)
+	}
+	if prev.Task != r.cfg.Task {
+		return fmt.Errorf("planet: Options.From %s is a run on %s, this one is on %s", path, prev.Task, r.cfg.Task)
+	}
+	if !r.opts.ResetModel {
+		params := r.model.Params()
+		if len(st.Params) != len(params) {
+			return fmt.Errorf("planet: Options.From %s: a model of other sizes (%d tensors, want %d)", path, len(st.Params), len(params))
+		}
+		for i, p := range params {
+			if len(st.Params[i]) != p.Size() {
+				return fmt.Errorf("planet: Options.From %s: a model of other sizes (tensor %d has %d values, want %d)", path, i, len(st.Params[i]), p.Size())
+			}
+		}
+		if err := r.opt.UnmarshalBinary(st.Adam); err != nil {
+			return fmt.Errorf("planet: Options.From %s: %w", path, err)
+		}
+		for i, p := range params {
+			copy(p.Data32(), st.Params[i])
+		}
+	}
+	if !r.opts.DropReplay {
+		if st.Replay.ObsSize != r.replay.ObsSize || st.Replay.ActionSize != r.replay.ActionSize {
+			return fmt.Errorf("planet: Options.From %s: replay of sizes %d/%d, want %d/%d", path,
+				st.Replay.ObsSize, st.Replay.ActionSize, r.replay.ObsSize, r.replay.ActionSize)
+		}
+		r.replay = st.Replay
+	}
+	r.res.From = path
+	return nil
 }

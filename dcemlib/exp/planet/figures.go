@@ -12,10 +12,14 @@ import (
 
 // label returns the budget line figures carry.
 func (r *Result) label() string {
+	l := "reduced budget: " + r.Config.Budget()
 	if r.Config.IsPaperBudget() {
-		return "the paper's budget"
+		l = "the paper's budget"
 	}
-	return "reduced budget: " + r.Config.Budget()
+	if r.Agent != "" {
+		l += "; acting: " + r.Agent
+	}
+	return l
 }
 
 // ReturnsPlot draws evaluation and training returns against training

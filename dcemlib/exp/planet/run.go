@@ -40,6 +40,8 @@ type LossLog struct {
 	ObsNLL    float64 `json:"obs_nll"`
 	RewardNLL float64 `json:"reward_nll"`
 	KL        float64 `json:"kl"`
+	// Agent is the score an Agent's Learn returned after the round.
+	Agent float64 `json:"agent,omitempty"`
 }
 
 // Cost is the cost model measured during the run, in wall-clock seconds on
@@ -56,8 +58,12 @@ type Cost struct {
 
 // Result is the outcome of a run, also stored in its checkpoints.
 type Result struct {
-	Config   Config       `json:"config"`
-	ObsSize  int          `json:"obs_size"`
+	Config  Config `json:"config"`
+	ObsSize int    `json:"obs_size"`
+	// Agent describes the Options.Agent that acted, if any.
+	Agent string `json:"agent,omitempty"`
+	// From is the checkpoint the run started from, if any.
+	From     string       `json:"from,omitempty"`
 	Episodes []EpisodeLog `json:"episodes"`
 	Losses   []LossLog    `json:"losses"`
 	// Updates is the number of model updates made.
@@ -134,6 +140,34 @@ type Options struct {
 	Checkpoint string
 	// Progress, if set, is called as the run goes.
 	Progress func(Progress)
+	// From, if not empty, is the checkpoint of an earlier run (same task
+	// and model sizes) whose model this run starts from, and its replay
+	// buffer unless DropReplay is set: the paper's later phases continue
+	// phase 1's model. The seed episodes are still collected.
+	From       string
+	DropReplay bool
+	// ResetModel, with From, starts from a fresh model and keeps only the
+	// earlier run's replay buffer.
+	ResetModel bool
+	// Agent, if set, chooses the actions of the planned episodes instead
+	// of full-space CEM, and learns after each round of model updates.
+	Agent Agent
+}
+
+// Agent is a controller that acts from the model's filtered belief and
+// learns from the replay buffer, such as latent DCEM (package latent).
+// Its state is stored in the run's checkpoints.
+type Agent interface {
+	// Act returns the action for the belief h and state s.
+	Act(ctx context.Context, m *rssm.Model, h, s []float64, seed uint64) ([]float64, error)
+	// Learn is called after each round of model updates; it returns a
+	// score for the logs (for latent DCEM: the predicted return of its
+	// plans).
+	Learn(ctx context.Context, m *rssm.Model, replay *rssm.Replay, rng *tensor.RNG) (float64, error)
+	// Describe names the agent and its budget for labels.
+	Describe() string
+	MarshalBinary() ([]byte, error)
+	UnmarshalBinary([]byte) error
 }
 
 // run is the state of a run in progress.
@@ -184,13 +218,21 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	r.rng = tensor.NewRNG(cfg.Seed ^ 0x747261696e)
 	r.res = &Result{Config: cfg, ObsSize: mc.ObsSize}
+	if opts.Agent != nil {
+		r.res.Agent = opts.Agent.Describe()
+	}
+	resumed := false
 	if opts.Checkpoint != "" {
-		resumed, err := r.load(opts.Checkpoint)
-		if err != nil {
+		if resumed, err = r.load(opts.Checkpoint); err != nil {
 			return nil, err
 		}
 		if resumed {
 			r.res.Resumes++
+		}
+	}
+	if !resumed && opts.From != "" {
+		if err := r.startFrom(opts.From); err != nil {
+			return nil, err
 		}
 	}
 	r.elapsed = r.res.Seconds
@@ -330,12 +372,12 @@ func (r *run) collect(ctx context.Context, kind string, index int) error {
 			if err := im.SetStart(filter.Belief()); err != nil {
 				return err
 			}
-			plan, err := cfg.Planner.Plan(ctx, im, r.stream(kind, index, 5+uint64(t)))
+			plan, err := r.act(ctx, im, filter, r.stream(kind, index, 5+uint64(t)))
 			if err != nil {
 				return fmt.Errorf("planet: %s episode %d, step %d: %w", kind, index, t, err)
 			}
 			for i := range action {
-				a := float64(plan[i])
+				a := plan[i]
 				if kind == "train" {
 					a += cfg.ExplorationNoise * noise.Normal()
 				}
@@ -383,6 +425,27 @@ func (r *run) collect(ctx context.Context, kind string, index int) error {
 	r.res.Episodes = append(r.res.Episodes, EpisodeLog{Kind: kind, Index: index, EnvSteps: r.res.EnvSteps,
 		Return: ret, Seconds: time.Since(start).Seconds()})
 	return nil
+}
+
+// act returns the planned action: full-space CEM in the model, or the
+// agent's.
+func (r *run) act(ctx context.Context, im *rssm.Imagination, filter *rssm.Filter, seed uint64) ([]float64, error) {
+	if r.opts.Agent != nil {
+		h, s := filter.Belief()
+		return r.opts.Agent.Act(ctx, r.model, h, s, seed)
+	}
+	if err := im.SetStart(filter.Belief()); err != nil {
+		return nil, err
+	}
+	plan, err := r.cfg.Planner.Plan(ctx, im, seed)
+	if err != nil {
+		return nil, err
+	}
+	a := make([]float64, r.model.ActionSize)
+	for i := range a {
+		a[i] = float64(plan[i])
+	}
+	return a, nil
 }
 
 // updates makes n model updates and logs their mean loss.
@@ -434,8 +497,17 @@ func (r *run) updates(ctx context.Context, n int) error {
 		}
 	}
 	k := float64(n)
-	r.res.Losses = append(r.res.Losses, LossLog{Update: r.res.Updates, EnvSteps: r.res.EnvSteps,
-		Total: sum.Total / k, ObsNLL: sum.ObsNLL / k, RewardNLL: sum.RewardNLL / k, KL: sum.KL / k})
+	log := LossLog{Update: r.res.Updates, EnvSteps: r.res.EnvSteps,
+		Total: sum.Total / k, ObsNLL: sum.ObsNLL / k, RewardNLL: sum.RewardNLL / k, KL: sum.KL / k}
+	if r.opts.Agent != nil {
+		r.threads(false)
+		score, err := r.opts.Agent.Learn(ctx, r.model, r.replay, r.rng)
+		if err != nil {
+			return fmt.Errorf("planet: agent: %w", err)
+		}
+		log.Agent = score
+	}
+	r.res.Losses = append(r.res.Losses, log)
 	return nil
 }
 
