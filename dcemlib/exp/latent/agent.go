@@ -1,0 +1,214 @@
+package latent
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/dcem-go/dcem/dcemlib/cem"
+	"github.com/dcem-go/dcem/dcemlib/control"
+	"github.com/dcem-go/dcem/dcemlib/exp/planet"
+	"github.com/dcem-go/dcem/dcemlib/nn"
+	"github.com/dcem-go/dcem/dcemlib/rssm"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
+)
+
+// AgentConfig holds the settings of the phase-2 controller and its online
+// training.
+type AgentConfig struct {
+	// Latent is the dimension of the latent action space; Hidden the
+	// decoder's ELU layer widths.
+	Latent int   `json:"latent"`
+	Hidden []int `json:"hidden"`
+	// Horizon is the number of actions a plan holds (12, as PlaNet's).
+	Horizon int `json:"horizon"`
+	// Samples, Elites, Iters and Temp set the latent DCEM (the paper: 100
+	// samples, 10 elites, 10 iterations, τ 1).
+	Samples int     `json:"samples"`
+	Elites  int     `json:"elites"`
+	Iters   int     `json:"iters"`
+	Temp    float64 `json:"temp"`
+	// Steps decoder updates follow each round of model updates, each from
+	// Batch start states filtered over ChunkLength steps of replay chunks.
+	Steps       int `json:"steps"`
+	Batch       int `json:"batch"`
+	ChunkLength int `json:"chunk_length"`
+	// LearningRate and GradClip set the decoder's Adam and its
+	// gradient-norm clip.
+	LearningRate float64 `json:"learning_rate"`
+	GradClip     float64 `json:"grad_clip"`
+	// Seed initializes the decoder.
+	Seed uint64 `json:"seed"`
+}
+
+// DefaultAgent returns the paper's latent DCEM settings (100 samples, 10
+// elites, τ 1, 10 iterations, horizon 12) with a latent of 16 decoded
+// through three ELU layers of 256 (the cartpole decoder's widths), and 100
+// decoder updates of 50 start states per round.
+func DefaultAgent() AgentConfig {
+	return AgentConfig{
+		Latent: 16, Hidden: []int{256, 256, 256}, Horizon: 12, Samples: 100, Elites: 10, Iters: 10, Temp: 1,
+		Steps: 100, Batch: 50, ChunkLength: 10, LearningRate: 1e-3, GradClip: 100,
+	}
+}
+
+// Validate returns an error naming the first setting out of range.
+func (c AgentConfig) Validate() error {
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"Latent", c.Latent}, {"Horizon", c.Horizon}, {"Batch", c.Batch}, {"ChunkLength", c.ChunkLength}} {
+		if f.v < 1 {
+			return fmt.Errorf("latent: AgentConfig.%s = %d, want ≥ 1", f.name, f.v)
+		}
+	}
+	if c.Steps < 0 {
+		return fmt.Errorf("latent: AgentConfig.Steps = %d, want ≥ 0", c.Steps)
+	}
+	for i, h := range c.Hidden {
+		if h < 1 {
+			return fmt.Errorf("latent: AgentConfig.Hidden[%d] = %d, want ≥ 1", i, h)
+		}
+	}
+	if !(c.LearningRate > 0) || math.IsInf(c.LearningRate, 0) {
+		return fmt.Errorf("latent: AgentConfig.LearningRate = %g, want a finite value > 0", c.LearningRate)
+	}
+	if !(c.GradClip >= 0) || math.IsInf(c.GradClip, 0) {
+		return fmt.Errorf("latent: AgentConfig.GradClip = %g, want a finite value ≥ 0 (0: no clipping)", c.GradClip)
+	}
+	c2 := Controller{Solver: c.solver(), InitStd: 1}
+	if err := c2.Validate(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// solver returns the latent DCEM settings as the solver takes them.
+func (c AgentConfig) solver() cem.Config {
+	return cem.Config{Samples: c.Samples, Elites: c.Elites, Iters: c.Iters, Temp: c.Temp}
+}
+
+// Agent is the phase-2 controller as a planet.Agent: it acts by latent DCEM
+// in the world model and trains its decoder after each round of model
+// updates (alg. 3's DCEM branch).
+type Agent struct {
+	Config  AgentConfig
+	Decoder *control.Decoder
+	Opt     *nn.Adam
+}
+
+// NewAgent returns an untrained agent for actions of actionSize values.
+func NewAgent(cfg AgentConfig, actionSize int) (*Agent, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	d, err := control.NewDecoder(cfg.Latent, cfg.Horizon, actionSize, cfg.Hidden, -1, 1, tensor.NewRNG(cfg.Seed^0x6465636f6465))
+	if err != nil {
+		return nil, fmt.Errorf("latent: %w", err)
+	}
+	d.Net = d.Net.Convert(tensor.Float32)
+	opt := nn.NewAdam(d.Params(), cfg.LearningRate)
+	return &Agent{Config: cfg, Decoder: d, Opt: opt}, nil
+}
+
+// Controller returns the agent's controller over model m.
+func (a *Agent) Controller(m *rssm.Model) *Controller {
+	return &Controller{Model: m, Decoder: a.Decoder, Solver: a.Config.solver(), InitStd: 1}
+}
+
+// Act plans with latent DCEM from the belief and returns the first action.
+func (a *Agent) Act(ctx context.Context, m *rssm.Model, h, s []float64, seed uint64) ([]float64, error) {
+	if m.ActionSize != a.Decoder.ActionDim {
+		return nil, fmt.Errorf("latent: Agent: the model's actions have %d values, the decoder's %d", m.ActionSize, a.Decoder.ActionDim)
+	}
+	return a.Controller(m).Act(ctx, h, s, seed)
+}
+
+// Learn makes Config.Steps decoder updates and returns the mean predicted
+// return of their plans.
+func (a *Agent) Learn(ctx context.Context, m *rssm.Model, replay *rssm.Replay, rng *tensor.RNG) (float64, error) {
+	c := a.Controller(m)
+	sum := 0.0
+	for range a.Config.Steps {
+		v, err := c.TrainStep(ctx, replay, a.Config.Batch, a.Config.ChunkLength, a.Opt, a.Config.GradClip, rng)
+		if err != nil {
+			return 0, err
+		}
+		sum += v
+	}
+	if a.Config.Steps == 0 {
+		return 0, nil
+	}
+	return sum / float64(a.Config.Steps), nil
+}
+
+// Describe names the agent's budget.
+func (a *Agent) Describe() string {
+	c := a.Config
+	return fmt.Sprintf("latent DCEM %d/%d/%d τ %g, latent %d, %d decoder updates of %d per round",
+		c.Samples, c.Elites, c.Iters, c.Temp, c.Latent, c.Steps, c.Batch)
+}
+
+type agentState struct {
+	Config []byte
+	Params [][]float32
+	Adam   []byte
+}
+
+// MarshalBinary stores the decoder and its optimizer with the settings.
+func (a *Agent) MarshalBinary() ([]byte, error) {
+	cfg, err := json.Marshal(a.Config)
+	if err != nil {
+		return nil, err
+	}
+	st := agentState{Config: cfg}
+	for _, p := range a.Decoder.Params() {
+		st.Params = append(st.Params, append([]float32(nil), p.Data32()...))
+	}
+	if st.Adam, err = a.Opt.MarshalBinary(); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(&st); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// UnmarshalBinary restores a state written by MarshalBinary for the same
+// settings.
+func (a *Agent) UnmarshalBinary(b []byte) error {
+	var st agentState
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&st); err != nil {
+		return fmt.Errorf("latent: Agent state: %w", err)
+	}
+	cfg, err := json.Marshal(a.Config)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(cfg, st.Config) {
+		return fmt.Errorf("latent: Agent state of other settings (%s)", st.Config)
+	}
+	params := a.Decoder.Params()
+	if len(st.Params) != len(params) {
+		return errors.New("latent: Agent state: decoder of other sizes")
+	}
+	for i, p := range params {
+		if len(st.Params[i]) != p.Size() {
+			return errors.New("latent: Agent state: decoder of other sizes")
+		}
+	}
+	if err := a.Opt.UnmarshalBinary(st.Adam); err != nil {
+		return err
+	}
+	for i, p := range params {
+		copy(p.Data32(), st.Params[i])
+	}
+	return nil
+}
+
+var _ planet.Agent = (*Agent)(nil)

@@ -1,0 +1,60 @@
+package latent
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dcem-go/dcem/dcemlib/exp/planet"
+	"github.com/dcem-go/dcem/envs/dmc"
+)
+
+// Phase2Config holds the settings of phase 2: the world-model run that
+// continues (planet.Config: its model updates, episodes and evaluation; its
+// Planner is not used) and the latent DCEM agent that acts in it.
+type Phase2Config struct {
+	World planet.Config `json:"world"`
+	Agent AgentConfig   `json:"agent"`
+}
+
+// Phase2Quick returns a run of seconds on task for tests: planet.Quick's
+// world model and a small agent.
+func Phase2Quick(task string) Phase2Config {
+	a := DefaultAgent()
+	a.Latent, a.Hidden, a.Horizon = 4, []int{16}, 6
+	a.Samples, a.Elites, a.Iters = 20, 4, 3
+	a.Steps, a.Batch, a.ChunkLength = 3, 4, 5
+	return Phase2Config{World: planet.Quick(task), Agent: a}
+}
+
+// Phase2Small returns a reduced budget for a 2-core machine: planet.Small's
+// world-model settings for 30 more episodes, and the paper's latent DCEM
+// with 20 decoder updates of 50 start states per round.
+func Phase2Small(task string) Phase2Config {
+	w := planet.Small(task)
+	w.Episodes = 30
+	a := DefaultAgent()
+	a.Steps = 20
+	return Phase2Config{World: w, Agent: a}
+}
+
+// RunPhase2 continues the phase-1 run whose checkpoint is from (its model,
+// optimizer and replay buffer, as opts.ResetModel and opts.DropReplay
+// allow) with the latent DCEM agent acting and learning, and returns the
+// run's logs and the agent. opts.Checkpoint makes it resumable as in
+// planet.Run.
+func RunPhase2(ctx context.Context, cfg Phase2Config, from string, opts planet.Options) (*planet.Result, *Agent, error) {
+	env, err := dmc.New(cfg.World.Task)
+	if err != nil {
+		return nil, nil, fmt.Errorf("latent: %w", err)
+	}
+	nu := env.ActionSize()
+	env.Close()
+	agent, err := NewAgent(cfg.Agent, nu)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Agent = agent
+	opts.From = from
+	res, err := planet.Run(ctx, cfg.World, opts)
+	return res, agent, err
+}
