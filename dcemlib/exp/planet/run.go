@@ -416,7 +416,7 @@ func (r *run) collect(ctx context.Context, kind string, index int) error {
 			break
 		}
 	}
-	if kind != "eval" {
+	if kind == "seed" || kind == "train" {
 		if err := r.replay.Add(ep); err != nil {
 			return fmt.Errorf("planet: %w", err)
 		}

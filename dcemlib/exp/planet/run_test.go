@@ -229,3 +229,30 @@ func TestLoadResult(t *testing.T) {
 		t.Error("missing file: no error")
 	}
 }
+
+func TestEvaluate(t *testing.T) {
+	cfg := Quick("cheetah.run")
+	path := filepath.Join(t.TempDir(), "checkpoint.bin")
+	if _, err := Run(context.Background(), cfg, Options{Checkpoint: path}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	a, err := Evaluate(context.Background(), path, EvalOptions{Episodes: 2, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Evaluate(context.Background(), path, EvalOptions{Episodes: 2, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != 2 || !reflect.DeepEqual(a, b) {
+		t.Errorf("returns %v and %v: want 2 each, the same for the same seed", a, b)
+	}
+	after, _ := os.ReadFile(path)
+	if string(before) != string(after) {
+		t.Error("Evaluate changed the checkpoint")
+	}
+	if _, err := Evaluate(context.Background(), path, EvalOptions{Episodes: 0}); err == nil || !strings.Contains(err.Error(), "Episodes") {
+		t.Errorf("Episodes 0: error %v", err)
+	}
+}
