@@ -104,3 +104,40 @@ func TestRunPrintsErrorOnce(t *testing.T) {
 		t.Errorf("the error does not name the file line: %s", stderr)
 	}
 }
+
+// TestReproWorldModelQuick runs the world-model experiments end to end in
+// quick mode and checks what they write.
+func TestReproWorldModelQuick(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args  []string
+		files []string
+	}{
+		{[]string{"repro", "planet", "--quick", "--task", "walker.walk", "--out", "p"},
+			[]string{"p/result.json", "p/checkpoint.bin", "p/returns.svg", "p/losses.png", "p/reward-prediction.svg"}},
+		{[]string{"repro", "planet", "--report", "--out", "p"}, []string{"p/obs-prediction.png"}},
+		{[]string{"repro", "latent", "--quick", "--out", "l"},
+			[]string{"l/result.json", "l/returns-boxplot.svg", "l/phase1/checkpoint.bin", "l/phase2/checkpoint.bin", "l/phase2/returns.png"}},
+	} {
+		code, stdout, stderr := dcem(t, dir, c.args...)
+		if code != 0 {
+			t.Fatalf("dcem %v: exit %d\n%s\n%s", c.args, code, stdout, stderr)
+		}
+		for _, f := range c.files {
+			if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 {
+				t.Errorf("dcem %v: %s missing or empty (%v)", c.args, f, err)
+			}
+		}
+	}
+	code, _, _ := dcem(t, dir, "repro", "planet", "--quick", "--paper")
+	if code != 2 {
+		t.Errorf("--quick --paper: exit %d, want 2", code)
+	}
+	code, _, stderr := dcem(t, dir, "repro", "planet", "--quick", "--schedule", "sometimes", "--out", "bad")
+	if code == 0 || !strings.Contains(stderr, "Schedule") {
+		t.Errorf("bad schedule: exit %d, %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "bad")); err == nil {
+		t.Error("a failed run left its output directory")
+	}
+}

@@ -77,35 +77,9 @@ func reproPlanet(args []string) (err error) {
 		fmt.Fprintf(os.Stderr, "resuming from %s\n", ckpt)
 	}
 	fmt.Fprintf(os.Stderr, "%s, %s\n", cfg.Task, cfg.Budget())
-	var bar *progressBar
-	lastPhase := ""
-	res, err := planet.Run(ctx, cfg, planet.Options{Checkpoint: ckpt, Progress: func(p planet.Progress) {
-		if p.Phase != lastPhase || p.Step == 1 {
-			if bar != nil {
-				bar.finish()
-			}
-			bar = newProgressBar(os.Stderr, p.Steps)
-			lastPhase = p.Phase
-		}
-		left := "?"
-		if p.Left > 0 {
-			left = p.Left.Round(1e9).String()
-		}
-		var what string
-		switch p.Phase {
-		case "eval":
-			what = fmt.Sprintf("evaluation after %d/%d episodes: step %d/%d, return %.1f", p.Episode, p.Episodes, p.Step, p.Steps, p.Return)
-		case "update":
-			what = fmt.Sprintf("before episode %d/%d: update %d/%d, loss %.2f", p.Episode+1, p.Episodes, p.Step, p.Steps, p.Loss)
-		default:
-			what = fmt.Sprintf("%s episode %d/%d: step %d/%d, return %.1f", p.Phase, p.Episode+1, p.Episodes, p.Step, p.Steps, p.Return)
-		}
-		msg := fmt.Sprintf("%s; %d env steps; run %s elapsed, ~%s left", what, p.EnvSteps, p.Elapsed.Round(1e9), left)
-		bar.update(p.Phase, p.Step, msg, p.Step == p.Steps)
-	}})
-	if bar != nil {
-		bar.finish()
-	}
+	progress, finish := planetProgress()
+	res, err := planet.Run(ctx, cfg, planet.Options{Checkpoint: ckpt, Progress: progress})
+	finish()
 	if err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintf(os.Stderr, "stopped; the checkpoint %s keeps the work so far: run the same command to resume\n", ckpt)
@@ -172,4 +146,42 @@ func writeFileAtomic(path string, b []byte) error {
 		return err
 	}
 	return os.Rename(f.Name(), path)
+}
+
+// planetProgress returns a progress callback for world-model runs that draws
+// a terminal bar per phase, and the function that ends the last bar.
+func planetProgress() (func(planet.Progress), func()) {
+	var bar *progressBar
+	lastPhase := ""
+	progress := func(p planet.Progress) {
+		if p.Phase != lastPhase || p.Step == 1 {
+			if bar != nil {
+				bar.finish()
+			}
+			bar = newProgressBar(os.Stderr, p.Steps)
+			lastPhase = p.Phase
+		}
+		left := "?"
+		if p.Left > 0 {
+			left = p.Left.Round(1e9).String()
+		}
+		var what string
+		switch p.Phase {
+		case "test":
+			what = fmt.Sprintf("evaluation episode: step %d/%d, return %.1f", p.Step, p.Steps, p.Return)
+		case "eval":
+			what = fmt.Sprintf("evaluation after %d/%d episodes: step %d/%d, return %.1f", p.Episode, p.Episodes, p.Step, p.Steps, p.Return)
+		case "update":
+			what = fmt.Sprintf("before episode %d/%d: update %d/%d, loss %.2f", p.Episode+1, p.Episodes, p.Step, p.Steps, p.Loss)
+		default:
+			what = fmt.Sprintf("%s episode %d/%d: step %d/%d, return %.1f", p.Phase, p.Episode+1, p.Episodes, p.Step, p.Steps, p.Return)
+		}
+		msg := fmt.Sprintf("%s; %d env steps; run %s elapsed, ~%s left", what, p.EnvSteps, p.Elapsed.Round(1e9), left)
+		bar.update(p.Phase, p.Step, msg, p.Step == p.Steps)
+	}
+	return progress, func() {
+		if bar != nil {
+			bar.finish()
+		}
+	}
 }

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+
+	"github.com/dcem-go/dcem/dcemlib/exp/latent"
+	"github.com/dcem-go/dcem/dcemlib/exp/planet"
+	"github.com/dcem-go/dcem/dcemlib/plots"
+)
+
+func init() {
+	reproExperiments["latent"] = reproExperiment{
+		summary: "latent DCEM in the learned world model vs full-space CEM (§5.2.2, app. E phases 1-2, fig. 4)",
+		run:     reproLatent,
+	}
+}
+
+// latentReport is what `dcem repro latent` writes to result.json.
+type latentReport struct {
+	Task   string               `json:"task"`
+	Phase1 string               `json:"phase1_checkpoint"`
+	Phase2 *planet.Result       `json:"phase2"`
+	Agent  latent.AgentConfig   `json:"agent"`
+	Evals  map[string][]float64 `json:"evaluation_returns"`
+	Budget map[string]string    `json:"budget"`
+}
+
+func reproLatent(args []string) (err error) {
+	fs := flag.NewFlagSet("dcem repro latent", flag.ContinueOnError)
+	task := fs.String("task", "cheetah.run", "dmc task: cheetah.run or walker.walk")
+	quick := fs.Bool("quick", false, "tiny models and short episodes (seconds; shows the pipeline only)")
+	from := fs.String("from", "", "checkpoint of a finished phase-1 run (dcem repro planet); default: run phase 1 first into OUT/phase1")
+	iters := fs.Int("iters", 0, "latent DCEM iterations (the paper ablates 3, 5, 10; default: the preset's 10)")
+	episodes := fs.Int("episodes", -1, "phase-2 episodes (default: the preset's)")
+	evalEpisodes := fs.Int("eval-episodes", 0, "evaluation episodes per controller for the box plots (default 10; quick 1)")
+	resetModel := fs.Bool("reset-model", false, "phase 2 starts from a fresh model (keeping phase 1's replay buffer unless --drop-replay)")
+	dropReplay := fs.Bool("drop-replay", false, "phase 2 starts with an empty replay buffer")
+	seed := fs.Uint64("seed", 0, "seed of everything random")
+	workers := fs.Int("workers", 2, "goroutines that imagine candidates (and BLAS threads of the updates)")
+	out := fs.String("out", "repro-latent", "directory for result.json, the figures and the checkpoints")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected arguments %q", fs.Args())
+	}
+	p1 := planet.Small(*task)
+	p2 := latent.Phase2Small(*task)
+	nEval := 10
+	if *quick {
+		p1, p2, nEval = planet.Quick(*task), latent.Phase2Quick(*task), 1
+	}
+	if *iters > 0 {
+		p2.Agent.Iters = *iters
+	}
+	if *episodes >= 0 {
+		p2.World.Episodes = *episodes
+	}
+	if *evalEpisodes > 0 {
+		nEval = *evalEpisodes
+	}
+	p1.Seed, p1.Workers = *seed, *workers
+	p2.World.Seed, p2.World.Workers, p2.Agent.Seed = *seed, *workers, *seed
+	if err := p1.Validate(); err != nil {
+		return err
+	}
+	if err := p2.World.Validate(); err != nil {
+		return err
+	}
+	if err := p2.Agent.Validate(); err != nil {
+		return err
+	}
+	cleanup, err := makeOutDir(*out)
+	if err != nil {
+		return err
+	}
+	defer cleanup(&err)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	phase1 := *from
+	if phase1 == "" {
+		phase1 = filepath.Join(*out, "phase1", "checkpoint.bin")
+		fmt.Fprintf(os.Stderr, "phase 1 (world model, full-space CEM): %s\n", p1.Budget())
+		progress, finish := planetProgress()
+		res1, err := planet.Run(ctx, p1, planet.Options{Checkpoint: phase1, Progress: progress})
+		finish()
+		if err != nil {
+			return err
+		}
+		if err := writePlanet(res1, filepath.Dir(phase1)); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(os.Stderr, "phase 2 (latent DCEM agent): %s\n", p2.World.Budget())
+	progress, finish := planetProgress()
+	res2, agent, err := latent.RunPhase2(ctx, p2, phase1, planet.Options{
+		Checkpoint: filepath.Join(*out, "phase2", "checkpoint.bin"), Progress: progress,
+		ResetModel: *resetModel, DropReplay: *dropReplay})
+	finish()
+	if err != nil {
+		return err
+	}
+	if err := writePlanet(res2, filepath.Join(*out, "phase2")); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(os.Stderr, "evaluating: %d episodes per controller\n", nEval)
+	evals := map[string][]float64{}
+	progress, finish = planetProgress()
+	if evals["full CEM (phase 1)"], err = planet.Evaluate(ctx, phase1, planet.EvalOptions{Episodes: nEval, Seed: *seed + 1000, Progress: progress}); err != nil {
+		return err
+	}
+	if evals["latent DCEM (phase 2)"], err = planet.Evaluate(ctx, filepath.Join(*out, "phase2", "checkpoint.bin"),
+		planet.EvalOptions{Episodes: nEval, Seed: *seed + 1000, Agent: agent, Progress: progress}); err != nil {
+		return err
+	}
+	finish()
+	names := []string{"full CEM (phase 1)", "latent DCEM (phase 2)"}
+	values := [][]float64{evals[names[0]], evals[names[1]]}
+	budget := fmt.Sprintf("%d episodes each; reduced budget", nEval)
+	if *quick {
+		budget = fmt.Sprintf("%d episode each; QUICK budget, not a result", nEval)
+	}
+	bp, err := plots.BoxPlot(fmt.Sprintf("%s: evaluation returns (%s)", *task, budget), "episode return", names, values)
+	if err != nil {
+		return err
+	}
+	if err := plots.SaveAll(bp, 6, 4.5, filepath.Join(*out, "returns-boxplot")); err != nil {
+		return err
+	}
+	rep := latentReport{Task: *task, Phase1: phase1, Phase2: res2, Agent: p2.Agent, Evals: evals,
+		Budget: map[string]string{"phase1": p1.Budget(), "phase2": p2.World.Budget() + "; " + agent.Describe()}}
+	b, err := json.MarshalIndent(rep, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(*out, "result.json"), b); err != nil {
+		return err
+	}
+	for _, n := range names {
+		fmt.Printf("%s: mean evaluation return %.1f over %d episodes\n", n, mean(evals[n]), len(evals[n]))
+	}
+	fmt.Printf("wrote result.json, returns-boxplot (.svg, .png), phase2/ and the checkpoints in %s\n", *out)
+	return nil
+}
