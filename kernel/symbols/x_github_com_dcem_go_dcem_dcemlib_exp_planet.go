@@ -3,7 +3,10 @@
 package symbols
 
 import (
+	"context"
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
+	"github.com/dcem-go/dcem/dcemlib/rssm"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
 	"go/constant"
 	"go/token"
 	"reflect"
@@ -13,6 +16,8 @@ func init() {
 	Symbols["github.com/dcem-go/dcem/dcemlib/exp/planet/planet"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Default":              reflect.ValueOf(planet.Default),
+		"Evaluate":             reflect.ValueOf(planet.Evaluate),
+		"LoadResult":           reflect.ValueOf(planet.LoadResult),
 		"LossPlot":             reflect.ValueOf(planet.LossPlot),
 		"ObsPredictionPlot":    reflect.ValueOf(planet.ObsPredictionPlot),
 		"Quick":                reflect.ValueOf(planet.Quick),
@@ -24,13 +29,44 @@ func init() {
 		"Small":                reflect.ValueOf(planet.Small),
 
 		// type definitions
-		"Config":     reflect.ValueOf((*planet.Config)(nil)),
-		"Cost":       reflect.ValueOf((*planet.Cost)(nil)),
-		"EpisodeLog": reflect.ValueOf((*planet.EpisodeLog)(nil)),
-		"LossLog":    reflect.ValueOf((*planet.LossLog)(nil)),
-		"Options":    reflect.ValueOf((*planet.Options)(nil)),
-		"Prediction": reflect.ValueOf((*planet.Prediction)(nil)),
-		"Progress":   reflect.ValueOf((*planet.Progress)(nil)),
-		"Result":     reflect.ValueOf((*planet.Result)(nil)),
+		"Agent":       reflect.ValueOf((*planet.Agent)(nil)),
+		"Config":      reflect.ValueOf((*planet.Config)(nil)),
+		"Cost":        reflect.ValueOf((*planet.Cost)(nil)),
+		"EpisodeLog":  reflect.ValueOf((*planet.EpisodeLog)(nil)),
+		"EvalOptions": reflect.ValueOf((*planet.EvalOptions)(nil)),
+		"LossLog":     reflect.ValueOf((*planet.LossLog)(nil)),
+		"Options":     reflect.ValueOf((*planet.Options)(nil)),
+		"Prediction":  reflect.ValueOf((*planet.Prediction)(nil)),
+		"Progress":    reflect.ValueOf((*planet.Progress)(nil)),
+		"Result":      reflect.ValueOf((*planet.Result)(nil)),
+
+		// interface wrapper definitions
+		"_Agent": reflect.ValueOf((*_github_com_dcem_go_dcem_dcemlib_exp_planet_Agent)(nil)),
 	}
+}
+
+// _github_com_dcem_go_dcem_dcemlib_exp_planet_Agent is an interface wrapper for Agent type
+type _github_com_dcem_go_dcem_dcemlib_exp_planet_Agent struct {
+	IValue           interface{}
+	WAct             func(ctx context.Context, m *rssm.Model, h []float64, s []float64, seed uint64) ([]float64, error)
+	WDescribe        func() string
+	WLearn           func(ctx context.Context, m *rssm.Model, replay *rssm.Replay, rng *tensor.RNG) (float64, error)
+	WMarshalBinary   func() ([]byte, error)
+	WUnmarshalBinary func(a0 []byte) error
+}
+
+func (W _github_com_dcem_go_dcem_dcemlib_exp_planet_Agent) Act(ctx context.Context, m *rssm.Model, h []float64, s []float64, seed uint64) ([]float64, error) {
+	return W.WAct(ctx, m, h, s, seed)
+}
+func (W _github_com_dcem_go_dcem_dcemlib_exp_planet_Agent) Describe() string {
+	return W.WDescribe()
+}
+func (W _github_com_dcem_go_dcem_dcemlib_exp_planet_Agent) Learn(ctx context.Context, m *rssm.Model, replay *rssm.Replay, rng *tensor.RNG) (float64, error) {
+	return W.WLearn(ctx, m, replay, rng)
+}
+func (W _github_com_dcem_go_dcem_dcemlib_exp_planet_Agent) MarshalBinary() ([]byte, error) {
+	return W.WMarshalBinary()
+}
+func (W _github_com_dcem_go_dcem_dcemlib_exp_planet_Agent) UnmarshalBinary(a0 []byte) error {
+	return W.WUnmarshalBinary(a0)
 }

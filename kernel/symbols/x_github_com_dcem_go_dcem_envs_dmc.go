@@ -27,8 +27,9 @@ func init() {
 		"Tolerance":     reflect.ValueOf(dmc.Tolerance),
 
 		// type definitions
-		"Env":     reflect.ValueOf((*dmc.Env)(nil)),
-		"Planner": reflect.ValueOf((*dmc.Planner)(nil)),
-		"Sigmoid": reflect.ValueOf((*dmc.Sigmoid)(nil)),
+		"Env":      reflect.ValueOf((*dmc.Env)(nil)),
+		"Planner":  reflect.ValueOf((*dmc.Planner)(nil)),
+		"Sigmoid":  reflect.ValueOf((*dmc.Sigmoid)(nil)),
+		"SimModel": reflect.ValueOf((*dmc.SimModel)(nil)),
 	}
 }
