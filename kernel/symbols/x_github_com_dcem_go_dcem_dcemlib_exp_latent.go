@@ -11,6 +11,7 @@ func init() {
 	Symbols["github.com/dcem-go/dcem/dcemlib/exp/latent/latent"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"DefaultAgent":  reflect.ValueOf(latent.DefaultAgent),
+		"FrameGrid":     reflect.ValueOf(latent.FrameGrid),
 		"NewAgent":      reflect.ValueOf(latent.NewAgent),
 		"NewController": reflect.ValueOf(latent.NewController),
 		"PaperSolver":   reflect.ValueOf(latent.PaperSolver),

@@ -17,6 +17,7 @@ func init() {
 		// function, constant and variable definitions
 		"Default":              reflect.ValueOf(planet.Default),
 		"Evaluate":             reflect.ValueOf(planet.Evaluate),
+		"LoadModel":            reflect.ValueOf(planet.LoadModel),
 		"LoadResult":           reflect.ValueOf(planet.LoadResult),
 		"LossPlot":             reflect.ValueOf(planet.LossPlot),
 		"ObsPredictionPlot":    reflect.ValueOf(planet.ObsPredictionPlot),

@@ -2,6 +2,8 @@ package latent
 
 import (
 	"context"
+	"image"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/dcem-go/dcem/dcemlib/nn"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
+	"github.com/dcem-go/dcem/envs/dmc"
 )
 
 func tinyModel(t testing.TB, dt tensor.DType) *rssm.Model {
@@ -160,5 +163,52 @@ func TestTrainStepRaisesReturn(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestIterateRollouts records one decision's iterates on the true
+// simulator: one rollout per iteration, each of Horizon states, and the
+// environment itself left as it was.
+func TestIterateRollouts(t *testing.T) {
+	env, err := dmc.New("cheetah.run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	obs, err := env.Reset(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := rssm.Default(17, 6)
+	cfg.StateSize, cfg.BeliefSize, cfg.HiddenSize, cfg.EmbedSize = 4, 16, 16, 16
+	m, err := rssm.New(cfg, tensor.Float32, tensor.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := m.NewFilter(1)
+	if err := f.Observe(obs, nil); err != nil {
+		t.Fatal(err)
+	}
+	h, s := f.Belief()
+	ac := DefaultAgent()
+	ac.Latent, ac.Hidden, ac.Horizon, ac.Samples, ac.Elites, ac.Iters = 3, []int{8}, 5, 12, 3, 4
+	agent, err := NewAgent(ac, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := env.Data().State()
+	rets, states, err := agent.IterateRollouts(context.Background(), m, env, 4, h, s, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rets) != 4 || len(states) != 4 || len(states[0]) != 5 {
+		t.Fatalf("%d returns, %d rollouts of %d states; want 4, 4 of 5", len(rets), len(states), len(states[0]))
+	}
+	if !reflect.DeepEqual(before, env.Data().State()) {
+		t.Error("IterateRollouts changed the environment's state")
+	}
+	g := FrameGrid([][]image.Image{{image.NewRGBA(image.Rect(0, 0, 4, 3))}, {image.NewRGBA(image.Rect(0, 0, 4, 3)), image.NewRGBA(image.Rect(0, 0, 4, 3))}})
+	if b := g.Bounds(); b.Dx() != 8 || b.Dy() != 6 {
+		t.Errorf("FrameGrid of rows of 1 and 2 frames of 4×3: %v, want 8×6", b)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 
 	"github.com/dcem-go/dcem/dcemlib/rssm"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
 
 // checkpointMagic starts every checkpoint file; the format is the magic,
@@ -256,4 +257,34 @@ func (r *run) startFrom(path string) error {
 	}
 	r.res.From = path
 	return nil
+}
+
+// LoadModel returns the world model stored in a checkpoint file, in
+// float32, for planning or inspection outside a run.
+func LoadModel(path string) (*rssm.Model, error) {
+	st, err := readCheckpoint(path)
+	if err != nil {
+		return nil, err
+	}
+	var cfg Config
+	if err := json.Unmarshal(st.Config, &cfg); err != nil {
+		return nil, fmt.Errorf("planet: LoadModel: %s: %w", path, err)
+	}
+	mc := cfg.Model
+	mc.ObsSize, mc.ActionSize = st.Replay.ObsSize, st.Replay.ActionSize
+	m, err := rssm.New(mc, tensor.Float32, tensor.NewRNG(1))
+	if err != nil {
+		return nil, fmt.Errorf("planet: LoadModel: %s: %w", path, err)
+	}
+	params := m.Params()
+	if len(st.Params) != len(params) {
+		return nil, fmt.Errorf("planet: LoadModel: %s holds %d parameter tensors, the model has %d", path, len(st.Params), len(params))
+	}
+	for i, p := range params {
+		if len(st.Params[i]) != p.Size() {
+			return nil, fmt.Errorf("planet: LoadModel: %s: parameter %d has %d values, want %d", path, i, len(st.Params[i]), p.Size())
+		}
+		copy(p.Data32(), st.Params[i])
+	}
+	return m, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/dcem-go/dcem/dcemlib/control"
 	"github.com/dcem-go/dcem/dcemlib/nn"
@@ -89,7 +90,7 @@ func Evaluate(ctx context.Context, checkpoint string, opts EvalOptions) ([]float
 	replay, _ := rssm.NewReplay(mc.ObsSize, mc.ActionSize)
 	r := &run{cfg: cfg, opts: Options{Progress: opts.Progress, Agent: opts.Agent}, env: rep, model: m,
 		opt: nn.NewAdam(params, 1e-3), replay: replay, rng: tensor.NewRNG(opts.Seed),
-		res: &Result{Config: cfg, ObsSize: mc.ObsSize}, threads: func(bool) {}}
+		res: &Result{Config: cfg, ObsSize: mc.ObsSize}, threads: func(bool) {}, start: time.Now()}
 	for i := range opts.Episodes {
 		if err := r.collect(ctx, "test", i); err != nil {
 			return nil, err

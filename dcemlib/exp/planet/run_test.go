@@ -256,3 +256,27 @@ func TestEvaluate(t *testing.T) {
 		t.Errorf("Episodes 0: error %v", err)
 	}
 }
+
+func TestLoadModel(t *testing.T) {
+	cfg := Quick("cheetah.run")
+	path := filepath.Join(t.TempDir(), "checkpoint.bin")
+	if _, err := Run(context.Background(), cfg, Options{Checkpoint: path}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := readCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range m.Params() {
+		if !reflect.DeepEqual(p.Data32(), st.Params[i]) {
+			t.Fatalf("parameter %d differs from the checkpoint's", i)
+		}
+	}
+	if m.ObsSize != 17 || m.ActionSize != 6 || m.StateSize != cfg.Model.StateSize {
+		t.Errorf("sizes %d/%d/%d", m.ObsSize, m.ActionSize, m.StateSize)
+	}
+}
