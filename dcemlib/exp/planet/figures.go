@@ -3,6 +3,7 @@ package planet
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/dcem-go/dcem/dcemlib/plots"
 	"gonum.org/v1/plot"
@@ -19,7 +20,21 @@ func (r *Result) label() string {
 	if r.Agent != "" {
 		l += "; acting: " + r.Agent
 	}
-	return l
+	return wrap(l, 90)
+}
+
+// wrap breaks s into lines of at most width runes at ", " and "; ".
+func wrap(s string, width int) string {
+	var out, line []rune
+	for _, part := range strings.SplitAfter(s, ", ") {
+		p := []rune(part)
+		if len(line) > 0 && len(line)+len(p) > width {
+			out = append(append(out, []rune(strings.TrimRight(string(line), " "))...), '\n')
+			line = nil
+		}
+		line = append(line, p...)
+	}
+	return strings.TrimRight(string(append(out, line...)), " ")
 }
 
 // ReturnsPlot draws evaluation and training returns against training
@@ -57,8 +72,8 @@ func ReturnsPlot(r *Result) (*plot.Plot, error) {
 			return nil, err
 		}
 	}
-	p.Legend.Top = true
-	p.Legend.Left = true
+	p.Legend.Top = false
+	p.Legend.Left = false
 	return p, nil
 }
 

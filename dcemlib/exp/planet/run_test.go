@@ -280,3 +280,15 @@ func TestLoadModel(t *testing.T) {
 		t.Errorf("sizes %d/%d/%d", m.ObsSize, m.ActionSize, m.StateSize)
 	}
 }
+
+func TestWrap(t *testing.T) {
+	got := wrap("aaaa, bbbb, cccc, dd", 12)
+	if want := "aaaa, bbbb,\ncccc, dd"; got != want {
+		t.Errorf("wrap = %q", got)
+	}
+	for _, line := range strings.Split(wrap(Small("cheetah.run").Budget(), 90), "\n") {
+		if len([]rune(line)) > 90 {
+			t.Errorf("line %q longer than 90", line)
+		}
+	}
+}
