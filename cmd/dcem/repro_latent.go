@@ -8,15 +8,18 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 
 	"github.com/dcem-go/dcem/dcemlib/exp/latent"
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
 	"github.com/dcem-go/dcem/dcemlib/plots"
+	"github.com/dcem-go/dcem/dcemlib/ppo"
+	"github.com/dcem-go/dcem/dcemlib/rssm"
 )
 
 func init() {
 	reproExperiments["latent"] = reproExperiment{
-		summary: "latent DCEM in the learned world model vs full-space CEM (§5.2.2, app. E phases 1-2, fig. 4)",
+		summary: "latent DCEM in the learned world model vs full-space CEM, then PPO through it (§5.2.2, app. E, fig. 4)",
 		run:     reproLatent,
 	}
 }
@@ -26,6 +29,7 @@ type latentReport struct {
 	Task   string               `json:"task"`
 	Phase1 string               `json:"phase1_checkpoint"`
 	Phase2 *planet.Result       `json:"phase2"`
+	Phase3 *latent.Phase3Result `json:"phase3,omitempty"`
 	Agent  latent.AgentConfig   `json:"agent"`
 	Evals  map[string][]float64 `json:"evaluation_returns"`
 	Budget map[string]string    `json:"budget"`
@@ -41,6 +45,11 @@ func reproLatent(args []string) (err error) {
 	evalEpisodes := fs.Int("eval-episodes", 0, "evaluation episodes per controller for the box plots (default 10; quick 1)")
 	resetModel := fs.Bool("reset-model", false, "phase 2 starts from a fresh model (keeping phase 1's replay buffer unless --drop-replay)")
 	dropReplay := fs.Bool("drop-replay", false, "phase 2 starts with an empty replay buffer")
+	ppoUpdates := fs.Int("ppo-updates", -1, "phase-3 PPO updates through the controller (0 skips phase 3; default: the preset's)")
+	passes := fs.Int("passes", 0, "PPO passes (epochs) over each update's episodes (the paper: 1, 2, 4; default: the preset's)")
+	modelLR := fs.Float64("model-lr", 0, "PPO learning rate of the controller's decoder and model (the paper: 1e-4, 1e-5; default: the preset's)")
+	learnSigma := fs.Bool("learn-sigma", false, "learn the policy's σ (default: fixed at 0.1)")
+	freeze := fs.String("freeze", "", "comma-separated parts PPO leaves alone: decoder, reward, transition")
 	seed := fs.Uint64("seed", 0, "seed of everything random")
 	workers := fs.Int("workers", 2, "goroutines that imagine candidates (and BLAS threads of the updates)")
 	out := fs.String("out", "repro-latent", "directory for result.json, the figures and the checkpoints")
@@ -52,9 +61,40 @@ func reproLatent(args []string) (err error) {
 	}
 	p1 := planet.Small(*task)
 	p2 := latent.Phase2Small(*task)
+	p3 := latent.Phase3Small()
 	nEval := 10
 	if *quick {
-		p1, p2, nEval = planet.Quick(*task), latent.Phase2Quick(*task), 1
+		p1, p2, p3, nEval = planet.Quick(*task), latent.Phase2Quick(*task), latent.Phase3Quick(), 1
+	}
+	if *ppoUpdates >= 0 {
+		p3.PPO.Updates = *ppoUpdates
+	}
+	if *passes > 0 {
+		p3.PPO.Epochs = *passes
+	}
+	if *modelLR > 0 {
+		p3.PPO.LR = *modelLR
+	}
+	p3.LearnSigma = *learnSigma
+	p3.PPO.Seed = *seed
+	if *freeze != "" {
+		for _, part := range strings.Split(*freeze, ",") {
+			switch strings.TrimSpace(part) {
+			case "decoder":
+				p3.FreezeDecoder = true
+			case "reward":
+				p3.FreezeReward = true
+			case "transition":
+				p3.FreezeTransition = true
+			default:
+				return usageErrorf("--freeze: unknown part %q, want decoder, reward or transition", part)
+			}
+		}
+	}
+	if p3.PPO.Updates > 0 {
+		if err := p3.PPO.Validate(); err != nil {
+			return err
+		}
 	}
 	if *iters > 0 {
 		p2.Agent.Iters = *iters
@@ -111,6 +151,18 @@ func reproLatent(args []string) (err error) {
 		return err
 	}
 
+	var res3 *latent.Phase3Result
+	var policy *latent.Policy
+	if p3.PPO.Updates > 0 {
+		fmt.Fprintf(os.Stderr, "phase 3 (PPO through the controller): %d updates of %d episodes, %d passes\n", p3.PPO.Updates, p3.PPO.Episodes, p3.PPO.Epochs)
+		res3, policy, err = latent.RunPhase3(ctx, p3, filepath.Join(*out, "phase2", "checkpoint.bin"), p2.Agent, func(l ppo.UpdateLog) {
+			fmt.Fprintf(os.Stderr, "PPO update %d: %d steps, mean return %.1f, policy loss %.3g, approx KL %.2g, %.0f s\n",
+				l.Update, l.Steps, l.MeanReturn, l.PolicyLoss, l.ApproxKL, l.Seconds)
+		})
+		if err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(os.Stderr, "evaluating: %d episodes per controller\n", nEval)
 	evals := map[string][]float64{}
 	progress, finish = planetProgress()
@@ -121,9 +173,24 @@ func reproLatent(args []string) (err error) {
 		planet.EvalOptions{Episodes: nEval, Seed: *seed + 1000, Agent: agent, Progress: progress}); err != nil {
 		return err
 	}
-	finish()
 	names := []string{"full CEM (phase 1)", "latent DCEM (phase 2)"}
-	values := [][]float64{evals[names[0]], evals[names[1]]}
+	if policy != nil {
+		name := "latent DCEM + PPO (phase 3)"
+		evals[name], err = planet.EvaluateModel(ctx, res2.Config, policy.Controller.Model, planet.EvalOptions{
+			Episodes: nEval, Seed: *seed + 1000, Progress: progress,
+			Act: func(ctx context.Context, m *rssm.Model, h, s []float64, _ uint64) ([]float64, error) {
+				return policy.Controller.Act(ctx, h, s, policy.Seed)
+			}})
+		if err != nil {
+			return err
+		}
+		names = append(names, name)
+	}
+	finish()
+	var values [][]float64
+	for _, n := range names {
+		values = append(values, evals[n])
+	}
 	budget := fmt.Sprintf("%d episodes each; reduced budget", nEval)
 	if *quick {
 		budget = fmt.Sprintf("%d episode each; QUICK budget, not a result", nEval)
@@ -135,7 +202,7 @@ func reproLatent(args []string) (err error) {
 	if err := plots.SaveAll(bp, 6, 4.5, filepath.Join(*out, "returns-boxplot")); err != nil {
 		return err
 	}
-	rep := latentReport{Task: *task, Phase1: phase1, Phase2: res2, Agent: p2.Agent, Evals: evals,
+	rep := latentReport{Task: *task, Phase1: phase1, Phase2: res2, Phase3: res3, Agent: p2.Agent, Evals: evals,
 		Budget: map[string]string{"phase1": p1.Budget(), "phase2": p2.World.Budget() + "; " + agent.Describe()}}
 	b, err := json.MarshalIndent(rep, "", " ")
 	if err != nil {

@@ -288,3 +288,19 @@ func LoadModel(path string) (*rssm.Model, error) {
 	}
 	return m, nil
 }
+
+// LoadAgent restores into a the state of the agent that acted in the run
+// whose checkpoint is path (Options.Agent); a must have the same settings.
+func LoadAgent(path string, a Agent) error {
+	st, err := readCheckpoint(path)
+	if err != nil {
+		return err
+	}
+	if st.Agent == nil {
+		return fmt.Errorf("planet: LoadAgent: %s is a run without an agent", path)
+	}
+	if err := a.UnmarshalBinary(st.Agent); err != nil {
+		return fmt.Errorf("planet: LoadAgent: %s: %w", path, err)
+	}
+	return nil
+}

@@ -25,6 +25,9 @@ type EvalOptions struct {
 	// checkpoint when the checkpoint has one.
 	Planner *control.CEMPlanner
 	Agent   Agent
+	// Act, if set, chooses every action instead (any controller that acts
+	// from the belief; Planner and Agent are then unused).
+	Act func(ctx context.Context, m *rssm.Model, h, s []float64, seed uint64) ([]float64, error)
 	// Workers overrides the run's worker count when positive.
 	Workers int
 	// Progress, if set, is called after every decision.
@@ -47,6 +50,28 @@ func Evaluate(ctx context.Context, checkpoint string, opts EvalOptions) ([]float
 	if err := json.Unmarshal(st.Config, &cfg); err != nil {
 		return nil, fmt.Errorf("planet: Evaluate: %s: %w", checkpoint, err)
 	}
+	m, err := LoadModel(checkpoint)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Agent != nil && st.Agent != nil {
+		if err := opts.Agent.UnmarshalBinary(st.Agent); err != nil {
+			return nil, fmt.Errorf("planet: Evaluate: %s: agent: %w", checkpoint, err)
+		}
+	}
+	return EvaluateModel(ctx, cfg, m, opts)
+}
+
+// EvaluateModel is Evaluate with a model in hand (one that training changed
+// after its last checkpoint, say) and the run settings cfg it was trained
+// with: the same episodes for the same opts.Seed.
+func EvaluateModel(ctx context.Context, cfg Config, m *rssm.Model, opts EvalOptions) ([]float64, error) {
+	if opts.Episodes < 1 {
+		return nil, fmt.Errorf("planet: EvaluateModel: Episodes = %d, want ≥ 1", opts.Episodes)
+	}
+	if m == nil {
+		return nil, fmt.Errorf("planet: EvaluateModel: model is nil")
+	}
 	if opts.Planner != nil {
 		cfg.Planner = *opts.Planner
 	}
@@ -66,31 +91,18 @@ func Evaluate(ctx context.Context, checkpoint string, opts EvalOptions) ([]float
 	if err != nil {
 		return nil, err
 	}
-	mc := cfg.Model
-	mc.ObsSize, mc.ActionSize = env.ObservationSize(), env.ActionSize()
-	m, err := rssm.New(mc, tensor.Float32, tensor.NewRNG(1))
-	if err != nil {
-		return nil, err
+	if env.ObservationSize() != m.ObsSize || env.ActionSize() != m.ActionSize {
+		return nil, fmt.Errorf("planet: EvaluateModel: a model for %d observations and %d actions, the task has %d and %d",
+			m.ObsSize, m.ActionSize, env.ObservationSize(), env.ActionSize())
 	}
-	params := m.Params()
-	if len(st.Params) != len(params) {
-		return nil, fmt.Errorf("planet: Evaluate: %s holds a model of other sizes", checkpoint)
+	agent := opts.Agent
+	if opts.Act != nil {
+		agent = actor(opts.Act)
 	}
-	for i, p := range params {
-		if len(st.Params[i]) != p.Size() {
-			return nil, fmt.Errorf("planet: Evaluate: %s holds a model of other sizes", checkpoint)
-		}
-		copy(p.Data32(), st.Params[i])
-	}
-	if opts.Agent != nil && st.Agent != nil {
-		if err := opts.Agent.UnmarshalBinary(st.Agent); err != nil {
-			return nil, fmt.Errorf("planet: Evaluate: %s: agent: %w", checkpoint, err)
-		}
-	}
-	replay, _ := rssm.NewReplay(mc.ObsSize, mc.ActionSize)
-	r := &run{cfg: cfg, opts: Options{Progress: opts.Progress, Agent: opts.Agent}, env: rep, model: m,
-		opt: nn.NewAdam(params, 1e-3), replay: replay, rng: tensor.NewRNG(opts.Seed),
-		res: &Result{Config: cfg, ObsSize: mc.ObsSize}, threads: func(bool) {}, start: time.Now()}
+	replay, _ := rssm.NewReplay(m.ObsSize, m.ActionSize)
+	r := &run{cfg: cfg, opts: Options{Progress: opts.Progress, Agent: agent}, env: rep, model: m,
+		opt: nn.NewAdam(m.Params(), 1e-3), replay: replay, rng: tensor.NewRNG(opts.Seed),
+		res: &Result{Config: cfg, ObsSize: m.ObsSize}, threads: func(bool) {}, start: time.Now()}
 	for i := range opts.Episodes {
 		if err := r.collect(ctx, "test", i); err != nil {
 			return nil, err
@@ -99,3 +111,17 @@ func Evaluate(ctx context.Context, checkpoint string, opts EvalOptions) ([]float
 	_, returns := r.res.Returns("test")
 	return returns, nil
 }
+
+// actor is an acting function as an Agent that does not learn, for
+// evaluations.
+type actor func(ctx context.Context, m *rssm.Model, h, s []float64, seed uint64) ([]float64, error)
+
+func (a actor) Act(ctx context.Context, m *rssm.Model, h, s []float64, seed uint64) ([]float64, error) {
+	return a(ctx, m, h, s, seed)
+}
+func (a actor) Learn(context.Context, *rssm.Model, *rssm.Replay, *tensor.RNG) (float64, error) {
+	return 0, nil
+}
+func (a actor) Describe() string               { return "a controller under evaluation" }
+func (a actor) MarshalBinary() ([]byte, error) { return nil, nil }
+func (a actor) UnmarshalBinary(b []byte) error { return nil }

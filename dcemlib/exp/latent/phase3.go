@@ -1,0 +1,300 @@
+package latent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/dcem-go/dcem/dcemlib/exp/planet"
+	"github.com/dcem-go/dcem/dcemlib/ppo"
+	"github.com/dcem-go/dcem/dcemlib/rssm"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
+	"github.com/dcem-go/dcem/envs"
+	"github.com/dcem-go/dcem/envs/dmc"
+)
+
+// BeliefEnv is a task seen through a world model: its observations are the
+// model's filtered belief [h, s] of the wrapped environment, the input of
+// the DCEM controller, so that policy-gradient methods can train the
+// controller as a policy (the paper's phase 3).
+type BeliefEnv struct {
+	Env   envs.Env
+	Model *rssm.Model
+	// MaxSteps, if positive, ends episodes after that many steps (a time
+	// limit on top of the wrapped environment's).
+	MaxSteps int
+
+	filter *rssm.Filter
+	steps  int
+	lo, hi []float64
+}
+
+// NewBeliefEnv wraps env (with its action repeat) and model m.
+func NewBeliefEnv(env envs.Env, m *rssm.Model) (*BeliefEnv, error) {
+	if env == nil || m == nil {
+		return nil, errors.New("latent.NewBeliefEnv: env and model must be set")
+	}
+	if env.ObservationSize() != m.ObsSize || env.ActionSize() != m.ActionSize {
+		return nil, fmt.Errorf("latent.NewBeliefEnv: the environment's observations and actions (%d, %d) do not fit the model's (%d, %d)",
+			env.ObservationSize(), env.ActionSize(), m.ObsSize, m.ActionSize)
+	}
+	lo, hi := env.ActionBounds()
+	return &BeliefEnv{Env: env, Model: m, lo: lo, hi: hi}, nil
+}
+
+func (b *BeliefEnv) belief() []float64 {
+	h, s := b.filter.Belief()
+	return append(h, s...)
+}
+
+// Reset starts an episode and returns the belief after its first
+// observation; the filter's samples are drawn from seed too.
+func (b *BeliefEnv) Reset(seed uint64) ([]float64, error) {
+	obs, err := b.Env.Reset(seed)
+	if err != nil {
+		return nil, err
+	}
+	b.filter = b.Model.NewFilter(seed ^ 0x66696c746572)
+	b.steps = 0
+	if err := b.filter.Observe(obs, nil); err != nil {
+		return nil, err
+	}
+	return b.belief(), nil
+}
+
+// Step applies the action (clamped to the bounds) and returns the updated
+// belief, the reward and whether the episode ended.
+func (b *BeliefEnv) Step(action []float64) ([]float64, float64, bool, error) {
+	if b.filter == nil {
+		return nil, 0, false, envs.ErrNotReset
+	}
+	obs, r, done, err := b.Env.Step(action)
+	if err != nil {
+		return nil, 0, done, err
+	}
+	applied := envs.Clamp(make([]float64, len(action)), action, b.lo, b.hi)
+	if err := b.filter.Observe(obs, applied); err != nil {
+		return nil, 0, done, err
+	}
+	b.steps++
+	if b.MaxSteps > 0 && b.steps >= b.MaxSteps {
+		done = true
+	}
+	return b.belief(), r, done, nil
+}
+
+// ObservationSize is BeliefSize + StateSize.
+func (b *BeliefEnv) ObservationSize() int { return b.Model.BeliefSize + b.Model.StateSize }
+
+// ActionSize is the task's.
+func (b *BeliefEnv) ActionSize() int { return b.Env.ActionSize() }
+
+// ActionBounds are the task's.
+func (b *BeliefEnv) ActionBounds() (lo, hi []float64) { return b.Env.ActionBounds() }
+
+// Policy is the DCEM controller as a Gaussian policy (the paper's phase 3):
+// π(a | belief) = N(first action of the decoded DCEM solution, σ²), with σ
+// fixed or learned. Its log-probability's gradient flows through the DCEM
+// solve into the decoder and the world model's reward and transition
+// models; Frozen says which of them PPO leaves alone.
+type Policy struct {
+	Controller *Controller
+	// LogStd is log σ, shape (ActionSize).
+	LogStd *tensor.Tensor
+	// Seed fixes the solver's samples, so that the mean is a deterministic
+	// function of the belief and the parameters (PPO's ratios need that).
+	Seed   uint64
+	params []*tensor.Tensor
+}
+
+// NewPolicy returns the controller as a policy with σ = sigma, learned when
+// learnSigma is set.
+func NewPolicy(c *Controller, sigma float64, learnSigma bool, seed uint64) (*Policy, error) {
+	if !(sigma > 0) || math.IsInf(sigma, 0) {
+		return nil, fmt.Errorf("latent.NewPolicy: sigma = %g, want a finite value > 0", sigma)
+	}
+	A := c.Model.ActionSize
+	ls := tensor.FullOf(c.Model.DType(), math.Log(sigma), A)
+	p := &Policy{Controller: c, LogStd: ls, Seed: seed}
+	p.params = append(p.params, c.Decoder.Params()...)
+	p.params = append(p.params, p.RewardParams()...)
+	p.params = append(p.params, p.TransitionParams()...)
+	if learnSigma {
+		p.LogStd = ls.RequiresGrad()
+		p.params = append(p.params, p.LogStd)
+	}
+	return p, nil
+}
+
+// RewardParams returns the world model's reward-model parameters.
+func (p *Policy) RewardParams() []*tensor.Tensor { return p.Controller.Model.Reward.Params() }
+
+// TransitionParams returns the parameters of the world model's imagined
+// transition: the deterministic path and the prior.
+func (p *Policy) TransitionParams() []*tensor.Tensor {
+	m := p.Controller.Model
+	var ps []*tensor.Tensor
+	ps = append(ps, m.Pre.Params()...)
+	ps = append(ps, m.Cell.Params()...)
+	ps = append(ps, m.PriorHidden.Params()...)
+	ps = append(ps, m.PriorOut.Params()...)
+	return ps
+}
+
+// Params returns the decoder's, the reward model's, the transition's and,
+// when learned, log σ.
+func (p *Policy) Params() []*tensor.Tensor { return p.params }
+
+// Distribution solves the embedded problem from each belief in obs
+// (B, BeliefSize + StateSize) and returns the first planned actions and
+// log σ.
+func (p *Policy) Distribution(obs *tensor.Tensor) (mean, logStd *tensor.Tensor) {
+	m := p.Controller.Model
+	D, S := m.BeliefSize, m.StateSize
+	h, s := obs.Slice(1, 0, D), obs.Slice(1, D, D+S)
+	plan, err := p.Controller.Plan(context.Background(), h, s, p.Seed)
+	if err != nil {
+		panic(fmt.Sprintf("latent.Policy: %v", err))
+	}
+	return plan.Actions.Slice(1, 0, m.ActionSize), p.LogStd
+}
+
+var _ ppo.Policy = (*Policy)(nil)
+
+// Phase3Config holds the settings of phase 3: PPO through the DCEM
+// controller of a finished phase-2 run.
+type Phase3Config struct {
+	// PPO sets the policy-gradient training; the paper: "standard" PPO
+	// with 10 episodes per update, passes (Epochs) ∈ {1, 2, 4} and model
+	// learning rates ∈ {1e-4, 1e-5}, no likelihood fitting.
+	PPO ppo.Config `json:"ppo"`
+	// Sigma is the policy's σ (the paper: 0.1), learned when LearnSigma.
+	Sigma      float64 `json:"sigma"`
+	LearnSigma bool    `json:"learn_sigma"`
+	// FreezeDecoder, FreezeReward and FreezeTransition leave those parts
+	// of the controller as phase 2 left them.
+	FreezeDecoder    bool `json:"freeze_decoder"`
+	FreezeReward     bool `json:"freeze_reward"`
+	FreezeTransition bool `json:"freeze_transition"`
+	// ValueHidden are the widths of the value network's tanh layers.
+	ValueHidden []int `json:"value_hidden"`
+	// EvalEpisodes noiseless episodes evaluate the policy's mean after
+	// training (≥ 0).
+	EvalEpisodes int `json:"eval_episodes"`
+}
+
+// Phase3Default returns the paper's phase-3 settings with PPO's standard
+// values otherwise: 10 episodes per update, 4 passes of 32 minibatches,
+// learning rate 1e-4, σ 0.1 fixed, 20 updates.
+func Phase3Default() Phase3Config {
+	c := ppo.Standard()
+	c.Steps, c.Episodes = 0, 10
+	c.Updates, c.Epochs, c.Minibatches = 20, 4, 32
+	c.LR, c.ValueLR = 1e-4, 3e-4
+	c.LRDecay = false
+	return Phase3Config{PPO: c, Sigma: 0.1, ValueHidden: []int{64, 64}, EvalEpisodes: 10}
+}
+
+// Phase3Small returns a reduced budget for a 2-core machine: 3 updates of
+// 2 episodes, one pass of 8 minibatches (every minibatch differentiates
+// through a batched DCEM solve).
+func Phase3Small() Phase3Config {
+	c := Phase3Default()
+	c.PPO.Updates, c.PPO.Episodes, c.PPO.Epochs, c.PPO.Minibatches = 3, 2, 1, 8
+	c.EvalEpisodes = 3
+	return c
+}
+
+// Phase3Quick returns a run of seconds for tests.
+func Phase3Quick() Phase3Config {
+	c := Phase3Default()
+	c.PPO.Updates, c.PPO.Episodes, c.PPO.Epochs, c.PPO.Minibatches = 1, 1, 1, 2
+	c.EvalEpisodes = 1
+	return c
+}
+
+// Phase3Result is the outcome of RunPhase3.
+type Phase3Result struct {
+	Config Phase3Config `json:"config"`
+	// Train is PPO's record; Before and After the policy mean's returns on
+	// the same noiseless evaluation episodes before and after training.
+	Train  *ppo.Result `json:"train"`
+	Before []float64   `json:"before,omitempty"`
+	After  []float64   `json:"after,omitempty"`
+}
+
+// RunPhase3 loads the world model and the latent DCEM agent of a phase-2
+// checkpoint (agentCfg must be the run's agent settings), wraps the task in
+// a BeliefEnv and trains the controller as a policy with PPO, evaluating
+// its mean before and after. progress, if set, is called after each PPO
+// update.
+func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg AgentConfig, progress func(ppo.UpdateLog)) (*Phase3Result, *Policy, error) {
+	if err := cfg.PPO.Validate(); err != nil {
+		return nil, nil, err
+	}
+	if cfg.EvalEpisodes < 0 {
+		return nil, nil, fmt.Errorf("latent: Phase3Config.EvalEpisodes = %d, want ≥ 0", cfg.EvalEpisodes)
+	}
+	prev, err := planet.LoadResult(phase2)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := planet.LoadModel(phase2)
+	if err != nil {
+		return nil, nil, err
+	}
+	agent, err := NewAgent(agentCfg, m.ActionSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := planet.LoadAgent(phase2, agent); err != nil {
+		return nil, nil, err
+	}
+	world := prev.Config
+	env, err := dmc.New(world.Task)
+	if err != nil {
+		return nil, nil, fmt.Errorf("latent: %w", err)
+	}
+	defer env.Close()
+	rep, err := envs.NewActionRepeat(env, world.ActionRepeat)
+	if err != nil {
+		return nil, nil, err
+	}
+	benv, err := NewBeliefEnv(rep, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	benv.MaxSteps = world.EpisodeSteps / world.ActionRepeat
+	policy, err := NewPolicy(agent.Controller(m), cfg.Sigma, cfg.LearnSigma, cfg.PPO.Seed^0x706f6c)
+	if err != nil {
+		return nil, nil, err
+	}
+	value := ppo.NewMLPValue(benv.ObservationSize(), cfg.ValueHidden, tensor.NewRNG(cfg.PPO.Seed^0x76616c)).Convert(m.DType())
+	var frozen []*tensor.Tensor
+	if cfg.FreezeDecoder {
+		frozen = append(frozen, agent.Decoder.Params()...)
+	}
+	if cfg.FreezeReward {
+		frozen = append(frozen, policy.RewardParams()...)
+	}
+	if cfg.FreezeTransition {
+		frozen = append(frozen, policy.TransitionParams()...)
+	}
+	res := &Phase3Result{Config: cfg}
+	evalSeed := cfg.PPO.Seed + 0x6576616c
+	if cfg.EvalEpisodes > 0 {
+		if res.Before, err = ppo.Evaluate(ctx, benv, policy, cfg.EvalEpisodes, evalSeed); err != nil {
+			return nil, nil, err
+		}
+	}
+	if res.Train, err = ppo.Train(ctx, benv, policy, value, cfg.PPO, ppo.Options{Frozen: frozen, Progress: progress}); err != nil {
+		return res, policy, err
+	}
+	if cfg.EvalEpisodes > 0 {
+		if res.After, err = ppo.Evaluate(ctx, benv, policy, cfg.EvalEpisodes, evalSeed); err != nil {
+			return res, policy, err
+		}
+	}
+	return res, policy, nil
+}
