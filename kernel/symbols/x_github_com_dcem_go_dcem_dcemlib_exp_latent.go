@@ -13,16 +13,26 @@ func init() {
 		"DefaultAgent":  reflect.ValueOf(latent.DefaultAgent),
 		"FrameGrid":     reflect.ValueOf(latent.FrameGrid),
 		"NewAgent":      reflect.ValueOf(latent.NewAgent),
+		"NewBeliefEnv":  reflect.ValueOf(latent.NewBeliefEnv),
 		"NewController": reflect.ValueOf(latent.NewController),
+		"NewPolicy":     reflect.ValueOf(latent.NewPolicy),
 		"PaperSolver":   reflect.ValueOf(latent.PaperSolver),
 		"Phase2Quick":   reflect.ValueOf(latent.Phase2Quick),
 		"Phase2Small":   reflect.ValueOf(latent.Phase2Small),
+		"Phase3Default": reflect.ValueOf(latent.Phase3Default),
+		"Phase3Quick":   reflect.ValueOf(latent.Phase3Quick),
+		"Phase3Small":   reflect.ValueOf(latent.Phase3Small),
 		"RunPhase2":     reflect.ValueOf(latent.RunPhase2),
+		"RunPhase3":     reflect.ValueOf(latent.RunPhase3),
 
 		// type definitions
 		"Agent":        reflect.ValueOf((*latent.Agent)(nil)),
 		"AgentConfig":  reflect.ValueOf((*latent.AgentConfig)(nil)),
+		"BeliefEnv":    reflect.ValueOf((*latent.BeliefEnv)(nil)),
 		"Controller":   reflect.ValueOf((*latent.Controller)(nil)),
 		"Phase2Config": reflect.ValueOf((*latent.Phase2Config)(nil)),
+		"Phase3Config": reflect.ValueOf((*latent.Phase3Config)(nil)),
+		"Phase3Result": reflect.ValueOf((*latent.Phase3Result)(nil)),
+		"Policy":       reflect.ValueOf((*latent.Policy)(nil)),
 	}
 }

@@ -17,6 +17,8 @@ func init() {
 		// function, constant and variable definitions
 		"Default":              reflect.ValueOf(planet.Default),
 		"Evaluate":             reflect.ValueOf(planet.Evaluate),
+		"EvaluateModel":        reflect.ValueOf(planet.EvaluateModel),
+		"LoadAgent":            reflect.ValueOf(planet.LoadAgent),
 		"LoadModel":            reflect.ValueOf(planet.LoadModel),
 		"LoadResult":           reflect.ValueOf(planet.LoadResult),
 		"LossPlot":             reflect.ValueOf(planet.LossPlot),
