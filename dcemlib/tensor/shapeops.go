@@ -31,6 +31,9 @@ func (t *Tensor) Reshape(shape ...int) *Tensor {
 		panic(fmt.Sprintf("tensor.Reshape: cannot reshape %v (%d elements) into %v", t.shape, t.Size(), shape))
 	}
 	t.checkLive()
+	if t.dev != nil {
+		return devReshape(t, s)
+	}
 	r := &Tensor{shape: s, dtype: t.dtype, data: t.data, data32: t.data32, arena: t.arena}
 	if t.arena != nil {
 		t.arena.mu.Lock()
