@@ -18,7 +18,7 @@ import (
 // elementwise operations (Add, Sub, Mul, Div, Maximum, Minimum with
 // broadcasting; the scalar operations; Square, Sqrt, Pow, Exp, Log, Abs,
 // Sin, Cos, Sigmoid, Tanh, Softplus, ReLU, ELU, Clamp), the reductions
-// Sum, Mean, SumAxis and MeanAxis, and Reshape and its relatives. Other
+// Sum, Mean, SumAxis and MeanAxis, Reshape and its relatives, and Expand. Other
 // operations panic with a message that says to move the tensor to the CPU.
 type Device struct{ b backend }
 

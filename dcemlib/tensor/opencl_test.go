@@ -47,7 +47,7 @@ var deviceCases = []string{
 	"Div/same", "Div/bcast", "Maximum", "Minimum", "AddScalar", "MulScalar", "Neg", "Square", "Pow",
 	"Sqrt", "Exp", "Log", "Abs", "Sin", "Cos", "Sigmoid", "Tanh", "Softplus", "ReLU", "ELU", "Clamp",
 	"Sum", "Mean", "SumAxis0", "SumAxis1", "SumAxis-1", "MeanAxis", "MatMul/2d", "MatMul/batched",
-	"MatMulT", "MatMul/shared", "Reshape", "Unsqueeze/Squeeze", "Reuse", "MLP", "Affine/identity",
+	"MatMulT", "MatMul/shared", "Reshape", "Unsqueeze/Squeeze", "Expand", "Reuse", "MLP", "Affine/identity",
 	"Affine/relu", "Affine/tanh", "Affine/sigmoid/nobias", "Affine/softplus", "Affine/elu",
 }
 

@@ -385,5 +385,5 @@ func (t *Tensor) Expand(shape ...int) *Tensor {
 	if !sameShape(out, shape) {
 		panic(fmt.Sprintf("tensor.Expand: shape %v does not expand to %v", t.shape, shape))
 	}
-	return t.Add(ZerosOf(t.dtype, shape...))
+	return t.Add(ZerosOf(t.dtype, shape...).ToDevice(t.Device()))
 }
