@@ -11,7 +11,7 @@ export CGO_ENABLED := 1
 # portable code that passes the same tests: `make GOEXPERIMENT= build` builds that.
 export GOEXPERIMENT ?= simd
 
-.PHONY: all deps build test gotest pytest bench bench-compare run fmt vet clean
+.PHONY: all deps build build-opencl test gotest test-opencl pytest bench bench-compare run fmt vet clean
 
 all: build
 
@@ -23,6 +23,10 @@ deps:
 build:
 	$(GO) build -o $(BIN) ./cmd/dcem
 
+## build-opencl: the dcem binary with the engine's OpenCL backend (needs libOpenCL and CLBlast: make deps)
+build-opencl:
+	$(GO) build -tags opencl -o $(BIN) ./cmd/dcem
+
 ## test: everything CI runs: vet, Go tests, then the Jupyter end-to-end tests
 test: deps vet gotest pytest
 
@@ -30,6 +34,13 @@ gotest:
 	$(GO) test -count=1 ./...
 	@# the portable (non-SIMD) kernels of the engine pass the same tests
 	GOEXPERIMENT= $(GO) test -count=1 ./dcemlib/tensor ./dcemlib/nn
+	$(MAKE) test-opencl
+
+## test-opencl: the engine's device tests with the OpenCL backend, on the device DCEM_DEVICE names
+## (the first OpenCL device, pocl's CPU device in CI, when unset)
+test-opencl:
+	$(GO) vet -tags opencl ./dcemlib/tensor
+	$(GO) test -count=1 -tags opencl -run 'Device|OpenCL' ./dcemlib/tensor
 
 pytest: build
 	@if [ -x tests/run ]; then PYTHON=$(PYTHON) DCEM=$(CURDIR)/$(BIN) tests/run; else echo "no end-to-end tests yet"; fi

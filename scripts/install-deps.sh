@@ -6,6 +6,9 @@ set -euo pipefail
 packages=(
   build-essential pkg-config
   libopenblas-dev          # BLAS for the tensor engine (cgo)
+  # the engine's OpenCL backend (build tag opencl): the ICD loader and headers, CLBlast for
+  # matrix products, pocl's CPU device that CI runs the device tests on, and clinfo
+  ocl-icd-opencl-dev opencl-headers libclblast-dev pocl-opencl-icd clinfo
   libmujoco-dev            # MuJoCo physics for envs/mujoco (cgo)
   libegl1 libegl-mesa0 libgl1-mesa-dri   # offscreen rendering of MuJoCo frames (optional at run time)
   jupyter-client python3-jupyter-client python3-nbclient python3-nbconvert

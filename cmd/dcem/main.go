@@ -17,6 +17,9 @@ import (
 	"os"
 	"runtime/debug"
 	"sort"
+	"strings"
+
+	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
 
 // command is one subcommand of dcem. Each lives in its own file and
@@ -118,6 +121,7 @@ func init() {
 			return usageErrorf("version takes no arguments")
 		}
 		fmt.Println("dcem", version)
+		fmt.Println("backends:", strings.Join(tensor.Backends(), ", "), "(BLAS: "+tensor.BLASBackend()+")")
 		return nil
 	}})
 	register(command{name: "help", summary: "print this help, or a command's (dcem help <command>)", run: help})

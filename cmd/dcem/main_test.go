@@ -62,6 +62,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"repro", "regression", "-h"}, 0, "-quick"},
 		{[]string{"repro", "regression", "-nosuch"}, 2, ""},
 		{[]string{"version"}, 0, "dcem "},
+		{[]string{"version"}, 0, "backends: cpu"},
 		{[]string{"version", "extra"}, 2, ""},
 	}
 	for _, c := range cases {

@@ -58,6 +58,9 @@ func (a *Arena) NoGrad() bool { return a.noGrad }
 // in the graph (a gradient still reaches t), whose operations make their
 // results in a. In a no-grad arena the result takes no part in the graph.
 func (a *Arena) Use(t *Tensor) *Tensor {
+	if t.dev != nil {
+		panic(fmt.Sprintf("tensor.Arena.Use: tensor of shape %v is on %v; arenas hold host tensors", t.shape, t.Device()))
+	}
 	u := &Tensor{shape: t.shape, dtype: t.dtype, data: t.data, data32: t.data32, node: t.node, arena: a}
 	if a.noGrad {
 		u.node = nil

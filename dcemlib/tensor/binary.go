@@ -145,6 +145,9 @@ func binGradRun[T float](k binKind, g, a, b, ga, gb []T, sa, sb int) {
 
 // binary applies k elementwise with broadcasting and records its gradient.
 func binary(k binKind, a, b *Tensor) *Tensor {
+	if a.dev != nil || b.dev != nil {
+		return devBinary(k, a, b)
+	}
 	sameDType(binNames[k], a, b)
 	if a.dtype == Float32 {
 		return binaryT[float32](k, a, b)

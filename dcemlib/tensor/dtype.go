@@ -52,6 +52,9 @@ func vals[T float](t *Tensor) []T {
 	if t.dead {
 		t.checkLive()
 	}
+	if t.dev != nil {
+		t.notOnDevice()
+	}
 	var z T
 	if _, ok := any(z).(float32); ok {
 		if t.dtype != Float32 {

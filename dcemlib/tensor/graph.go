@@ -30,6 +30,10 @@ type node struct {
 	gbuf   []float64
 	grad32 []float32
 	gbuf32 []float32
+	// dgrad and dgbuf are grad and gbuf of a node whose tensor lives on a
+	// device.
+	dgrad devMem
+	dgbuf devMem
 	// hasGrad tells whether grad or grad32 of a leaf holds a gradient (the
 	// storage stays allocated across ZeroGrad).
 	hasGrad bool
@@ -118,7 +122,7 @@ func (t *Tensor) Backward() {
 	if t.Size() != 1 {
 		panic(fmt.Sprintf("tensor.Backward: tensor of shape %v is not a scalar; use BackwardWith", t.shape))
 	}
-	t.BackwardWith(FullOf(t.dtype, 1, t.shape...))
+	t.BackwardWith(FullOf(t.dtype, 1, t.shape...).ToDevice(t.Device()))
 }
 
 // BackwardWith is Backward with the gradient of t given as seed (the vector
@@ -128,6 +132,9 @@ func (t *Tensor) BackwardWith(seed *Tensor) {
 		panic(fmt.Sprintf("tensor.BackwardWith: seed shape %v differs from tensor shape %v", seed.shape, t.shape))
 	}
 	sameDType("BackwardWith", t, seed)
+	if t.Device() != seed.Device() {
+		panic(fmt.Sprintf("tensor.BackwardWith: seed on %v, tensor on %v", seed.Device(), t.Device()))
+	}
 	if t.node == nil {
 		return
 	}
@@ -138,7 +145,10 @@ func (t *Tensor) BackwardWith(seed *Tensor) {
 				"compute the result again for another gradient", n.name))
 		}
 	}
-	if t.dtype == Float32 {
+	if t.dev != nil {
+		b := t.dev.back()
+		b.axpy(devSlot(t.node, b), seed.dev, t.Size(), 1)
+	} else if t.dtype == Float32 {
 		addInto(slot[float32](t.node), seed.data32)
 	} else {
 		addInto(slot[float64](t.node), seed.data)
@@ -148,11 +158,15 @@ func (t *Tensor) BackwardWith(seed *Tensor) {
 		if n.op == nil {
 			continue
 		}
-		if n.gbuf != nil || n.gbuf32 != nil {
+		if n.gbuf != nil || n.gbuf32 != nil || n.dgbuf != nil {
 			n.op.run(n)
 			putBuf(n.gbuf)
 			putBuf(n.gbuf32)
 			n.gbuf, n.gbuf32 = nil, nil
+			if n.dgbuf != nil {
+				n.dgbuf.free()
+				n.dgbuf = nil
+			}
 		}
 		n.op = nil // release the graph
 		n.released = true

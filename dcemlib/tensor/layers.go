@@ -48,6 +48,9 @@ func Affine(x, w, b *Tensor, act Act) *Tensor {
 	} else {
 		sameDType("Affine", x, w)
 	}
+	if onDevice(x, w, b) {
+		return devAffine(x, w, b, act)
+	}
 	if x.dtype == Float32 {
 		return affineT[float32](x, w, b, act)
 	}

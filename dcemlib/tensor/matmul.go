@@ -23,6 +23,9 @@ func (t *Tensor) MatMul(u *Tensor) *Tensor {
 		panic(fmt.Sprintf("tensor.MatMul: inner lengths differ: %v · %v", t.shape, u.shape))
 	}
 	sameDType("MatMul", t, u)
+	if t.dev != nil || u.dev != nil {
+		return devMatMul(t, u, m, k, n)
+	}
 	if t.dtype == Float32 {
 		return matMulT[float32](t, u, m, k, n)
 	}
@@ -144,6 +147,9 @@ func (t *Tensor) MatMulT(u *Tensor) *Tensor {
 		panic(fmt.Sprintf("tensor.MatMulT: shapes %v · %vᵀ do not match (want (..., n) and (m, n))", t.shape, u.shape))
 	}
 	sameDType("MatMulT", t, u)
+	if t.dev != nil || u.dev != nil {
+		return devMatMulT(t, u)
+	}
 	if t.dtype == Float32 {
 		return matMulTransT[float32](t, u)
 	}

@@ -30,6 +30,9 @@ func (t *Tensor) reducedShape(axis int, keepDim bool) []int {
 // Sum returns the sum of all elements as a scalar. Float32 tensors are
 // summed in float64 and the result rounded once.
 func (t *Tensor) Sum() *Tensor {
+	if t.dev != nil {
+		return devSum(t)
+	}
 	if t.dtype == Float32 {
 		return sumT[float32](t)
 	}
@@ -66,6 +69,9 @@ func (t *Tensor) Mean() *Tensor {
 // the axis stays with length 1.
 func (t *Tensor) SumAxis(axis int, keepDim bool) *Tensor {
 	axis = t.axis("SumAxis", axis)
+	if t.dev != nil {
+		return devSumAxis(t, axis, keepDim)
+	}
 	if t.dtype == Float32 {
 		return sumAxisT[float32](t, axis, keepDim)
 	}

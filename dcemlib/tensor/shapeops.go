@@ -31,6 +31,9 @@ func (t *Tensor) Reshape(shape ...int) *Tensor {
 		panic(fmt.Sprintf("tensor.Reshape: cannot reshape %v (%d elements) into %v", t.shape, t.Size(), shape))
 	}
 	t.checkLive()
+	if t.dev != nil {
+		return devReshape(t, s)
+	}
 	r := &Tensor{shape: s, dtype: t.dtype, data: t.data, data32: t.data32, arena: t.arena}
 	if t.arena != nil {
 		t.arena.mu.Lock()
@@ -382,5 +385,5 @@ func (t *Tensor) Expand(shape ...int) *Tensor {
 	if !sameShape(out, shape) {
 		panic(fmt.Sprintf("tensor.Expand: shape %v does not expand to %v", t.shape, shape))
 	}
-	return t.Add(ZerosOf(t.dtype, shape...))
+	return t.Add(ZerosOf(t.dtype, shape...).ToDevice(t.Device()))
 }

@@ -17,6 +17,9 @@ type Tensor struct {
 	dtype  DType
 	data   []float64 // the values of a Float64 tensor
 	data32 []float32 // the values of a Float32 tensor
+	// dev holds the values of a tensor on a device (see Device); data and
+	// data32 are nil then.
+	dev devMem
 	// node is the tensor's place in the autodiff graph, nil for tensors
 	// that take no part in differentiation (constants).
 	node *node
@@ -167,6 +170,9 @@ func (t *Tensor) Dim(i int) int { return t.shape[t.axis("Dim", i)] }
 
 // Size returns the number of elements.
 func (t *Tensor) Size() int {
+	if t.dev != nil {
+		return batchSize(t.shape)
+	}
 	if t.dtype == Float32 {
 		return len(t.data32)
 	}
@@ -189,23 +195,32 @@ func (t *Tensor) Data() []float64 {
 }
 
 // Data32 returns the storage of a Float32 tensor (see Data). It panics for
-// a Float64 tensor.
+// a Float64 tensor. For a tensor on a device (see Device) it returns a
+// host copy of the values: writing to it does not change the tensor.
 func (t *Tensor) Data32() []float32 {
 	t.checkLive()
 	if t.dtype != Float32 {
 		panic(fmt.Sprintf("tensor.Data32: tensor of shape %v is %v; use Data, or convert with Float32", t.shape, t.dtype))
 	}
+	if t.dev != nil {
+		return t.devRead()
+	}
 	return t.data32
 }
 
-// Values returns a float64 copy of the values, whatever the dtype.
+// Values returns a float64 copy of the values, whatever the dtype and
+// device (a tensor on a device is copied to the host).
 func (t *Tensor) Values() []float64 {
 	t.checkLive()
 	if t.dtype == Float64 {
 		return append([]float64(nil), t.data...)
 	}
-	out := make([]float64, len(t.data32))
-	for i, v := range t.data32 {
+	src := t.data32
+	if t.dev != nil {
+		src = t.devRead()
+	}
+	out := make([]float64, len(src))
+	for i, v := range src {
 		out[i] = float64(v)
 	}
 	return out
@@ -222,6 +237,11 @@ func (t *Tensor) Item() float64 {
 // at returns element i as a float64, whatever the dtype.
 func (t *Tensor) at(i int) float64 {
 	t.checkLive()
+	if t.dev != nil {
+		var v [1]float32
+		t.dev.back().read(v[:], t.dev, i)
+		return float64(v[0])
+	}
 	if t.dtype == Float32 {
 		return float64(t.data32[i])
 	}
@@ -236,6 +256,10 @@ func (t *Tensor) At(index ...int) float64 { return t.at(t.offset("At", index)) }
 func (t *Tensor) Set(v float64, index ...int) {
 	i := t.offset("Set", index)
 	t.checkLive()
+	if t.dev != nil {
+		t.dev.back().write(t.dev, i, []float32{float32(v)})
+		return
+	}
 	if t.dtype == Float32 {
 		t.data32[i] = float32(v)
 		return
@@ -260,6 +284,12 @@ func (t *Tensor) Rows() [][]float64 {
 // Clone returns a copy of the tensor's value with no graph and no gradient.
 func (t *Tensor) Clone() *Tensor {
 	t.checkLive()
+	if t.dev != nil {
+		b, n := t.dev.back(), t.Size()
+		m := b.alloc(n, false)
+		b.copyMem(m, t.dev, n)
+		return devResult(m, t.shape)
+	}
 	return &Tensor{shape: cloneInts(t.shape), dtype: t.dtype,
 		data: clone(t.data), data32: clone(t.data32)}
 }
@@ -275,7 +305,7 @@ func clone[T any](s []T) []T {
 // no gradient flows through it.
 func (t *Tensor) Detach() *Tensor {
 	t.checkLive()
-	d := &Tensor{shape: t.shape, dtype: t.dtype, data: t.data, data32: t.data32, arena: t.arena}
+	d := &Tensor{shape: t.shape, dtype: t.dtype, data: t.data, data32: t.data32, dev: t.dev, arena: t.arena}
 	if t.arena != nil {
 		t.arena.mu.Lock()
 		t.arena.tensors = append(t.arena.tensors, d)
@@ -310,6 +340,9 @@ func (t *Tensor) Grad() *Tensor {
 	if t.node == nil || !t.node.hasGrad {
 		return nil
 	}
+	if t.node.dgrad != nil {
+		return &Tensor{shape: t.shape, dtype: Float32, dev: t.node.dgrad}
+	}
 	return &Tensor{shape: t.shape, dtype: t.dtype, data: t.node.grad, data32: t.node.grad32}
 }
 
@@ -327,6 +360,11 @@ func (t *Tensor) ZeroGrad() {
 func (t *Tensor) String() string {
 	if t.dead {
 		return fmt.Sprintf("tensor(released by Arena.Reset, shape=%v)", t.shape)
+	}
+	if t.dev != nil {
+		h := &Tensor{shape: t.shape, dtype: Float32, data32: t.devRead(), node: t.node}
+		s := h.String()
+		return s[:len(s)-1] + ", device=" + t.Device().String() + ")"
 	}
 	var b strings.Builder
 	b.WriteString("tensor(")
@@ -385,6 +423,9 @@ func (t *Tensor) format(b *strings.Builder, axis, off, indent int) {
 
 // HasNaN reports whether any element is NaN or ±Inf.
 func (t *Tensor) HasNaN() bool {
+	if t.dev != nil {
+		return New32(t.devRead(), t.shape...).HasNaN()
+	}
 	for _, v := range t.data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return true
@@ -445,6 +486,14 @@ func (t *Tensor) offset(fn string, index []int) int {
 func (t *Tensor) SetValues(src []float64) {
 	if len(src) != t.Size() {
 		panic(fmt.Sprintf("tensor.SetValues: %d values for shape %v (%d elements)", len(src), t.shape, t.Size()))
+	}
+	if t.dev != nil {
+		v := make([]float32, len(src))
+		for i, x := range src {
+			v[i] = float32(x)
+		}
+		t.dev.back().write(t.dev, 0, v)
+		return
 	}
 	if t.dtype == Float32 {
 		for i, v := range src {

@@ -54,6 +54,9 @@ func (t *Tensor) Neg() *Tensor { return t.MulScalar(-1) }
 
 // AddScalar returns t + c.
 func (t *Tensor) AddScalar(c float64) *Tensor {
+	if t.dev != nil {
+		return devUnary(unAddScalar, t, c, 0)
+	}
 	if t.dtype == Float32 {
 		return addScalarT(t, float32(c))
 	}
@@ -73,6 +76,9 @@ func addScalarT[T float](t *Tensor, c T) *Tensor {
 
 // MulScalar returns c·t.
 func (t *Tensor) MulScalar(c float64) *Tensor {
+	if t.dev != nil {
+		return devUnary(unMulScalar, t, c, 0)
+	}
 	if t.dtype == Float32 {
 		return mulScalarT(t, float32(c))
 	}
@@ -109,11 +115,17 @@ func squareB[T float](g, x, y, dst []T) {
 
 // Square returns t² elementwise.
 func (t *Tensor) Square() *Tensor {
+	if t.dev != nil {
+		return devUnary(unSquare, t, 0, 0)
+	}
 	return mapOf("Square", t, squareF[float64], squareB[float64], squareF[float32], squareB[float32])
 }
 
 // Pow returns t^p elementwise.
 func (t *Tensor) Pow(p float64) *Tensor {
+	if t.dev != nil {
+		return devUnary(unPow, t, p, 0)
+	}
 	f := func(x float64) float64 { return math.Pow(x, p) }
 	df := func(x float64) float64 {
 		if p == 0 {
@@ -155,6 +167,9 @@ func sqrtB[T float](g, x, y, dst []T) {
 
 // Sqrt returns √t elementwise.
 func (t *Tensor) Sqrt() *Tensor {
+	if t.dev != nil {
+		return devUnary(unSqrt, t, 0, 0)
+	}
 	return mapOf("Sqrt", t, sqrtF[float64], sqrtB[float64], sqrtF[float32], sqrtB[float32])
 }
 
@@ -167,6 +182,9 @@ func byOutput[T float](g, x, y, dst []T) {
 
 // Exp returns eᵗ elementwise.
 func (t *Tensor) Exp() *Tensor {
+	if t.dev != nil {
+		return devUnary(unExp, t, 0, 0)
+	}
 	return mapOf("Exp", t, each64(math.Exp), byOutput[float64], exp32, byOutput[float32])
 }
 
@@ -178,6 +196,9 @@ func invB[T float](g, x, y, dst []T) {
 
 // Log returns the natural logarithm elementwise.
 func (t *Tensor) Log() *Tensor {
+	if t.dev != nil {
+		return devUnary(unLog, t, 0, 0)
+	}
 	return mapOf("Log", t, each64(math.Log), invB[float64], each32(math.Log), invB[float32])
 }
 
@@ -203,16 +224,25 @@ func absB[T float](g, x, y, dst []T) {
 
 // Abs returns |t| elementwise (gradient 0 at 0).
 func (t *Tensor) Abs() *Tensor {
+	if t.dev != nil {
+		return devUnary(unAbs, t, 0, 0)
+	}
 	return mapOf("Abs", t, absF[float64], absB[float64], absF[float32], absB[float32])
 }
 
 // Sin returns sin(t) elementwise.
 func (t *Tensor) Sin() *Tensor {
+	if t.dev != nil {
+		return devUnary(unSin, t, 0, 0)
+	}
 	return mapOf("Sin", t, each64(math.Sin), chain64(math.Cos), each32(math.Sin), chain32(math.Cos))
 }
 
 // Cos returns cos(t) elementwise.
 func (t *Tensor) Cos() *Tensor {
+	if t.dev != nil {
+		return devUnary(unCos, t, 0, 0)
+	}
 	negSin := func(x float64) float64 { return -math.Sin(x) }
 	return mapOf("Cos", t, each64(math.Cos), chain64(negSin), each32(math.Cos), chain32(negSin))
 }
@@ -226,6 +256,9 @@ func sigmoidB[T float](g, x, y, dst []T) {
 
 // Sigmoid returns 1/(1+e⁻ᵗ) elementwise, computed without overflow.
 func (t *Tensor) Sigmoid() *Tensor {
+	if t.dev != nil {
+		return devUnary(unSigmoid, t, 0, 0)
+	}
 	return mapOf("Sigmoid", t, each64(sigmoid), sigmoidB[float64], sigmoid32, sigmoidB[float32])
 }
 
@@ -238,6 +271,9 @@ func tanhB[T float](g, x, y, dst []T) {
 
 // Tanh returns tanh(t) elementwise.
 func (t *Tensor) Tanh() *Tensor {
+	if t.dev != nil {
+		return devUnary(unTanh, t, 0, 0)
+	}
 	return mapOf("Tanh", t, each64(math.Tanh), tanhB[float64], tanh32, tanhB[float32])
 }
 
@@ -245,6 +281,9 @@ func (t *Tensor) Tanh() *Tensor {
 // logistic σ(t), its derivative, is kept from the forward pass when a
 // gradient is needed.
 func (t *Tensor) Softplus() *Tensor {
+	if t.dev != nil {
+		return devUnary(unSoftplus, t, 0, 0)
+	}
 	if t.dtype == Float32 {
 		return softplusT(t, softplus32)
 	}
@@ -305,11 +344,17 @@ func reluB[T float](g, x, y, dst []T) {
 
 // ReLU returns max(t, 0) elementwise (gradient 0 at 0).
 func (t *Tensor) ReLU() *Tensor {
+	if t.dev != nil {
+		return devUnary(unReLU, t, 0, 0)
+	}
 	return mapOf("ReLU", t, reluF[float64], reluB[float64], relu32, reluB[float32])
 }
 
 // ELU returns t for t > 0 and α(eᵗ − 1) otherwise, elementwise.
 func (t *Tensor) ELU(alpha float64) *Tensor {
+	if t.dev != nil {
+		return devUnary(unELU, t, alpha, 0)
+	}
 	f64 := func(dst, x []float64) {
 		for i, v := range x {
 			if v > 0 {
@@ -341,6 +386,9 @@ func eluB[T float](alpha float64) func(g, x, y, dst []T) {
 func (t *Tensor) Clamp(lo, hi float64) *Tensor {
 	if lo > hi {
 		panic(fmt.Sprintf("tensor.Clamp: lo = %g > hi = %g", lo, hi))
+	}
+	if t.dev != nil {
+		return devUnary(unClamp, t, lo, hi)
 	}
 	if t.dtype == Float32 {
 		return mapT("Clamp", t, clampF(float32(lo), float32(hi)), clampB(float32(lo), float32(hi)))
