@@ -301,6 +301,7 @@ func (t *Trainer) Update(ctx context.Context) (UpdateLog, error) {
 			idx := perm[m*n/c.Minibatches : (m+1)*n/c.Minibatches]
 			pl, ent, kl, cf, err := t.policyStep(a, idx, obsP, actP, oldLogp, advP)
 			if err != nil {
+				a.Reset()
 				return log, err
 			}
 			vl := t.valueStep(a, idx, obsV, oldV, retV)

@@ -322,3 +322,51 @@ func equalEnds(a, b []End) bool {
 	}
 	return true
 }
+
+// rowStd is a policy with a log standard deviation per row, (B, A), that
+// records the batch sizes it is asked for.
+type rowStd struct {
+	*GaussianMLP
+	batches []int
+}
+
+func (p *rowStd) Distribution(obs *tensor.Tensor) (mean, logStd *tensor.Tensor) {
+	p.batches = append(p.batches, obs.Dim(0))
+	m, ls := p.GaussianMLP.Distribution(obs)
+	return m, m.MulScalar(0.1).Add(ls) // depends on the observation
+}
+
+// With several environments the policy is asked for all their actions in
+// one batch per time step; a per-row log std trains like a shared one.
+func TestBatchedActingAndPerRowStd(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Steps, cfg.Episodes, cfg.Updates = 0, 4, 1
+	rng := tensor.NewRNG(4)
+	pol := &rowStd{GaussianMLP: NewGaussianMLP(2, 1, []int{4}, 0, true, rng)}
+	before := pol.LogStd.Data()[0]
+	tr, err := NewTrainer([]envs.Env{&counter{Len: 3}, &counter{Len: 3}, &counter{Len: 3}}, pol, NewMLPValue(2, []int{4}, rng), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := tr.Update(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Episodes 1–3 run together; the first environment to end runs the
+	// fourth alone. Then come the minibatches of 12 steps.
+	want := []int{3, 3, 3, 1, 1, 1, 12, 12}
+	if len(pol.batches) != len(want) {
+		t.Fatalf("batch sizes %v, want %v", pol.batches, want)
+	}
+	for i := range want {
+		if pol.batches[i] != want[i] {
+			t.Fatalf("batch sizes %v, want %v", pol.batches, want)
+		}
+	}
+	if log.Episodes != 4 || log.MeanReturn != 3 || pol.LogStd.Data()[0] == before {
+		t.Errorf("log %+v, log std %g → %g: want 4 episodes of return 3 and a trained log std", log, before, pol.LogStd.Data()[0])
+	}
+	if math.IsNaN(log.PolicyLoss) || math.IsNaN(log.ValueLoss) || math.IsNaN(log.Entropy) {
+		t.Errorf("NaN in the log %+v", log)
+	}
+}
