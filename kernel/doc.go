@@ -17,9 +17,27 @@
 // the kernel (an interrupt_request on the control channel, or SIGINT).
 // Interpreted loops stop by themselves; compiled library calls stop when
 // they are given the cell's context, which notebooks get from
-// notebook.Context (import "github.com/dcem-go/dcem/kernel/notebook"):
+// notebook.Context:
 //
-//	res, err := cem.Solve(notebook.Context(), f, mean, std, cfg)
+//	import (
+//		"github.com/dcem-go/dcem/dcemlib/cem"
+//		"github.com/dcem-go/dcem/kernel/notebook"
+//	)
+//
+//	// Minimize (x−3)² with CEM: 100 samples, 10 elites, 20 iterations.
+//	f := func(xs [][]float64) []float64 {
+//		v := make([]float64, len(xs))
+//		for i, x := range xs {
+//			v[i] = (x[0] - 3) * (x[0] - 3)
+//		}
+//		return v
+//	}
+//	res, err := cem.SolveFunc(notebook.Context(), f, []float64{0}, []float64{1},
+//		cem.Config{Samples: 100, Elites: 10, Iters: 20, Seed: 1})
+//	if err != nil {
+//		panic(err) // an interrupt ends the solve with the context's error
+//	}
+//	res.Mean // near [3]
 //
 // # Output
 //
@@ -33,6 +51,8 @@
 // Package display (import "github.com/dcem-go/dcem/kernel/display") shows
 // HTML, Markdown, LaTeX, SVG, PNG, JPEG and JSON, images and gonum plots,
 // and updates a shown output in place:
+//
+//	import "github.com/dcem-go/dcem/kernel/display"
 //
 //	display.Show(display.Markdown("# Results"))
 //	h := display.Show(display.HTML("<progress value=0 max=10>"))
@@ -80,6 +100,8 @@
 // A cell may import a pure-Go package that is not compiled in:
 //
 //	import "golang.org/x/example/hello/reverse"
+//
+//	reverse.String("Hello, Go") // "oG ,olleH"
 //
 // The kernel fetches its module, and the modules it needs, with the go
 // command (through the Go module proxy, into the user's module cache) and

@@ -2,9 +2,6 @@
 cover: interrupts, bad signatures, comms, restart, streaming and hostile
 cells."""
 
-import os
-import signal
-import threading
 import time
 import unittest
 import uuid
@@ -14,36 +11,7 @@ from jupyter_client.session import Session
 import kernelclient as kcl
 
 
-class ClientTests(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = kcl.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        kcl.stop(cls.km, cls.kc)
-
-    def setUp(self):
-        kcl.drain(self.kc)
-
-    def assertAlive(self):
-        reply, msgs = kcl.execute(self.kc, "20 + 22")
-        self.assertEqual(reply["status"], "ok", reply)
-        self.assertEqual(kcl.result_text(msgs), "42")
-
-    def interrupt_during(self, code, how="message", after=0.5):
-        msg_id = self.kc.execute(code)
-        time.sleep(after)
-        start = time.time()
-        if how == "message":
-            self.km.interrupt_kernel()
-        else:
-            self.km.signal_kernel(signal.SIGINT)
-        reply = kcl.shell_reply(self.kc, msg_id, timeout=10)
-        took = time.time() - start
-        kcl.collect(self.kc, msg_id)
-        return reply["content"], took
-
+class ClientTests(kcl.KernelTestCase):
     def test_interrupt_infinite_loop(self):
         reply, took = self.interrupt_during("n := 0\nfor {\n\tn++\n}")
         self.assertEqual(reply["status"], "error")

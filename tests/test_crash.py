@@ -3,33 +3,19 @@ only the kernel's worker process; the cell gets the real crash text, and the
 next cell runs in a fresh interpreter on the same connection. Also the
 interrupt of compiled code that ignores its context, and standard input."""
 
-import queue
 import time
 import unittest
 
 import kernelclient as kcl
 
 
-class CrashTests(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = kcl.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        kcl.stop(cls.km, cls.kc)
-
-    def setUp(self):
-        kcl.drain(self.kc)
-
+class CrashTests(kcl.KernelTestCase):
     def kernel_pid(self):
         return self.km.provisioner.process.pid
 
     def assertFresh(self):
         """1+1 is 2, and the state of before the crash is gone."""
-        reply, msgs = kcl.execute(self.kc, "1+1")
-        self.assertEqual(reply["status"], "ok", reply)
-        self.assertEqual(kcl.result_text(msgs), "2")
+        self.assertResult("1+1", "2")
         reply, _ = kcl.execute(self.kc, "beforeCrash")
         self.assertEqual(reply["status"], "error", "state survived the worker's death")
 
@@ -100,28 +86,6 @@ class CrashTests(unittest.TestCase):
         reply, msgs = kcl.execute(self.kc, "v")
         self.assertEqual(kcl.result_text(msgs), "0")
 
-    def answer(self, msg_id, answers):
-        """Answers the input requests of msg_id; returns (reply, requests)."""
-        answers = iter(answers)
-        requests = []
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                reply = self.kc.get_shell_msg(timeout=0.1)
-                if reply["parent_header"].get("msg_id") == msg_id:
-                    return reply, requests
-            except queue.Empty:
-                pass
-            try:
-                req = self.kc.get_stdin_msg(timeout=0.1)
-            except queue.Empty:
-                continue
-            self.assertEqual(req["msg_type"], "input_request")
-            self.assertEqual(req["parent_header"]["msg_id"], msg_id)
-            requests.append(req["content"])
-            self.kc.input(next(answers))
-        self.fail("no execute_reply")
-
     def test_notebook_input(self):
         code = ('import "github.com/dcem-go/dcem/kernel/notebook"\n'
                 'who, _ := notebook.Input("Your name: ")\nkey, _ := notebook.Password("Key: ")\nwho + "/" + key')
@@ -136,29 +100,10 @@ class CrashTests(unittest.TestCase):
         code = ('import ("bufio"; "fmt"; "os")\nvar name string\nfmt.Print("name? ")\nfmt.Scan(&name)\n'
                 'line, _ := bufio.NewReader(os.Stdin).ReadString(\'\\n\')\nname + "|" + line')
         msg_id = self.kc.execute(code, allow_stdin=True)
-        answers = iter(["Ada", "rest of the line"])
-        asked = 0
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                reply = self.kc.get_shell_msg(timeout=0.1)
-                if reply["parent_header"].get("msg_id") == msg_id:
-                    break
-            except queue.Empty:
-                pass
-            try:
-                req = self.kc.get_stdin_msg(timeout=0.1)
-            except queue.Empty:
-                continue
-            self.assertEqual(req["msg_type"], "input_request")
-            self.assertEqual(req["parent_header"]["msg_id"], msg_id)
-            asked += 1
-            self.kc.input(next(answers))
-        else:
-            self.fail("no execute_reply")
+        reply, requests = self.answer(msg_id, ["Ada", "rest of the line"])
         msgs = kcl.collect(self.kc, msg_id)
         self.assertEqual(reply["content"]["status"], "ok", reply["content"])
-        self.assertEqual(asked, 2)
+        self.assertEqual(len(requests), 2)
         self.assertEqual(kcl.result_text(msgs), '"Ada|rest of the line\\n"')
 
     def test_truthful_errors(self):

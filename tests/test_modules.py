@@ -27,7 +27,7 @@ def write_module(proxy, path, files):
             z.writestr(f"{path}@v1.0.0/{name}", body)
 
 
-class ModuleTests(unittest.TestCase):
+class ModuleTests(kcl.KernelTestCase):
     @classmethod
     def setUpClass(cls):
         if shutil.which("go") is None:
@@ -47,11 +47,11 @@ class ModuleTests(unittest.TestCase):
         cls.saved = {k: os.environ.get(k) for k in ("GOPROXY", "GOSUMDB", "GOMODCACHE", "XDG_CACHE_HOME", "GOFLAGS")}
         os.environ.update(GOPROXY="file://" + proxy, GOSUMDB="off", GOMODCACHE=os.path.join(cls.tmp, "modcache"),
                           XDG_CACHE_HOME=os.path.join(cls.tmp, "cache"), GOFLAGS="")
-        cls.km, cls.kc = kcl.start()
+        super().setUpClass()
 
     @classmethod
     def tearDownClass(cls):
-        kcl.stop(cls.km, cls.kc)
+        super().tearDownClass()
         subprocess.run(["go", "clean", "-modcache"], env=dict(os.environ), check=False)
         for k, v in cls.saved.items():
             if v is None:

@@ -10,6 +10,12 @@
 // specification. Make widgets with their New functions, set fields, and
 // show them (the last value of a cell, or display.Show):
 //
+//	import (
+//		"fmt"
+//
+//		"github.com/dcem-go/dcem/widgets"
+//	)
+//
 //	k := widgets.NewIntSlider()
 //	k.Description, k.Min, k.Max, k.Value = "k", 1, 10, 5
 //	k.OnChange(func(c widgets.Change) { fmt.Println("k is now", c.New) }, "value")

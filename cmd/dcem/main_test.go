@@ -142,3 +142,25 @@ func TestReproWorldModelQuick(t *testing.T) {
 		t.Error("a failed run left its output directory")
 	}
 }
+
+// TestRunPanicNamesScriptLine checks that "dcem run" reports a panic at the
+// script line of the statement that panicked, also inside a function whose
+// body starts many lines earlier.
+func TestRunPanicNamesScriptLine(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "boom.go")
+	src := "import \"fmt\"\n\nfunc scale(xs []float64, k int) float64 {\n" +
+		strings.Repeat("\tfmt.Print(\"\")\n", 20) +
+		"\treturn xs[k] * 2\n}\n\nfmt.Println(\"start\")\nfmt.Println(scale([]float64{1, 2}, 7))\n"
+	os.WriteFile(script, []byte(src), 0o644)
+	code, _, stderr := dcem(t, dir, "run", script)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	// The index is on line 24, the call on line 28.
+	for _, want := range []string{script + ":24, in scale", script + ":28, in cell"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr)
+		}
+	}
+}

@@ -55,6 +55,7 @@ func reproTruesim(args []string) (err error) {
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected arguments %q", fs.Args())
 	}
+	fmt.Println(cfg.Budget())
 	cleanup, err := makeOutDir(*out)
 	if err != nil {
 		return err

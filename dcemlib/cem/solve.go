@@ -9,6 +9,11 @@
 // top-k of vanilla CEM). The new mean and deviation are the weighted
 // moments μ' = Σ IₛXₛ/k and σ' = sqrt(Σ Iₛ(Xₛ−μ')²/k).
 //
+// Config.Temp is τ as the paper writes it (eq. 4): the normalized values
+// are divided by τ. The reference implementation (facebookresearch/dcem)
+// multiplies them by its temp argument instead, so its temp is 1/τ here:
+// its temp = 10 is Temp = 0.1.
+//
 // Solve takes an objective built from tensor operations and records the
 // whole solve in the autodiff graph, so that parameters of the objective
 // and the initial mean and deviation receive gradients through it (paper

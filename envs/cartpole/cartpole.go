@@ -9,7 +9,10 @@
 //
 //	C = −Σ_{t=1..H} (cos θ_t − 0.1·x_t² − 1e-5·u_{t−1}²),
 //
-// where s_t is the state after applying u_{t−1}.
+// where s_t is the state after applying u_{t−1}: the cost scores the states
+// s₁…s_H that the actions lead to. The reference implementation of the
+// paper scores s₀…s_{H−1} instead (its rew_nominal), so its costs differ
+// from these by the terms of s₀ and s_H.
 //
 // Three views of the same numbers: Params.Step and Params.Cost in plain Go
 // (fast rollouts, drawing), Params.StepGraph from tensor operations (to

@@ -5,6 +5,8 @@
 // MIME type. Show publishes any value in its richest form; a cell's final
 // value is shown the same way, so
 //
+//	import "github.com/dcem-go/dcem/kernel/display"
+//
 //	display.HTML("<b>bold</b>")
 //
 // as the last line of a cell renders bold text, and so does

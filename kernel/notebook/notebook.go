@@ -6,15 +6,41 @@
 // (the stop button, or an interrupt request), so a solver or training loop
 // that checks its context stops and the next cell runs normally:
 //
-//	import "github.com/dcem-go/dcem/kernel/notebook"
+//	import (
+//		"github.com/dcem-go/dcem/dcemlib/cem"
+//		"github.com/dcem-go/dcem/kernel/notebook"
+//	)
 //
-//	res, err := cem.Solve(notebook.Context(), f, mean, std, cfg)
+//	// Minimize (x−3)² with CEM: 100 samples, 10 elites, 20 iterations.
+//	f := func(xs [][]float64) []float64 {
+//		v := make([]float64, len(xs))
+//		for i, x := range xs {
+//			v[i] = (x[0] - 3) * (x[0] - 3)
+//		}
+//		return v
+//	}
+//	res, err := cem.SolveFunc(notebook.Context(), f, []float64{0}, []float64{1},
+//		cem.Config{Samples: 100, Elites: 10, Iters: 20, Seed: 1})
+//	if err != nil {
+//		panic(err) // an interrupt ends the solve with the context's error
+//	}
+//	res.Mean // near [3]
 //
 // Outside a kernel, Context returns context.Background().
 //
 // Input and Password ask the user for a line of text:
 //
+//	import (
+//		"fmt"
+//
+//		"github.com/dcem-go/dcem/kernel/notebook"
+//	)
+//
 //	name, err := notebook.Input("Your name: ")
+//	if err != nil {
+//		panic(err)
+//	}
+//	fmt.Println("Hello,", name)
 package notebook
 
 import (

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -80,7 +81,7 @@ func (s *Session) evalValue(ctx context.Context, src string) (v reflect.Value, e
 }
 
 // describe turns an error from yaegi into an *Error.
-func (s *Session) describe(err error, frames []string) *Error {
+func (s *Session) describe(err error, frames []panicFrame) *Error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Name: "Interrupted", Value: "the cell was interrupted",
 			Traceback: []string{"Interrupted: the cell was interrupted"}}
@@ -89,14 +90,14 @@ func (s *Session) describe(err error, frames []string) *Error {
 	if errors.As(err, &p) {
 		if code, ok := p.Value.(exitCode); ok {
 			msg := fmt.Sprintf("os.Exit(%d) was called; the kernel keeps running", int(code))
-			return &Error{Name: "Exit", Value: msg, Code: int(code), Traceback: append([]string{"Exit: " + msg}, frames...)}
+			return &Error{Name: "Exit", Value: msg, Code: int(code), Traceback: append([]string{"Exit: " + msg}, s.traceback(frames, msg, fromExit)...)}
 		}
 		msg := fmt.Sprint(p.Value)
 		if e, ok := p.Value.(error); ok {
 			msg = e.Error()
 		}
 		msg = translate(msg)
-		tb := append([]string{"panic: " + msg}, frames...)
+		tb := append([]string{"panic: " + msg}, s.traceback(frames, msg, originOf(p.Stack))...)
 		if len(frames) == 0 {
 			// The panic came from the interpreter itself or compiled code.
 			tb = append(tb, compiledFrames(p.Stack)...)
@@ -168,7 +169,7 @@ func cellPositions(msg string) string {
 type panicFilter struct {
 	mu      sync.Mutex
 	w       io.Writer
-	frames  []string
+	frames  []panicFrame
 	onFrame func(string)
 }
 
@@ -176,17 +177,15 @@ var panicLineRE = regexp.MustCompile(`^(?:_\.go:)?(\d+):\d+: panic: (.*)\(\.\.\.
 
 func (p *panicFilter) Write(b []byte) (int, error) {
 	if m := panicLineRE.FindSubmatch(b); m != nil {
+		line, _ := strconv.Atoi(string(m[1]))
+		fr := panicFrame{line: line, fn: string(m[2])}
 		p.mu.Lock()
-		fn := string(m[2])
-		fn = strings.TrimPrefix(fn, "main.")
-		if fn == "main" || strings.HasPrefix(fn, blockPrefix) {
-			fn = "cell"
-		}
-		line := "  at cell line " + string(m[1]) + ", in " + fn
-		p.frames = append(p.frames, line)
+		p.frames = append(p.frames, fr)
 		p.mu.Unlock()
 		if p.onFrame != nil {
-			p.onFrame(line)
+			// The process may end before the panic reaches the session
+			// (a panic in a goroutine): pass the frame on as yaegi gives it.
+			p.onFrame("  at cell line " + string(m[1]) + ", in " + frameName(fr.fn, false))
 		}
 		return len(b), nil
 	}
@@ -199,10 +198,40 @@ func (p *panicFilter) start() {
 	p.mu.Unlock()
 }
 
-func (p *panicFilter) stop() []string {
+func (p *panicFilter) stop() []panicFrame {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	f := p.frames
 	p.frames = nil
 	return f
+}
+
+// frameName is the name a traceback gives the function yaegi calls fn:
+// "cell" for the top level of a cell (and the functions that run its
+// compound statements), "main" for a program's func main.
+func frameName(fn string, program bool) string {
+	if fn == "main.main" && program {
+		return "main"
+	}
+	fn = strings.TrimPrefix(fn, "main.")
+	if fn == "main" || strings.HasPrefix(fn, blockPrefix) {
+		return "cell"
+	}
+	return fn
+}
+
+// traceback returns the lines of a panic's traceback that name where each
+// frame was, innermost first (see locate).
+func (s *Session) traceback(frames []panicFrame, msg string, o panicOrigin) []string {
+	at := s.locate(frames, msg, o)
+	out := make([]string, 0, len(frames))
+	for i, fr := range frames {
+		if fr.fn == "main" && i > 0 && strings.HasPrefix(frames[i-1].fn, "main."+blockPrefix) {
+			// The call of the function that runs a compound statement:
+			// the frame inside it already names the cell's line.
+			continue
+		}
+		out = append(out, "  at "+at[i]+", in "+frameName(fr.fn, s.program))
+	}
+	return out
 }

@@ -111,6 +111,11 @@ type Session struct {
 	docs map[string]map[string]string
 	// decls keeps the latest source of each declared name, for inspection.
 	decls map[string]string
+	// funcs keeps the functions declared, newest first by name, and
+	// program is set while a program runs: both to locate panics (see
+	// locate).
+	funcs   map[string][]funcSource
+	program bool
 
 	// onInterrupt, goPath and fetch: see Options.
 	onInterrupt func()
@@ -308,6 +313,7 @@ func (s *Session) execute(ctx context.Context, cell string) (display.Bundle, err
 		case finalStep:
 			return s.evalFinal(ctx, st)
 		default:
+			s.noteFuncs(st.src, false)
 			err = s.exec(ctx, st.prog)
 		}
 		if err != nil {
@@ -340,5 +346,8 @@ func (s *Session) RunProgram(ctx context.Context, src string) error {
 	defer done()
 	notebook.SetContext(inner)
 	defer notebook.SetContext(nil)
+	s.noteFuncs(src, true)
+	s.program = true
+	defer func() { s.program = false }()
 	return s.noteInterrupt(s.eval(inner, src))
 }

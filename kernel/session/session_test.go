@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -515,5 +516,114 @@ func TestDeclarationUsesEarlierVariable(t *testing.T) {
 	}
 	if b := run(t, s, "plus() + base"); b["text/plain"] != "82" {
 		t.Errorf("next cell: %v, want 82", b)
+	}
+}
+
+// lineOf returns the line of src on which sub first occurs.
+func lineOf(t *testing.T, src, sub string) int {
+	t.Helper()
+	k := strings.Index(src, sub)
+	if k < 0 {
+		t.Fatalf("%q is not in the source", sub)
+	}
+	return 1 + strings.Count(src[:k], "\n")
+}
+
+// TestPanicLineIsTheStatementsLine checks that a panic's traceback names
+// the line of the statement that panicked in each function, not the line
+// where the function's body starts (which is what yaegi reports).
+func TestPanicLineIsTheStatementsLine(t *testing.T) {
+	const script = `import "fmt"
+
+type T struct{ xs []int }
+
+func (t T) At(i int) int {
+	fmt.Println("at", i)
+	n := len(t.xs)
+	_ = n
+	return t.xs[i] // index
+}
+
+func fail(s string) {
+	fmt.Println("failing")
+	panic("fail: " + s)
+}
+
+func outer(t T) int {
+	fmt.Println("outer")
+	v := 0
+	for i := 0; i < 3; i++ {
+		v += i
+	}
+	v += 10 / (v - 2)
+	return v + t.At(v) // call At
+}
+
+fmt.Println("start")
+for i := 0; i < 2; i++ {
+	fmt.Println(i)
+	x := outer(T{xs: []int{1}}) // call outer
+	_ = x
+}
+`
+	at := func(src, sub, fn string) string {
+		return fmt.Sprintf("at cell line %d, in %s", lineOf(t, src, sub), fn)
+	}
+	// t.At(13) fails on its index, called from outer, called from the
+	// loop at top level.
+	s, _, _ := newSession(t)
+	e := runErr(t, s, script)
+	want := []string{at(script, "// index", "At"), at(script, "// call At", "outer"), at(script, "// call outer", "cell")}
+	if got := strings.Join(e.Traceback[1:], "\n"); got != "  "+strings.Join(want, "\n  ") {
+		t.Errorf("frames\n%s\nwant\n  %s", got, strings.Join(want, "\n  "))
+	}
+	// An explicit panic in a function called at top level.
+	s, _, _ = newSession(t)
+	src := strings.Replace(script, "x := outer(T{xs: []int{1}}) // call outer\n\t_ = x\n", "", 1) + "\nfail(\"x\")\n"
+	e = runErr(t, s, src)
+	want = []string{at(src, "panic(", "fail"), at(src, "fail(\"x\")", "cell")}
+	if got := strings.Join(e.Traceback[1:], "\n"); got != "  "+strings.Join(want, "\n  ") {
+		t.Errorf("frames\n%s\nwant\n  %s", got, strings.Join(want, "\n  "))
+	}
+}
+
+// TestPanicLineWhenAmbiguous checks that a traceback names all the lines
+// that can have raised a panic rather than one of them at random.
+func TestPanicLineWhenAmbiguous(t *testing.T) {
+	s, _, _ := newSession(t)
+	e := runErr(t, s, `func pick(a []int, i, j int) int {
+	x := a[i]
+	y := a[j]
+	return x + y
+}
+
+pick([]int{1, 2}, 0, 5)`)
+	tb := strings.Join(e.Traceback, "\n")
+	if !strings.Contains(tb, "at cell line 2 or 3, in pick") || !strings.Contains(tb, "at cell line 7, in cell") {
+		t.Errorf("traceback:\n%s", tb)
+	}
+}
+
+// TestProgramPanicLine checks the lines of a panic in a program (package
+// main with func main), as "dcem run" runs it.
+func TestProgramPanicLine(t *testing.T) {
+	s, _, _ := newSession(t)
+	err := s.RunProgram(context.Background(), `package main
+
+import "fmt"
+
+func main() {
+	fmt.Println("x")
+	var m map[string]int
+	m["a"] = 1
+}
+`)
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v", err)
+	}
+	tb := strings.Join(e.Traceback, "\n")
+	if !strings.Contains(tb, "at cell line 8, in main") {
+		t.Errorf("traceback:\n%s", tb)
 	}
 }

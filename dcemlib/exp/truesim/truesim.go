@@ -55,9 +55,19 @@ type Config struct {
 	FrameEvery int
 }
 
-// Default returns a budget that plays whole episodes on 2 cores: horizon 12
-// as in the paper, 200 samples, 20 elites, 5 iterations (PlaNet's planner:
-// 1000 samples, 100 elites, 10 iterations).
+// The planner of the paper and of PlaNet: CEM over 12 actions with 1000
+// candidates, the 100 best as elites, 10 iterations per planning step.
+const (
+	PaperHorizon = 12
+	PaperSamples = 1000
+	PaperElites  = 100
+	PaperIters   = 10
+)
+
+// Default returns a reduced budget that plays whole episodes on 2 cores:
+// horizon 12 as in the paper, but 200 candidates, 20 elites and 5
+// iterations per planning step (the paper: 1000, 100, 10). Its returns
+// are those of a smaller search than the paper's.
 func Default() Config {
 	return Config{
 		Tasks:   []string{"cheetah.run", "walker.walk"},
@@ -75,6 +85,27 @@ func Quick() Config {
 	c.RandomEpisodes = 1
 	c.FrameEvery = 10
 	return c
+}
+
+// Reduced reports whether the planner searches less than the paper's:
+// fewer candidates, elites or iterations, or a shorter horizon.
+func (c *Config) Reduced() bool {
+	return c.Horizon < PaperHorizon || c.Samples < PaperSamples || c.Elites < PaperElites || c.Iters < PaperIters
+}
+
+// Budget describes the planner's budget in one line, for labels and logs,
+// and says whether it is the paper's or reduced: "reduced budget: 200
+// candidates, 20 elites, 5 iterations, horizon 12; the paper: 1000/100/10,
+// horizon 12".
+func (c *Config) Budget() string {
+	b := fmt.Sprintf("%d candidates, %d elites, %d iterations, horizon %d", c.Samples, c.Elites, c.Iters, c.Horizon)
+	if c.Reduced() {
+		return fmt.Sprintf("reduced budget: %s; the paper: %d/%d/%d, horizon %d", b, PaperSamples, PaperElites, PaperIters, PaperHorizon)
+	}
+	if c.Samples == PaperSamples && c.Elites == PaperElites && c.Iters == PaperIters && c.Horizon == PaperHorizon {
+		return "the paper's budget: " + b
+	}
+	return "budget above the paper's: " + b
 }
 
 // Validate reports the first setting out of range.
