@@ -27,6 +27,12 @@ var crashMarkers = [][]byte{
 // while the worker lives on; after it, the text was output after all.
 const holdFor = time.Second
 
+// holdAtMost bounds the hold while held text keeps arriving: a runtime
+// that dies of a deep stack overflow prints megabytes of frames, which on
+// a loaded machine takes longer than holdFor, and the text must stay
+// held until the process is gone.
+const holdAtMost = 20 * time.Second
+
 // copier copies one of the worker's output pipes to a stream. For standard
 // error it holds back what follows a line that starts like a runtime crash
 // report, so that the report becomes the cell's error instead of output.
@@ -44,7 +50,8 @@ type copier struct {
 	held      []byte
 	holding   bool
 	heldAt    time.Time
-	tail      []byte // the last output, for reports of an exit
+	heldLast  time.Time // when held text last grew
+	tail      []byte    // the last output, for reports of an exit
 }
 
 func newCopier(r *os.File, w io.Writer, sniff bool) *copier {
@@ -73,6 +80,7 @@ func (c *copier) write(p []byte) {
 	}
 	if c.holding {
 		c.held = append(c.held, p...)
+		c.heldLast = time.Now()
 		c.mu.Unlock()
 		return
 	}
@@ -92,6 +100,7 @@ func (c *copier) write(p []byte) {
 		c.held = append(c.held[:0], p[at:]...)
 		c.holding = true
 		c.heldAt = time.Now()
+		c.heldLast = c.heldAt
 		time.AfterFunc(holdFor, c.release)
 	}
 	c.lineStart = len(p) > 0 && p[len(p)-1] == '\n'
@@ -107,6 +116,24 @@ func (c *copier) write(p []byte) {
 
 // release sends held text on: the worker outlived it, so it was no crash.
 func (c *copier) release() {
+	select {
+	case <-c.done:
+		return // the worker is gone: the text is its crash report
+	default:
+	}
+	c.mu.Lock()
+	if quiet := time.Since(c.heldLast); c.holding && quiet < holdFor && time.Since(c.heldAt) < holdAtMost {
+		// Still being written: wait until it has been quiet for holdFor.
+		c.mu.Unlock()
+		time.AfterFunc(holdFor-quiet, c.release)
+		return
+	}
+	c.mu.Unlock()
+	c.flush()
+}
+
+// flush sends held text on.
+func (c *copier) flush() {
 	select {
 	case <-c.done:
 		return // the worker is gone: the text is its crash report
@@ -131,7 +158,7 @@ func (c *copier) releaseOlder(d time.Duration) {
 	stale := c.holding && time.Since(c.heldAt) > d
 	c.mu.Unlock()
 	if stale {
-		c.release()
+		c.flush()
 	}
 }
 
