@@ -1,7 +1,7 @@
 // Drives the classic Jupyter Notebook (6.x with the jupyter-js-widgets 2.1
 // front end) in headless Chromium: opens a notebook, runs all its cells,
 // waits for a slider widget, moves it with the keyboard and waits until the
-// first Label widget's text changes (the kernel's observer sets it).
+// Label widget's text changes (the kernel's observer sets it).
 // Prints JSON: the label before and after, the slider readout, the cell's
 // text output and the page's errors.
 //
@@ -21,32 +21,41 @@ async function main() {
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => result.errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') result.errors.push(m.text()); });
     await page.goto(url, { waitUntil: 'load' });
     // The kernel is up and the widget extension has made its manager.
     await page.waitForFunction(() => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel &&
       Jupyter.notebook.kernel.is_connected() && Jupyter.WidgetManager !== undefined, { timeout: 60000 });
     await new Promise((r) => setTimeout(r, 1000));
     await page.evaluate(() => Jupyter.notebook.execute_all_cells());
-    await page.waitForSelector('.output_area .ui-slider-handle', { timeout: 60000 });
-    await page.waitForFunction(() => document.querySelector('.output_area .widget-label'), { timeout: 30000 });
-    const label = () => page.evaluate(() => document.querySelector('.output_area .widget-label').innerText);
+    // jupyter-js-widgets 2.1 shows views in the cell's widget area.
+    await page.waitForSelector('.cell .ui-slider-handle', { timeout: 60000 });
+    // The Label widget: the first widget label whose text starts with "k =".
+    const label = () => page.evaluate(() => {
+      const l = [...document.querySelectorAll('.cell .widget-label')].find((e) => e.innerText.startsWith('k ='));
+      return l ? l.innerText : null;
+    });
+    await page.waitForFunction(() => [...document.querySelectorAll('.cell .widget-label')].some((e) => e.innerText.startsWith('k =')), { timeout: 30000 });
     result.before = await label();
-    await page.focus('.output_area .ui-slider-handle');
+    await page.focus('.cell .ui-slider-handle');
     for (let i = 0; i < 3; i++) {
       await page.keyboard.press('ArrowRight');
     }
-    await page.waitForFunction((b) => document.querySelector('.output_area .widget-label').innerText !== b,
+    await page.waitForFunction((b) => [...document.querySelectorAll('.cell .widget-label')].some((e) => e.innerText.startsWith('k =') && e.innerText !== b),
       { timeout: 30000 }, result.before);
     // Let the last key's update arrive.
     await new Promise((r) => setTimeout(r, 1500));
     result.after = await label();
     result.readout = await page.evaluate(() => {
-      const r = document.querySelector('.output_area .widget-readout');
+      const r = document.querySelector('.cell .widget-readout');
       return r ? (r.innerText || r.value) : null;
     });
-    result.output = await page.evaluate(() => [...document.querySelectorAll('.output_area .output_text')].map((e) => e.innerText).join(''));
   } catch (e) {
     result.exception = String(e);
+    try {
+      result.outputs = await browser.pages().then((ps) => ps[ps.length - 1].evaluate(() =>
+        [...document.querySelectorAll('.cell .widget-area, .cell .output_area')].map((o) => o.innerHTML.slice(0, 600))));
+    } catch (e2) { /* the page is gone */ }
   } finally {
     await browser.close();
   }
