@@ -23,7 +23,24 @@ type executeRequest struct {
 func (k *Kernel) currentParent() *wire.Message {
 	k.runMu.Lock()
 	defer k.runMu.Unlock()
-	return k.parent
+	if k.outputParent == "" || k.parent == nil {
+		return k.parent
+	}
+	p := *k.parent
+	p.Header.MsgID = k.outputParent
+	return &p
+}
+
+// SetOutputParent makes what is published from now on (streams, display
+// data, comm messages) name msgID as its parent's msg_id, in place of the
+// request being handled; "" ends that. The classic notebook's Output widget
+// shows the messages whose parent it names so. Pending stream text is sent
+// first, under the parent it was written under.
+func (k *Kernel) SetOutputParent(msgID string) {
+	k.flushStreams()
+	k.runMu.Lock()
+	k.outputParent = msgID
+	k.runMu.Unlock()
 }
 
 // flushStreams sends pending output, so that it comes before what follows.
@@ -59,6 +76,7 @@ func (k *Kernel) execute(m *wire.Message) {
 	count := k.execCount
 	k.cancel = cancel
 	k.parent = m
+	k.outputParent = ""
 	k.runMu.Unlock()
 	defer func() {
 		k.runMu.Lock()

@@ -87,10 +87,13 @@ type Kernel struct {
 	pubMu sync.Mutex // serializes iopub sends
 
 	// The running cell.
-	runMu     sync.Mutex
-	cancel    context.CancelFunc
-	parent    *wire.Message // request whose output is being streamed
-	execCount int
+	runMu  sync.Mutex
+	cancel context.CancelFunc
+	parent *wire.Message // request whose output is being streamed
+	// outputParent, when set, replaces the parent's msg_id in what is
+	// published (SetOutputParent).
+	outputParent string
+	execCount    int
 
 	stdout, stderr *Stream
 
@@ -311,22 +314,31 @@ func (k *Kernel) reply(s zmq4.Socket, req *wire.Message, msgType string, content
 
 // publish sends a message on iopub, as a child of parent (may be nil).
 func (k *Kernel) publish(msgType string, parent *wire.Message, content any) {
+	if err := k.publishWith(msgType, parent, content, nil, nil); err != nil {
+		k.log.Print(err)
+	}
+}
+
+// publishWith sends a message with metadata and binary buffers on iopub,
+// as a child of parent (may be nil).
+func (k *Kernel) publishWith(msgType string, parent *wire.Message, content any, metadata map[string]any, buffers [][]byte) error {
 	m, err := k.codec.New(msgType, parent, content)
 	if err != nil {
-		k.log.Print(err)
-		return
+		return err
 	}
 	m.Identities = [][]byte{[]byte("kernel." + k.codec.Session() + "." + msgType)}
+	m.Metadata = metadata
+	m.Buffers = buffers
 	frames, err := k.codec.Encode(m)
 	if err != nil {
-		k.log.Printf("encode %s: %v", msgType, err)
-		return
+		return fmt.Errorf("encode %s: %w", msgType, err)
 	}
 	k.pubMu.Lock()
 	defer k.pubMu.Unlock()
 	if err := k.iopub.Send(zmq4.NewMsgFrom(frames...)); err != nil {
-		k.log.Printf("publish %s: %v", msgType, err)
+		return fmt.Errorf("publish %s: %w", msgType, err)
 	}
+	return nil
 }
 
 func (k *Kernel) status(parent *wire.Message, state string) {

@@ -14,12 +14,19 @@ packages=(
   jupyter-client python3-jupyter-client python3-nbclient python3-nbconvert
   python3-nbformat python3-notebook jupyter-notebook python3-jupyter-kernel-test
   python3-ipykernel
+  python3-jsonschema       # the widget state schema check (tests/test_widgets.py)
+  jupyter-nbextension-jupyter-js-widgets  # the classic notebook's widget front end (make run)
+  chromium                 # headless browser of the widget render and notebook checks
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+
+# Node.js runs the browser checks (tests/browser); any Node 18 or newer with
+# npm will do, Debian's or another that is already installed.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
@@ -35,3 +42,12 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 go mod download
+
+# The npm packages of the browser checks, pinned in tests/package-lock.json;
+# installed again when the lockfile changes.
+here="$(cd "$(dirname "$0")/.." && pwd)"
+if ! cmp -s "$here/tests/package-lock.json" "$here/tests/node_modules/.dcem-lock" 2>/dev/null; then
+  echo "installing the npm packages of tests/ (tests/package-lock.json)"
+  npm ci --prefix "$here/tests" --no-audit --no-fund --ignore-scripts --loglevel=error
+  cp "$here/tests/package-lock.json" "$here/tests/node_modules/.dcem-lock"
+fi

@@ -87,6 +87,7 @@ func runKernel(args []string) error {
 		Stdout:    &lazyWriter{get: func() *kernel.Stream { return k.Stdout() }},
 		Stderr:    &lazyWriter{get: func() *kernel.Stream { return k.Stderr() }},
 		Publisher: &lazyPublisher{get: func() display.Publisher { return k }},
+		Comms:     &lazyComms{get: func() *kernel.Kernel { return k }},
 		Log:       logger,
 	})
 	if err != nil {
@@ -147,6 +148,22 @@ func (p *lazyPublisher) Display(data display.Bundle, metadata map[string]any, id
 }
 
 func (p *lazyPublisher) Clear(wait bool) { p.get().Clear(wait) }
+
+// lazyComms publishes the widgets' comm messages through the kernel, once
+// it exists.
+type lazyComms struct{ get func() *kernel.Kernel }
+
+func (c *lazyComms) OpenComm(id, target string, data any, metadata map[string]any, buffers [][]byte) error {
+	return c.get().OpenComm(id, target, data, metadata, buffers)
+}
+
+func (c *lazyComms) SendComm(id string, data any, metadata map[string]any, buffers [][]byte) error {
+	return c.get().SendComm(id, data, metadata, buffers)
+}
+
+func (c *lazyComms) CloseComm(id string, data any) error { return c.get().CloseComm(id, data) }
+
+func (c *lazyComms) SetOutputParent(msgID string) { c.get().SetOutputParent(msgID) }
 
 // workerCommand is the hidden subcommand that runs the interpreter for
 // "dcem kernel".

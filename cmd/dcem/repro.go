@@ -11,8 +11,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/dcem-go/dcem/dcemlib/exp/regression"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
@@ -209,64 +207,4 @@ func at(v []float64, i int) float64 {
 		return v[i]
 	}
 	return v[len(v)-1]
-}
-
-// progressBar draws the progress of several concurrent jobs as one bar on a
-// terminal, or as a line every 10 seconds when the output is not one.
-type progressBar struct {
-	w       io.Writer
-	tty     bool
-	total   int
-	mu      sync.Mutex
-	done    map[string]int
-	start   time.Time
-	last    time.Time
-	lastLen int
-}
-
-func newProgressBar(w *os.File, total int) *progressBar {
-	tty := false
-	if fi, err := w.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-		tty = true
-	}
-	return &progressBar{w: w, tty: tty, total: total, done: map[string]int{}, start: time.Now()}
-}
-
-func (b *progressBar) update(job string, n int, msg string, final bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.done[job] = n
-	sum := 0
-	for _, v := range b.done {
-		sum += v
-	}
-	frac := float64(sum) / float64(max(b.total, 1))
-	el := time.Since(b.start)
-	eta := "?"
-	if frac > 0 {
-		eta = (time.Duration(float64(el)/frac) - el).Round(time.Second).String()
-	}
-	const width = 30
-	fill := int(frac * width)
-	line := fmt.Sprintf("[%s%s] %3.0f%% %s elapsed, %s left | %s", strings.Repeat("#", fill), strings.Repeat("-", width-fill),
-		100*frac, el.Round(time.Second), eta, msg)
-	if b.tty {
-		pad := ""
-		if d := b.lastLen - len(line); d > 0 {
-			pad = strings.Repeat(" ", d)
-		}
-		fmt.Fprint(b.w, "\r"+line+pad)
-		b.lastLen = len(line)
-		return
-	}
-	if final || time.Since(b.last) > 10*time.Second {
-		fmt.Fprintln(b.w, line)
-		b.last = time.Now()
-	}
-}
-
-func (b *progressBar) finish() {
-	if b.tty {
-		fmt.Fprintln(b.w)
-	}
 }

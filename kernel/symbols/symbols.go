@@ -1,8 +1,8 @@
 // Package symbols holds the compiled packages that Go code in the dcem kernel
 // (and in "dcem run") can import: yaegi extracts of gonum, gonum/plot, the
-// dcemlib and envs packages and the notebook helpers in kernel/display and
-// kernel/notebook. The Go standard library comes from yaegi's own stdlib
-// package.
+// dcemlib and envs packages, the notebook helpers in kernel/display and
+// kernel/notebook, and the interactive widgets of package widgets. The Go
+// standard library comes from yaegi's own stdlib package.
 //
 // The x_*.go files are generated; do not edit them. After a library change,
 // regenerate them from the repository root with

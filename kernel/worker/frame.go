@@ -33,6 +33,11 @@ const (
 	opNote       = "note"        // worker → supervisor: a line for the kernel's log
 	opInput      = "input"       // worker → supervisor: notebook.Input asks for a line (ID, Text = prompt)
 	opInputReply = "input_reply" // supervisor → worker: the line (Text) or Err, for input ID
+	opComm       = "comm"        // a comm message from the front end (Kind open, msg or close) for the widgets
+	opCommInfo   = "comm_info"   // the widget comms that are open (of Target, or all): reply Comms
+	opDialect    = "dialect"     // supervisor → worker: speak the classic widget dialect (Text "classic"); no reply
+	opCommOut    = "comm_out"    // worker → supervisor: a comm message (Kind open, msg or close) for the front end
+	opParent     = "parent"      // worker → supervisor: output's parent msg_id is Text from now on ("" ends it)
 )
 
 // message is one frame of the protocol; each operation uses some fields.
@@ -64,6 +69,15 @@ type message struct {
 	Wait      bool           `json:"wait,omitempty"`
 	Text      string         `json:"text,omitempty"`
 	Password  bool           `json:"password,omitempty"`
+
+	// Comms, both ways.
+	Kind     string            `json:"kind,omitempty"` // "open", "msg" or "close"
+	CommID   string            `json:"comm_id,omitempty"`
+	Target   string            `json:"target,omitempty"`
+	CommData json.RawMessage   `json:"comm_data,omitempty"`
+	CommMeta map[string]any    `json:"comm_meta,omitempty"`
+	Buffers  [][]byte          `json:"buffers,omitempty"`
+	Comms    map[string]string `json:"comms,omitempty"`
 }
 
 // cellError is a *session.Error on the wire.

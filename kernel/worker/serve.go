@@ -11,6 +11,7 @@ import (
 	"github.com/dcem-go/dcem/kernel/display"
 	"github.com/dcem-go/dcem/kernel/notebook"
 	"github.com/dcem-go/dcem/kernel/session"
+	"github.com/dcem-go/dcem/widgets"
 )
 
 // Serve is the worker's side: it starts an interpreter configured by opts
@@ -20,8 +21,10 @@ import (
 // should do nothing else: it is the one that a cell may crash.
 func Serve(in io.Reader, out io.Writer, opts session.Options) error {
 	fw := &frameWriter{w: out}
-	opts.Stdout = os.Stdout
-	opts.Stderr = os.Stderr
+	stdout := &switchWriter{def: os.Stdout}
+	stderr := &switchWriter{def: os.Stderr}
+	opts.Stdout = stdout
+	opts.Stderr = stderr
 	opts.OnFrame = func(line string) { fw.write(&message{Op: opFrame, Text: line}) }
 	w := &server{fw: fw, noStdin: closedStdin(), inputs: map[uint64]chan *message{}}
 	w.in, _ = newStdinPipe()
@@ -33,6 +36,9 @@ func Serve(in io.Reader, out io.Writer, opts session.Options) error {
 	w.sess = sess
 	display.SetPublisher(publisher{fw})
 	notebook.SetInput(w.input)
+	mg := widgets.Default()
+	mg.SetTransport(commTransport{fw})
+	mg.SetCapturer(&capturer{fw: fw, stdout: stdout, stderr: stderr, pub: publisher{fw}})
 	if err := fw.write(&message{Op: opReady}); err != nil {
 		return err
 	}
@@ -56,6 +62,12 @@ func Serve(in io.Reader, out io.Writer, opts session.Options) error {
 				mm := m
 				ch <- &mm
 			}
+		case opDialect:
+			if m.Text == "classic" {
+				mg.SetDialect(widgets.DialectClassic)
+			}
+		case opComm:
+			go w.comm(m)
 		case opExecute:
 			ctx, cancel := context.WithCancel(context.Background())
 			w.mu.Lock()
@@ -180,6 +192,8 @@ func (w *server) answer(m message) {
 		reply.Doc, reply.Found = w.sess.Inspect(m.Code, m.Cursor)
 	case opIsComplete:
 		reply.Status, reply.Indent = w.sess.IsComplete(m.Code)
+	case opCommInfo:
+		reply.Comms = widgets.Default().Comms(m.Target)
 	default:
 		reply.Err = &cellError{Name: "Error", Value: "unknown request " + m.Op}
 	}

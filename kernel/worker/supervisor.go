@@ -16,6 +16,7 @@ import (
 	"github.com/dcem-go/dcem/kernel"
 	"github.com/dcem-go/dcem/kernel/display"
 	"github.com/dcem-go/dcem/kernel/session"
+	"github.com/dcem-go/dcem/widgets"
 )
 
 // Options configure a Supervisor.
@@ -32,6 +33,10 @@ type Options struct {
 	Stdout, Stderr io.Writer
 	// Publisher receives what cells show with package display.
 	Publisher display.Publisher
+	// Comms publishes the comm messages of the worker's widgets, and
+	// switches the parent of output for the classic notebook's Output
+	// widget; the kernel implements it. Nil drops them.
+	Comms CommPublisher
 	// Log receives the supervisor's own messages; nil discards them.
 	Log *log.Logger
 	// StartTimeout bounds the start of a worker; zero means 60 seconds.
@@ -41,6 +46,17 @@ type Options struct {
 	// whose compiled code ignores the interrupt answers at once, and holds
 	// the next cell instead: see Serve.)
 	InterruptGrace time.Duration
+}
+
+// CommPublisher publishes what the widgets in the worker send to the
+// front end. *kernel.Kernel implements it.
+type CommPublisher interface {
+	OpenComm(id, target string, data any, metadata map[string]any, buffers [][]byte) error
+	SendComm(id string, data any, metadata map[string]any, buffers [][]byte) error
+	CloseComm(id string, data any) error
+	// SetOutputParent makes published output name msgID as its parent's
+	// msg_id; "" ends that.
+	SetOutputParent(msgID string)
 }
 
 // Supervisor runs cells in a worker process and replaces the worker when
@@ -56,6 +72,9 @@ type Supervisor struct {
 	nextID atomic.Uint64
 	// lost describes a worker that died between cells, for the next cell.
 	lost string
+	// classic is set once the front end asked for the classic widget
+	// dialect; a fresh worker is told so.
+	classic atomic.Bool
 }
 
 // proc is one worker process.
@@ -167,6 +186,9 @@ func (s *Supervisor) start() (*proc, error) {
 	}()
 	select {
 	case <-ready:
+		if s.classic.Load() {
+			p.req.write(&message{Op: opDialect, Text: "classic"})
+		}
 		return p, nil
 	case <-p.exited:
 		<-p.stderr.done
@@ -212,6 +234,13 @@ func (s *Supervisor) events(p *proc, r *os.File, ready chan struct{}) {
 			p.mu.Unlock()
 		case opNote:
 			s.log.Printf("worker: %s", m.Text)
+		case opCommOut:
+			s.publishComm(&m)
+		case opParent:
+			p.syncOutput()
+			if s.opts.Comms != nil {
+				s.opts.Comms.SetOutputParent(m.Text)
+			}
 		case opInput:
 			p.mu.Lock()
 			input := p.input
@@ -510,4 +539,95 @@ func (s *Supervisor) Pid() int {
 		return p.cmd.Process.Pid
 	}
 	return 0
+}
+
+// publishComm publishes a comm message that the worker's widgets send.
+func (s *Supervisor) publishComm(m *message) {
+	c := s.opts.Comms
+	if c == nil {
+		return
+	}
+	var data any = m.CommData
+	if len(m.CommData) == 0 {
+		data = map[string]any{}
+	}
+	var err error
+	switch m.Kind {
+	case "open":
+		err = c.OpenComm(m.CommID, m.Target, data, m.CommMeta, m.Buffers)
+	case "msg":
+		err = c.SendComm(m.CommID, data, m.CommMeta, m.Buffers)
+	case "close":
+		err = c.CloseComm(m.CommID, data)
+	default:
+		err = fmt.Errorf("unknown comm message kind %q", m.Kind)
+	}
+	if err != nil {
+		s.log.Printf("comm %s %s: %v", m.Kind, m.CommID, err)
+	}
+}
+
+// HandleCommOpen hands a comm_open from the front end to the widgets in
+// the worker; it implements kernel.CommRelay.
+func (s *Supervisor) HandleCommOpen(ctx context.Context, msg kernel.CommMessage) (bool, error) {
+	r, err := s.commRequest(ctx, "open", msg)
+	if r == nil {
+		return false, err
+	}
+	if r.Found && msg.Target == widgets.VersionTarget {
+		// Fresh workers speak the classic dialect from now on.
+		s.classic.Store(true)
+	}
+	return r.Found, err
+}
+
+// HandleCommMsg hands a comm_msg to the widgets in the worker.
+func (s *Supervisor) HandleCommMsg(ctx context.Context, msg kernel.CommMessage) error {
+	_, err := s.commRequest(ctx, "msg", msg)
+	return err
+}
+
+// HandleCommClose hands a comm_close to the widgets in the worker.
+func (s *Supervisor) HandleCommClose(ctx context.Context, msg kernel.CommMessage) error {
+	_, err := s.commRequest(ctx, "close", msg)
+	return err
+}
+
+// CommInfo lists the widget comms open in the worker.
+func (s *Supervisor) CommInfo(ctx context.Context, target string) (map[string]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, _, err := s.request(ctx, &message{Op: opCommInfo, Target: target})
+	if err != nil {
+		return nil, err
+	}
+	return r.Comms, nil
+}
+
+// commRequest sends a comm message to the worker and waits until its
+// observers have run. A panic in an observer, or a crash of the worker
+// meanwhile, is a *kernel.ObserverError; other failures (a message for a
+// widget that does not exist, a value of the wrong type) are plain
+// errors. The reply is nil when none came.
+func (s *Supervisor) commRequest(ctx context.Context, kind string, msg kernel.CommMessage) (*message, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, p, err := s.request(ctx, &message{Op: opComm, Kind: kind, CommID: msg.ID, Target: msg.Target,
+		CommData: msg.Data, CommMeta: msg.Metadata, Buffers: msg.Buffers})
+	switch {
+	case errors.Is(err, errDied):
+		died := s.died(p, "").(*session.Error)
+		return nil, &kernel.ObserverError{Text: "The interpreter process ended while a widget callback ran:\n" +
+			strings.Join(died.Traceback, "\n")}
+	case err != nil:
+		return nil, err
+	}
+	p.syncOutput()
+	if r.Err == nil {
+		return r, nil
+	}
+	if r.Err.Name == errObserver {
+		return r, &kernel.ObserverError{Text: r.Err.Value}
+	}
+	return r, errors.New(r.Err.Value)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/dcem-go/dcem/kernel/display"
 	"github.com/dcem-go/dcem/kernel/notebook"
 	"github.com/dcem-go/dcem/kernel/session"
+	"github.com/dcem-go/dcem/widgets"
 )
 
 // The test binary is its own worker: started with this variable set, it
@@ -34,6 +35,13 @@ func TestMain(m *testing.M) {
 			"github.com/dcem-go/dcem/kernel/notebook/notebook": {
 				"Input":    reflect.ValueOf(notebook.Input),
 				"Password": reflect.ValueOf(notebook.Password),
+			},
+			"github.com/dcem-go/dcem/widgets/widgets": {
+				"NewIntSlider": reflect.ValueOf(widgets.NewIntSlider),
+				"NewOutput":    reflect.ValueOf(widgets.NewOutput),
+				"Change":       reflect.ValueOf((*widgets.Change)(nil)),
+				"IntSlider":    reflect.ValueOf((*widgets.IntSlider)(nil)),
+				"Output":       reflect.ValueOf((*widgets.Output)(nil)),
 			},
 		}
 		if err := Serve(os.NewFile(3, "requests"), os.NewFile(4, "events"), session.Options{Symbols: []interp.Exports{syms}}); err != nil {

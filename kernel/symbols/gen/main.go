@@ -50,6 +50,7 @@ var fixed = []string{
 var ours = []string{
 	"github.com/dcem-go/dcem/kernel/display",
 	"github.com/dcem-go/dcem/kernel/notebook",
+	"github.com/dcem-go/dcem/widgets",
 	"github.com/dcem-go/dcem/dcemlib/...",
 	"github.com/dcem-go/dcem/envs/...",
 }
