@@ -4,6 +4,8 @@ package symbols
 
 import (
 	"github.com/dcem-go/dcem/dcemlib/tensor"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
@@ -20,7 +22,11 @@ func init() {
 		"Arange":           reflect.ValueOf(tensor.Arange),
 		"BLASBackend":      reflect.ValueOf(tensor.BLASBackend),
 		"BLASThreads":      reflect.ValueOf(tensor.BLASThreads),
+		"Backends":         reflect.ValueOf(tensor.Backends),
+		"CPU":              reflect.ValueOf(&tensor.CPU).Elem(),
 		"Concat":           reflect.ValueOf(tensor.Concat),
+		"DeviceEnv":        reflect.ValueOf(constant.MakeFromLiteral("\"DCEM_DEVICE\"", token.STRING, 0)),
+		"DeviceFromEnv":    reflect.ValueOf(tensor.DeviceFromEnv),
 		"Float32":          reflect.ValueOf(tensor.Float32),
 		"Float64":          reflect.ValueOf(tensor.Float64),
 		"FromRows":         reflect.ValueOf(tensor.FromRows),
@@ -37,6 +43,9 @@ func init() {
 		"NewOp32":          reflect.ValueOf(tensor.NewOp32),
 		"NewRNG":           reflect.ValueOf(tensor.NewRNG),
 		"Ones":             reflect.ValueOf(tensor.Ones),
+		"OpenCL":           reflect.ValueOf(tensor.OpenCL),
+		"OpenCLDevices":    reflect.ValueOf(tensor.OpenCLDevices),
+		"ParseDevice":      reflect.ValueOf(tensor.ParseDevice),
 		"RandN":            reflect.ValueOf(tensor.RandN),
 		"RandNOf":          reflect.ValueOf(tensor.RandNOf),
 		"RandU":            reflect.ValueOf(tensor.RandU),
@@ -57,6 +66,7 @@ func init() {
 		"BackwardFunc":   reflect.ValueOf((*tensor.BackwardFunc)(nil)),
 		"BackwardFunc32": reflect.ValueOf((*tensor.BackwardFunc32)(nil)),
 		"DType":          reflect.ValueOf((*tensor.DType)(nil)),
+		"Device":         reflect.ValueOf((*tensor.Device)(nil)),
 		"RNG":            reflect.ValueOf((*tensor.RNG)(nil)),
 		"Tensor":         reflect.ValueOf((*tensor.Tensor)(nil)),
 	}
