@@ -11,6 +11,8 @@ packages=(
   jupyter-client python3-jupyter-client python3-nbclient python3-nbconvert
   python3-nbformat python3-notebook jupyter-notebook python3-jupyter-kernel-test
   python3-ipykernel
+  slurmctld slurmd slurm-client munge    # the single-node Slurm of tests/slurm.sh
+  podman runc debootstrap                # the container image (make image, make image-test)
 )
 
 missing=()

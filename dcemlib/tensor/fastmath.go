@@ -76,7 +76,6 @@ func expApprox(x float64) float64 {
 	return p * math.Float64frombits(uint64(e+1023)<<52)
 }
 
-
 func exp32Scalar(dst, x []float32) {
 	x = x[:len(dst)]
 	for i, v := range x {
