@@ -124,11 +124,9 @@ func (s *regressionSweep) setConfig(raw json.RawMessage) error {
 }
 func (s *regressionSweep) workers() int  { return s.cfg.Workers }
 func (s *regressionSweep) taskCPUs() int { return 1 }
+func (s *regressionSweep) start(n int)   { s.bar = newProgressBar(os.Stderr, n*s.cfg.Updates) }
 
 func (s *regressionSweep) RunPoint(ctx context.Context, i int, work string) (any, error) {
-	if s.bar == nil {
-		s.bar = newProgressBar(os.Stderr, len(s.cfg.Grid())*s.cfg.Updates)
-	}
 	pt := s.cfg.Grid()[i]
 	return regression.RunPoint(ctx, s.cfg, pt, func(p regression.Progress) {
 		s.bar.update(pt.Name(), p.Update,

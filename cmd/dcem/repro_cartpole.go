@@ -95,13 +95,11 @@ func (s *cartpoleSweep) setConfig(raw json.RawMessage) error {
 }
 func (s *cartpoleSweep) workers() int  { return s.cfg.Workers }
 func (s *cartpoleSweep) taskCPUs() int { return 1 }
+func (s *cartpoleSweep) start(n int)   { s.bar = newProgressBar(os.Stderr, n*s.cfg.Updates) }
 
 const decoderFile = "decoder.json"
 
 func (s *cartpoleSweep) RunPoint(ctx context.Context, i int, work string) (any, error) {
-	if s.bar == nil {
-		s.bar = newProgressBar(os.Stderr, len(s.cfg.Grid())*s.cfg.Updates)
-	}
 	pt := s.cfg.Grid()[i]
 	tr, err := cartpole.RunPoint(ctx, s.cfg, pt, func(p cartpole.Progress) {
 		s.bar.update(pt.Name(), p.Update, fmt.Sprintf("dim %d τ %g seed %d: update %d, val %.3f", p.Dim, p.Temp, p.Seed, p.Update, p.ValCost), false)

@@ -109,6 +109,7 @@ func (s *truesimSweep) setConfig(raw json.RawMessage) error {
 // workers is 1: a task simulates cfg.Workers samples at once itself.
 func (s *truesimSweep) workers() int  { return 1 }
 func (s *truesimSweep) taskCPUs() int { return s.cfg.Workers }
+func (s *truesimSweep) start(int)     {} // RunPoint draws a bar per episode
 
 func (s *truesimSweep) RunPoint(ctx context.Context, i int, work string) (any, error) {
 	var bar *progressBar // one bar per episode

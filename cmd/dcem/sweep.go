@@ -30,6 +30,8 @@ type reproSweep interface {
 	workers() int
 	// taskCPUs is how many CPUs a point uses (the default --cpus).
 	taskCPUs() int
+	// start is called before n points run in this process.
+	start(n int)
 	// collect assembles the results recs of every point of d (in grid
 	// order) and writes figures and result.json into d.Path, printing the
 	// headline numbers.
@@ -173,6 +175,7 @@ func runSweep(fs *flag.FlagSet, e reproSweep, sf sweepFlags, out string) (err er
 		}
 	} else if len(todo) > 0 {
 		fmt.Fprintf(os.Stderr, "%s: %d runs (%s), %d at once\n", e.Name(), len(todo), sweep.Ranges(todo), min(e.workers(), len(todo)))
+		e.start(len(todo))
 		if err := d.RunLocal(ctx, e, todo, e.workers()); err != nil {
 			return err
 		}
@@ -225,6 +228,7 @@ func runOnePoint(ctx context.Context, e reproSweep, dir string, i int) error {
 	}
 	fmt.Fprintf(os.Stderr, "%s: point %d of %d (%s) on %s\n", e.Name(), i, len(d.Manifest.Points), d.Manifest.Points[i], host)
 	start := time.Now()
+	e.start(1)
 	if err := d.RunPoint(ctx, e, i, host, task); err != nil {
 		return err
 	}

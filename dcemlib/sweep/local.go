@@ -31,6 +31,9 @@ func (d *Dir) RunLocal(ctx context.Context, e Experiment, idx []int, workers int
 		go func() {
 			defer wg.Done()
 			for k := range next {
+				if ctx.Err() != nil {
+					continue // stopped: leave the point missing
+				}
 				if err := d.RunPoint(ctx, e, idx[k], host, ""); err != nil {
 					errs[k] = err
 					cancel()
