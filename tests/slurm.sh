@@ -35,6 +35,7 @@ pids=()
 stop() {
   local rc=$?
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -s "$tmp/munge/key/munged.pid" ] && kill "$(cat "$tmp/munge/key/munged.pid")" 2>/dev/null || true
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ $rc -ne 0 ]; then
     echo "--- slurmctld log (tail)"; tail -n 20 "$tmp/slurmctld.log" 2>/dev/null || true
@@ -110,7 +111,7 @@ pids+=($!)
 up=""
 for _ in $(seq 100); do
   state="$(sinfo --noheader --format=%T 2>/dev/null || true)"
-  case "$state" in idle*) up=1; break ;; esac
+  case "$state" in idle) up=1; break ;; esac
   sleep 0.1
 done
 [ -n "$up" ] || fail "the Slurm node is not idle after 10 s (state: ${state:-none})"

@@ -296,7 +296,8 @@ type Failure struct {
 	Name  string
 	// Job is the last job array that ran the point ("" if none did), State
 	// Slurm's state of its task ("" when Slurm no longer lists it),
-	// ExitCode and Reason Slurm's, and Log its output file.
+	// ExitCode and Reason Slurm's, and Log its output file (as Submit
+	// names it).
 	Job, State, ExitCode, Reason, Log string
 }
 
@@ -305,7 +306,7 @@ func (f Failure) String() string {
 	s := fmt.Sprintf("point %d (%s): ", f.Index, f.Name)
 	switch {
 	case f.Job == "":
-		return s + "no result, never submitted"
+		return s + "no result (not submitted to Slurm)"
 	case f.State == "":
 		s += fmt.Sprintf("no result; Slurm no longer lists job %s", f.Job)
 	default:
@@ -352,9 +353,6 @@ func (d *Dir) Failures(ctx context.Context) ([]Failure, error) {
 			}
 			if t, ok := st[i]; ok {
 				f.State, f.ExitCode, f.Reason = t.State, t.ExitCode, t.Reason
-				if t.Log != "" {
-					f.Log = t.Log
-				}
 			}
 		}
 		out = append(out, f)

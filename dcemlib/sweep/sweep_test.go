@@ -226,7 +226,7 @@ func TestSubmitWaitFailures(t *testing.T) {
 		t.Fatalf("Failures = %v, want points 0 and 3", fails)
 	}
 	// Slurm lists task 3 (cancelled) but no longer task 0.
-	if s := fails[1].String(); !strings.Contains(s, "point 3 (p3): CANCELLED (exit 0:15), log /x/slurm-77_3.out") {
+	if s := fails[1].String(); !strings.Contains(s, "point 3 (p3): CANCELLED (exit 0:15), log "+d.LogPath("77", 3)) {
 		t.Errorf("failure of point 3: %s", s)
 	}
 	if s := fails[0].String(); !strings.Contains(s, "no longer lists job 77") || !strings.Contains(s, d.LogPath("77", 0)) {
