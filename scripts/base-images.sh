@@ -5,7 +5,7 @@
 # machine's Go toolchain in /usr/local/go (the build stage). Images that
 # exist already are kept, so running it again is cheap.
 #
-#   scripts/base-images.sh            # makes localhost/dcem-base:bookworm and localhost/dcem-go:bookworm
+#   scripts/base-images.sh     # makes localhost/debian:bookworm-minbase and localhost/golang:bookworm-local
 #
 # Environment: PODMAN (default "podman --runtime runc --cgroup-manager=cgroupfs"),
 # MIRROR (default http://deb.debian.org/debian), GOROOT (default: `go env GOROOT`).
@@ -13,8 +13,8 @@ set -euo pipefail
 
 PODMAN="${PODMAN:-podman --runtime runc --cgroup-manager=cgroupfs}"
 MIRROR="${MIRROR:-http://deb.debian.org/debian}"
-BASE=localhost/dcem-base:bookworm
-GOIMG=localhost/dcem-go:bookworm
+BASE=localhost/debian:bookworm-minbase
+GOIMG=localhost/golang:bookworm-local
 
 have() { $PODMAN image exists "$1"; }
 
