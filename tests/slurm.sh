@@ -9,8 +9,8 @@
 #   1. runs a quick cartpole grid (4 points) locally, and through --slurm on
 #      2 CPUs, and checks that --collect of the Slurm sweep writes the same
 #      result.json, figures and decoders, byte for byte;
-#   2. submits the grid with --no-wait, cancels one array task (scancel),
-#      checks that --collect lists it as CANCELLED with its log, and that
+#   2. submits the grid with --no-wait, cancels a running array task
+#      (scancel), checks that --collect lists it as CANCELLED with its log, and that
 #      --resume --slurm submits only that point and completes the sweep;
 # and stops the daemons by PID. Needs root (munged runs as user munge) and
 # the Debian packages slurmctld slurmd slurm-client munge
@@ -35,7 +35,7 @@ pids=()
 stop() {
   local rc=$?
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -s "$tmp/munge/key/munged.pid" ] && kill "$(cat "$tmp/munge/key/munged.pid")" 2>/dev/null || true
+  if [ -s "$tmp/munge/key/munged.pid" ]; then kill "$(cat "$tmp/munge/key/munged.pid" 2>/dev/null)" 2>/dev/null || true; fi
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ $rc -ne 0 ]; then
     echo "--- slurmctld log (tail)"; tail -n 20 "$tmp/slurmctld.log" 2>/dev/null || true
@@ -62,7 +62,7 @@ chmod 700 "$tmp/munge/key"
 chmod 600 "$key"
 sock="$tmp/munge/munge.socket"
 runuser -u munge -- munged --foreground --socket="$sock" --key-file="$key" \
-  --pid-file="$tmp/munge/key/munged.pid" --log-file="$tmp/munge/key/munged.log" --seed-file="$tmp/munge/key/munged.seed" &
+  --pid-file="$tmp/munge/key/munged.pid" --log-file="$tmp/munge/key/munged.log" --seed-file="$tmp/munge/key/munged.seed" >"$tmp/munged.out" 2>&1 &
 pids+=($!)
 
 ctlport="$(freeport)"
@@ -144,7 +144,16 @@ compare "$tmp/local" "$tmp/slurm"
   { cat "$tmp/submit.log"; fail "--slurm --no-wait"; }
 job="$(sed -n 's/^submitted job array \([0-9]*\);.*/\1/p' "$tmp/submit.log")"
 [ -n "$job" ] || { cat "$tmp/submit.log"; fail "no job ID printed by --no-wait"; }
-scancel "${job}_3"
+# Cancel the first task seen running (Slurm keeps a record of a running
+# task it cancels; a pending one would just leave the array).
+idx=""
+for _ in $(seq 400); do
+  idx="$(squeue --noheader --array --jobs="$job" --states=RUNNING --format=%K 2>/dev/null | head -n 1 | tr -d ' ')"
+  [ -n "$idx" ] && break
+  sleep 0.05
+done
+[ -n "$idx" ] || fail "no task of job $job was seen running"
+scancel "${job}_$idx"
 for _ in $(seq 300); do [ -z "$(squeue --noheader --jobs="$job" 2>/dev/null)" ] && break; sleep 0.2; done
 [ -z "$(squeue --noheader --jobs="$job" 2>/dev/null)" ] || fail "job $job still queued after 60 s"
 set +e
@@ -152,14 +161,15 @@ set +e
 rc=$?
 set -e
 [ $rc -eq 1 ] || { cat "$tmp/collect2.log"; fail "--collect with a cancelled task exited $rc, want 1"; }
-grep -q "point 3 (dim2-tau0-seed1): CANCELLED.*log $tmp/cancel/logs/slurm-${job}_3.out" "$tmp/collect2.log" ||
-  { cat "$tmp/collect2.log"; fail "--collect does not list the cancelled task with its state and log"; }
-[ ! -e "$tmp/cancel/runs/0003.json" ] || fail "the cancelled point has a result"
+grep -q "point $idx (dim2-tau[01]-seed[01]): CANCELLED.*log $tmp/cancel/logs/slurm-${job}_$idx.out" "$tmp/collect2.log" ||
+  { cat "$tmp/collect2.log"; scontrol --oneliner show job "$job"; fail "--collect does not list the cancelled task $idx with its state and log"; }
+echo "cancelled task $idx: $(grep "point $idx" "$tmp/collect2.log" | sed 's/^ *//')"
+[ ! -e "$tmp/cancel/runs/000$idx.json" ] || fail "the cancelled point has a result"
 [ ! -e "$tmp/cancel/result.json" ] || fail "--collect wrote result.json with a point missing"
 "$DCEM" repro cartpole --resume --slurm --cpus 1 --poll 500ms --out "$tmp/cancel" >"$tmp/resume.log" 2>&1 ||
   { cat "$tmp/resume.log"; fail "--resume --slurm"; }
-grep -q "submitted Slurm job array [0-9]*: 1 tasks (3)" "$tmp/resume.log" ||
-  { cat "$tmp/resume.log"; fail "--resume did not submit only point 3"; }
+grep -q "submitted Slurm job array [0-9]*: 1 tasks ($idx)" "$tmp/resume.log" ||
+  { cat "$tmp/resume.log"; fail "--resume did not submit only point $idx"; }
 compare "$tmp/local" "$tmp/cancel"
 
 echo "cartpole grid of 4 runs ($(echo "${GRID[*]}")): local $local_s s, through Slurm $slurm_s s (submit, wait, collect)"

@@ -299,6 +299,8 @@ type Failure struct {
 	// ExitCode and Reason Slurm's, and Log its output file (as Submit
 	// names it).
 	Job, State, ExitCode, Reason, Log string
+	// Unknown says why Slurm could not be asked, when it could not.
+	Unknown string
 }
 
 // String describes f in one line.
@@ -307,6 +309,8 @@ func (f Failure) String() string {
 	switch {
 	case f.Job == "":
 		return s + "no result (not submitted to Slurm)"
+	case f.Unknown != "":
+		s += fmt.Sprintf("no result; the state of job %s is unknown (%s)", f.Job, f.Unknown)
 	case f.State == "":
 		s += fmt.Sprintf("no result; Slurm no longer lists job %s", f.Job)
 	default:
@@ -339,6 +343,7 @@ func (d *Dir) Failures(ctx context.Context) ([]Failure, error) {
 		}
 	}
 	states := map[string]map[int]TaskState{}
+	unknown := map[string]string{}
 	var out []Failure
 	for _, i := range miss {
 		f := Failure{Index: i, Name: d.Manifest.Points[i], Job: last[i]}
@@ -347,10 +352,15 @@ func (d *Dir) Failures(ctx context.Context) ([]Failure, error) {
 			st, ok := states[f.Job]
 			if !ok {
 				if st, err = Tasks(ctx, f.Job); err != nil {
-					return nil, err
+					// Slurm cannot be asked (from another machine, say):
+					// the point is still listed, with its log.
+					first, _, _ := strings.Cut(err.Error(), "\n")
+					unknown[f.Job] = first
+					st = map[int]TaskState{}
 				}
 				states[f.Job] = st
 			}
+			f.Unknown = unknown[f.Job]
 			if t, ok := st[i]; ok {
 				f.State, f.ExitCode, f.Reason = t.State, t.ExitCode, t.Reason
 			}
