@@ -10,12 +10,15 @@ import (
 func init() {
 	Symbols["github.com/dcem-go/dcem/dcemlib/exp/truesim/truesim"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Default": reflect.ValueOf(truesim.Default),
-		"Quick":   reflect.ValueOf(truesim.Quick),
-		"Run":     reflect.ValueOf(truesim.Run),
+		"Assemble": reflect.ValueOf(truesim.Assemble),
+		"Default":  reflect.ValueOf(truesim.Default),
+		"Quick":    reflect.ValueOf(truesim.Quick),
+		"Run":      reflect.ValueOf(truesim.Run),
+		"RunPoint": reflect.ValueOf(truesim.RunPoint),
 
 		// type definitions
 		"Config":     reflect.ValueOf((*truesim.Config)(nil)),
+		"Point":      reflect.ValueOf((*truesim.Point)(nil)),
 		"Progress":   reflect.ValueOf((*truesim.Progress)(nil)),
 		"Result":     reflect.ValueOf((*truesim.Result)(nil)),
 		"TaskResult": reflect.ValueOf((*truesim.TaskResult)(nil)),
