@@ -3,6 +3,10 @@ GO      ?= go
 BIN     := bin/dcem
 PYTHON  := /usr/bin/python3
 PORT    ?= 8888
+IMAGE   ?= dcem-go
+PODMAN  ?= podman --runtime runc --cgroup-manager=cgroupfs
+LOCAL_BASES ?= 1
+LOCAL_BUILD_ARGS := --build-arg GO_IMAGE=localhost/golang:bookworm-local --build-arg BASE_IMAGE=localhost/debian:bookworm-minbase
 # The notebook server refuses to run as root unless told to.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 export CGO_ENABLED := 1
@@ -11,7 +15,7 @@ export CGO_ENABLED := 1
 # portable code that passes the same tests: `make GOEXPERIMENT= build` builds that.
 export GOEXPERIMENT ?= simd
 
-.PHONY: all deps build build-opencl test gotest test-opencl pytest bench bench-compare run fmt vet clean
+.PHONY: all deps build build-opencl test gotest test-opencl pytest slurmtest image image-test bench bench-compare run fmt vet clean
 
 all: build
 
@@ -27,8 +31,9 @@ build:
 build-opencl:
 	$(GO) build -tags opencl -o $(BIN) ./cmd/dcem
 
-## test: everything CI runs: vet, Go tests, then the Jupyter end-to-end tests
-test: deps vet gotest pytest
+## test: vet, Go tests, the Jupyter end-to-end tests and the Slurm test
+## (CI runs image-test after it, as a step of its own)
+test: deps vet gotest pytest slurmtest
 
 gotest:
 	$(GO) test -count=1 ./...
@@ -44,6 +49,23 @@ test-opencl:
 
 pytest: build
 	@if [ -x tests/run ]; then PYTHON=$(PYTHON) DCEM=$(CURDIR)/$(BIN) tests/run; else echo "no end-to-end tests yet"; fi
+
+## slurmtest: a quick cartpole grid through a single-node Slurm started by hand (needs root)
+slurmtest: build
+	tests/slurm.sh $(BIN)
+
+## image: the container image $(IMAGE) (see Dockerfile). Here no registry can be
+## reached: LOCAL_BASES=1 makes the base images with debootstrap (scripts/base-images.sh)
+## and passes them; LOCAL_BASES= builds from Docker Hub's golang and debian images.
+image:
+	@if [ -n "$(LOCAL_BASES)" ]; then PODMAN="$(PODMAN)" ./scripts/base-images.sh; fi
+	$(PODMAN) build $(if $(LOCAL_BASES),$(LOCAL_BUILD_ARGS)) -t $(IMAGE) .
+	@$(PODMAN) image inspect --format '{{.Size}}' $(IMAGE) | awk '{ printf "image $(IMAGE): %d MB\n", $$1 / 1e6 }'
+
+## image-test: builds the image, runs the notebook server in it, executes notebook 00
+## through the server's API and checks dcem version inside
+image-test: image
+	PODMAN="$(PODMAN)" IMAGE=$(IMAGE) PYTHON=$(PYTHON) tests/image.sh
 
 ## bench: the Go benchmarks of the library (single-threaded numbers: see README), with the
 ## collector at GOGC=400 as the dcem binary runs it

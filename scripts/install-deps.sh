@@ -17,6 +17,8 @@ packages=(
   python3-jsonschema       # the widget state schema check (tests/test_widgets.py)
   jupyter-nbextension-jupyter-js-widgets  # the classic notebook's widget front end (make run)
   chromium                 # headless browser of the widget render and notebook checks
+  slurmctld slurmd slurm-client munge    # the single-node Slurm of tests/slurm.sh
+  podman runc debootstrap                # the container image (make image, make image-test)
 )
 
 missing=()

@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/dcem-go/dcem/dcemlib/exp/regression"
-	"github.com/dcem-go/dcem/dcemlib/tensor"
+	"github.com/dcem-go/dcem/dcemlib/sweep"
 )
 
 // reproExperiment re-makes one experiment of the paper from its arguments.
@@ -63,31 +61,15 @@ func repro(args []string) error {
 	return e.run(args[1:])
 }
 
-// makeOutDir creates the output directory dir. The returned cleanup,
-// deferred with the address of the command's error, removes the directory
-// again when the command fails and dir was created here and is still empty,
-// so that a failed run leaves nothing behind.
-func makeOutDir(dir string) (cleanup func(*error), err error) {
-	_, statErr := os.Stat(dir)
-	existed := statErr == nil
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	return func(errp *error) {
-		if *errp != nil && !existed {
-			os.Remove(dir) // only removes an empty directory
-		}
-	}, nil
-}
-
-func reproRegression(args []string) (err error) {
+func reproRegression(args []string) error {
 	fs := flag.NewFlagSet("dcem repro regression", flag.ContinueOnError)
 	quick := fs.Bool("quick", false, "small settings that run in seconds (shows the losses fall, not the paper's numbers)")
 	run := addRunFlags(fs)
 	methods := fs.String("methods", "gd,dcem", "comma-separated inner optimizers: gd, dcem")
 	dtype := fs.String("dtype", "float32", "precision of the energy network: float32 or float64")
-	out := fs.String("out", "repro-regression", "directory for the figures (SVG, PNG) and result.json")
+	out := fs.String("out", "repro-regression", "directory for the figures (SVG, PNG), result.json and the per-run results")
 	from := fs.String("from", "", "draw the figures of a result.json written before, without training")
+	sf := addSweepFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -106,36 +88,74 @@ func reproRegression(args []string) (err error) {
 		cfg = regression.Quick()
 	}
 	if err := run.apply(&cfg.Seeds, &cfg.Updates, &cfg.Workers); err != nil {
-		return err
+		return usageErrorf("%v", err)
 	}
 	cfg.Methods = strings.Split(*methods, ",")
 	cfg.DType = *dtype
-	if err := cfg.Validate(); err != nil {
+	return runSweep(fs, &regressionSweep{cfg: cfg}, sf, *out)
+}
+
+// regressionSweep runs the regression experiment as a sweep: one point per
+// (method, seed).
+type regressionSweep struct {
+	cfg regression.Config
+	bar *progressBar
+}
+
+func (s *regressionSweep) Name() string { return "regression" }
+func (s *regressionSweep) Config() any  { return s.cfg }
+func (s *regressionSweep) Points() []string {
+	var names []string
+	for _, p := range s.cfg.Grid() {
+		names = append(names, p.Name())
+	}
+	return names
+}
+func (s *regressionSweep) validate() error { return s.cfg.Validate() }
+func (s *regressionSweep) setConfig(raw json.RawMessage) error {
+	var c regression.Config
+	if err := json.Unmarshal(raw, &c); err != nil {
 		return err
 	}
-	if cfg.Workers > 1 {
-		// Runs go in parallel; one BLAS thread each avoids oversubscription.
-		tensor.SetBLASThreads(1)
-	}
-	cleanup, err := makeOutDir(*out)
-	if err != nil {
-		return err
-	}
-	defer cleanup(&err)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	bar := newProgressBar(os.Stderr, len(cfg.Methods)*len(cfg.Seeds)*cfg.Updates)
-	fmt.Fprintf(os.Stderr, "regression: %d runs (%s × %d seeds) of %d updates, %d at once\n",
-		len(cfg.Methods)*len(cfg.Seeds), strings.Join(cfg.Methods, ", "), len(cfg.Seeds), cfg.Updates, cfg.Workers)
-	res, err := regression.Run(ctx, cfg, func(p regression.Progress) {
-		bar.update(fmt.Sprintf("%s/%d", p.Method, p.Seed), p.Update,
-			fmt.Sprintf("%s seed %d: update %d, MSE %.3g, lr %.2g", p.Method, p.Seed, p.Update, p.MSE, p.LR), p.Done)
+	s.cfg = c
+	return c.Validate()
+}
+func (s *regressionSweep) workers() int  { return s.cfg.Workers }
+func (s *regressionSweep) taskCPUs() int { return 1 }
+func (s *regressionSweep) start(n int)   { s.bar = newProgressBar(os.Stderr, n*s.cfg.Updates) }
+
+func (s *regressionSweep) RunPoint(ctx context.Context, i int, work string) (any, error) {
+	pt := s.cfg.Grid()[i]
+	return regression.RunPoint(ctx, s.cfg, pt, func(p regression.Progress) {
+		s.bar.update(pt.Name(), p.Update,
+			fmt.Sprintf("%s seed %d: update %d, MSE %.3g, lr %.2g", p.Method, p.Seed, p.Update, p.MSE, p.LR), false)
 	})
-	bar.finish()
+}
+
+func (s *regressionSweep) collect(ctx context.Context, d *sweep.Dir, recs []*sweep.Record) error {
+	if s.bar != nil {
+		s.bar.finish()
+	}
+	runs := make([]*regression.Training, len(recs))
+	for i, r := range recs {
+		var t regression.Training
+		if err := json.Unmarshal(r.Result, &t); err != nil {
+			return fmt.Errorf("%s: %w", d.RecordPath(i), err)
+		}
+		t.Seconds = r.Seconds
+		runs[i] = &t
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	res, err := regression.Assemble(s.cfg, runs)
 	if err != nil {
 		return err
 	}
-	return reportRegression(res, *out, true)
+	for _, t := range runs {
+		res.Seconds += t.Seconds
+	}
+	return reportRegression(res, d.Path, true)
 }
 
 // reportRegression writes the figures of res into out, and result.json
@@ -145,14 +165,10 @@ func reportRegression(res *regression.Result, out string, writeJSON bool) error 
 		return err
 	}
 	if writeJSON {
-		b, err := json.MarshalIndent(struct {
+		if err := writeResultJSON(out, struct {
 			Summary []regression.Summary `json:"summary"`
 			*regression.Result
-		}{res.Summarize(), res}, "", " ")
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(out, "result.json"), b, 0o644); err != nil {
+		}{res.Summarize(), res}); err != nil {
 			return err
 		}
 	}
@@ -165,7 +181,7 @@ func reportRegression(res *regression.Result, out string, writeJSON bool) error 
 		fmt.Printf("%-5s training MSE final %.3g ± %.2g, best %.3g ± %.2g; evaluated with 1/%d/%d inner steps: %.3g / %.3g / %.3g; %.1f s per run\n",
 			s.Method, s.FinalMSE, s.FinalMSEStd, s.BestMSE, s.BestMSEStd, min(10, n), n, s.EvalMSE[0], at(s.EvalMSE, 9), s.EvalMSE[n-1], s.Seconds)
 	}
-	fmt.Printf("total %.0f s; wrote %d figure files in %s\n", res.Seconds, len(files), out)
+	fmt.Printf("%d runs, %.0f s of run time; wrote %d figure files in %s\n", len(res.Runs), res.Seconds, len(files), out)
 	return nil
 }
 

@@ -6,12 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/dcem-go/dcem/dcemlib/exp/cartpole"
+	"github.com/dcem-go/dcem/dcemlib/nn"
+	"github.com/dcem-go/dcem/dcemlib/sweep"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
 
 func init() {
@@ -21,13 +23,14 @@ func init() {
 	}
 }
 
-func reproCartpole(args []string) (err error) {
+func reproCartpole(args []string) error {
 	fs := flag.NewFlagSet("dcem repro cartpole", flag.ContinueOnError)
 	quick := fs.Bool("quick", false, "small settings that run in seconds (shows the pipeline, not the paper's numbers)")
 	run := addRunFlags(fs)
 	dims := fs.String("dims", "", "comma-separated latent dimensions (default: the preset's, 2,8,16 for the full run)")
 	temps := fs.String("temps", "", "comma-separated temperatures, 0 for hard CEM (default: the preset's, 1,0.1,0)")
-	out := fs.String("out", "repro-cartpole", "directory for the figures (SVG, PNG), the swing-up animations and result.json")
+	out := fs.String("out", "repro-cartpole", "directory for the figures (SVG, PNG), the decoders, result.json and the per-run results")
+	sf := addSweepFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -39,14 +42,14 @@ func reproCartpole(args []string) (err error) {
 		cfg = cartpole.Quick()
 	}
 	if err := run.apply(&cfg.Seeds, &cfg.Updates, &cfg.Workers); err != nil {
-		return err
+		return usageErrorf("%v", err)
 	}
 	if *dims != "" {
 		cfg.LatentDims = nil
 		for _, f := range strings.Split(*dims, ",") {
 			d, err := strconv.Atoi(strings.TrimSpace(f))
 			if err != nil {
-				return fmt.Errorf("--dims: %q is not an integer", f)
+				return usageErrorf("--dims: %q is not an integer", f)
 			}
 			cfg.LatentDims = append(cfg.LatentDims, d)
 		}
@@ -56,48 +59,100 @@ func reproCartpole(args []string) (err error) {
 		for _, f := range strings.Split(*temps, ",") {
 			t, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 			if err != nil {
-				return fmt.Errorf("--temps: %q is not a number", f)
+				return usageErrorf("--temps: %q is not a number", f)
 			}
 			cfg.Temps = append(cfg.Temps, t)
 		}
 	}
-	if err := cfg.Validate(); err != nil {
+	return runSweep(fs, &cartpoleSweep{cfg: cfg}, sf, *out)
+}
+
+// cartpoleSweep runs the cartpole experiment as a sweep: one point per
+// (latent dimension, temperature, seed); the best decoder of each run is
+// kept in its work directory as decoder.json.
+type cartpoleSweep struct {
+	cfg cartpole.Config
+	bar *progressBar
+}
+
+func (s *cartpoleSweep) Name() string { return "cartpole" }
+func (s *cartpoleSweep) Config() any  { return s.cfg }
+func (s *cartpoleSweep) Points() []string {
+	var names []string
+	for _, p := range s.cfg.Grid() {
+		names = append(names, p.Name())
+	}
+	return names
+}
+func (s *cartpoleSweep) validate() error { return s.cfg.Validate() }
+func (s *cartpoleSweep) setConfig(raw json.RawMessage) error {
+	var c cartpole.Config
+	if err := json.Unmarshal(raw, &c); err != nil {
 		return err
 	}
-	cleanup, err := makeOutDir(*out)
-	if err != nil {
-		return err
-	}
-	defer cleanup(&err)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	runs := len(cfg.LatentDims) * len(cfg.Temps) * len(cfg.Seeds)
-	fmt.Fprintf(os.Stderr, "cartpole: %d runs (dims %v × τ %v × %d seeds) of %d updates, %d at once\n",
-		runs, cfg.LatentDims, cfg.Temps, len(cfg.Seeds), cfg.Updates, cfg.Workers)
-	bar := newProgressBar(os.Stderr, runs*cfg.Updates)
-	res, err := cartpole.Run(ctx, cfg, func(p cartpole.Progress) {
-		job := fmt.Sprintf("%d/%g/%d", p.Dim, p.Temp, p.Seed)
-		bar.update(job, p.Update, fmt.Sprintf("dim %d τ %g seed %d: update %d, val %.3f", p.Dim, p.Temp, p.Seed, p.Update, p.ValCost), p.Update == p.Updates && p.RunsDone+1 == p.Runs)
+	s.cfg = c
+	return c.Validate()
+}
+func (s *cartpoleSweep) workers() int  { return s.cfg.Workers }
+func (s *cartpoleSweep) taskCPUs() int { return 1 }
+func (s *cartpoleSweep) start(n int)   { s.bar = newProgressBar(os.Stderr, n*s.cfg.Updates) }
+
+const decoderFile = "decoder.json"
+
+func (s *cartpoleSweep) RunPoint(ctx context.Context, i int, work string) (any, error) {
+	pt := s.cfg.Grid()[i]
+	tr, err := cartpole.RunPoint(ctx, s.cfg, pt, func(p cartpole.Progress) {
+		s.bar.update(pt.Name(), p.Update, fmt.Sprintf("dim %d τ %g seed %d: update %d, val %.3f", p.Dim, p.Temp, p.Seed, p.Update, p.ValCost), false)
 	})
-	bar.finish()
+	if err != nil {
+		return nil, err
+	}
+	if err := nn.SaveParamsFile(filepath.Join(work, decoderFile), tr.Best.Params()); err != nil {
+		return nil, fmt.Errorf("cartpole: %s: %w", pt.Name(), err)
+	}
+	return tr, nil
+}
+
+func (s *cartpoleSweep) collect(ctx context.Context, d *sweep.Dir, recs []*sweep.Record) error {
+	if s.bar != nil {
+		s.bar.finish()
+	}
+	cfg := s.cfg
+	runs := make([]*cartpole.Training, len(recs))
+	total := 0.0
+	for i, r := range recs {
+		var tr cartpole.Training
+		if err := json.Unmarshal(r.Result, &tr); err != nil {
+			return fmt.Errorf("%s: %w", d.RecordPath(i), err)
+		}
+		dec, err := cfg.NewDecoder(tr.Dim, tensor.NewRNG(0))
+		if err != nil {
+			return err
+		}
+		if err := nn.LoadParamsFile(filepath.Join(d.WorkDir(i), decoderFile), dec.Params()); err != nil {
+			return fmt.Errorf("cartpole: decoder of %s: %w", r.Name, err)
+		}
+		tr.Best, tr.Seconds = dec, r.Seconds
+		runs[i] = &tr
+		total += r.Seconds
+	}
+	fmt.Fprintf(os.Stderr, "cartpole: collecting %d runs: the expert, the improvement factors, figs. 2 and 10 and the swing-up\n", len(runs))
+	res, err := cartpole.Assemble(ctx, cfg, runs)
 	if err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(struct {
+	out := d.Path
+	if err := writeResultJSON(out, struct {
 		Summary []cartpole.Summary `json:"summary"`
 		*cartpole.Result
-	}{res.Summarize(), res}, "", " ")
+	}{res.Summarize(), res}); err != nil {
+		return err
+	}
+	files, err := cartpole.SaveFigures(res, out)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(*out, "result.json"), b, 0o644); err != nil {
-		return err
-	}
-	files, err := cartpole.SaveFigures(res, *out)
-	if err != nil {
-		return err
-	}
-	ckpts, err := cartpole.SaveCheckpoints(res, *out)
+	ckpts, err := cartpole.SaveCheckpoints(res, out)
 	if err != nil {
 		return err
 	}
@@ -115,6 +170,6 @@ func reproCartpole(args []string) (err error) {
 	}
 	su := res.SwingUp
 	fmt.Printf("swing-up return over %d steps: latent %.2f, expert %.2f\n", su.Steps, su.LatentReturn, su.ExpertReturn)
-	fmt.Printf("total %.0f s; wrote result.json and %d figure files in %s\n", res.Seconds, len(files), *out)
+	fmt.Printf("%d runs, %.0f s of run time; wrote result.json and %d figure and decoder files in %s\n", len(runs), total, len(files), out)
 	return nil
 }

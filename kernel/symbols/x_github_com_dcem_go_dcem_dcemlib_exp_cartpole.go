@@ -10,6 +10,7 @@ import (
 func init() {
 	Symbols["github.com/dcem-go/dcem/dcemlib/exp/cartpole/cartpole"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"Assemble":        reflect.ValueOf(cartpole.Assemble),
 		"Default":         reflect.ValueOf(cartpole.Default),
 		"Fig10":           reflect.ValueOf(cartpole.Fig10),
 		"Fig2Costs":       reflect.ValueOf(cartpole.Fig2Costs),
@@ -19,6 +20,7 @@ func init() {
 		"Figures":         reflect.ValueOf(cartpole.Figures),
 		"Quick":           reflect.ValueOf(cartpole.Quick),
 		"Run":             reflect.ValueOf(cartpole.Run),
+		"RunPoint":        reflect.ValueOf(cartpole.RunPoint),
 		"SaveCheckpoints": reflect.ValueOf(cartpole.SaveCheckpoints),
 		"SaveFigures":     reflect.ValueOf(cartpole.SaveFigures),
 		"Small":           reflect.ValueOf(cartpole.Small),
@@ -28,6 +30,7 @@ func init() {
 		"Config":   reflect.ValueOf((*cartpole.Config)(nil)),
 		"Factor":   reflect.ValueOf((*cartpole.Factor)(nil)),
 		"Figure":   reflect.ValueOf((*cartpole.Figure)(nil)),
+		"Point":    reflect.ValueOf((*cartpole.Point)(nil)),
 		"Progress": reflect.ValueOf((*cartpole.Progress)(nil)),
 		"Result":   reflect.ValueOf((*cartpole.Result)(nil)),
 		"Summary":  reflect.ValueOf((*cartpole.Summary)(nil)),

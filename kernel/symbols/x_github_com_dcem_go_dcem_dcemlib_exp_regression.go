@@ -12,6 +12,7 @@ import (
 func init() {
 	Symbols["github.com/dcem-go/dcem/dcemlib/exp/regression/regression"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"Assemble":          reflect.ValueOf(regression.Assemble),
 		"DCEM":              reflect.ValueOf(constant.MakeFromLiteral("\"dcem\"", token.STRING, 0)),
 		"Data":              reflect.ValueOf(regression.Data),
 		"Default":           reflect.ValueOf(regression.Default),
@@ -24,6 +25,7 @@ func init() {
 		"Quick":             reflect.ValueOf(regression.Quick),
 		"ReadResult":        reflect.ValueOf(regression.ReadResult),
 		"Run":               reflect.ValueOf(regression.Run),
+		"RunPoint":          reflect.ValueOf(regression.RunPoint),
 		"SaveFigures":       reflect.ValueOf(regression.SaveFigures),
 		"SeedBand":          reflect.ValueOf(regression.SeedBand),
 		"SurfaceFigure":     reflect.ValueOf(regression.SurfaceFigure),
@@ -33,6 +35,7 @@ func init() {
 		"Curve":       reflect.ValueOf((*regression.Curve)(nil)),
 		"DCEMOptions": reflect.ValueOf((*regression.DCEMOptions)(nil)),
 		"Model":       reflect.ValueOf((*regression.Model)(nil)),
+		"Point":       reflect.ValueOf((*regression.Point)(nil)),
 		"Progress":    reflect.ValueOf((*regression.Progress)(nil)),
 		"Result":      reflect.ValueOf((*regression.Result)(nil)),
 		"Summary":     reflect.ValueOf((*regression.Summary)(nil)),

@@ -313,7 +313,8 @@ type Summary struct {
 	TestFactor   float64 `json:"test_factor_mean"`
 	TestFactorLo float64 `json:"test_factor_lo"`
 	TestFactorHi float64 `json:"test_factor_hi"`
-	Seconds      float64 `json:"seconds_per_run"`
+	// Seconds is the mean wall-clock time of a run (not in the JSON).
+	Seconds float64 `json:"-"`
 }
 
 // Summarize returns the summary rows of r.

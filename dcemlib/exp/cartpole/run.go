@@ -33,8 +33,10 @@ type Training struct {
 	BestVal  float64 `json:"best_val"`
 	TestCost float64 `json:"test_cost"`
 	// Best is the decoder at its best validation (a checkpoint).
-	Best    *control.Decoder `json:"-"`
-	Seconds float64          `json:"seconds"`
+	Best *control.Decoder `json:"-"`
+	// Seconds is the run's wall-clock time; like every timing, it is left
+	// out of the JSON, so that the same Config writes the same bytes.
+	Seconds float64 `json:"-"`
 }
 
 // Factor is the improvement factor of one (latent dimension, temperature)
@@ -89,7 +91,8 @@ type Result struct {
 	Surfaces []Surface `json:"surfaces"`
 	// SwingUp is the closed-loop swing-up from the hanging state.
 	SwingUp *SwingUp `json:"swing_up"`
-	Seconds float64  `json:"seconds"`
+	// Seconds is the wall-clock time of Run (not in the JSON).
+	Seconds float64 `json:"-"`
 }
 
 // RunsOf returns the runs of one (dimension, temperature) pair, in seed
@@ -104,47 +107,51 @@ func (r *Result) RunsOf(dim int, temp float64) []*Training {
 	return out
 }
 
+// Point is one point of the experiment's grid: one training run.
+type Point struct {
+	Dim  int
+	Temp float64
+	Seed uint64
+}
+
+// Name names the point in a sweep's list, as "dim2-tau1-seed0".
+func (p Point) Name() string { return fmt.Sprintf("dim%d-tau%g-seed%d", p.Dim, p.Temp, p.Seed) }
+
+// Grid returns the training runs of c: every latent dimension, temperature
+// and seed, in that nesting order (the order of Result.Runs). Run, and a
+// sweep that runs the points apart, enumerate the runs with it.
+func (c *Config) Grid() []Point {
+	var pts []Point
+	for _, d := range c.LatentDims {
+		for _, t := range c.Temps {
+			for _, s := range c.Seeds {
+				pts = append(pts, Point{d, t, s})
+			}
+		}
+	}
+	return pts
+}
+
+// NewDecoder returns a decoder of the configured shape for latent dimension
+// dim, with parameters drawn from rng; a checkpoint is loaded into one made
+// with any rng (nn.LoadParamsFile into its Params).
+func (c *Config) NewDecoder(dim int, rng *tensor.RNG) (*control.Decoder, error) {
+	return control.NewDecoder(dim, c.Horizon, 1, c.Hidden, -100, 100, rng)
+}
+
 // Run trains a decoder for every latent dimension, temperature and seed of
 // cfg, measures the expert, and computes the data of figs. 2, 8, 9 and 10
-// and the swing-up. progress (may be nil) is called from one goroutine at a
-// time; ctx is checked between updates. The same Config gives the same
+// and the swing-up: RunPoint for every point of cfg.Grid, Workers at a
+// time, then Assemble. progress (may be nil) is called from one goroutine at
+// a time; ctx is checked between updates. The same Config gives the same
 // Result, whatever Workers is.
 func Run(ctx context.Context, cfg Config, progress func(Progress)) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	res := &Result{Config: cfg}
-	p := cpenv.DefaultParams()
-	val := cpenv.ValidationStates()[:cfg.ValStates]
-
-	expert, err := expertCosts(ctx, &cfg, p, val, 1)
-	if err != nil {
-		return nil, err
-	}
-	res.ExpertValCosts = expert
-	res.ExpertVal = stat.Mean(expert, nil)
-	test := cpenv.TestStates()[:cfg.ValStates]
-	expertTest, err := expertCosts(ctx, &cfg, p, test, 2)
-	if err != nil {
-		return nil, err
-	}
-	res.ExpertTest = stat.Mean(expertTest, nil)
-
-	type job struct {
-		dim  int
-		temp float64
-		seed uint64
-	}
-	var jobs []job
-	for _, d := range cfg.LatentDims {
-		for _, t := range cfg.Temps {
-			for _, s := range cfg.Seeds {
-				jobs = append(jobs, job{d, t, s})
-			}
-		}
-	}
-	res.Runs = make([]*Training, len(jobs))
+	jobs := cfg.Grid()
+	runs := make([]*Training, len(jobs))
 	var (
 		mu    sync.Mutex
 		done  int
@@ -167,20 +174,13 @@ func Run(ctx context.Context, cfg Config, progress func(Progress)) (*Result, err
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				j := jobs[i]
-				tr, err := train(ctx, &cfg, p, val, j.dim, j.temp, j.seed, report)
-				if err == nil {
-					var costs []float64
-					if costs, err = validate(ctx, &cfg, p, tr.Best, j.temp, test); err == nil {
-						tr.TestCost = stat.Mean(costs, nil)
-					}
-				}
+				tr, err := runPoint(ctx, &cfg, jobs[i], report)
 				mu.Lock()
 				if err != nil && first == nil {
 					first = err
 					cancel()
 				}
-				res.Runs[i] = tr
+				runs[i] = tr
 				done++
 				mu.Unlock()
 			}
@@ -203,7 +203,80 @@ func Run(ctx context.Context, cfg Config, progress func(Progress)) (*Result, err
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("cartpole: %w", err)
 	}
+	res, err := Assemble(ctx, cfg, runs)
+	if err != nil {
+		return nil, err
+	}
+	res.Seconds = time.Since(start).Seconds()
+	return res, nil
+}
 
+// RunPoint does one training run of the grid (paper alg. 2) and measures its
+// best decoder on the test states. progress may be nil; ctx is checked
+// between updates. Its result depends only on cfg and pt.
+func RunPoint(ctx context.Context, cfg Config, pt Point, progress func(Progress)) (*Training, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return runPoint(ctx, &cfg, pt, func(p Progress) {
+		if progress != nil {
+			p.Runs = 1
+			progress(p)
+		}
+	})
+}
+
+func runPoint(ctx context.Context, cfg *Config, pt Point, report func(Progress)) (*Training, error) {
+	p := cpenv.DefaultParams()
+	val := cpenv.ValidationStates()[:cfg.ValStates]
+	tr, err := train(ctx, cfg, p, val, pt.Dim, pt.Temp, pt.Seed, report)
+	if err != nil {
+		return nil, err
+	}
+	test := cpenv.TestStates()[:cfg.ValStates]
+	costs, err := validate(ctx, cfg, p, tr.Best, pt.Temp, test)
+	if err != nil {
+		return nil, err
+	}
+	tr.TestCost = stat.Mean(costs, nil)
+	return tr, nil
+}
+
+// Assemble makes the Result from the training runs of every point of
+// cfg.Grid, in that order, each with its Best decoder: it measures the
+// expert, computes the improvement factors, and the data of figs. 2 and 10
+// and the swing-up. Result.Seconds is left zero.
+func Assemble(ctx context.Context, cfg Config, runs []*Training) (*Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	grid := cfg.Grid()
+	if len(runs) != len(grid) {
+		return nil, fmt.Errorf("cartpole: Assemble got %d runs, want %d (one per grid point)", len(runs), len(grid))
+	}
+	for i, t := range runs {
+		if t == nil || t.Best == nil {
+			return nil, fmt.Errorf("cartpole: Assemble: run %d (%s) has no decoder", i, grid[i].Name())
+		}
+		if (Point{t.Dim, t.Temp, t.Seed}) != grid[i] {
+			return nil, fmt.Errorf("cartpole: Assemble: run %d is %s, want %s", i, Point{t.Dim, t.Temp, t.Seed}.Name(), grid[i].Name())
+		}
+	}
+	res := &Result{Config: cfg, Runs: runs}
+	p := cpenv.DefaultParams()
+	val := cpenv.ValidationStates()[:cfg.ValStates]
+	expert, err := expertCosts(ctx, &cfg, p, val, 1)
+	if err != nil {
+		return nil, err
+	}
+	res.ExpertValCosts = expert
+	res.ExpertVal = stat.Mean(expert, nil)
+	test := cpenv.TestStates()[:cfg.ValStates]
+	expertTest, err := expertCosts(ctx, &cfg, p, test, 2)
+	if err != nil {
+		return nil, err
+	}
+	res.ExpertTest = stat.Mean(expertTest, nil)
 	for _, d := range cfg.LatentDims {
 		for _, t := range cfg.Temps {
 			res.Factors = append(res.Factors, factor(res.RunsOf(d, t), d, t, res.ExpertVal, res.ExpertTest))
@@ -219,7 +292,6 @@ func Run(ctx context.Context, cfg Config, progress func(Progress)) (*Result, err
 	if res.SwingUp, err = swingUp(ctx, &cfg, p, showcase); err != nil {
 		return nil, err
 	}
-	res.Seconds = time.Since(start).Seconds()
 	return res, nil
 }
 
@@ -301,7 +373,7 @@ func train(ctx context.Context, c *Config, p cpenv.Params, val []cpenv.State, di
 	report func(Progress)) (*Training, error) {
 	start := time.Now()
 	rng := tensor.NewRNG(seed)
-	dec, err := control.NewDecoder(dim, c.Horizon, 1, c.Hidden, -100, 100, rng)
+	dec, err := c.NewDecoder(dim, rng)
 	if err != nil {
 		return nil, err
 	}

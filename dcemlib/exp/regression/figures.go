@@ -208,8 +208,8 @@ type Summary struct {
 	// EvalMSE[k] is the MSE evaluated with k+1 inner steps.
 	EvalMSE    []float64 `json:"eval_mse"`
 	EvalMSEStd []float64 `json:"eval_mse_std"`
-	// Seconds is the mean wall-clock time of a run.
-	Seconds float64 `json:"seconds"`
+	// Seconds is the mean wall-clock time of a run (not in the JSON).
+	Seconds float64 `json:"-"`
 }
 
 // Summarize returns one Summary per method of the result.

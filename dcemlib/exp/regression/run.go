@@ -66,8 +66,9 @@ type Training struct {
 	Preds     [][]float64 `json:"preds"`
 	// Surface is the trained energy on the grid (fig. 1).
 	Surface Surface `json:"surface"`
-	// Seconds is the run's wall-clock time.
-	Seconds float64 `json:"seconds"`
+	// Seconds is the run's wall-clock time; like every timing, it is left
+	// out of the JSON, so that the same Config writes the same bytes.
+	Seconds float64 `json:"-"`
 }
 
 // Result holds everything the figures of paper §5.1 are made from.
@@ -80,8 +81,9 @@ type Result struct {
 	// Runs holds one training per method and seed, methods in the order of
 	// Config.Methods, seeds in the order of Config.Seeds within each.
 	Runs []*Training `json:"runs"`
-	// Seconds is the wall-clock time of the whole experiment.
-	Seconds float64 `json:"seconds"`
+	// Seconds is the wall-clock time of the whole experiment (not in the
+	// JSON).
+	Seconds float64 `json:"-"`
 }
 
 // RunsOf returns the trainings of one method, in seed order.
@@ -136,10 +138,8 @@ func Run(ctx context.Context, cfg Config, progress func(Progress)) (*Result, err
 	start := time.Now()
 	res := &Result{Config: cfg}
 	res.X, res.Y = Data(cfg.Points)
-	for _, m := range cfg.Methods {
-		for _, s := range cfg.Seeds {
-			res.Runs = append(res.Runs, &Training{Method: m, Seed: s})
-		}
+	for _, pt := range cfg.Grid() {
+		res.Runs = append(res.Runs, &Training{Method: pt.Method, Seed: pt.Seed})
 	}
 	var mu sync.Mutex
 	done := 0
@@ -195,6 +195,73 @@ func Run(ctx context.Context, cfg Config, progress func(Progress)) (*Result, err
 		return nil, first
 	}
 	res.Seconds = time.Since(start).Seconds()
+	return res, nil
+}
+
+// Point is one point of the experiment's grid: one training run.
+type Point struct {
+	Method string
+	Seed   uint64
+}
+
+// Name names the point in a sweep's list, as "dcem-seed0".
+func (p Point) Name() string { return fmt.Sprintf("%s-seed%d", p.Method, p.Seed) }
+
+// Grid returns the training runs of c: every method and seed, in that
+// nesting order (the order of Result.Runs). Run, and a sweep that runs the
+// points apart, enumerate the runs with it.
+func (c *Config) Grid() []Point {
+	var pts []Point
+	for _, m := range c.Methods {
+		for _, s := range c.Seeds {
+			pts = append(pts, Point{m, s})
+		}
+	}
+	return pts
+}
+
+// RunPoint does the training run of one grid point and its evaluations.
+// progress may be nil; ctx is checked between updates. Its result depends
+// only on cfg and pt.
+func RunPoint(ctx context.Context, cfg Config, pt Point, progress func(Progress)) (*Training, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	x, y := Data(cfg.Points)
+	t := &Training{Method: pt.Method, Seed: pt.Seed}
+	start := time.Now()
+	err := train(ctx, &cfg, x, y, t, func(p Progress) {
+		if progress != nil {
+			p.Runs, p.Elapsed = 1, time.Since(start)
+			if p.Done {
+				p.Run = 1
+			}
+			progress(p)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Assemble makes the Result from the training runs of every point of
+// cfg.Grid, in that order. Result.Seconds is left zero.
+func Assemble(cfg Config, runs []*Training) (*Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	grid := cfg.Grid()
+	if len(runs) != len(grid) {
+		return nil, fmt.Errorf("regression: Assemble got %d runs, want %d (one per grid point)", len(runs), len(grid))
+	}
+	for i, t := range runs {
+		if t == nil || (Point{t.Method, t.Seed}) != grid[i] {
+			return nil, fmt.Errorf("regression: Assemble: run %d is not %s", i, grid[i].Name())
+		}
+	}
+	res := &Result{Config: cfg, Runs: runs}
+	res.X, res.Y = Data(cfg.Points)
 	return res, nil
 }
 

@@ -164,8 +164,10 @@ type TaskResult struct {
 	// rendering is unavailable; RenderError says why).
 	Frames      []*image.RGBA `json:"-"`
 	RenderError string        `json:"render_error,omitempty"`
-	// SecondsPerStep is the wall-clock time of one planning step.
-	SecondsPerStep float64 `json:"seconds_per_step"`
+	// SecondsPerStep is the wall-clock time of one planning step; like
+	// every timing, it is left out of the JSON, so that the same Config
+	// writes the same bytes.
+	SecondsPerStep float64 `json:"-"`
 }
 
 // Progress reports a planning step.
@@ -180,7 +182,52 @@ type Progress struct {
 type Result struct {
 	Config  Config        `json:"config"`
 	Tasks   []*TaskResult `json:"tasks"`
-	Seconds float64       `json:"seconds"`
+	Seconds float64       `json:"-"` // wall-clock time of Run, not in the JSON
+}
+
+// Point is one point of the experiment's grid: one task.
+type Point struct {
+	Task string
+}
+
+// Name names the point in a sweep's list: the task.
+func (p Point) Name() string { return p.Task }
+
+// Grid returns the points of c, one per task, in the order of Result.Tasks.
+// Run, and a sweep that runs the points apart, enumerate them with it.
+func (c *Config) Grid() []Point {
+	pts := make([]Point, len(c.Tasks))
+	for i, t := range c.Tasks {
+		pts[i] = Point{t}
+	}
+	return pts
+}
+
+// RunPoint plays one task of the grid. progress may be nil; ctx is checked
+// every planning step. Its result depends only on cfg and pt.
+func RunPoint(ctx context.Context, cfg Config, pt Point, progress func(Progress)) (*TaskResult, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return runTask(ctx, &cfg, pt.Task, progress)
+}
+
+// Assemble makes the Result from the results of every point of cfg.Grid,
+// in that order. Result.Seconds is left zero.
+func Assemble(cfg Config, tasks []*TaskResult) (*Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	grid := cfg.Grid()
+	if len(tasks) != len(grid) {
+		return nil, fmt.Errorf("truesim: Assemble got %d tasks, want %d (one per grid point)", len(tasks), len(grid))
+	}
+	for i, t := range tasks {
+		if t == nil || t.Task != grid[i].Task {
+			return nil, fmt.Errorf("truesim: Assemble: result %d is not task %s", i, grid[i].Task)
+		}
+	}
+	return &Result{Config: cfg, Tasks: tasks}, nil
 }
 
 // Run plays every task of cfg with CEM on the true simulator and with a
@@ -191,8 +238,8 @@ func Run(ctx context.Context, cfg Config, progress func(Progress)) (*Result, err
 	}
 	start := time.Now()
 	res := &Result{Config: cfg}
-	for _, name := range cfg.Tasks {
-		tr, err := runTask(ctx, &cfg, name, progress)
+	for _, pt := range cfg.Grid() {
+		tr, err := runTask(ctx, &cfg, pt.Task, progress)
 		if err != nil {
 			return nil, err
 		}
