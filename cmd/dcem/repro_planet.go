@@ -185,3 +185,20 @@ func planetProgress() (func(planet.Progress), func()) {
 		}
 	}
 }
+
+// makeOutDir creates the output directory dir. The returned cleanup,
+// deferred with the address of the command's error, removes the directory
+// again when the command fails and dir was created here and is still empty,
+// so that a failed run leaves nothing behind.
+func makeOutDir(dir string) (cleanup func(*error), err error) {
+	_, statErr := os.Stat(dir)
+	existed := statErr == nil
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return func(errp *error) {
+		if *errp != nil && !existed {
+			os.Remove(dir) // only removes an empty directory
+		}
+	}, nil
+}

@@ -4,17 +4,23 @@ package symbols
 
 import (
 	"github.com/dcem-go/dcem/dcemlib/exp/truesim"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
 func init() {
 	Symbols["github.com/dcem-go/dcem/dcemlib/exp/truesim/truesim"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Assemble": reflect.ValueOf(truesim.Assemble),
-		"Default":  reflect.ValueOf(truesim.Default),
-		"Quick":    reflect.ValueOf(truesim.Quick),
-		"Run":      reflect.ValueOf(truesim.Run),
-		"RunPoint": reflect.ValueOf(truesim.RunPoint),
+		"Assemble":     reflect.ValueOf(truesim.Assemble),
+		"Default":      reflect.ValueOf(truesim.Default),
+		"PaperElites":  reflect.ValueOf(constant.MakeFromLiteral("100", token.INT, 0)),
+		"PaperHorizon": reflect.ValueOf(constant.MakeFromLiteral("12", token.INT, 0)),
+		"PaperIters":   reflect.ValueOf(constant.MakeFromLiteral("10", token.INT, 0)),
+		"PaperSamples": reflect.ValueOf(constant.MakeFromLiteral("1000", token.INT, 0)),
+		"Quick":        reflect.ValueOf(truesim.Quick),
+		"Run":          reflect.ValueOf(truesim.Run),
+		"RunPoint":     reflect.ValueOf(truesim.RunPoint),
 
 		// type definitions
 		"Config":     reflect.ValueOf((*truesim.Config)(nil)),
