@@ -21,11 +21,12 @@ import (
 // shell commands), by package directory and the block's first line. Every
 // other code block of a package doc is a notebook cell and must run.
 var notGo = map[string]string{
-	"dcemlib/lml: Π_k(x/τ) = argmin_{0<y<1, 1ᵀy=k} −xᵀy/τ − H_b(y),":                 "formula",
-	"dcemlib/lml: ∂ℓ/∂x = h ⊙ (g − (hᵀg)/(1ᵀh)) / τ.":                                "formula",
-	"envs/cartpole: C = −Σ_{t=1..H} (cos θ_t − 0.1·x_t² − 1e-5·u_{t−1}²),":           "formula",
-	"kernel/symbols: go generate ./kernel/symbols":                                   "shell",
-	"dcemlib/rssm: hₜ = GRU(ReLU(FC([sₜ₋₁, aₜ])), hₜ₋₁)          deterministic path": "formula",
+	"dcemlib/lml: Π_k(x/τ) = argmin_{0<y<1, 1ᵀy=k} −xᵀy/τ − H_b(y),":                           "formula",
+	"dcemlib/lml: ∂ℓ/∂x = h ⊙ (g − (hᵀg)/(1ᵀh)) / τ.":                                          "formula",
+	"envs/cartpole: C = −Σ_{t=1..H} (cos θ_t − 0.1·x_t² − 1e-5·u_{t−1}²),":                     "formula",
+	"kernel/symbols: go generate ./kernel/symbols":                                             "shell",
+	"dcemlib/rssm: hₜ = GRU(ReLU(FC([sₜ₋₁, aₜ])), hₜ₋₁)          deterministic path":           "formula",
+	"dcemlib/sweep: DIR/sweep.json       the manifest: experiment, configuration, grid points": "file layout",
 }
 
 // docBlock is a code block of a package's doc comment.
