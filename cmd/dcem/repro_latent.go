@@ -15,6 +15,7 @@ import (
 	"github.com/dcem-go/dcem/dcemlib/plots"
 	"github.com/dcem-go/dcem/dcemlib/ppo"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
+	"github.com/dcem-go/dcem/dcemlib/sweep"
 )
 
 func init() {
@@ -208,7 +209,7 @@ func reproLatent(args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(*out, "result.json"), b); err != nil {
+	if err := sweep.WriteFileAtomic(filepath.Join(*out, "result.json"), b, 0o644); err != nil {
 		return err
 	}
 	for _, n := range names {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
 	"github.com/dcem-go/dcem/dcemlib/plots"
+	"github.com/dcem-go/dcem/dcemlib/sweep"
 	"gonum.org/v1/plot"
 )
 
@@ -95,7 +96,7 @@ func writePlanet(res *planet.Result, dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, "result.json"), b); err != nil {
+	if err := sweep.WriteFileAtomic(filepath.Join(dir, "result.json"), b, 0o644); err != nil {
 		return err
 	}
 	figs := []struct {
@@ -127,25 +128,6 @@ func writePlanet(res *planet.Result, dir string) error {
 		res.Cost.PerUpdate, res.Cost.PerDecision, 1e6*res.Cost.PerEnvStep, res.Seconds)
 	fmt.Printf("wrote result.json and returns, losses, reward-prediction, obs-prediction (.svg, .png) in %s\n", dir)
 	return nil
-}
-
-// writeFileAtomic writes b to path through a temporary file in the same
-// directory and a rename, so that readers never see a partial file.
-func writeFileAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // planetProgress returns a progress callback for world-model runs that draws

@@ -232,20 +232,11 @@ func (r *run) startFrom(path string) error {
 		return fmt.Errorf("planet: Options.From %s is a run on %s, this one is on %s", path, prev.Task, r.cfg.Task)
 	}
 	if !r.opts.ResetModel {
-		params := r.model.Params()
-		if len(st.Params) != len(params) {
-			return fmt.Errorf("planet: Options.From %s: a model of other sizes (%d tensors, want %d)", path, len(st.Params), len(params))
-		}
-		for i, p := range params {
-			if len(st.Params[i]) != p.Size() {
-				return fmt.Errorf("planet: Options.From %s: a model of other sizes (tensor %d has %d values, want %d)", path, i, len(st.Params[i]), p.Size())
-			}
+		if err := restoreParams(path, r.model.Params(), st.Params); err != nil {
+			return err
 		}
 		if err := r.opt.UnmarshalBinary(st.Adam); err != nil {
 			return fmt.Errorf("planet: Options.From %s: %w", path, err)
-		}
-		for i, p := range params {
-			copy(p.Data32(), st.Params[i])
 		}
 	}
 	if !r.opts.DropReplay {
@@ -276,15 +267,8 @@ func LoadModel(path string) (*rssm.Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("planet: LoadModel: %s: %w", path, err)
 	}
-	params := m.Params()
-	if len(st.Params) != len(params) {
-		return nil, fmt.Errorf("planet: LoadModel: %s holds %d parameter tensors, the model has %d", path, len(st.Params), len(params))
-	}
-	for i, p := range params {
-		if len(st.Params[i]) != p.Size() {
-			return nil, fmt.Errorf("planet: LoadModel: %s: parameter %d has %d values, want %d", path, i, len(st.Params[i]), p.Size())
-		}
-		copy(p.Data32(), st.Params[i])
+	if err := restoreParams(path, m.Params(), st.Params); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -301,6 +285,23 @@ func LoadAgent(path string, a Agent) error {
 	}
 	if err := a.UnmarshalBinary(st.Agent); err != nil {
 		return fmt.Errorf("planet: LoadAgent: %s: %w", path, err)
+	}
+	return nil
+}
+
+// restoreParams copies saved values into params after checking that every
+// tensor has the saved size; on a mismatch it changes nothing.
+func restoreParams(path string, params []*tensor.Tensor, saved [][]float32) error {
+	if len(saved) != len(params) {
+		return fmt.Errorf("planet: checkpoint %s holds %d parameter tensors, the model has %d", path, len(saved), len(params))
+	}
+	for i, p := range params {
+		if len(saved[i]) != p.Size() {
+			return fmt.Errorf("planet: checkpoint %s: parameter %d has %d values, want %d", path, i, len(saved[i]), p.Size())
+		}
+	}
+	for i, p := range params {
+		copy(p.Data32(), saved[i])
 	}
 	return nil
 }

@@ -185,6 +185,9 @@ type run struct {
 	start   time.Time
 	elapsed float64 // seconds before this resumption
 	threads func(updating bool)
+	// resuming is set when a checkpoint was loaded; the first step of
+	// work then counts the resume (reading a finished run is not one).
+	resuming bool
 }
 
 // Run trains the world model on cfg.Task as the package describes and
@@ -226,9 +229,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		if resumed, err = r.load(opts.Checkpoint); err != nil {
 			return nil, err
 		}
-		if resumed {
-			r.res.Resumes++
-		}
+		r.resuming = resumed
 	}
 	if !resumed && opts.From != "" {
 		if err := r.startFrom(opts.From); err != nil {
@@ -285,6 +286,12 @@ func (r *run) loop(ctx context.Context) error {
 		evalsDue := train / cfg.EvalEvery * cfg.EvalEpisodes
 		if train == cfg.Episodes && train%cfg.EvalEvery != 0 {
 			evalsDue += cfg.EvalEpisodes // a final evaluation
+		}
+		finished := seed >= cfg.SeedEpisodes && eval >= evalsDue && train >= cfg.Episodes &&
+			(r.res.Prediction != nil || eval == 0)
+		if r.resuming && !finished {
+			r.res.Resumes++
+			r.resuming = false
 		}
 		switch {
 		case seed < cfg.SeedEpisodes:

@@ -292,3 +292,20 @@ func TestWrap(t *testing.T) {
 		}
 	}
 }
+
+// TestReadingAFinishedRunIsNoResume: Run on a finished run's checkpoint
+// returns its result and does not count a resume.
+func TestReadingAFinishedRunIsNoResume(t *testing.T) {
+	cfg := Quick("cheetah.run")
+	path := filepath.Join(t.TempDir(), "checkpoint.bin")
+	if _, err := Run(context.Background(), cfg, Options{Checkpoint: path}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), cfg, Options{Checkpoint: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Resumes != 0 {
+		t.Errorf("Resumes = %d after reading a finished run, want 0", res.Resumes)
+	}
+}
