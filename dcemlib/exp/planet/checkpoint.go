@@ -2,12 +2,14 @@ package planet
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/binary"
 	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,8 +20,13 @@ import (
 
 // checkpointMagic starts every checkpoint file; the format is the magic,
 // the payload's length (8 bytes) and CRC-32 (4 bytes, IEEE), then the
-// payload: a gob of checkpointState.
-const checkpointMagic = "dcem-planet-checkpoint-1\n"
+// payload: a gzip stream of a gob of checkpointState. Parameters, Adam's
+// moments and the replay buffer compress about 4×.
+const checkpointMagic = "dcem-planet-checkpoint-2\n"
+
+// checkpointMagicV1 starts the checkpoints of earlier versions, whose
+// payload is the gob itself, not compressed; they are still read.
+const checkpointMagicV1 = "dcem-planet-checkpoint-1\n"
 
 type checkpointState struct {
 	Config []byte // the run's Config as JSON: a resume must match it
@@ -59,7 +66,14 @@ func (r *run) checkpoint() error {
 		}
 	}
 	var payload bytes.Buffer
-	if err := gob.NewEncoder(&payload).Encode(&st); err != nil {
+	zw, err := gzip.NewWriterLevel(&payload, gzip.BestSpeed)
+	if err != nil {
+		return err
+	}
+	if err := gob.NewEncoder(zw).Encode(&st); err != nil {
+		return fmt.Errorf("planet: checkpoint: %w", err)
+	}
+	if err := zw.Close(); err != nil {
 		return fmt.Errorf("planet: checkpoint: %w", err)
 	}
 	var head bytes.Buffer
@@ -112,10 +126,15 @@ func readCheckpoint(path string) (*checkpointState, error) {
 	bad := func(why string) error {
 		return fmt.Errorf("planet: checkpoint %s is corrupted or not a checkpoint: %s", path, why)
 	}
-	if !bytes.HasPrefix(b, []byte(checkpointMagic)) {
+	compressed := true
+	switch {
+	case bytes.HasPrefix(b, []byte(checkpointMagic)):
+		b = b[len(checkpointMagic):]
+	case bytes.HasPrefix(b, []byte(checkpointMagicV1)):
+		b, compressed = b[len(checkpointMagicV1):], false
+	default:
 		return nil, bad("it does not start with the checkpoint header")
 	}
-	b = b[len(checkpointMagic):]
 	if len(b) < 12 {
 		return nil, bad("the header is truncated")
 	}
@@ -127,6 +146,15 @@ func readCheckpoint(path string) (*checkpointState, error) {
 	}
 	if crc32.ChecksumIEEE(payload) != sum {
 		return nil, bad("the checksum does not match")
+	}
+	if compressed {
+		zr, err := gzip.NewReader(bytes.NewReader(payload))
+		if err != nil {
+			return nil, bad(err.Error())
+		}
+		if payload, err = io.ReadAll(zr); err != nil {
+			return nil, bad(err.Error())
+		}
 	}
 	var st checkpointState
 	if err := decodeGob(payload, &st); err != nil {

@@ -1,8 +1,13 @@
 package planet
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -307,5 +312,66 @@ func TestReadingAFinishedRunIsNoResume(t *testing.T) {
 	}
 	if res.Resumes != 0 {
 		t.Errorf("Resumes = %d after reading a finished run, want 0", res.Resumes)
+	}
+}
+
+// TestCheckpointV1 reads a checkpoint in the earlier uncompressed format:
+// the same run, results and parameters as the compressed file it was
+// made from.
+func TestCheckpointV1(t *testing.T) {
+	cfg := Quick("cheetah.run")
+	cfg.Episodes = 1
+	dir := t.TempDir()
+	path := filepath.Join(dir, "checkpoint.bin")
+	want, err := Run(context.Background(), cfg, Options{Checkpoint: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte(checkpointMagic)) {
+		t.Fatalf("checkpoint starts %q, want %q", b[:len(checkpointMagic)], checkpointMagic)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b[len(checkpointMagic)+12:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v1 bytes.Buffer
+	v1.WriteString(checkpointMagicV1)
+	binary.Write(&v1, binary.LittleEndian, uint64(len(payload)))
+	binary.Write(&v1, binary.LittleEndian, crc32.ChecksumIEEE(payload))
+	v1.Write(payload)
+	old := filepath.Join(dir, "v1.bin")
+	if err := os.WriteFile(old, v1.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if len(b) >= v1.Len() {
+		t.Errorf("compressed checkpoint %d bytes, uncompressed %d", len(b), v1.Len())
+	}
+	got, err := Run(context.Background(), cfg, Options{Checkpoint: old})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Episodes, want.Episodes) || got.Updates != want.Updates {
+		t.Errorf("v1 checkpoint: %d updates, episodes %v; want %d, %v", got.Updates, got.Episodes, want.Updates, want.Episodes)
+	}
+	m1, err := LoadModel(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, err := LoadModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range m1.Params() {
+		if !reflect.DeepEqual(p.Data32(), m2.Params()[i].Data32()) {
+			t.Fatalf("parameter %d differs between the v1 and v2 checkpoints", i)
+		}
 	}
 }
