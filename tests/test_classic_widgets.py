@@ -1,7 +1,9 @@
-"""A live widget round trip in the classic notebook that `make run` serves
+"""Live widget round trips in the classic notebook that `make run` serves
 (Notebook 6 with the jupyter-js-widgets 2.1 front end), driven in headless
 Chromium: run a slider cell, move the slider with the keyboard, see the Go
-observer's output change."""
+observer's output change; press a Play control linked to a slider in the
+browser (as notebook 00's iterate player is) and see the slider and the Go
+observer follow every step."""
 
 import json
 import os
@@ -33,6 +35,22 @@ k.OnChange(func(c widgets.Change) {
 }, "value")
 widgets.NewVBox(k, shown)'''
 
+PLAY_CELL = '''import (
+	"fmt"
+	"github.com/dcem-go/dcem/widgets"
+)
+player := widgets.NewPlay()
+player.Min, player.Max, player.Value, player.Interval = 1, 6, 1, 300
+step := widgets.NewIntSlider()
+step.Min, step.Max, step.Value = 1, 6, 1
+widgets.JSLink(player, "value", step, "value")
+shown := widgets.NewLabel("iteration 1")
+step.OnChange(func(c widgets.Change) {
+	shown.SetValue(fmt.Sprintf("iteration %d", c.New.(int)))
+}, "value")
+drawn := widgets.Interact(func() { fmt.Printf("drawn at %d\\n", step.Value) }, step)
+widgets.NewVBox(widgets.NewHBox(player, step), shown, drawn.Output)'''
+
 
 def free_port():
     with socket.socket() as s:
@@ -41,7 +59,9 @@ def free_port():
 
 
 class ClassicNotebookTests(unittest.TestCase):
-    def test_slider_moves_observer_output(self):
+    def drive(self, cell, scenario):
+        """Serves a notebook of one cell with the classic notebook, runs the
+        scenario of browser/classic.js on it and returns its JSON result."""
         for need, what in ((ws.NODE_MODULES, "tests/node_modules (scripts/install-deps.sh)"),
                            (EXTENSION, "the jupyter-js-widgets extension (Debian jupyter-nbextension-jupyter-js-widgets)")):
             if not os.path.exists(need):
@@ -49,11 +69,11 @@ class ClassicNotebookTests(unittest.TestCase):
         if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
             self.skipTest(f"no Chromium at {CHROMIUM}")
         d = tempfile.mkdtemp()
-        nb = {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": CELL}],
+        nb = {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": cell}],
               "metadata": {"kernelspec": {"name": "dcem", "display_name": "Go (dcem)", "language": "go"},
                            "language_info": {"name": "go"}},
               "nbformat": 4, "nbformat_minor": 5}
-        with open(os.path.join(d, "slider.ipynb"), "w") as f:
+        with open(os.path.join(d, "widgets.ipynb"), "w") as f:
             json.dump(nb, f)
         port = free_port()
         cmd = [sys.executable, "-m", "notebook", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
@@ -73,15 +93,12 @@ class ClassicNotebookTests(unittest.TestCase):
                     if time.time() > deadline or server.poll() is not None:
                         self.fail("the notebook server did not start: " + open(log.name).read()[-2000:])
                     time.sleep(0.3)
-            out = subprocess.run(["node", os.path.join(ws.HERE, "browser", "classic.js"), base + "/notebooks/slider.ipynb", CHROMIUM],
-                                 capture_output=True, text=True, timeout=180, cwd=ws.HERE)
+            out = subprocess.run(["node", os.path.join(ws.HERE, "browser", "classic.js"), base + "/notebooks/widgets.ipynb",
+                                  CHROMIUM, scenario], capture_output=True, text=True, timeout=180, cwd=ws.HERE)
             self.assertEqual(out.returncode, 0, out.stderr[-3000:])
             res = json.loads(out.stdout)
             self.assertNotIn("exception", res, json.dumps(res) + "\nserver log:\n" + open(log.name).read()[-3000:])
-            self.assertEqual(res["before"], "k = 0")
-            # Three steps right: the observer in Go squared the value.
-            self.assertEqual(res["after"], "k = 3, squared 9")
-            self.assertEqual(res["readout"], "3")
+            return res
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -91,6 +108,31 @@ class ClassicNotebookTests(unittest.TestCase):
                 server.wait()
             log.close()
             shutil.rmtree(d, ignore_errors=True)
+
+    def test_slider_moves_observer_output(self):
+        res = self.drive(CELL, "slider")
+        self.assertEqual(res["before"], "k = 0")
+        # Three steps right: the observer in Go squared the value.
+        self.assertEqual(res["after"], "k = 3, squared 9")
+        self.assertEqual(res["readout"], "3")
+
+    def test_play_steps_linked_slider(self):
+        res = self.drive(PLAY_CELL, "play")
+        msg = json.dumps(res)
+        # The player counts 1, 2, ..., 5 and then goes back to its min when
+        # it reaches max (jupyter-js-widgets 2.1's Play stops before max):
+        # the linked slider shows each value and the Go observer of the
+        # slider labels each one.
+        self.assertEqual(res["labels"][:5], [f"iteration {i}" for i in range(1, 6)], msg)
+        self.assertEqual(res["readouts"][:5], [str(i) for i in range(1, 6)], msg)
+        self.assertEqual(res["readout"], "1", msg)
+        self.assertEqual(res["labels"][-1], "iteration 1", msg)
+        # The Interact's Output showed its first draw before the player ran,
+        # and each redraw replaced the last one (the Output clears).
+        self.assertEqual(res["drawn"][0], ["drawn at 1"], msg)
+        self.assertEqual(res["drawn"][-1], ["drawn at 1"], msg)
+        self.assertTrue(all(len(d) == 1 for d in res["drawn"]), msg)
+        self.assertGreaterEqual(len({d[0] for d in res["drawn"]}), 4, msg)
 
 
 if __name__ == "__main__":

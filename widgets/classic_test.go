@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"encoding/base64"
+	"fmt"
 	"os"
 	"reflect"
 	"sort"
@@ -227,5 +228,58 @@ func TestClassicRoundTrip(t *testing.T) {
 	msgs = ft.take()
 	if len(msgs) != 2 || msgs[0].data["state"].(map[string]any)["msg_id"] != during || msgs[1].data["state"].(map[string]any)["msg_id"] != "" {
 		t.Errorf("msg_id updates %+v", msgs)
+	}
+}
+
+// clearingCapturer is a fakeCapturer that also clears (OutputClearer),
+// recording each clear with the parent it was routed to.
+type clearingCapturer struct {
+	fakeCapturer
+	current string
+	log     []string
+}
+
+func (c *clearingCapturer) CaptureParent(id string, f func()) {
+	c.current = id
+	defer func() { c.current = "" }()
+	c.fakeCapturer.CaptureParent(id, f)
+}
+
+func (c *clearingCapturer) ClearOutput(wait bool) {
+	c.log = append(c.log, fmt.Sprintf("clear(%v) under %q", wait, c.current))
+}
+
+// TestClassicInteract: in the classic dialect an Interact's Output is
+// opened before its first draw (whose output the front end's model keeps
+// for the view made later), and each redraw clears the Output with a
+// clear_output routed to it.
+func TestClassicInteract(t *testing.T) {
+	m, ft := setup(t, DialectClassic)
+	capt := &clearingCapturer{}
+	m.SetCapturer(capt)
+	s := NewIntSlider()
+	var draws []int
+	ui := Interact(func() { draws = append(draws, s.Value) }, s)
+	opened := false
+	for _, msg := range ft.take() {
+		if msg.kind == "open" && msg.id == ui.Output.ModelID() {
+			opened = true
+		}
+	}
+	if !opened {
+		t.Fatal("the Output was not opened before the first draw")
+	}
+	ui.Redraw()
+	if len(draws) != 2 || len(capt.parents) != 2 {
+		t.Fatalf("draws %v, captures %v", draws, capt.parents)
+	}
+	want := []string{fmt.Sprintf("clear(true) under %q", capt.parents[0]), fmt.Sprintf("clear(true) under %q", capt.parents[1])}
+	if !reflect.DeepEqual(capt.log, want) {
+		t.Errorf("clears %q, want %q", capt.log, want)
+	}
+	// Clear(false) clears at once, routed to the Output.
+	ui.Output.Clear(false)
+	if len(capt.log) != 3 || capt.log[2] != fmt.Sprintf("clear(false) under %q", capt.parents[2]) {
+		t.Errorf("clears %q", capt.log)
 	}
 }

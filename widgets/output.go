@@ -34,6 +34,15 @@ type Capturer interface {
 	CaptureParent(parentID string, f func())
 }
 
+// OutputClearer is a Capturer that can also clear a cell's output: inside
+// CaptureParent, ClearOutput publishes a clear_output message with the
+// parent given there (wait as in Output.Clear). The classic front end's
+// Output widget clears on it; without it, redraws in the classic dialect
+// add to what the widget shows.
+type OutputClearer interface {
+	ClearOutput(wait bool)
+}
+
 // Output shows captured output: text streams and display data, as a
 // notebook cell's output area does.
 type Output struct {
@@ -139,6 +148,13 @@ func (w *Output) Clear(wait bool) {
 	w.Outputs = []map[string]any{}
 	w.mgr.mu.Unlock()
 	w.Sync()
+	if w.mgr.Dialect() == DialectClassic {
+		// The classic widget shows messages, not the outputs attribute:
+		// clear them with a clear_output routed to it.
+		if c, ok := w.mgr.capturer().(OutputClearer); ok {
+			w.captureParent(func() { c.ClearOutput(false) })
+		}
+	}
 }
 
 // Capture calls f with its output going into the widget: what it prints
@@ -153,13 +169,38 @@ func (w *Output) Capture(f func()) {
 		return
 	}
 	if w.mgr.Dialect() == DialectClassic {
-		// jupyter-js-widgets 2.1 knows no outputs attribute: it shows the
-		// messages whose parent is named by msg_id.
-		id := newID()
-		w.Set("msg_id", id)
-		defer w.Set("msg_id", "")
-		c.CaptureParent(id, f)
+		// A Clear(true) before the capture: the widget clears when the
+		// first output of f arrives.
+		w.mgr.mu.Lock()
+		clear := w.clearNext
+		w.clearNext = false
+		w.mgr.mu.Unlock()
+		if cl, ok := c.(OutputClearer); ok && clear {
+			g := f
+			f = func() {
+				cl.ClearOutput(true)
+				g()
+			}
+		}
+		w.captureParent(f)
 		return
 	}
 	c.Capture(w, f)
+}
+
+// captureParent runs f with its output routed to the classic front end's
+// Output widget: jupyter-js-widgets 2.1 knows no outputs attribute, it
+// shows the messages whose parent is named by msg_id. Its model keeps
+// them and shows them in views made later, so the model is opened first:
+// a capture before the widget is displayed (an Interact's first draw) is
+// not lost.
+func (w *Output) captureParent(f func()) {
+	if err := w.mgr.open(w); err != nil {
+		f()
+		return
+	}
+	id := newID()
+	w.Set("msg_id", id)
+	defer w.Set("msg_id", "")
+	w.mgr.capturer().CaptureParent(id, f)
 }

@@ -30,7 +30,7 @@ func (s *Session) compile(src string) (prog *interp.Program, err error) {
 	}()
 	s.stderr.start()
 	defer s.stderr.stop()
-	return s.i.Compile(src)
+	return s.i.Compile(parenthesizeMultiAssign(src))
 }
 
 // exec runs a compiled program, turning every failure into an *Error.
@@ -77,7 +77,7 @@ func (s *Session) evalValue(ctx context.Context, src string) (v reflect.Value, e
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return s.i.EvalWithContext(ctx, src)
+	return s.i.EvalWithContext(ctx, parenthesizeMultiAssign(src))
 }
 
 // describe turns an error from yaegi into an *Error.

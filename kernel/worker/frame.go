@@ -38,6 +38,7 @@ const (
 	opDialect    = "dialect"     // supervisor → worker: speak the classic widget dialect (Text "classic"); no reply
 	opCommOut    = "comm_out"    // worker → supervisor: a comm message (Kind open, msg or close) for the front end
 	opParent     = "parent"      // worker → supervisor: output's parent msg_id is Text from now on ("" ends it)
+	opStream     = "stream"      // worker → supervisor: Text written to the stream Kind ("stdout" or "stderr"), in order with the other events
 )
 
 // message is one frame of the protocol; each operation uses some fields.

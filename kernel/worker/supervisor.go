@@ -236,6 +236,15 @@ func (s *Supervisor) events(p *proc, r *os.File, ready chan struct{}) {
 			s.log.Printf("worker: %s", m.Text)
 		case opCommOut:
 			s.publishComm(&m)
+		case opStream:
+			p.syncOutput()
+			w := s.opts.Stdout
+			if m.Kind == "stderr" {
+				w = s.opts.Stderr
+			}
+			if w != nil {
+				w.Write([]byte(m.Text))
+			}
 		case opParent:
 			p.syncOutput()
 			if s.opts.Comms != nil {

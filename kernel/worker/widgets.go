@@ -105,13 +105,28 @@ func (c *capturer) Capture(sink widgets.OutputSink, f func()) {
 
 // CaptureParent publishes what f prints and shows with parentID as its
 // parent's msg_id (the classic front end's Output widget).
+//
+// What f prints travels as frames (opStream) rather than through the
+// worker's output pipes, so that it arrives between the two parent
+// switches: text in a pipe could be published before the supervisor
+// reads the first switch, under the cell's parent.
 func (c *capturer) CaptureParent(parentID string, f func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.fw.write(&message{Op: opParent, Text: parentID})
-	defer c.fw.write(&message{Op: opParent})
+	c.stdout.set(func(s string) { c.fw.write(&message{Op: opStream, Kind: "stdout", Text: s}) })
+	c.stderr.set(func(s string) { c.fw.write(&message{Op: opStream, Kind: "stderr", Text: s}) })
+	defer func() {
+		c.stdout.set(nil)
+		c.stderr.set(nil)
+		c.fw.write(&message{Op: opParent})
+	}()
 	f()
 }
+
+// ClearOutput publishes a clear_output message; inside CaptureParent its
+// parent is the classic Output widget's msg_id, which clears that widget.
+func (c *capturer) ClearOutput(wait bool) { c.pub.Clear(wait) }
 
 // sinkPublisher shows display output in an Output widget.
 type sinkPublisher struct{ sink widgets.OutputSink }
