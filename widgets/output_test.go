@@ -204,6 +204,33 @@ func TestProgress(t *testing.T) {
 	}
 }
 
+// TestProgressClockStartsWithWork: a first Update of 0 steps restarts
+// the clock, so the time before the work began counts neither in the
+// elapsed time nor in the estimate.
+func TestProgressClockStartsWithWork(t *testing.T) {
+	setup(t, DialectModern)
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := NewProgress("train", 10)
+	p.now = func() time.Time { return clock }
+	p.start = clock
+	clock = clock.Add(time.Hour) // the user waited before running the work
+	p.Update(0, 0)
+	clock = clock.Add(5 * time.Second)
+	p.Update(5, 0)
+	if got := p.Label.Value; got != "5/10 · 0:05 · 0:05 left" {
+		t.Errorf("label %q, want 5 s elapsed and 5 s left", got)
+	}
+	// Without the 0 report, the clock runs from the bar's creation.
+	q := NewProgress("train", 10)
+	q.now = func() time.Time { return clock }
+	q.start = clock
+	clock = clock.Add(10 * time.Second)
+	q.Update(5, 0)
+	if got := q.Label.Value; got != "5/10 · 0:10 · 0:10 left" {
+		t.Errorf("label %q", got)
+	}
+}
+
 type errTest string
 
 func (e errTest) Error() string { return string(e) }

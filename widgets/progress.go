@@ -9,7 +9,10 @@ import (
 // Progress is a progress bar with a label that tells the count, the time
 // elapsed and an estimate of the time left. The estimate assumes that the
 // remaining steps take as long as the finished ones did on average; until
-// a step has finished there is no estimate, and the label says so.
+// a step has finished there is no estimate, and the label says so. The
+// clock starts when the bar is made, or again at the first Update that
+// reports no steps done: a bar made in one cell for work that a later cell
+// starts measures the work, not the pause between.
 //
 // Its Update method fits the progress callbacks of long library calls:
 //
@@ -29,6 +32,7 @@ type Progress struct {
 	done     int
 	total    int
 	finished bool
+	updated  bool // whether Update was called
 	now      func() time.Time
 }
 
@@ -37,7 +41,7 @@ type Progress struct {
 const MinInterval = 100 * time.Millisecond
 
 // NewProgress returns a Progress at 0 of total steps, described by
-// description. The clock starts now.
+// description. The clock starts now (see Progress).
 func NewProgress(description string, total int) *Progress {
 	p := &Progress{Bar: NewIntProgress(), Label: NewLabel(""), total: total, now: time.Now}
 	p.Bar.Description = description
@@ -63,6 +67,10 @@ func (p *Progress) Update(done, total int) {
 	}
 	p.done = done
 	now := p.now()
+	if !p.updated && done == 0 {
+		p.start = now
+	}
+	p.updated = true
 	if now.Sub(p.last) < MinInterval && done < p.total {
 		p.mu.Unlock()
 		return
