@@ -220,3 +220,32 @@ func TestNoiseDTypes(t *testing.T) {
 		t.Errorf("float64 and float32 solves differ by %g", d)
 	}
 }
+
+// TestFloat32StdFloor: where the floor MinStd holds σ', no gradient passes
+// through it in float32 as in float64, although float32(MinStd) is not
+// MinStd (float32(0.05) > 0.05).
+func TestFloat32StdFloor(t *testing.T) {
+	cfg := Config{Samples: 60, Elites: 6, Iters: 4, MinStd: 0.05, Lower: -1.5, Upper: 1.5, Seed: 5}
+	c := tensor.New([]float64{1, -2, 0.5}, 1, 1, 3)
+	grad := func(dt tensor.DType) (*Result, *tensor.Tensor) {
+		mean := tensor.ZerosOf(dt, 1, 3).RequiresGrad()
+		res, err := Solve(context.Background(), quadratic(c.To(dt)), mean, tensor.FullOf(dt, 1), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Mean.Sum().Add(res.Std.Sum()).Backward()
+		return res, mean.Grad()
+	}
+	r64, g64 := grad(tensor.Float64)
+	_, g32 := grad(tensor.Float32)
+	floor := false
+	for _, v := range r64.Std.Data() {
+		floor = floor || v == cfg.MinStd
+	}
+	if !floor {
+		t.Fatalf("std %v: the floor is not reached; the test needs it", r64.Std)
+	}
+	if d := maxDiff(g32, g64); d > 1e-4 {
+		t.Errorf("gradients with respect to the mean differ by %g: float32 %v, float64 %v", d, g32, g64)
+	}
+}

@@ -80,6 +80,14 @@ type Result struct {
 // pass has gone through the solve. An objective that keeps them for later
 // must keep a copy (Clone).
 //
+// With mean and std on an OpenCL device (see tensor.Device) the solve runs
+// there: the samples, the objective (which must return its values on that
+// device), the soft top-k and the update are device operations, recorded in
+// the graph; the noise is drawn on the host by the generator the host solve
+// uses, in the same order, and moved, so that a solve on the device agrees
+// with the float32 solve on the host up to rounding. The elite scores and
+// the best sample are computed on the host from the objective values.
+//
 // It returns an error for invalid settings, bad shapes, a NaN objective
 // value, a panic inside f, or when ctx is cancelled (checked every
 // iteration).
@@ -95,6 +103,9 @@ func Solve(ctx context.Context, f Objective, mean, std *tensor.Tensor, cfg Confi
 	}
 	if std.DType() != mean.DType() {
 		return nil, fmt.Errorf("cem.Solve: %w", dtypeError("std", std.DType(), mean.DType()))
+	}
+	if mean.OnDevice() || std.OnDevice() {
+		return solveOnDevice(ctx, f, mean, std, cfg)
 	}
 	if mean.DType() == tensor.Float32 {
 		return solve[float32](ctx, f, mean, std, cfg)
@@ -469,7 +480,9 @@ func updateOps[T float](x, w *tensor.Tensor, k int, minStd float64) (mu, sigma *
 		gvar = make([]float64, b*n)
 		for i, v := range g {
 			// ∂σ'/∂σ'² = 1/(2σ') where the floor is not active.
-			if sv := float64(sd[i]); sv > 0 && sv > minStd {
+			// The floor is compared as stored: float32(MinStd) may
+			// exceed MinStd.
+			if sv := float64(sd[i]); sv > 0 && sv > float64(T(minStd)) {
 				gvar[i] = float64(v) / (2 * sv)
 			}
 		}

@@ -46,13 +46,28 @@ type float interface{ ~float32 | ~float64 }
 //
 // Float32 inputs give float32 results; the root search itself runs in
 // float64 on the float32 values, so the result is the float64 projection
-// of the same values, rounded.
+// of the same values, rounded. For x on an OpenCL device (see tensor.Device)
+// the projection and its gradient run there, one row per work item, by the
+// same search (in double precision where the device has it).
 //
 // It returns an error if k < 1, tau ≤ 0, eps < 0, x has no axes, or x holds
 // NaN or ±Inf.
 func Project(x *tensor.Tensor, k int, tau, eps float64) (*tensor.Tensor, error) {
 	if x.Dims() == 0 {
 		return nil, errors.New("lml.Project: x is a scalar; want at least one axis")
+	}
+	if x.OnDevice() {
+		if err := CheckArgs(k, tau, eps); err != nil {
+			return nil, fmt.Errorf("lml.Project: %w", err)
+		}
+		if eps == 0 {
+			eps = DefaultEps
+		}
+		y, err := tensor.LMLOnDevice(x, k, tau, eps)
+		if err != nil {
+			return nil, fmt.Errorf("lml.Project: %w", err)
+		}
+		return y, nil
 	}
 	if x.DType() == tensor.Float32 {
 		return project(x, x.Data32(), k, tau, eps, tensor.NewOp32)

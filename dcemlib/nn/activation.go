@@ -82,7 +82,7 @@ func (a Activation) Deriv(pre, post *tensor.Tensor) *tensor.Tensor {
 		return pre.Sigmoid()
 	case ELU:
 		// 1 for x > 0, eˣ = post + 1 otherwise.
-		return tensor.Where(positiveMask(pre), tensor.FullOf(pre.DType(), 1, pre.Shape()...), post.AddScalar(1))
+		return tensor.Where(positiveMask(pre), tensor.FullOf(pre.DType(), 1, pre.Shape()...).ToDevice(pre.Device()), post.AddScalar(1))
 	case ReLU:
 		return positiveMask(pre)
 	case Tanh:
@@ -93,8 +93,11 @@ func (a Activation) Deriv(pre, post *tensor.Tensor) *tensor.Tensor {
 	panic(fmt.Sprintf("nn.Activation.Deriv: unknown activation %d", int(a)))
 }
 
-// positiveMask returns the constant tensor 1[x > 0].
+// positiveMask returns the constant tensor 1[x > 0], on x's device.
 func positiveMask(x *tensor.Tensor) *tensor.Tensor {
+	if x.OnDevice() {
+		return positiveMaskT[float32](x).ToDevice(x.Device())
+	}
 	if x.DType() == tensor.Float32 {
 		return positiveMaskT[float32](x)
 	}

@@ -79,7 +79,7 @@ func (m *MLP) InputGrad(x, seed *tensor.Tensor) (y, grad *tensor.Tensor) {
 	y = h
 	g := seed
 	if g == nil {
-		g = tensor.FullOf(y.DType(), 1, y.Shape()...)
+		g = tensor.FullOf(y.DType(), 1, y.Shape()...).ToDevice(y.Device())
 	} else if !equalInts(g.Shape(), y.Shape()) {
 		panic(fmt.Sprintf("nn.MLP.InputGrad: seed shape %v, want the output's %v", g.Shape(), y.Shape()))
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/dcem-go/dcem/dcemlib/nn"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
 
@@ -89,6 +90,42 @@ type Imagination struct {
 	// meanOnly replaces the prior samples by the prior means (for tests
 	// that compare with ImagineReturns).
 	meanOnly bool
+	// dm, when not nil, is the model with its parameters on the device
+	// the rollouts run on (UseDevice).
+	dm *Model
+}
+
+// UseDevice makes PredictReturns imagine on device d (see tensor.Device),
+// or on the host's workers again for tensor.CPU. The model's parameters
+// are copied to d now, without gradients: call UseDevice again after they
+// change. On a device the rollouts of all the sequences run as one batch;
+// the prior noise is drawn on the host as before, so the returns agree with
+// the host's up to rounding. It returns an error for a float64 model.
+func (im *Imagination) UseDevice(d tensor.Device) error {
+	if d.IsCPU() {
+		im.dm = nil
+		return nil
+	}
+	if dt := im.m.DType(); dt != tensor.Float32 {
+		return fmt.Errorf("rssm: Imagination.UseDevice: the model is %v; device models are float32", dt)
+	}
+	im.dm = im.m.mapLayers(func(l *nn.Linear) *nn.Linear {
+		c := l.ToDevice(d)
+		c.W = c.W.Detach()
+		if c.B != nil {
+			c.B = c.B.Detach()
+		}
+		return c
+	})
+	return nil
+}
+
+// Device returns the device PredictReturns imagines on.
+func (im *Imagination) Device() tensor.Device {
+	if im.dm == nil {
+		return tensor.CPU
+	}
+	return im.dm.Pre.W.Device()
 }
 
 // NewImagination returns an imagination over m with the given number of
@@ -159,6 +196,9 @@ func (im *Imagination) PredictReturns(ctx context.Context, actions []float32, n,
 		clear(im.noise)
 	}
 
+	if im.dm != nil {
+		return im.rolloutOnDevice(ctx, actions, n, horizon, returns)
+	}
 	w := min(im.workers, n)
 	per := (n + w - 1) / w
 	var wg sync.WaitGroup
@@ -237,6 +277,40 @@ func (im *Imagination) rollout(ctx context.Context, k int, actions []float32, n,
 	for i, v := range ret {
 		returns[lo+i] = float32(v)
 	}
+	return nil
+}
+
+// rolloutOnDevice imagines all n sequences as one batch on the device of
+// im.dm, reading back only the returns.
+func (im *Imagination) rolloutOnDevice(ctx context.Context, actions []float32, n, horizon int, returns []float32) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("rssm: PredictReturns: %v", r)
+		}
+	}()
+	m := im.dm
+	d := im.Device()
+	A, S, D := m.ActionSize, m.StateSize, m.BeliefSize
+	act := tensor.New32(actions, n, horizon*A).ToDevice(d)
+	noise := tensor.New32(im.noise, horizon*n, S).ToDevice(d)
+	h := tensor.New32(im.h, 1, D).ToDevice(d).Expand(n, D)
+	s := tensor.New32(im.s, 1, S).ToDevice(d).Expand(n, S)
+	var ret *tensor.Tensor
+	for t := range horizon {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		h = m.Transition(s, act.Slice(1, t*A, (t+1)*A), h)
+		pm, ps := m.Prior(h)
+		s = pm.Add(ps.Mul(noise.Slice(0, t*n, (t+1)*n)))
+		r := m.PredictReward(m.Features(h, s))
+		if ret == nil {
+			ret = r
+		} else {
+			ret = ret.Add(r)
+		}
+	}
+	copy(returns, ret.Data32())
 	return nil
 }
 

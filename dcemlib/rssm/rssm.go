@@ -220,8 +220,8 @@ func (m *Model) PredictReward(features *tensor.Tensor) *tensor.Tensor {
 
 // zeroState returns a zero belief and state for a batch of b.
 func (m *Model) zeroState(b int, like *tensor.Tensor) (h, s *tensor.Tensor) {
-	h = tensor.ZerosOf(m.DType(), b, m.BeliefSize)
-	s = tensor.ZerosOf(m.DType(), b, m.StateSize)
+	h = tensor.ZerosOf(m.DType(), b, m.BeliefSize).ToDevice(like.Device())
+	s = tensor.ZerosOf(m.DType(), b, m.StateSize).ToDevice(like.Device())
 	if a := like.Arena(); a != nil {
 		h, s = a.Use(h), a.Use(s)
 	}
@@ -235,4 +235,28 @@ func KL(qm, qs, pm, ps *tensor.Tensor) *tensor.Tensor {
 	ratio := qs.Div(ps)
 	d := qm.Sub(pm).Div(ps)
 	return ratio.Log().Neg().Add(ratio.Square().Add(d.Square()).MulScalar(0.5)).AddScalar(-0.5).SumAxis(1, false)
+}
+
+// ToDevice returns a copy of the model with its parameters on device d
+// (see tensor.Device): fresh leaves, marked RequiresGrad as the model's
+// are. The model must be float32 for a device other than the CPU.
+func (m *Model) ToDevice(d tensor.Device) *Model {
+	return m.mapLayers(func(l *nn.Linear) *nn.Linear { return l.ToDevice(d) })
+}
+
+// mapLayers returns a copy of the model whose every Linear layer (those of
+// the perceptrons and the GRU cell's too) is f of the model's.
+func (m *Model) mapLayers(f func(*nn.Linear) *nn.Linear) *Model {
+	mlp := func(p *nn.MLP) *nn.MLP {
+		c := &nn.MLP{Act: p.Act, OutAct: p.OutAct}
+		for _, l := range p.Layers {
+			c.Layers = append(c.Layers, f(l))
+		}
+		return c
+	}
+	c := *m
+	c.Encoder, c.Decoder, c.Reward = mlp(m.Encoder), mlp(m.Decoder), mlp(m.Reward)
+	c.Pre, c.PriorHidden, c.PriorOut, c.PostHidden, c.PostOut = f(m.Pre), f(m.PriorHidden), f(m.PriorOut), f(m.PostHidden), f(m.PostOut)
+	c.Cell = &nn.GRUCell{Input: f(m.Cell.Input), Hidden: f(m.Cell.Hidden), In: m.Cell.In, Size: m.Cell.Size}
+	return &c
 }

@@ -14,12 +14,19 @@ import (
 // makes its result, and during Backward the gradients, there. Device
 // tensors are float32. Devices compare with ==.
 //
-// On a device run the matrix products (MatMul, MatMulT), Affine, the
-// elementwise operations (Add, Sub, Mul, Div, Maximum, Minimum with
+// On a device run the matrix products (MatMul, MatMulT), Affine, GRUCell,
+// the elementwise operations (Add, Sub, Mul, Div, Maximum, Minimum with
 // broadcasting; the scalar operations; Square, Sqrt, Pow, Exp, Log, Abs,
-// Sin, Cos, Sigmoid, Tanh, Softplus, ReLU, ELU, Clamp), the reductions
-// Sum, Mean, SumAxis and MeanAxis, Reshape and its relatives, and Expand. Other
-// operations panic with a message that says to move the tensor to the CPU.
+// Sin, Cos, Sigmoid, Tanh, Softplus, ReLU, ELU, Clamp; Where, whose
+// condition may live anywhere), the reductions Sum, Mean, SumAxis,
+// MeanAxis, MaxAxis, MinAxis and LogSumExp, Softmax and LogSoftmax,
+// Standardize, the shape operations (Reshape and its relatives, Permute,
+// Transpose, T, Slice, Concat, Stack, IndexSelect, Gather, Expand), and the
+// LML projection (LMLOnDevice, which package lml's Project calls), each with
+// its gradient. Random draws are made on the host by RNG and moved, so a
+// device computation sees the same numbers as the host for the same seed.
+// Conversions to float64 panic with a message that says to move the
+// tensor to the CPU.
 type Device struct{ b backend }
 
 // CPU is the host, where tensors live unless moved.
@@ -124,6 +131,16 @@ type backend interface {
 	spread(dst, g devMem, outer, n, inner int, scale float32)
 	// fillRows copies the n values of b into every row of out.
 	fillRows(out, b devMem, rows, n int)
+	// kernel queues the device kernel name over global work items (in
+	// groups of local; 0 for the runtime's choice) with the arguments
+	// bufs, then ints, then floats: the operations past the core ones
+	// (shape operations, row reductions, GRU gates, LML) call their
+	// kernels through it.
+	kernel(name string, global, local int, bufs []devMem, ints []int, floats []float32)
+	// writeInts and readInts copy int32 values (indices, statuses) into
+	// and out of storage allocated for at least as many elements.
+	writeInts(m devMem, src []int32)
+	readInts(dst []int32, m devMem)
 }
 
 // devMem is storage on a device.

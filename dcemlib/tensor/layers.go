@@ -243,6 +243,9 @@ func GRUCell(x, h, wi, bi, wh, bh *Tensor) *Tensor {
 		}
 	}
 	sameDType("GRUCell", ts...)
+	if onDevice(ts...) {
+		return devGRU(x, h, wi, bi, wh, bh)
+	}
 	if x.dtype == Float32 {
 		return gruT[float32](x, h, wi, bi, wh, bh)
 	}

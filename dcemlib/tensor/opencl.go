@@ -77,6 +77,7 @@ type clDevice struct {
 	queue   C.cl_command_queue
 	prog    C.cl_program
 	kernels map[string]C.cl_kernel
+	fp64    bool // the kernels accumulate in double precision
 
 	// mu serializes the use of the queue and the kernels (setting a
 	// kernel's arguments and queueing it must not interleave).
@@ -221,7 +222,21 @@ func OpenCL(index int) (Device, error) {
 }
 
 var kernelNames = []string{"unary", "unary_grad", "binary", "binary_grad", "reduce_to", "sum_rows",
-	"sum_partial", "sum_inner", "spread", "fill_rows", "axpy"}
+	"sum_partial", "sum_inner", "spread", "fill_rows", "axpy",
+	"copy_rows", "permute", "index_select", "index_select_grad", "gather", "gather_grad",
+	"extreme", "extreme_grad", "logsumexp", "logsumexp_grad", "standardize", "standardize_grad",
+	"where_sel", "where_grad", "gru_gates", "gru_grad", "lml_forward", "lml_backward"}
+
+// deviceExtensions returns the device's OpenCL extensions, space separated.
+func deviceExtensions(id C.cl_device_id) string {
+	var n C.size_t
+	if C.clGetDeviceInfo(id, C.CL_DEVICE_EXTENSIONS, 0, nil, &n) != C.CL_SUCCESS || n == 0 {
+		return ""
+	}
+	buf := make([]byte, n)
+	C.clGetDeviceInfo(id, C.CL_DEVICE_EXTENSIONS, n, unsafe.Pointer(&buf[0]), nil)
+	return strings.TrimRight(string(buf), "\x00")
+}
 
 func openDevice(index int, id C.cl_device_id, label string) (*clDevice, error) {
 	d := &clDevice{index: index, label: label, id: id, kernels: map[string]C.cl_kernel{}}
@@ -244,7 +259,16 @@ func openDevice(index int, id C.cl_device_id, label string) (*clDevice, error) {
 	if e != C.CL_SUCCESS {
 		return fail("clCreateProgramWithSource", e)
 	}
-	if e = C.clBuildProgram(d.prog, 1, &id, nil, nil, nil); e != C.CL_SUCCESS {
+	// Devices with double precision run the accumulations of the
+	// row kernels (LML, LogSumExp, Standardize) in it, as the host does.
+	opts := ""
+	if strings.Contains(" "+deviceExtensions(id)+" ", " cl_khr_fp64 ") {
+		opts = "-D DCEM_FP64"
+		d.fp64 = true
+	}
+	copts := C.CString(opts)
+	defer C.free(unsafe.Pointer(copts))
+	if e = C.clBuildProgram(d.prog, 1, &id, copts, nil, nil); e != C.CL_SUCCESS {
 		log := C.dcem_build_log(d.prog, id)
 		msg := C.GoString(log)
 		C.free(unsafe.Pointer(log))
@@ -576,4 +600,30 @@ func (d *clDevice) spread(dst, g devMem, outer, n, inner int, scale float32) {
 
 func (d *clDevice) fillRows(out, b devMem, rows, n int) {
 	d.launch("fill_rows", rows*n, 0, mems(out, b), ci(rows*n, n), nil)
+}
+
+func (d *clDevice) kernel(name string, global, local int, bufs []devMem, ints []int, floats []float32) {
+	d.launch(name, global, local, bufs, ci(ints...), cf(floats...))
+}
+
+func (d *clDevice) writeInts(m devMem, src []int32) {
+	if len(src) == 0 {
+		return
+	}
+	defer runtime.KeepAlive(m)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.check("clEnqueueWriteBuffer", C.clEnqueueWriteBuffer(d.queue, m.(*clMem).mem, C.CL_TRUE, 0,
+		C.size_t(4*len(src)), unsafe.Pointer(&src[0]), 0, nil, nil))
+}
+
+func (d *clDevice) readInts(dst []int32, m devMem) {
+	if len(dst) == 0 {
+		return
+	}
+	defer runtime.KeepAlive(m)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.check("clEnqueueReadBuffer", C.clEnqueueReadBuffer(d.queue, m.(*clMem).mem, C.CL_TRUE, 0,
+		C.size_t(4*len(dst)), unsafe.Pointer(&dst[0]), 0, nil, nil))
 }

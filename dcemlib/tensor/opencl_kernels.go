@@ -228,4 +228,342 @@ __kernel void axpy(__global float* dst, __global const float* src, int n, float 
 	int i = get_global_id(0);
 	if (i < n) dst[i] += alpha * src[i];
 }
+/* real is the type of the row kernels' accumulations: double where the
+   device has it (as on the host), else float. */
+#ifdef DCEM_FP64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+typedef double real;
+#else
+typedef float real;
+#endif
+
+/* dst[r·ds + dof + j] (+)= src[r·ss + sof + j] for r < rows, j < n: the
+   blocks of Slice and Concat, and their gradients. */
+__kernel void copy_rows(__global float* dst, __global const float* src, int rows, int n,
+		int ds, int dof, int ss, int sof, int acc) {
+	int t = get_global_id(0);
+	if (t >= rows * n) return;
+	int r = t / n, j = t % n;
+	int di = r * ds + dof + j;
+	float v = src[r * ss + sof + j];
+	dst[di] = acc ? dst[di] + v : v;
+}
+
+/* A strided view over up to six axes d0..d5 with source strides s0..s5:
+   out[i] = src[view(i)], or with scatter out[view(i)] += src[i] (the view
+   of a permutation touches every element once). */
+__kernel void permute(__global float* out, __global const float* src, int n, int scatter,
+		int d0, int d1, int d2, int d3, int d4, int d5,
+		int s0, int s1, int s2, int s3, int s4, int s5) {
+	int i = get_global_id(0);
+	if (i >= n) return;
+	int r = i, off = 0;
+	off += (r % d5) * s5; r /= d5;
+	off += (r % d4) * s4; r /= d4;
+	off += (r % d3) * s3; r /= d3;
+	off += (r % d2) * s2; r /= d2;
+	off += (r % d1) * s1; r /= d1;
+	off += r * s0;
+	if (scatter) out[off] += src[i];
+	else out[i] = src[off];
+}
+
+/* out[o, j, i] = x[o, idx[j], i] for x laid out (outer, n, inner). */
+__kernel void index_select(__global float* out, __global const float* x, __global const int* idx,
+		int outer, int n, int m, int inner) {
+	int t = get_global_id(0);
+	if (t >= outer * m * inner) return;
+	int i = t % inner, r = t / inner, j = r % m, o = r / m;
+	out[t] = x[(o * n + idx[j]) * inner + i];
+}
+
+/* dst[o, x, i] += Σ_{j: idx[j] = x} g[o, j, i]: one work item per
+   destination, so repeated indices need no atomics. */
+__kernel void index_select_grad(__global float* dst, __global const float* g, __global const int* idx,
+		int outer, int n, int m, int inner) {
+	int t = get_global_id(0);
+	if (t >= outer * n * inner) return;
+	int i = t % inner, r = t / inner, x = r % n, o = r / n;
+	float s = 0.0f;
+	for (int j = 0; j < m; j++)
+		if (idx[j] == x) s += g[(o * m + j) * inner + i];
+	dst[t] += s;
+}
+
+/* out[o, j, i] = x[o, idx[o, j, i], i]. */
+__kernel void gather(__global float* out, __global const float* x, __global const int* idx,
+		int outer, int n, int m, int inner) {
+	int t = get_global_id(0);
+	if (t >= outer * m * inner) return;
+	int i = t % inner, o = t / (m * inner);
+	out[t] = x[(o * n + idx[t]) * inner + i];
+}
+
+__kernel void gather_grad(__global float* dst, __global const float* g, __global const int* idx,
+		int outer, int n, int m, int inner) {
+	int t = get_global_id(0);
+	if (t >= outer * n * inner) return;
+	int i = t % inner, r = t / inner, x = r % n, o = r / n;
+	float s = 0.0f;
+	for (int j = 0; j < m; j++) {
+		int k = (o * m + j) * inner + i;
+		if (idx[k] == x) s += g[k];
+	}
+	dst[t] += s;
+}
+
+/* The maximum (ismax) or minimum over the middle axis of (outer, n,
+   inner), and its first position; NaN wins. */
+__kernel void extreme(__global float* out, __global int* arg, __global const float* x,
+		int outer, int n, int inner, int ismax) {
+	int t = get_global_id(0);
+	if (t >= outer * inner) return;
+	int o = t / inner, i = t % inner;
+	__global const float* p = x + (size_t)o * n * inner + i;
+	float best = p[0];
+	int bj = 0;
+	for (int j = 1; j < n; j++) {
+		float v = p[(size_t)j * inner];
+		if ((ismax && v > best) || (!ismax && v < best) || (isnan(v) && !isnan(best))) {
+			best = v;
+			bj = j;
+		}
+	}
+	out[t] = best;
+	arg[t] = bj;
+}
+
+__kernel void extreme_grad(__global float* dst, __global const float* g, __global const int* arg,
+		int outer, int n, int inner) {
+	int t = get_global_id(0);
+	if (t >= outer * inner) return;
+	int o = t / inner, i = t % inner;
+	dst[((size_t)o * n + arg[t]) * inner + i] += g[t];
+}
+
+/* log Σ exp over the middle axis of (outer, n, inner), stably. */
+__kernel void logsumexp(__global float* out, __global const float* x, int outer, int n, int inner) {
+	int t = get_global_id(0);
+	if (t >= outer * inner) return;
+	int o = t / inner, i = t % inner;
+	__global const float* p = x + (size_t)o * n * inner + i;
+	real m = -INFINITY;
+	for (int j = 0; j < n; j++) m = fmax(m, (real)p[(size_t)j * inner]);
+	if (isinf(m) && m < 0) {
+		out[t] = (float)m;
+		return;
+	}
+	real s = 0;
+	for (int j = 0; j < n; j++) s += exp((real)p[(size_t)j * inner] - m);
+	out[t] = (float)(m + log(s));
+}
+
+/* dst[o, j, i] += g[o, i] · exp(x[o, j, i] − out[o, i]). */
+__kernel void logsumexp_grad(__global float* dst, __global const float* g, __global const float* x,
+		__global const float* out, int outer, int n, int inner) {
+	int t = get_global_id(0);
+	if (t >= outer * n * inner) return;
+	int i = t % inner, o = t / (n * inner), k = o * inner + i;
+	float l = out[k];
+	if (isinf(l) && l < 0) return;
+	dst[t] += g[k] * (float)exp((real)x[t] - (real)l);
+}
+
+/* Each row of x: (x − x̄)/(s + eps) into out and s into sd, with s the
+   unbiased standard deviation. One work item per row. */
+__kernel void standardize(__global float* out, __global float* sd, __global const float* x,
+		int rows, int n, float eps) {
+	int r = get_global_id(0);
+	if (r >= rows) return;
+	__global const float* xr = x + (size_t)r * n;
+	__global float* yr = out + (size_t)r * n;
+	real m = 0;
+	for (int j = 0; j < n; j++) m += xr[j];
+	m /= n;
+	real ss = 0;
+	for (int j = 0; j < n; j++) {
+		real d = xr[j] - m;
+		ss += d * d;
+	}
+	real s = sqrt(ss / (n - 1));
+	real inv = 1 / (s + (real)eps);
+	for (int j = 0; j < n; j++) yr[j] = (float)((xr[j] - m) * inv);
+	sd[r] = (float)s;
+}
+
+/* dx += (g − ḡ)/(s + eps) − y·(gᵀy)/(s·(n − 1)) per row. */
+__kernel void standardize_grad(__global float* dst, __global const float* g, __global const float* y,
+		__global const float* sd, int rows, int n, float eps) {
+	int r = get_global_id(0);
+	if (r >= rows) return;
+	__global const float* gr = g + (size_t)r * n;
+	__global const float* yr = y + (size_t)r * n;
+	__global float* dr = dst + (size_t)r * n;
+	real gm = 0, gy = 0;
+	for (int j = 0; j < n; j++) {
+		gm += gr[j];
+		gy += (real)gr[j] * yr[j];
+	}
+	gm /= n;
+	real s = sd[r], inv = 1 / (s + (real)eps), c = s > 0 ? gy / (s * (n - 1)) : 0;
+	for (int j = 0; j < n; j++) dr[j] += (float)((gr[j] - gm) * inv - c * yr[j]);
+}
+
+__kernel void where_sel(__global float* out, __global const float* a, __global const float* b,
+		__global const float* mask, int n) {
+	int i = get_global_id(0);
+	if (i < n) out[i] = mask[i] != 0.0f ? a[i] : b[i];
+}
+
+__kernel void where_grad(__global float* da, __global float* db, __global const float* g,
+		__global const float* mask, int n, int wa, int wb) {
+	int i = get_global_id(0);
+	if (i >= n) return;
+	if (mask[i] != 0.0f) {
+		if (wa) da[i] += g[i];
+	} else if (wb) db[i] += g[i];
+}
+
+/* The gate arithmetic of GRUCell for element j of row b: a = [aᵣ, a𝓏, aₙ]
+   and c = [cᵣ, c𝓏, cₙ] hold the two products with their biases; a
+   becomes the gates [r, z, n] (kept for the gradient). */
+__kernel void gru_gates(__global float* a, __global const float* c, __global const float* h,
+		__global float* out, int rows, int hs) {
+	int t = get_global_id(0);
+	if (t >= rows * hs) return;
+	int b = t / hs, j = t % hs;
+	__global float* A = a + (size_t)b * 3 * hs;
+	__global const float* C = c + (size_t)b * 3 * hs;
+	float r = sigm(A[j] + C[j]);
+	float z = sigm(A[hs + j] + C[hs + j]);
+	float n = tanh(A[2 * hs + j] + r * C[2 * hs + j]);
+	A[j] = r;
+	A[hs + j] = z;
+	A[2 * hs + j] = n;
+	out[t] = n + z * (h[t] - n);
+}
+
+/* The gradients of the pre-activations of GRUCell's gates from the
+   gradient g of h' (see gru_gates); adds g ⊙ z into dh when hasdh. */
+__kernel void gru_grad(__global float* da, __global float* dc, __global float* dh,
+		__global const float* g, __global const float* a, __global const float* c,
+		__global const float* h, int rows, int hs, int hasdh) {
+	int t = get_global_id(0);
+	if (t >= rows * hs) return;
+	int b = t / hs, j = t % hs;
+	size_t o = (size_t)b * 3 * hs;
+	float r = a[o + j], z = a[o + hs + j], n = a[o + 2 * hs + j], cn = c[o + 2 * hs + j];
+	float gj = g[t];
+	float dn = gj * (1.0f - z) * (1.0f - n * n);
+	float dz = gj * (h[t] - n) * z * (1.0f - z);
+	float dr = dn * cn * r * (1.0f - r);
+	da[o + j] = dr;
+	da[o + hs + j] = dz;
+	da[o + 2 * hs + j] = dn;
+	dc[o + j] = dr;
+	dc[o + hs + j] = dz;
+	dc[o + 2 * hs + j] = dn * r;
+	if (hasdh) dh[t] += gj * z;
+}
+
+/* g(ν) = Σ σ(zᵢ + ν) − k for a row of the LML projection, writing σ(zᵢ + ν)
+   into y and g'(ν) into *df; zᵢ = xᵢ·inv. */
+real lml_eval(__global float* y, __global const float* x, int n, real inv, real zmax, real fk, real nu, real* df) {
+	real w = exp(-(nu + zmax)), sum = 0, dsum = 0;
+	for (int i = 0; i < n; i++) {
+		real zi = x[i] * inv;
+		real p = exp(zmax - zi) * w;
+		if (p != p) p = exp(-(zi + nu));
+		real sg = 1 / (1 + p);
+		y[i] = (float)sg;
+		sum += sg;
+		dsum += sg * (1 - sg);
+	}
+	*df = dsum;
+	return sum - fk;
+}
+
+#define LML_MAXIT 1100
+
+/* The LML projection of each row (one work item per row): the root ν of
+   Σ σ(xᵢ/τ + ν) = k by the host's safeguarded Newton method in the bracket
+   [logit(k/n) − zmax, logit(k/n) − zmin]. status[r] is 0, i + 1 when entry i
+   is not finite or overflows x/τ, or −1 when the search did not meet eps. */
+__kernel void lml_forward(__global float* y, __global int* status, __global const float* x,
+		int rows, int n, int k, float tau, float epsf) {
+	int r = get_global_id(0);
+	if (r >= rows) return;
+	__global const float* xr = x + (size_t)r * n;
+	__global float* yr = y + (size_t)r * n;
+	if (n <= k) {
+		for (int i = 0; i < n; i++) yr[i] = 1.0f;
+		for (int i = 0; i < n; i++)
+			if (!isfinite(xr[i])) {
+				status[r] = i + 1;
+				return;
+			}
+		status[r] = 0;
+		return;
+	}
+	real inv = 1 / (real)tau, eps = epsf;
+	real zmax = -INFINITY, zmin = INFINITY, zsum = 0;
+	for (int i = 0; i < n; i++) {
+		real zi = xr[i] * inv;
+		if (!isfinite(xr[i]) || isinf(zi)) {
+			status[r] = i + 1;
+			return;
+		}
+		zmax = fmax(zmax, zi);
+		zmin = fmin(zmin, zi);
+		zsum += zi;
+	}
+	real fk = k, df;
+	real logit = log(fk / (n - k));
+	real lo = logit - zmax, hi = logit - zmin;
+	real nu = logit - zsum / n;
+	nu = fmin(fmax(nu, lo), hi);
+	real step = hi - lo;
+	for (int it = 0; it < LML_MAXIT; it++) {
+		real f = lml_eval(yr, xr, n, inv, zmax, fk, nu, &df);
+		if (f == 0) {
+			status[r] = 0;
+			return;
+		}
+		if (f < 0) lo = nu;
+		else hi = nu;
+		real next = nu - f / df, prev = step;
+		if (df == 0 || !(next > lo && next < hi) || fabs(next - nu) > 0.5 * fabs(prev))
+			next = 0.5 * (lo + hi);
+		step = next - nu;
+		nu = next;
+		if (fabs(step) < eps || hi - lo < eps) {
+			lml_eval(yr, xr, n, inv, zmax, fk, nu, &df);
+			status[r] = 0;
+			return;
+		}
+	}
+	status[r] = -1;
+}
+
+/* dx += h ⊙ (g − (hᵀg)/(1ᵀh))/τ per row, h = y ⊙ (1 − y). */
+__kernel void lml_backward(__global float* dx, __global const float* y, __global const float* g,
+		int rows, int n, float tau) {
+	int r = get_global_id(0);
+	if (r >= rows) return;
+	__global const float* yr = y + (size_t)r * n;
+	__global const float* gr = g + (size_t)r * n;
+	__global float* dr = dx + (size_t)r * n;
+	real sh = 0, shg = 0;
+	for (int i = 0; i < n; i++) {
+		real h = (real)yr[i] * (1 - (real)yr[i]);
+		sh += h;
+		shg += h * gr[i];
+	}
+	if (sh == 0) return;
+	real c = shg / sh, inv = 1 / (real)tau;
+	for (int i = 0; i < n; i++) {
+		real h = (real)yr[i] * (1 - (real)yr[i]);
+		dr[i] += (float)(h * (gr[i] - c) * inv);
+	}
+}
 `

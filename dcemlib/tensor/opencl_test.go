@@ -39,18 +39,6 @@ func device(t testing.TB) Device {
 	return testDev.d
 }
 
-// deviceCases names the cases of gradCases whose operations run on a
-// device; the others must panic with a message that says to move the
-// tensor to the host.
-var deviceCases = []string{
-	"Add/same", "Add/row", "Add/col", "Add/both", "Sub/mid", "Sub/scalar", "Mul/same", "Mul/bcast",
-	"Div/same", "Div/bcast", "Maximum", "Minimum", "AddScalar", "MulScalar", "Neg", "Square", "Pow",
-	"Sqrt", "Exp", "Log", "Abs", "Sin", "Cos", "Sigmoid", "Tanh", "Softplus", "ReLU", "ELU", "Clamp",
-	"Sum", "Mean", "SumAxis0", "SumAxis1", "SumAxis-1", "MeanAxis", "MatMul/2d", "MatMul/batched",
-	"MatMulT", "MatMul/shared", "Reshape", "Unsqueeze/Squeeze", "Expand", "Reuse", "MLP", "Affine/identity",
-	"Affine/relu", "Affine/tanh", "Affine/sigmoid/nobias", "Affine/softplus", "Affine/elu",
-}
-
 // weightedLossOn is weightedLoss for a tensor on any device.
 func weightedLossOn(y *Tensor) *Tensor {
 	w := make([]float32, y.Size())
@@ -105,35 +93,29 @@ func checkOnDevice(t *testing.T, dev Device, inputs []*Tensor, f func([]*Tensor)
 	}
 }
 
-// TestDeviceOps runs the operations of the gradient checks on the device:
-// values and gradients agree with the float64 CPU ones (which the gradient
-// checks verify) to float32 tolerances; the operations without a device
-// kernel panic with a message that says to move the tensor to the host.
+// TestDeviceOps runs every operation of the gradient checks on the
+// device: values and gradients agree with the float64 CPU ones (which the
+// gradient checks verify) to float32 tolerances.
 func TestDeviceOps(t *testing.T) {
 	dev := device(t)
-	ran := 0
 	for _, c := range gradCases(NewRNG(7)) {
-		t.Run(c.name, func(t *testing.T) {
-			if slices.Contains(deviceCases, c.name) {
-				checkOnDevice(t, dev, c.inputs, c.f, 3e-5)
-				ran++
-				return
-			}
-			in := make([]*Tensor, len(c.inputs))
-			for i, x := range c.inputs {
-				in[i] = x.Detach().Float32().ToDevice(dev)
-			}
-			mustPanic(t, "ToDevice(tensor.CPU)", func() { c.f(in) })
-		})
+		t.Run(c.name, func(t *testing.T) { checkOnDevice(t, dev, c.inputs, c.f, 3e-5) })
 	}
-	if ran != len(deviceCases) {
-		t.Errorf("%d device cases ran, want %d", ran, len(deviceCases))
-	}
+}
+
+// TestDeviceNotSupported checks that an operation without a device
+// implementation panics with a message that says to move the tensor to the
+// host.
+func TestDeviceNotSupported(t *testing.T) {
+	dev := device(t)
+	x := Ones(2, 3).Float32().ToDevice(dev)
+	mustPanic(t, "ToDevice(tensor.CPU)", func() { x.To(Float64) })
 }
 
 // TestDeviceLargerShapes checks the device kernels on shapes past their
 // block sizes: matrix products with odd sizes, long sums that take two
-// passes, reductions over long middle axes and four-axis broadcasting.
+// passes, reductions over long middle axes, four-axis broadcasting, and
+// the shape operations, row reductions and GRU cell on larger operands.
 func TestDeviceLargerShapes(t *testing.T) {
 	dev := device(t)
 	g := NewRNG(11)
@@ -149,6 +131,33 @@ func TestDeviceLargerShapes(t *testing.T) {
 		{"SumAxis/middle", []*Tensor{randLeaf(g, 5, 300, 7)}, func(in []*Tensor) *Tensor { return in[0].SumAxis(1, true) }},
 		{"Mul/4d", []*Tensor{randLeaf(g, 2, 3, 4, 5), randLeaf(g, 3, 1, 5)}, func(in []*Tensor) *Tensor { return in[0].Mul(in[1]) }},
 		{"Sub/cols", []*Tensor{randLeaf(g, 2, 1, 4, 1), randLeaf(g, 3, 1, 6)}, func(in []*Tensor) *Tensor { return in[0].Sub(in[1]).Square() }},
+		{"Permute/5d", []*Tensor{randLeaf(g, 2, 3, 1, 4, 5)}, func(in []*Tensor) *Tensor { return in[0].Permute(4, 0, 2, 3, 1).Square() }},
+		{"Transpose/batched", []*Tensor{randLeaf(g, 3, 40, 70)}, func(in []*Tensor) *Tensor { return in[0].Transpose(1, 2).Square() }},
+		{"Slice/last", []*Tensor{randLeaf(g, 20, 7, 33)}, func(in []*Tensor) *Tensor { return in[0].Slice(-1, 5, 30).Square() }},
+		{"Concat/three", []*Tensor{randLeaf(g, 4, 2, 9), randLeaf(g, 4, 5, 9), randLeaf(g, 4, 1, 9)}, func(in []*Tensor) *Tensor {
+			return Concat(1, in[0], in[1].Tanh(), in[2]).Square()
+		}},
+		{"Stack/last", []*Tensor{randLeaf(g, 6, 5), randLeaf(g, 6, 5), randLeaf(g, 6, 5)}, func(in []*Tensor) *Tensor {
+			return Stack(-1, in[0], in[1], in[2]).Square()
+		}},
+		{"IndexSelect/repeats", []*Tensor{randLeaf(g, 3, 50, 4)}, func(in []*Tensor) *Tensor {
+			return in[0].IndexSelect(1, []int{49, 0, 7, 7, 7, 3, 49}).Square()
+		}},
+		{"Gather/inner", []*Tensor{randLeaf(g, 2, 6, 3)}, func(in []*Tensor) *Tensor {
+			idx := make([]int, 2*4*3)
+			for i := range idx {
+				idx[i] = (i * 7) % 6
+			}
+			return in[0].Gather(1, idx).Square()
+		}},
+		{"MaxAxis/long", []*Tensor{randLeaf(g, 7, 500, 3)}, func(in []*Tensor) *Tensor { return in[0].MaxAxis(1, true) }},
+		{"LogSoftmax/long", []*Tensor{randLeaf(g, 9, 1000)}, func(in []*Tensor) *Tensor { return in[0].MulScalar(5).LogSoftmax(1) }},
+		{"Softmax/middle", []*Tensor{randLeaf(g, 4, 30, 6)}, func(in []*Tensor) *Tensor { return in[0].Softmax(1) }},
+		{"Standardize/rows", []*Tensor{randLeaf(g, 30, 200)}, func(in []*Tensor) *Tensor { return in[0].Standardize(1e-6) }},
+		{"GRUCell/large", []*Tensor{randLeaf(g, 50, 30), randLeaf(g, 50, 40), randLeaf(g, 30, 120), randLeaf(g, 120),
+			randLeaf(g, 40, 120), randLeaf(g, 120)}, func(in []*Tensor) *Tensor {
+			return GRUCell(in[0], in[1].Tanh(), in[2].MulScalar(0.2), in[3], in[4].MulScalar(0.2), in[5])
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { checkOnDevice(t, dev, c.inputs, c.f, 2e-4) })

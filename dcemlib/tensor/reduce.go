@@ -152,6 +152,10 @@ func (t *Tensor) extremeAxis(name string, axis int, keepDim, isMax bool) *Tensor
 	if t.shape[axis] == 0 {
 		panic(fmt.Sprintf("tensor.%s: axis %d of shape %v is empty", name, axis, t.shape))
 	}
+	t.checkLive()
+	if t.dev != nil {
+		return devExtremeAxis(t, name, axis, keepDim, isMax)
+	}
 	if t.dtype == Float32 {
 		return extremeAxisT[float32](t, name, axis, keepDim, isMax)
 	}
@@ -193,6 +197,10 @@ func extremeAxisT[T float](t *Tensor, name string, axis int, keepDim, isMax bool
 // float64 for float32 tensors).
 func (t *Tensor) LogSumExp(axis int, keepDim bool) *Tensor {
 	axis = t.axis("LogSumExp", axis)
+	t.checkLive()
+	if t.dev != nil {
+		return devLogSumExp(t, axis, keepDim)
+	}
 	if t.dtype == Float32 {
 		return logSumExpT[float32](t, axis, keepDim)
 	}
@@ -287,6 +295,10 @@ func standardizeRow[T float](dst, x []T, eps float64) float64 {
 func (t *Tensor) Standardize(eps float64) *Tensor {
 	if len(t.shape) == 0 || t.shape[len(t.shape)-1] < 2 {
 		panic(fmt.Sprintf("tensor.Standardize: last axis of shape %v needs at least 2 elements", t.shape))
+	}
+	t.checkLive()
+	if t.dev != nil {
+		return devStandardize(t, eps)
 	}
 	if t.dtype == Float32 {
 		return standardizeT[float32](t, eps)

@@ -94,6 +94,10 @@ func (t *Tensor) Permute(perm ...int) *Tensor {
 	for i, p := range perm {
 		shape[i], src[i] = t.shape[p], inStrides[p]
 	}
+	t.checkLive()
+	if t.dev != nil {
+		return devPermute(t, shape, src)
+	}
 	if t.dtype == Float32 {
 		return permuteT[float32](t, shape, src)
 	}
@@ -188,6 +192,10 @@ func (t *Tensor) Slice(axis, start, end int) *Tensor {
 	if start < 0 || end > n || start > end {
 		panic(fmt.Sprintf("tensor.Slice: range [%d, %d) out of bounds for axis %d of shape %v", start, end, axis, t.shape))
 	}
+	t.checkLive()
+	if t.dev != nil {
+		return devSlice(t, axis, start, end)
+	}
 	if t.dtype == Float32 {
 		return sliceT[float32](t, axis, start, end)
 	}
@@ -235,6 +243,9 @@ func Concat(axis int, ts ...*Tensor) *Tensor {
 	}
 	shape[axis] = total
 	sameDType("Concat", ts...)
+	if onDevice(ts...) {
+		return devConcat(axis, shape, ts)
+	}
 	if ts[0].dtype == Float32 {
 		return concatT[float32](axis, shape, ts)
 	}
@@ -296,6 +307,10 @@ func (t *Tensor) IndexSelect(axis int, index []int) *Tensor {
 		}
 	}
 	idx := append([]int(nil), index...)
+	t.checkLive()
+	if t.dev != nil {
+		return devIndexSelect(t, axis, idx)
+	}
 	if t.dtype == Float32 {
 		return indexSelectT[float32](t, axis, idx)
 	}
@@ -343,6 +358,10 @@ func (t *Tensor) Gather(axis int, index []int) *Tensor {
 		if x < 0 || x >= n {
 			panic(fmt.Sprintf("tensor.Gather: index %d out of range [0, %d) for axis %d of shape %v", x, n, axis, t.shape))
 		}
+	}
+	t.checkLive()
+	if t.dev != nil {
+		return devGather(t, axis, idx, m)
 	}
 	if t.dtype == Float32 {
 		return gatherT[float32](t, axis, idx, m)

@@ -423,8 +423,17 @@ func Where(cond, a, b *Tensor) *Tensor {
 	}
 	sameDType("Where", a, b)
 	pick := make([]bool, cond.Size())
-	for i := range pick {
-		pick[i] = cond.at(i) != 0
+	if cond.dev != nil { // one read of the device's values
+		for i, v := range cond.devRead() {
+			pick[i] = v != 0
+		}
+	} else {
+		for i := range pick {
+			pick[i] = cond.at(i) != 0
+		}
+	}
+	if onDevice(a, b) {
+		return devWhere(pick, a, b)
 	}
 	if a.dtype == Float32 {
 		return whereT[float32](pick, a, b)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the engine's device tests and benchmarks on a machine's OpenCL devices: lists the
-# platforms, runs the device tests on the chosen device (a GPU when there is one, else the
-# first device), then prints the matrix-product and perceptron benchmarks on the CPU beside
-# the same on the device.
+# platforms, runs the device tests of the engine, the LML projection, the CEM solve, the
+# layers and the world model on the chosen device (a GPU when there is one, else the first
+# device), then prints the matrix-product, perceptron, DCEM-solve and planner benchmarks on
+# the CPU beside the same on the device.
 #
 #   tests/device/run.sh              # pick a GPU if there is one
 #   DCEM_DEVICE=opencl:1 tests/device/run.sh
@@ -31,7 +32,15 @@ echo "device: $DCEM_DEVICE"
 
 echo "== device tests on $DCEM_DEVICE"
 (cd "$pkg" && /tmp/dcem-device.test -test.run 'Device|OpenCL' -test.count=1)
+for p in lml cem nn rssm; do
+  go test -c -tags opencl -o "/tmp/dcem-device-$p.test" "./dcemlib/$p"
+  (cd "./dcemlib/$p" && "/tmp/dcem-device-$p.test" -test.run 'OnDevice' -test.count=1)
+done
 
 echo "== benchmarks: CPU (OpenBLAS, one thread) beside $DCEM_DEVICE"
 (cd "$pkg" && /tmp/dcem-device.test -test.run '^$' -test.bench 'BenchmarkDevice' \
   -test.benchtime "${BENCHTIME:-1s}")
+(cd ./dcemlib/cem && /tmp/dcem-device-cem.test -test.run '^$' -test.bench 'BenchmarkSolveDevice' \
+  -test.benchtime "${BENCHTIME:-3x}")
+(cd ./dcemlib/rssm && /tmp/dcem-device-rssm.test -test.run '^$' -test.bench 'BenchmarkPlanDevice' \
+  -test.benchtime "${BENCHTIME:-3x}")

@@ -1,0 +1,140 @@
+//go:build opencl && cgo
+
+package rssm
+
+import (
+	"context"
+	"math"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dcem-go/dcem/dcemlib/control"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
+)
+
+// testDevice returns the device DCEM_DEVICE names, the first OpenCL device
+// when it is unset.
+func testDevice(t testing.TB) tensor.Device {
+	t.Helper()
+	name := os.Getenv(tensor.DeviceEnv)
+	if name == "" || name == "cpu" {
+		name = "opencl:0"
+	}
+	d, err := tensor.ParseDevice(name)
+	if err != nil {
+		t.Fatalf("no OpenCL device for the device tests: %v", err)
+	}
+	return d
+}
+
+// startedImagination returns an imagination over a float32 model of the
+// default sizes, started from a filtered belief.
+func startedImagination(t testing.TB, obs, act int) (*Model, *Imagination) {
+	t.Helper()
+	m, err := New(Default(obs, act), tensor.Float32, tensor.NewRNG(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := m.NewImagination(runtime.GOMAXPROCS(0), 77)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := m.NewFilter(1)
+	o := make([]float64, obs)
+	tensor.NewRNG(6).FillNormal(o)
+	if err := f.Observe(o, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := im.SetStart(f.Belief()); err != nil {
+		t.Fatal(err)
+	}
+	return m, im
+}
+
+// TestImaginationOnDevice: the returns imagined on the device agree with
+// the host's for the same seed, over two calls (the noise stream goes on);
+// a planner decision runs on the device imagination; UseDevice(CPU) goes
+// back to the host, and a float64 model is refused.
+func TestImaginationOnDevice(t *testing.T) {
+	dev := testDevice(t)
+	const n, H = 37, 5
+	_, host := startedImagination(t, 5, 2)
+	_, onDev := startedImagination(t, 5, 2)
+	if err := onDev.UseDevice(dev); err != nil {
+		t.Fatal(err)
+	}
+	if onDev.Device() != dev || host.Device() != tensor.CPU {
+		t.Fatalf("devices %v and %v", onDev.Device(), host.Device())
+	}
+	actions := make([]float32, n*H*2)
+	tensor.NewRNG(5).FillUniform32(actions, -1, 1)
+	for call := range 2 {
+		rh, rd := make([]float32, n), make([]float32, n)
+		if err := host.PredictReturns(context.Background(), actions, n, H, rh); err != nil {
+			t.Fatal(err)
+		}
+		if err := onDev.PredictReturns(context.Background(), actions, n, H, rd); err != nil {
+			t.Fatal(err)
+		}
+		for i := range rh {
+			if d := math.Abs(float64(rd[i] - rh[i])); d > 1e-4*(1+math.Abs(float64(rh[i]))) {
+				t.Fatalf("call %d: return %d = %g on the device, %g on the host", call, i, rd[i], rh[i])
+			}
+		}
+	}
+	p := control.CEMPlanner{Horizon: 4, Candidates: 30, Elites: 5, Iterations: 2, InitStd: 1, Lower: -1, Upper: 1}
+	plan, err := p.Plan(context.Background(), onDev, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan) != 4*2 {
+		t.Fatalf("plan of %d values, want 8", len(plan))
+	}
+	for _, v := range plan {
+		if !(v >= -1 && v <= 1) {
+			t.Fatalf("plan %v outside the bounds", plan)
+		}
+	}
+	if err := onDev.UseDevice(tensor.CPU); err != nil || onDev.Device() != tensor.CPU {
+		t.Fatalf("UseDevice(CPU): %v, device %v", err, onDev.Device())
+	}
+	m64, _ := New(Default(5, 2), tensor.Float64, tensor.NewRNG(4))
+	im64, _ := m64.NewImagination(1, 1)
+	if err := im64.UseDevice(dev); err == nil || !strings.Contains(err.Error(), "float64") {
+		t.Fatalf("float64 model: error %v", err)
+	}
+}
+
+// BenchmarkPlanDevice times one planner decision of a reduced PlaNet CEM
+// (200 candidates, horizon 12, 3 iterations, 20 elites) on a cheetah-sized
+// model, imagined on the host's workers and on the device. It reports the
+// rate of the imagination's matrix products as GFLOP/s.
+func BenchmarkPlanDevice(b *testing.B) {
+	for _, name := range []string{"cpu", "opencl"} {
+		b.Run(name, func(b *testing.B) {
+			m, im := startedImagination(b, 17, 6)
+			if name == "opencl" {
+				if err := im.UseDevice(testDevice(b)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			p := control.CEMPlanner{Horizon: 12, Candidates: 200, Elites: 20, Iterations: 3, InitStd: 1, Lower: -1, Upper: 1}
+			if _, err := p.Plan(context.Background(), im, 0); err != nil { // compiles the kernels, fills the caches
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				if _, err := p.Plan(context.Background(), im, uint64(i)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			sec := time.Since(start).Seconds() / float64(b.N)
+			b.ReportMetric(p.FLOPs(m.StepFLOPs())/sec/1e9, "GFLOP/s")
+			b.ReportMetric(sec*1e3, "ms/decision")
+		})
+	}
+}
