@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -118,7 +120,8 @@ func TestReproWorldModelQuick(t *testing.T) {
 			[]string{"p/result.json", "p/checkpoint.bin", "p/returns.svg", "p/losses.png", "p/reward-prediction.svg"}},
 		{[]string{"repro", "planet", "--report", "--out", "p"}, []string{"p/obs-prediction.png"}},
 		{[]string{"repro", "latent", "--quick", "--out", "l"},
-			[]string{"l/result.json", "l/returns-boxplot.svg", "l/phase1/checkpoint.bin", "l/phase2/checkpoint.bin", "l/phase2/returns.png"}},
+			[]string{"l/result.json", "l/returns-boxplot.svg", "l/phase1/checkpoint.bin", "l/phase2/checkpoint.bin", "l/phase2/returns.png",
+				"l/phase3/checkpoint.bin"}},
 	} {
 		code, stdout, stderr := dcem(t, dir, c.args...)
 		if code != 0 {
@@ -130,11 +133,40 @@ func TestReproWorldModelQuick(t *testing.T) {
 			}
 		}
 	}
-	code, _, _ := dcem(t, dir, "repro", "planet", "--quick", "--paper")
+	// Run again with the same --out, the latent experiment resumes its
+	// finished phase 3: no PPO update, the same training record.
+	first, err := os.ReadFile(filepath.Join(dir, "l/result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := dcem(t, dir, "repro", "latent", "--quick", "--out", "l")
+	if code != 0 || strings.Contains(stderr, "PPO update") {
+		t.Fatalf("dcem repro latent again: exit %d, want 0 without PPO updates\n%s\n%s", code, stdout, stderr)
+	}
+	second, err := os.ReadFile(filepath.Join(dir, "l/result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b struct {
+		Phase3 struct {
+			Train  struct{ Logs []map[string]any }
+			Before []float64
+		}
+	}
+	if err := json.Unmarshal(first, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(second, &b); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Phase3.Train.Logs) == 0 || !reflect.DeepEqual(a.Phase3, b.Phase3) {
+		t.Errorf("phase 3 after resuming its finished run: %+v, want the first run's %+v", b.Phase3, a.Phase3)
+	}
+	code, _, _ = dcem(t, dir, "repro", "planet", "--quick", "--paper")
 	if code != 2 {
 		t.Errorf("--quick --paper: exit %d, want 2", code)
 	}
-	code, _, stderr := dcem(t, dir, "repro", "planet", "--quick", "--schedule", "sometimes", "--out", "bad")
+	code, _, stderr = dcem(t, dir, "repro", "planet", "--quick", "--schedule", "sometimes", "--out", "bad")
 	if code == 0 || !strings.Contains(stderr, "Schedule") {
 		t.Errorf("bad schedule: exit %d, %q", code, stderr)
 	}

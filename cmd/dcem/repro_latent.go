@@ -156,10 +156,12 @@ func reproLatent(args []string) (err error) {
 	var policy *latent.Policy
 	if p3.PPO.Updates > 0 {
 		fmt.Fprintf(os.Stderr, "phase 3 (PPO through the controller): %d updates of %d episodes, %d passes\n", p3.PPO.Updates, p3.PPO.Episodes, p3.PPO.Epochs)
-		res3, policy, err = latent.RunPhase3(ctx, p3, filepath.Join(*out, "phase2", "checkpoint.bin"), p2.Agent, func(l ppo.UpdateLog) {
-			fmt.Fprintf(os.Stderr, "PPO update %d: %d steps, mean return %.1f, policy loss %.3g, approx KL %.2g, %.0f s\n",
-				l.Update, l.Steps, l.MeanReturn, l.PolicyLoss, l.ApproxKL, l.Seconds)
-		})
+		res3, policy, err = latent.RunPhase3(ctx, p3, filepath.Join(*out, "phase2", "checkpoint.bin"), p2.Agent, latent.Phase3Options{
+			Checkpoint: filepath.Join(*out, "phase3", "checkpoint.bin"),
+			Progress: func(l ppo.UpdateLog) {
+				fmt.Fprintf(os.Stderr, "PPO update %d: %d steps, mean return %.1f, policy loss %.3g, approx KL %.2g, %.0f s\n",
+					l.Update, l.Steps, l.MeanReturn, l.PolicyLoss, l.ApproxKL, l.Seconds)
+			}})
 		if err != nil {
 			return err
 		}
@@ -215,6 +217,6 @@ func reproLatent(args []string) (err error) {
 	for _, n := range names {
 		fmt.Printf("%s: mean evaluation return %.1f over %d episodes\n", n, mean(evals[n]), len(evals[n]))
 	}
-	fmt.Printf("wrote result.json, returns-boxplot (.svg, .png), phase2/ and the checkpoints in %s\n", *out)
+	fmt.Printf("wrote result.json, returns-boxplot (.svg, .png), phase2/, phase3/ and the checkpoints in %s\n", *out)
 	return nil
 }

@@ -16,6 +16,16 @@
 // a set of frozen policy parameters. Standard returns the settings of
 // well-known implementations; Train runs them.
 //
+// Options.Checkpoint makes a run resumable: the Trainer writes its whole
+// state after every update (atomically; the parameters, both Adam
+// optimizers, the random state, the reward statistics, the record and the
+// Config) and a new Trainer with the same Config continues from the next
+// update. With whole episodes per update (Config.Episodes) the resumed run
+// is the uninterrupted one bit for bit; with Config.Steps the environments
+// start new episodes. A checkpoint of another Config is refused, a damaged
+// one reported as corrupted; LoadResult reads a run's record, and
+// Options.Extra carries a caller's own state in the same file.
+//
 // Every random draw comes from Config.Seed, so the same seed gives the same
 // run. Long runs check a context between minibatches and environment
 // steps. Minibatch updates run in a tensor.Arena, so their storage is reused

@@ -21,6 +21,32 @@ type Options struct {
 	Frozen []*tensor.Tensor
 	// Progress, if set, is called after every update with its log.
 	Progress func(UpdateLog)
+	// Checkpoint, if set, is a file that the Trainer writes after every
+	// update, atomically (a temporary file, synced, then renamed over it):
+	// the parameters of policy and value function, both optimizers'
+	// states, the random state, the running reward statistics, the record
+	// so far and the Config. NewTrainer resumes from it when it exists, so
+	// that Run goes on with the next update, and returns the record
+	// without more work when the run had finished. A checkpoint of another
+	// Config or of networks of other shapes is refused with an error, and
+	// a damaged one is an error saying it is corrupted.
+	//
+	// With Config.Episodes every update collects whole fresh episodes, and
+	// a resumed run's later updates are those of an uninterrupted one, bit
+	// for bit (given environments whose episodes depend on the Reset seed
+	// only, and a deterministic policy mean). With Config.Steps episodes
+	// run on across updates, and the environments' states are not saved:
+	// a resumed run starts every environment on a new episode (the
+	// interrupted episodes' returns are lost), and goes on from the next
+	// update with the saved parameters, optimizers, random state and
+	// reward statistics.
+	Checkpoint string
+	// Extra, if set with Checkpoint, is more state that every checkpoint
+	// saves and a resume restores into it — a caller's own, such as
+	// evaluations made before training (see Trainer.SaveCheckpoint). A
+	// checkpoint written with Extra must be resumed with it, and one
+	// written without, without.
+	Extra State
 }
 
 // UpdateLog records one PPO update.
@@ -86,6 +112,8 @@ type Trainer struct {
 	policyOpt       *nn.Adam
 	valueOpt        *nn.Adam
 	progress        func(UpdateLog)
+	checkpoint      string
+	extra           State
 	rng             *tensor.RNG
 	train, inferArn *tensor.Arena
 
@@ -104,7 +132,9 @@ type Trainer struct {
 // environments, which must agree in observation size, action size and
 // bounds. It returns an error naming the setting when cfg is out of range,
 // Steps is not a multiple of the number of environments, or an entry of
-// opts.Frozen is not a parameter of the policy.
+// opts.Frozen is not a parameter of the policy. When opts.Checkpoint names
+// an existing file, the Trainer resumes from it (see Options.Checkpoint);
+// its Updates then says how many updates were done.
 func NewTrainer(environments []envs.Env, policy Policy, value ValueFunction, cfg Config, opts Options) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -118,7 +148,8 @@ func NewTrainer(environments []envs.Env, policy Policy, value ValueFunction, cfg
 	if cfg.Steps%len(environments) != 0 {
 		return nil, fmt.Errorf("ppo: Steps = %d, want a multiple of the number of environments (%d)", cfg.Steps, len(environments))
 	}
-	t := &Trainer{Policy: policy, Value: value, Config: cfg, envs: environments, progress: opts.Progress}
+	t := &Trainer{Policy: policy, Value: value, Config: cfg, envs: environments, progress: opts.Progress,
+		checkpoint: opts.Checkpoint, extra: opts.Extra}
 	for i, e := range environments {
 		if e == nil {
 			return nil, fmt.Errorf("ppo: environment %d is nil", i)
@@ -167,21 +198,34 @@ func NewTrainer(environments []envs.Env, policy Policy, value ValueFunction, cfg
 			return nil, fmt.Errorf("ppo: value parameter %d (shape %v) is not a leaf marked RequiresGrad", i, p.Shape())
 		}
 	}
-	t.policyOpt = nn.NewAdam(t.trainable, cfg.LR)
-	t.policyOpt.Eps = cfg.AdamEps
-	t.valueOpt = nn.NewAdam(vp, cfg.valueLR())
-	t.valueOpt.Eps = cfg.AdamEps
+	t.policyOpt, t.valueOpt = t.newOptimizers()
 	t.rng = tensor.NewRNG(cfg.Seed)
 	t.train, t.inferArn = tensor.NewArena(), tensor.NewNoGradArena()
 	n := len(environments)
 	t.obs, t.epRet, t.discRet = make([][]float64, n), make([]float64, n), make([]float64, n)
 	t.rms = newRunningStat()
+	if t.checkpoint != "" {
+		if err := t.load(); err != nil {
+			return nil, err
+		}
+	}
 	return t, nil
+}
+
+// newOptimizers returns fresh Adam optimizers of the policy's trainable
+// parameters and of the value function.
+func (t *Trainer) newOptimizers() (policy, value *nn.Adam) {
+	policy = nn.NewAdam(t.trainable, t.Config.LR)
+	policy.Eps = t.Config.AdamEps
+	value = nn.NewAdam(t.Value.Params(), t.Config.valueLR())
+	value.Eps = t.Config.AdamEps
+	return policy, value
 }
 
 // Train runs PPO on env for cfg.Updates updates (see Trainer) and returns
 // the record of the run. It stops with ctx's error, and the record so far,
-// when ctx is done.
+// when ctx is done; with opts.Checkpoint it resumes from there when called
+// again.
 func Train(ctx context.Context, env envs.Env, policy Policy, value ValueFunction, cfg Config, opts Options) (*Result, error) {
 	t, err := NewTrainer([]envs.Env{env}, policy, value, cfg, opts)
 	if err != nil {
@@ -228,8 +272,11 @@ type rollout struct {
 func (r *rollout) len() int { return len(r.logp) }
 
 // Update collects one update's steps and optimizes on them, and returns the
-// update's log. On an error (ctx done, an environment or the policy
-// failing) the parameters are left as the last complete minibatch made them.
+// update's log. With Options.Checkpoint it writes the checkpoint after the
+// update, before calling Options.Progress. On an error (ctx done, an
+// environment or the policy failing) the parameters are left as the last
+// complete minibatch made them; the checkpoint keeps the state after the
+// last complete update.
 func (t *Trainer) Update(ctx context.Context) (UpdateLog, error) {
 	start := time.Now()
 	c := &t.Config
@@ -323,6 +370,9 @@ func (t *Trainer) Update(ctx context.Context) (UpdateLog, error) {
 	log.Seconds = time.Since(start).Seconds()
 	t.logs = append(t.logs, log)
 	t.returns = append(t.returns, ro.episodeReturns...)
+	if err := t.SaveCheckpoint(); err != nil {
+		return log, err
+	}
 	if t.progress != nil {
 		t.progress(log)
 	}

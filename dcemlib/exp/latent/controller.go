@@ -4,6 +4,13 @@
 // plans with 10 times fewer samples than full-space CEM, and, because the
 // controller is differentiable, fine-tuning its model-based parts with
 // policy gradients.
+//
+// Both phases resume from checkpoints: phase 2 (RunPhase2, the world-model
+// run of package planet) after every episode, phase 3 (RunPhase3 with
+// Phase3Options.Checkpoint, PPO's checkpoint of package ppo) after every
+// PPO update, with the evaluation of the policy before training, so that
+// an interrupted run goes on where it stopped and a finished one returns
+// its result without more work.
 package latent
 
 import (

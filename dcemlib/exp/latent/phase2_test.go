@@ -3,11 +3,14 @@ package latent
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
+	"github.com/dcem-go/dcem/dcemlib/ppo"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
 
@@ -79,7 +82,7 @@ func TestPhase3Quick(t *testing.T) {
 	}
 	cfg := Phase3Quick()
 	cfg.FreezeReward = true
-	res, policy, err := RunPhase3(context.Background(), cfg, phase2, p2.Agent, nil)
+	res, policy, err := RunPhase3(context.Background(), cfg, phase2, p2.Agent, Phase3Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,5 +107,103 @@ func TestPhase3Quick(t *testing.T) {
 	}
 	if _, err := NewPolicy(policy.Controller, 0, false, 1); err == nil {
 		t.Error("sigma 0: no error")
+	}
+}
+
+// TestPhase3Resume interrupts phase 3 after its first PPO update and
+// resumes it from the checkpoint: the evaluation before training is not
+// repeated, and the logs, evaluations and parameters are those of an
+// uninterrupted run. A finished run's checkpoint returns its result
+// without more work; checkpoints of another configuration or another
+// phase-2 run are refused, damaged ones reported as corrupted.
+func TestPhase3Resume(t *testing.T) {
+	dir := t.TempDir()
+	phase1 := filepath.Join(dir, "phase1.bin")
+	if _, err := planet.Run(context.Background(), planet.Quick("cheetah.run"), planet.Options{Checkpoint: phase1}); err != nil {
+		t.Fatal(err)
+	}
+	p2 := Phase2Quick("cheetah.run")
+	phase2 := filepath.Join(dir, "phase2.bin")
+	if _, _, err := RunPhase2(context.Background(), p2, phase1, planet.Options{Checkpoint: phase2}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Phase3Quick()
+	cfg.PPO.Updates = 2
+	want, wantPolicy, err := RunPhase3(context.Background(), cfg, phase2, p2.Agent, Phase3Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ckpt := filepath.Join(dir, "phase3", "checkpoint.bin")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, _, err = RunPhase3(ctx, cfg, phase2, p2.Agent, Phase3Options{Checkpoint: ckpt, Progress: func(l ppo.UpdateLog) {
+		if l.Update == 1 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v, want context.Canceled", err)
+	}
+	var updates []int
+	got, gotPolicy, err := RunPhase3(context.Background(), cfg, phase2, p2.Agent, Phase3Options{Checkpoint: ckpt, Progress: func(l ppo.UpdateLog) {
+		updates = append(updates, l.Update)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(updates, []int{2}) {
+		t.Errorf("the resumed run did updates %v, want [2]", updates)
+	}
+	zero := func(r *Phase3Result) []ppo.UpdateLog {
+		logs := append([]ppo.UpdateLog(nil), r.Train.Logs...)
+		for i := range logs {
+			logs[i].Seconds = 0
+		}
+		return logs
+	}
+	if !reflect.DeepEqual(zero(got), zero(want)) || !reflect.DeepEqual(got.Before, want.Before) || !reflect.DeepEqual(got.After, want.After) {
+		t.Errorf("resumed run differs:\n got %+v %v %v\nwant %+v %v %v", zero(got), got.Before, got.After, zero(want), want.Before, want.After)
+	}
+	for i, p := range gotPolicy.Params() {
+		if !reflect.DeepEqual(p.Values(), wantPolicy.Params()[i].Values()) {
+			t.Fatalf("policy parameter %d after resuming differs from an uninterrupted run's", i)
+		}
+	}
+
+	// The finished run: its result, no more work (a done context would
+	// stop any evaluation or update, that before training included).
+	done, cancelDone := context.WithCancel(context.Background())
+	cancelDone()
+	again, _, err := RunPhase3(done, cfg, phase2, p2.Agent, Phase3Options{Checkpoint: ckpt})
+	if err != nil {
+		t.Fatalf("a finished run's checkpoint: %v", err)
+	}
+	if !reflect.DeepEqual(again.Train.Logs, got.Train.Logs) || !reflect.DeepEqual(again.After, got.After) || !reflect.DeepEqual(again.Before, got.Before) {
+		t.Errorf("a finished run's checkpoint: %+v, want %+v", again, got)
+	}
+
+	other := cfg
+	other.Sigma = 0.2
+	if _, _, err := RunPhase3(context.Background(), other, phase2, p2.Agent, Phase3Options{Checkpoint: ckpt}); err == nil || !strings.Contains(err.Error(), "another configuration") {
+		t.Errorf("another Phase3Config: error %v, want one saying so", err)
+	}
+	otherPhase2 := filepath.Join(dir, "phase2-other.bin")
+	p2o := p2
+	p2o.World.Seed = 7
+	if _, _, err := RunPhase2(context.Background(), p2o, phase1, planet.Options{Checkpoint: otherPhase2}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := RunPhase3(context.Background(), cfg, otherPhase2, p2.Agent, Phase3Options{Checkpoint: ckpt}); err == nil || !strings.Contains(err.Error(), "another phase-2 run") {
+		t.Errorf("another phase-2 run: error %v, want one saying so", err)
+	}
+	good, err := os.ReadFile(ckpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ckpt, good[:len(good)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := RunPhase3(context.Background(), cfg, phase2, p2.Agent, Phase3Options{Checkpoint: ckpt}); err == nil || !strings.Contains(err.Error(), "corrupted") {
+		t.Errorf("a truncated checkpoint: error %v, want one saying it is corrupted", err)
 	}
 }

@@ -1,9 +1,14 @@
 package latent
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/gob"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"math"
 
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
@@ -224,17 +229,104 @@ type Phase3Result struct {
 	After  []float64   `json:"after,omitempty"`
 }
 
+// Phase3Options are the parts of a phase-3 run that are not settings.
+type Phase3Options struct {
+	// Checkpoint, if set, is the run's checkpoint file: PPO's
+	// (ppo.Options.Checkpoint, written after every update) with the
+	// returns of the evaluations. RunPhase3 resumes from it when it exists
+	// — with the next update, and without evaluating the starting policy
+	// again — and returns a finished run's result without more work. A
+	// checkpoint of another Phase3Config or of another phase-2 run (a world
+	// model or decoder of other values) is refused with an error, and a
+	// damaged one is an error saying it is corrupted.
+	Checkpoint string
+	// Progress, if set, is called after each PPO update.
+	Progress func(ppo.UpdateLog)
+}
+
+// phase3State is what a phase-3 checkpoint holds besides PPO's state.
+type phase3State struct {
+	Config []byte // the Phase3Config as JSON
+	World  uint64 // the phase-2 run's world model and decoder (fingerprint)
+	Before []float64
+	After  []float64
+	Done   bool // After is the evaluation after training
+}
+
+// phase3Fields is phase3State without its methods, for gob (which would
+// call MarshalBinary again).
+type phase3Fields phase3State
+
+func (s *phase3State) MarshalBinary() ([]byte, error) {
+	var b bytes.Buffer
+	err := gob.NewEncoder(&b).Encode((*phase3Fields)(s))
+	return b.Bytes(), err
+}
+
+// UnmarshalBinary restores a state of the same Config and world model as
+// s's.
+func (s *phase3State) UnmarshalBinary(b []byte) (err error) {
+	var st phase3Fields
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("corrupted phase-3 state: %v", r)
+			}
+		}()
+		if e := gob.NewDecoder(bytes.NewReader(b)).Decode(&st); e != nil {
+			err = fmt.Errorf("corrupted phase-3 state: %w", e)
+		}
+	}()
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(st.Config, s.Config) {
+		return fmt.Errorf("the phase-3 run belongs to another configuration (%s); remove it or resume with that configuration", st.Config)
+	}
+	if st.World != s.World {
+		return errors.New("the phase-3 run continues another phase-2 run (its world model or decoder differs); remove it or resume with that phase-2 run")
+	}
+	*s = phase3State(st)
+	return nil
+}
+
+// fingerprint returns an FNV-1a hash of the tensors' shapes and values.
+func fingerprint(ts []*tensor.Tensor) uint64 {
+	h := fnv.New64a()
+	var buf [8]byte
+	for _, t := range ts {
+		for _, d := range t.Shape() {
+			binary.LittleEndian.PutUint64(buf[:], uint64(d))
+			h.Write(buf[:])
+		}
+		for _, v := range t.Values() {
+			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
+			h.Write(buf[:])
+		}
+	}
+	return h.Sum64()
+}
+
 // RunPhase3 loads the world model and the latent DCEM agent of a phase-2
 // checkpoint (agentCfg must be the run's agent settings), wraps the task in
 // a BeliefEnv and trains the controller as a policy with PPO, evaluating
-// its mean before and after. progress, if set, is called after each PPO
-// update.
-func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg AgentConfig, progress func(ppo.UpdateLog)) (*Phase3Result, *Policy, error) {
+// its mean before and after on the same noiseless episodes. With
+// opts.Checkpoint it resumes an interrupted run (see Phase3Options): PPO
+// collects whole episodes per update, so the resumed updates are those of
+// an uninterrupted run. The evaluation before training is saved with the
+// first update's checkpoint; a run interrupted before that evaluates again,
+// with the same result (the policy's mean and the episodes are
+// deterministic).
+func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg AgentConfig, opts Phase3Options) (*Phase3Result, *Policy, error) {
 	if err := cfg.PPO.Validate(); err != nil {
 		return nil, nil, err
 	}
 	if cfg.EvalEpisodes < 0 {
 		return nil, nil, fmt.Errorf("latent: Phase3Config.EvalEpisodes = %d, want ≥ 0", cfg.EvalEpisodes)
+	}
+	cfgJSON, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, nil, err
 	}
 	prev, err := planet.LoadResult(phase2)
 	if err != nil {
@@ -281,20 +373,35 @@ func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg Ag
 	if cfg.FreezeTransition {
 		frozen = append(frozen, policy.TransitionParams()...)
 	}
+	st := &phase3State{Config: cfgJSON, World: fingerprint(append(m.Params(), agent.Decoder.Params()...))}
+	popts := ppo.Options{Frozen: frozen, Progress: opts.Progress, Checkpoint: opts.Checkpoint}
+	if opts.Checkpoint != "" {
+		popts.Extra = st
+	}
+	tr, err := ppo.NewTrainer([]envs.Env{benv}, policy, value, cfg.PPO, popts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("latent: phase 3: %w", err)
+	}
 	res := &Phase3Result{Config: cfg}
 	evalSeed := cfg.PPO.Seed + 0x6576616c
-	if cfg.EvalEpisodes > 0 {
-		if res.Before, err = ppo.Evaluate(ctx, benv, policy, cfg.EvalEpisodes, evalSeed); err != nil {
+	if cfg.EvalEpisodes > 0 && tr.Updates() == 0 {
+		if st.Before, err = ppo.Evaluate(ctx, benv, policy, cfg.EvalEpisodes, evalSeed); err != nil {
 			return nil, nil, err
 		}
 	}
-	if res.Train, err = ppo.Train(ctx, benv, policy, value, cfg.PPO, ppo.Options{Frozen: frozen, Progress: progress}); err != nil {
+	res.Before = st.Before
+	if res.Train, err = tr.Run(ctx); err != nil {
 		return res, policy, err
 	}
-	if cfg.EvalEpisodes > 0 {
-		if res.After, err = ppo.Evaluate(ctx, benv, policy, cfg.EvalEpisodes, evalSeed); err != nil {
+	if cfg.EvalEpisodes > 0 && !st.Done {
+		if st.After, err = ppo.Evaluate(ctx, benv, policy, cfg.EvalEpisodes, evalSeed); err != nil {
+			return res, policy, err
+		}
+		st.Done = true
+		if err := tr.SaveCheckpoint(); err != nil {
 			return res, policy, err
 		}
 	}
+	res.After = st.After
 	return res, policy, nil
 }
