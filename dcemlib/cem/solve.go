@@ -319,11 +319,12 @@ func sampleOp[T float](mu, sigma *tensor.Tensor, x, eps []T, stable bool, cfg *C
 }
 
 // noiseSource supplies the standard-normal draws ε of each iteration: from
-// Config.Noise, drawn in place into the sample buffer, or, for large
-// solves on more than one thread, drawn one iteration ahead on another
-// goroutine while the current iteration runs. The draws come from one
-// generator in the same order either way, so the solve does not depend on
-// which.
+// Config.Noise; with Config.DeviceNoise from the counter-based generator,
+// drawn in place (split over goroutines when large); else from the RNG,
+// drawn in place into the sample buffer, or, for large solves on more than
+// one thread, drawn one iteration ahead on another goroutine while the
+// current iteration runs. The RNG's draws come in the same order either
+// way, so the solve does not depend on which.
 type noiseSource[T float] struct {
 	noise   []*tensor.Tensor
 	rng     *tensor.RNG
