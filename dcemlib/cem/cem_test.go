@@ -331,6 +331,9 @@ func TestErrors(t *testing.T) {
 		{"std shape", func(c *Config) {}, f, mean, tensor.Ones(3), "does not broadcast"},
 		{"noise", func(c *Config) { c.Noise = []*tensor.Tensor{tensor.Zeros(1, 10, 2)} }, f, mean, std, "Noise has 1 tensors"},
 		{"noise shape", func(c *Config) { c.Noise = []*tensor.Tensor{tensor.Zeros(1, 9, 2), tensor.Zeros(1, 9, 2)} }, f, mean, std, "Noise[0] has shape [1 9 2]"},
+		{"noise twice", func(c *Config) {
+			c.Noise, c.DeviceNoise = []*tensor.Tensor{tensor.Zeros(1, 10, 2), tensor.Zeros(1, 10, 2)}, true
+		}, f, mean, std, "both Noise and DeviceNoise are set"},
 		{"NaN value", func(c *Config) {}, func(x *tensor.Tensor) *tensor.Tensor { return x.SumAxis(-1, false).Log() }, mean, std, "is NaN"},
 		{"value shape", func(c *Config) {}, func(x *tensor.Tensor) *tensor.Tensor { return x }, mean, std, "objective returned shape [1 10 2]"},
 		{"panic", func(c *Config) {}, func(x *tensor.Tensor) *tensor.Tensor { return x.Add(tensor.Zeros(7)) }, mean, std, "objective panicked"},

@@ -46,6 +46,16 @@ type Config struct {
 	// can be replayed exactly against another implementation. Seed is then
 	// unused.
 	Noise []*tensor.Tensor
+	// DeviceNoise draws the noise with the counter-based generator
+	// (tensor.RandNOn: Philox-4×32-10 keyed by Seed, stream t for
+	// iteration t) instead of tensor.RNG. A solve on a device then draws on
+	// the device, with no host draws or transfers: faster on a GPU, but
+	// the numbers differ from the default solve's. A host solve (and
+	// SolveFunc) with DeviceNoise draws the same numbers on the host, since
+	// RandNOn gives the same numbers on every device: a device solve with
+	// DeviceNoise agrees with the host float32 solve with DeviceNoise up to
+	// rounding. It cannot be combined with Noise.
+	DeviceNoise bool
 	// Callback, if set, is called after each iteration's update with what
 	// that iteration saw, for plots and progress. The tensors are detached
 	// copies the callback may keep.
@@ -101,6 +111,9 @@ func (c *Config) validate(b, n int) error {
 		return fmt.Errorf("bounds [%g, %g] hold NaN", c.Lower, c.Upper)
 	case c.bounded() && !(c.Lower < c.Upper):
 		return fmt.Errorf("Lower = %g, Upper = %g, want Lower < Upper", c.Lower, c.Upper)
+	}
+	if c.Noise != nil && c.DeviceNoise {
+		return fmt.Errorf("both Noise and DeviceNoise are set; set one (Noise supplies the draws, DeviceNoise draws them)")
 	}
 	if c.Noise != nil {
 		if len(c.Noise) < c.Iters {

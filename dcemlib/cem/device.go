@@ -18,7 +18,8 @@ const tinyVar = 0x1p-126
 // samples, the objective, the soft top-k (lml.Project) and the update run
 // there as tensor operations, recorded in the graph; the noise is drawn on
 // the host by the same generator, in the same order, as the host solve
-// draws it, and the elite scores, the best sample and the hard top-k are
+// draws it (on the device by tensor.RandNOn with Config.DeviceNoise), and
+// the elite scores, the best sample and the hard top-k are
 // computed on the host from the objective values (B·S numbers a step).
 // Given the same noise it is the host float32 solve up to rounding.
 func solveOnDevice(ctx context.Context, f Objective, mean, std *tensor.Tensor, cfg Config) (*Result, error) {
@@ -40,7 +41,10 @@ func solveOnDevice(ctx context.Context, f Objective, mean, std *tensor.Tensor, c
 	}
 	s, k := cfg.Samples, cfg.Elites
 	rng := tensor.NewRNG(cfg.Seed)
-	eh := make([]float32, b*s*n)
+	var eh []float32 // the host draws
+	if cfg.Noise == nil && !cfg.DeviceNoise {
+		eh = make([]float32, b*s*n)
+	}
 	mu := mean
 	best := make([]float32, b*n)
 	bestVal := make([]float64, b)
@@ -61,6 +65,8 @@ func solveOnDevice(ctx context.Context, f Objective, mean, std *tensor.Tensor, c
 			case !eps.OnDevice():
 				eps = eps.To(tensor.Float32).ToDevice(dev)
 			}
+		} else if cfg.DeviceNoise {
+			eps = tensor.RandNOn(dev, cfg.Seed, uint64(it), b, s, n)
 		} else {
 			rng.FillNormal32(eh)
 			eps = tensor.New32(eh, b, s, n).ToDevice(dev)

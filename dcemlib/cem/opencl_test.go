@@ -6,6 +6,7 @@ import (
 	"context"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,7 +66,9 @@ func deviceSolve(t *testing.T, dev tensor.Device, cfg Config) (mean, std []float
 }
 
 // TestSolveOnDevice runs DCEM (soft top-k), CEM (hard top-k) with bounds,
-// and DCEM on given noise on the device and on the host in float32: the
+// DCEM on given noise, and DCEM with the noise drawn on the device
+// (DeviceNoise; the host draws the same stream) on the device and on the
+// host in float32: the
 // final mean and deviation, the best values and the gradients through the
 // solve agree to float32 tolerances.
 func TestSolveOnDevice(t *testing.T) {
@@ -82,6 +85,7 @@ func TestSolveOnDevice(t *testing.T) {
 		{"dcem", Config{Samples: 50, Elites: 5, Iters: 5, Temp: 0.5, Seed: 4}},
 		{"cem/bounded", Config{Samples: 60, Elites: 6, Iters: 4, Lower: -1.5, Upper: 1.5, MinStd: 0.05, Seed: 5}},
 		{"dcem/noise", Config{Samples: 40, Elites: 4, Iters: 4, Temp: 1, Noise: noise}},
+		{"dcem/device noise", Config{Samples: 50, Elites: 5, Iters: 5, Temp: 0.5, Seed: 6, DeviceNoise: true}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			mh, sh, bh, gth, gmh := deviceSolve(t, tensor.CPU, c.cfg)
@@ -100,6 +104,63 @@ func TestSolveOnDevice(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSolveOnDeviceWithDeviceNoise runs DCEM with the noise drawn on the
+// device on 8 shifted, scaled quadratics Σ_d a_d (x_d − c_d)² in 5
+// dimensions, whose minima are the centres c: every coordinate of the final
+// mean lies within 10⁻³ of its centre (from a start 1.5 standard deviations
+// wide and centres of about unit size), and the draws differ from the
+// default solve's.
+func TestSolveOnDeviceWithDeviceNoise(t *testing.T) {
+	dev := testDevice(t)
+	const b, n = 8, 5
+	g := tensor.NewRNG(3)
+	centre := tensor.RandNOf(tensor.Float32, g, b, 1, n)
+	scale := tensor.RandUOf(tensor.Float32, g, 0.5, 2, n)
+	cd, ad := centre.ToDevice(dev), scale.ToDevice(dev)
+	f := func(x *tensor.Tensor) *tensor.Tensor { return x.Sub(cd).Square().Mul(ad).SumAxis(2, false) }
+	cfg := Config{Samples: 200, Elites: 20, Iters: 25, Temp: 0.5, Seed: 8, DeviceNoise: true}
+	var first *tensor.Tensor
+	cfg.Callback = func(it Iterate) {
+		if it.Iter == 0 {
+			first = it.Samples
+		}
+	}
+	mu0 := tensor.ZerosOf(tensor.Float32, b, n).ToDevice(dev)
+	sd0 := tensor.FullOf(tensor.Float32, 1.5, n).ToDevice(dev)
+	res, err := Solve(context.Background(), f, mu0, sd0, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := res.Mean.Values(), centre.Values()
+	worst := 0.0
+	for i := range want {
+		worst = math.Max(worst, math.Abs(got[i]-want[i]))
+	}
+	if !(worst <= 1e-3) {
+		t.Errorf("the final mean is %.3g from the minimum, want ≤ 10⁻³", worst)
+	}
+	t.Logf("DeviceNoise: final mean within %.2g of the minima after %d iterations", worst, res.Iters)
+	// Iteration 0 samples μ₀ + σ₀·RandNOn(dev, Seed, 0, B, S, n).
+	eps := tensor.RandNOn(tensor.CPU, cfg.Seed, 0, b, cfg.Samples, n).Values()
+	x := first.Values()
+	for i := range eps {
+		if d := math.Abs(x[i] - 1.5*eps[i]); d > 1e-5 {
+			t.Fatalf("iteration 0, sample element %d: %g, want 1.5 × RandNOn's %g", i, x[i], eps[i])
+		}
+	}
+	cfg.DeviceNoise, cfg.Callback = false, func(it Iterate) {
+		if it.Iter == 0 {
+			first = it.Samples
+		}
+	}
+	if _, err := Solve(context.Background(), f, mu0, sd0, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(first.Values(), x) {
+		t.Error("the default solve drew the same noise as DeviceNoise")
 	}
 }
 
@@ -127,19 +188,20 @@ func TestSolveOnDeviceErrors(t *testing.T) {
 
 // BenchmarkSolveDevice times a DCEM solve of 16 shifted quadratics in 10
 // dimensions (1000 samples, 100 elites, 10 iterations, τ = 0.1), forward
-// and backward through the solve, in float32 on the host and on the device.
+// and backward through the solve, in float32 on the host and on the device
+// (with the noise drawn on the host, and with DeviceNoise).
 func BenchmarkSolveDevice(b *testing.B) {
-	for _, name := range []string{"cpu", "opencl"} {
+	for _, name := range []string{"cpu", "opencl", "opencl/devicenoise"} {
 		b.Run(name, func(b *testing.B) {
 			dev := tensor.CPU
-			if name == "opencl" {
+			if name != "cpu" {
 				dev = testDevice(b)
 			}
 			const B, n = 16, 10
 			g := tensor.NewRNG(1)
 			target := tensor.RandNOf(tensor.Float32, g, B, 1, n).ToDevice(dev).RequiresGrad()
 			f := func(x *tensor.Tensor) *tensor.Tensor { return x.Sub(target).Square().SumAxis(2, false) }
-			cfg := Config{Samples: 1000, Elites: 100, Iters: 10, Temp: 0.1, Seed: 2}
+			cfg := Config{Samples: 1000, Elites: 100, Iters: 10, Temp: 0.1, Seed: 2, DeviceNoise: name == "opencl/devicenoise"}
 			mu := tensor.ZerosOf(tensor.Float32, B, n).ToDevice(dev)
 			sd := tensor.FullOf(tensor.Float32, 1, n).ToDevice(dev)
 			run := func() {

@@ -85,8 +85,11 @@ type Result struct {
 // device), the soft top-k and the update are device operations, recorded in
 // the graph; the noise is drawn on the host by the generator the host solve
 // uses, in the same order, and moved, so that a solve on the device agrees
-// with the float32 solve on the host up to rounding. The elite scores and
-// the best sample are computed on the host from the objective values.
+// with the float32 solve on the host up to rounding. With
+// Config.DeviceNoise the noise is drawn on the device instead
+// (tensor.RandNOn), and the solve agrees with a host float32 solve with
+// DeviceNoise. The elite scores and the best sample are computed on the
+// host from the objective values.
 //
 // It returns an error for invalid settings, bad shapes, a NaN objective
 // value, a panic inside f, or when ctx is cancelled (checked every
@@ -316,22 +319,25 @@ func sampleOp[T float](mu, sigma *tensor.Tensor, x, eps []T, stable bool, cfg *C
 }
 
 // noiseSource supplies the standard-normal draws ε of each iteration: from
-// Config.Noise, drawn in place into the sample buffer, or, for large
-// solves on more than one thread, drawn one iteration ahead on another
-// goroutine while the current iteration runs. The draws come from one
-// generator in the same order either way, so the solve does not depend on
-// which.
+// Config.Noise; with Config.DeviceNoise from the counter-based generator,
+// drawn in place (split over goroutines when large); else from the RNG,
+// drawn in place into the sample buffer, or, for large solves on more than
+// one thread, drawn one iteration ahead on another goroutine while the
+// current iteration runs. The RNG's draws come in the same order either
+// way, so the solve does not depend on which.
 type noiseSource[T float] struct {
 	noise   []*tensor.Tensor
 	rng     *tensor.RNG
+	counter bool          // Config.DeviceNoise: draw with the counter-based generator
+	seed    uint64        // its key
 	buf     []T           // the next iteration's draws, when drawn ahead
 	done    chan struct{} // receives when buf is filled
 	pending bool          // a fill is in flight
 }
 
 func newNoiseSource[T float](cfg *Config, rng *tensor.RNG, size int) *noiseSource[T] {
-	ns := &noiseSource[T]{noise: cfg.Noise, rng: rng}
-	if cfg.Noise == nil && runtime.GOMAXPROCS(0) > 1 && size >= parallelMin {
+	ns := &noiseSource[T]{noise: cfg.Noise, rng: rng, counter: cfg.DeviceNoise, seed: cfg.Seed}
+	if cfg.Noise == nil && !cfg.DeviceNoise && runtime.GOMAXPROCS(0) > 1 && size >= parallelMin {
 		ns.buf = sampleBufs[T]().get(size)
 		ns.done = make(chan struct{}, 1)
 		ns.prefetch()
@@ -345,6 +351,9 @@ func (ns *noiseSource[T]) draws(it int, x []T) (eps []T, stable bool) {
 	switch {
 	case ns.noise != nil:
 		return valsAs[T](ns.noise[it]), true
+	case ns.counter:
+		counterNormals(x, ns.seed, it)
+		return x, false
 	case ns.buf != nil:
 		<-ns.done
 		ns.pending = false
@@ -453,6 +462,23 @@ func sampleBackward[T float](gm, gs, g, x, eps, mu, sigma []T, b, s, n int, lo, 
 
 // fillNormal fills x with standard normal draws (RNG.FillNormal or
 // FillNormal32: the same draws, rounded).
+// counterNormals fills x with the draws of iteration it with
+// Config.DeviceNoise: those of tensor.RandNOn(dev, seed, it, …) on any
+// device (split over goroutines for large x, with the same values).
+func counterNormals[T float](x []T, seed uint64, it int) {
+	p := tensor.Philox{Seed: seed, Stream: uint64(it)}
+	switch x := any(x).(type) {
+	case []float32:
+		p.FillNormal32(x, 0)
+	case []float64:
+		z := make([]float32, len(x))
+		p.FillNormal32(z, 0)
+		for i, v := range z {
+			x[i] = float64(v)
+		}
+	}
+}
+
 func fillNormal[T float](rng *tensor.RNG, x []T) {
 	switch x := any(x).(type) {
 	case []float32:

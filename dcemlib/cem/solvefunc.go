@@ -110,6 +110,8 @@ func solveFunc[T float](ctx context.Context, name string, f func(x [][]T) []T, m
 		}
 		if cfg.Noise != nil {
 			copy(eps, valsAs[T](cfg.Noise[it]))
+		} else if cfg.DeviceNoise {
+			counterNormals(eps, cfg.Seed, it)
 		} else {
 			fillNormal(rng, eps)
 		}

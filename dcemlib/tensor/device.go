@@ -23,9 +23,12 @@ import (
 // Standardize, the shape operations (Reshape and its relatives, Permute,
 // Transpose, T, Slice, Concat, Stack, IndexSelect, Gather, Expand), and the
 // LML projection (LMLOnDevice, which package lml's Project calls), each with
-// its gradient. Random draws are made on the host by RNG and moved, so a
-// device computation sees the same numbers as the host for the same seed.
-// Conversions to float64 panic with a message that says to move the
+// its gradient, and the counter-based samplers RandNOn and RandUOn
+// (Philox-4×32-10; normals by Box–Muller), which draw on the device and give
+// the same numbers on every device for the same seed and stream. RNG's draws
+// (RandN, RandNOf, RandU) are made on the host and moved, so a device
+// computation given them sees the same numbers as the host for the same
+// seed. Conversions to float64 panic with a message that says to move the
 // tensor to the CPU.
 type Device struct{ b backend }
 

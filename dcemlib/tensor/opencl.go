@@ -225,7 +225,8 @@ var kernelNames = []string{"unary", "unary_grad", "binary", "binary_grad", "redu
 	"sum_partial", "sum_inner", "spread", "fill_rows", "axpy",
 	"copy_rows", "permute", "index_select", "index_select_grad", "gather", "gather_grad",
 	"extreme", "extreme_grad", "logsumexp", "logsumexp_grad", "standardize", "standardize_grad",
-	"where_sel", "where_grad", "gru_gates", "gru_grad", "lml_forward", "lml_backward"}
+	"where_sel", "where_grad", "gru_gates", "gru_grad", "lml_forward", "lml_backward",
+	"philox_normal", "philox_uniform"}
 
 // deviceExtensions returns the device's OpenCL extensions, space separated.
 func deviceExtensions(id C.cl_device_id) string {

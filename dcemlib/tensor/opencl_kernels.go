@@ -566,4 +566,51 @@ __kernel void lml_backward(__global float* dx, __global const float* y, __global
 		dr[i] += (float)(h * (gr[i] - c) * inv);
 	}
 }
+
+/* Philox-4x32-10 (Salmon et al. 2011), as Philox4x32 in philox.go: ten
+   rounds of two multiply-hi-lo steps, the key bumped by the Weyl constants
+   between rounds. */
+uint4 philox4x32_10(uint4 c, uint2 k) {
+	for (int r = 0; r < 10; r++) {
+		if (r > 0) {
+			k.x += 0x9E3779B9u;
+			k.y += 0xBB67AE85u;
+		}
+		uint hi0 = mul_hi(0xD2511F53u, c.x), lo0 = 0xD2511F53u * c.x;
+		uint hi1 = mul_hi(0xCD9E8D57u, c.z), lo1 = 0xCD9E8D57u * c.z;
+		c = (uint4)(hi1 ^ c.y ^ k.x, lo1, hi0 ^ c.w ^ k.y, lo0);
+	}
+	return c;
+}
+
+/* A word as a uniform in (0, 1): (2*floor(x/2^9) + 1)/2^24, exact. */
+float philox_u01(uint x) { return (float)((x >> 8) | 1u) * 5.9604644775390625e-8f; }
+
+/* Block i of the stream (seed, stream): counter (i lo, i hi, stream lo,
+   stream hi), key (seed lo, seed hi). */
+uint4 philox_block(size_t i, uint k0, uint k1, uint s0, uint s1) {
+	return philox4x32_10((uint4)((uint)i, (uint)(i >> 32), s0, s1), (uint2)(k0, k1));
+}
+
+/* Standard normals by Box-Muller, four per work item (block i): elements
+   4i..4i+3 are r cos(2 pi u2), r sin(2 pi u2) with r = sqrt(-2 log u1) for
+   the uniforms (u1, u2) of words (x, y), then the same for (z, w). */
+__kernel void philox_normal(__global float* out, int n, uint k0, uint k1, uint s0, uint s1, float lo, float w) {
+	size_t i = get_global_id(0), j = 4 * i;
+	if (j >= (size_t)n) return;
+	uint4 b = philox_block(i, k0, k1, s0, s1);
+	float r0 = sqrt(-2.0f * log(philox_u01(b.x))), t0 = 2.0f * philox_u01(b.y);
+	float r1 = sqrt(-2.0f * log(philox_u01(b.z))), t1 = 2.0f * philox_u01(b.w);
+	float z[4] = {r0 * cospi(t0), r0 * sinpi(t0), r1 * cospi(t1), r1 * sinpi(t1)};
+	for (int q = 0; q < 4 && j + q < (size_t)n; q++) out[j + q] = z[q];
+}
+
+/* Uniforms lo + w*u in [lo, lo + w), four per work item (block i). */
+__kernel void philox_uniform(__global float* out, int n, uint k0, uint k1, uint s0, uint s1, float lo, float w) {
+	size_t i = get_global_id(0), j = 4 * i;
+	if (j >= (size_t)n) return;
+	uint4 b = philox_block(i, k0, k1, s0, s1);
+	uint v[4] = {b.x, b.y, b.z, b.w};
+	for (int q = 0; q < 4 && j + q < (size_t)n; q++) out[j + q] = lo + w * philox_u01(v[q]);
+}
 `

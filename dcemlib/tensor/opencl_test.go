@@ -362,6 +362,85 @@ func TestOpenCLListsDevices(t *testing.T) {
 	t.Log("testing on", device(t))
 }
 
+// TestDevicePhiloxUniforms checks that the device's counter-based
+// uniforms are the host's bit for bit (seeds and streams with their high
+// words set, lengths that end inside a block), and that uniforms on other
+// bounds agree to a unit in the last place of the larger bound (the device
+// may fuse lo + w·u into one rounding).
+func TestDevicePhiloxUniforms(t *testing.T) {
+	dev := device(t)
+	for _, c := range []struct {
+		seed, stream uint64
+		n            int
+	}{{0, 0, 1}, {1, 2, 4}, {0xffffffffffffffff, 0xffffffffffffffff, 1001}, {0x123456789abcdef0, 1 << 33, 1<<18 + 3}} {
+		got := RandUOn(dev, c.seed, c.stream, 0, 1, c.n)
+		if got.Device() != dev || got.DType() != Float32 {
+			t.Fatalf("RandUOn on %v as %v, want %v float32", got.Device(), got.DType(), dev)
+		}
+		g, w := got.Data32(), RandUOn(CPU, c.seed, c.stream, 0, 1, c.n).Data32()
+		for i := range w {
+			if math.Float32bits(g[i]) != math.Float32bits(w[i]) {
+				t.Fatalf("seed %#x stream %#x: uniform %d is %g on the device, %g on the host", c.seed, c.stream, i, g[i], w[i])
+			}
+		}
+	}
+	g, w := RandUOn(dev, 5, 6, -3, 7, 999).Data32(), RandUOn(CPU, 5, 6, -3, 7, 999).Data32()
+	for i := range w {
+		if d := math.Abs(float64(g[i] - w[i])); d > ulp32(7) {
+			t.Fatalf("uniform %d on [−3, 7) is %g on the device, %g on the host", i, g[i], w[i])
+		}
+	}
+}
+
+// ulp32 is the spacing of float32 values at v.
+func ulp32(v float32) float64 {
+	a := float32(math.Abs(float64(v)))
+	return float64(math.Nextafter32(a, float32(math.Inf(1))) - a)
+}
+
+// TestDevicePhiloxNormals checks the device's counter-based normals
+// against the host's, to float32 rounding of the device's log, sqrt, sin
+// and cos: |device − host| ≤ 16 units in the last place of max(|host|,
+// 1/4) (OpenCL allows log 3, sqrt 3, sinpi and cospi 4 ulp), over 2²⁰ + 3
+// draws; and the device's draws pass the host's statistical checks.
+func TestDevicePhiloxNormals(t *testing.T) {
+	dev := device(t)
+	for _, seed := range []uint64{1, 0xfedcba9876543210} {
+		got := RandNOn(dev, seed, 11, 1, statDraws+3)
+		if got.Device() != dev || got.DType() != Float32 || !slices.Equal(got.Shape(), []int{1, statDraws + 3}) {
+			t.Fatalf("RandNOn: shape %v on %v as %v, want [1 %d] on %v float32", got.Shape(), got.Device(), got.DType(), statDraws+3, dev)
+		}
+		g, w := got.Data32(), RandNOn(CPU, seed, 11, 1, statDraws+3).Data32()
+		worst := 0.0
+		for i := range w {
+			u := ulp32(float32(math.Max(math.Abs(float64(w[i])), 0.25)))
+			d := math.Abs(float64(g[i])-float64(w[i])) / u
+			if !(d <= 16) {
+				t.Fatalf("seed %#x: normal %d is %.9g on the device, %.9g on the host (%.1f ulp)", seed, i, g[i], w[i], d)
+			}
+			worst = max(worst, d)
+		}
+		t.Logf("seed %#x: the device's normals are within %.1f ulp of the host's", seed, worst)
+		checkNormalStats(t, g)
+	}
+}
+
+// TestDevicePhiloxShapes checks scalars, empty tensors and the panics for
+// bad shapes on the device.
+func TestDevicePhiloxShapes(t *testing.T) {
+	dev := device(t)
+	x, want := RandNOn(dev, 1, 2), RandNOn(CPU, 1, 2).Item()
+	if x.Dims() != 0 || x.Device() != dev || math.Abs(x.Item()-want) > 1e-5 {
+		t.Errorf("scalar: shape %v on %v, value %g, want %g", x.Shape(), x.Device(), x.Item(), want)
+	}
+	if x := RandNOn(dev, 1, 2, 0, 5); x.Size() != 0 || x.Device() != dev {
+		t.Errorf("empty: shape %v on %v", x.Shape(), x.Device())
+	}
+	mustPanic(t, "tensor.RandNOn: negative length -1", func() { RandNOn(dev, 1, 2, 3, -1) })
+	mustPanic(t, "tensor.RandNOn: shape [65536 32768] has 2147483648 elements", func() { RandNOn(dev, 1, 2, 1<<16, 1<<15) })
+	mustPanic(t, "tensor.RandUOn: lo = 2 > hi = 1", func() { RandUOn(dev, 1, 2, 2, 1, 3) })
+}
+
 // The benchmarks time a float32 matrix product and a training step of a
 // perceptron of the planner's batch size on the CPU and on the device.
 func benchDevices(b *testing.B) []Device {
@@ -390,6 +469,18 @@ func BenchmarkDeviceGEMM(b *testing.B) {
 				b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 			})
 		}
+	}
+}
+
+func BenchmarkDeviceRandN(b *testing.B) {
+	for _, dev := range benchDevices(b) {
+		b.Run(devName(dev), func(b *testing.B) {
+			RandNOn(dev, 1, 0, 4).At(0) // compiles the device's kernels
+			b.SetBytes(4 << 20)
+			for i := 0; b.Loop(); i++ {
+				RandNOn(dev, 1, uint64(i), 1<<20).At(0) // reading an element waits for the kernel
+			}
+		})
 	}
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the engine's device tests and benchmarks on a machine's OpenCL devices: lists the
-# platforms, runs the device tests of the engine, the LML projection, the CEM solve, the
-# layers and the world model on the chosen device (a GPU when there is one, else the first
-# device), then prints the matrix-product, perceptron, DCEM-solve and planner benchmarks on
-# the CPU beside the same on the device.
+# platforms, runs the device tests of the engine (the counter-based samplers' among them), the
+# LML projection, the CEM solve (with DeviceNoise too), the layers and the world model on the
+# chosen device (a GPU when there is one, else the first device), then prints the
+# matrix-product, perceptron, sampler, DCEM-solve and planner benchmarks on the CPU beside
+# the same on the device.
 #
 #   tests/device/run.sh              # pick a GPU if there is one
 #   DCEM_DEVICE=opencl:1 tests/device/run.sh
