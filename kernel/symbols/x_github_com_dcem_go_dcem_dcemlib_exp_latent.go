@@ -26,13 +26,14 @@ func init() {
 		"RunPhase3":     reflect.ValueOf(latent.RunPhase3),
 
 		// type definitions
-		"Agent":        reflect.ValueOf((*latent.Agent)(nil)),
-		"AgentConfig":  reflect.ValueOf((*latent.AgentConfig)(nil)),
-		"BeliefEnv":    reflect.ValueOf((*latent.BeliefEnv)(nil)),
-		"Controller":   reflect.ValueOf((*latent.Controller)(nil)),
-		"Phase2Config": reflect.ValueOf((*latent.Phase2Config)(nil)),
-		"Phase3Config": reflect.ValueOf((*latent.Phase3Config)(nil)),
-		"Phase3Result": reflect.ValueOf((*latent.Phase3Result)(nil)),
-		"Policy":       reflect.ValueOf((*latent.Policy)(nil)),
+		"Agent":         reflect.ValueOf((*latent.Agent)(nil)),
+		"AgentConfig":   reflect.ValueOf((*latent.AgentConfig)(nil)),
+		"BeliefEnv":     reflect.ValueOf((*latent.BeliefEnv)(nil)),
+		"Controller":    reflect.ValueOf((*latent.Controller)(nil)),
+		"Phase2Config":  reflect.ValueOf((*latent.Phase2Config)(nil)),
+		"Phase3Config":  reflect.ValueOf((*latent.Phase3Config)(nil)),
+		"Phase3Options": reflect.ValueOf((*latent.Phase3Options)(nil)),
+		"Phase3Result":  reflect.ValueOf((*latent.Phase3Result)(nil)),
+		"Policy":        reflect.ValueOf((*latent.Policy)(nil)),
 	}
 }

@@ -17,6 +17,7 @@ func init() {
 		"GAE":              reflect.ValueOf(ppo.GAE),
 		"GaussianEntropy":  reflect.ValueOf(ppo.GaussianEntropy),
 		"GaussianLogProb":  reflect.ValueOf(ppo.GaussianLogProb),
+		"LoadResult":       reflect.ValueOf(ppo.LoadResult),
 		"NewGaussianMLP":   reflect.ValueOf(ppo.NewGaussianMLP),
 		"NewMLPValue":      reflect.ValueOf(ppo.NewMLPValue),
 		"NewTrainer":       reflect.ValueOf(ppo.NewTrainer),
@@ -34,12 +35,14 @@ func init() {
 		"Options":       reflect.ValueOf((*ppo.Options)(nil)),
 		"Policy":        reflect.ValueOf((*ppo.Policy)(nil)),
 		"Result":        reflect.ValueOf((*ppo.Result)(nil)),
+		"State":         reflect.ValueOf((*ppo.State)(nil)),
 		"Trainer":       reflect.ValueOf((*ppo.Trainer)(nil)),
 		"UpdateLog":     reflect.ValueOf((*ppo.UpdateLog)(nil)),
 		"ValueFunction": reflect.ValueOf((*ppo.ValueFunction)(nil)),
 
 		// interface wrapper definitions
 		"_Policy":        reflect.ValueOf((*_github_com_dcem_go_dcem_dcemlib_ppo_Policy)(nil)),
+		"_State":         reflect.ValueOf((*_github_com_dcem_go_dcem_dcemlib_ppo_State)(nil)),
 		"_ValueFunction": reflect.ValueOf((*_github_com_dcem_go_dcem_dcemlib_ppo_ValueFunction)(nil)),
 	}
 }
@@ -56,6 +59,20 @@ func (W _github_com_dcem_go_dcem_dcemlib_ppo_Policy) Distribution(obs *tensor.Te
 }
 func (W _github_com_dcem_go_dcem_dcemlib_ppo_Policy) Params() []*tensor.Tensor {
 	return W.WParams()
+}
+
+// _github_com_dcem_go_dcem_dcemlib_ppo_State is an interface wrapper for State type
+type _github_com_dcem_go_dcem_dcemlib_ppo_State struct {
+	IValue           interface{}
+	WMarshalBinary   func() (data []byte, err error)
+	WUnmarshalBinary func(data []byte) error
+}
+
+func (W _github_com_dcem_go_dcem_dcemlib_ppo_State) MarshalBinary() (data []byte, err error) {
+	return W.WMarshalBinary()
+}
+func (W _github_com_dcem_go_dcem_dcemlib_ppo_State) UnmarshalBinary(data []byte) error {
+	return W.WUnmarshalBinary(data)
 }
 
 // _github_com_dcem_go_dcem_dcemlib_ppo_ValueFunction is an interface wrapper for ValueFunction type

@@ -102,6 +102,7 @@ func init() {
 		"Message":            reflect.ValueOf((*widgets.Message)(nil)),
 		"Model":              reflect.ValueOf((*widgets.Model)(nil)),
 		"Output":             reflect.ValueOf((*widgets.Output)(nil)),
+		"OutputClearer":      reflect.ValueOf((*widgets.OutputClearer)(nil)),
 		"OutputSink":         reflect.ValueOf((*widgets.OutputSink)(nil)),
 		"Play":               reflect.ValueOf((*widgets.Play)(nil)),
 		"Progress":           reflect.ValueOf((*widgets.Progress)(nil)),
@@ -118,10 +119,11 @@ func init() {
 		"Widget":             reflect.ValueOf((*widgets.Widget)(nil)),
 
 		// interface wrapper definitions
-		"_Capturer":   reflect.ValueOf((*_github_com_dcem_go_dcem_widgets_Capturer)(nil)),
-		"_Model":      reflect.ValueOf((*_github_com_dcem_go_dcem_widgets_Model)(nil)),
-		"_OutputSink": reflect.ValueOf((*_github_com_dcem_go_dcem_widgets_OutputSink)(nil)),
-		"_Transport":  reflect.ValueOf((*_github_com_dcem_go_dcem_widgets_Transport)(nil)),
+		"_Capturer":      reflect.ValueOf((*_github_com_dcem_go_dcem_widgets_Capturer)(nil)),
+		"_Model":         reflect.ValueOf((*_github_com_dcem_go_dcem_widgets_Model)(nil)),
+		"_OutputClearer": reflect.ValueOf((*_github_com_dcem_go_dcem_widgets_OutputClearer)(nil)),
+		"_OutputSink":    reflect.ValueOf((*_github_com_dcem_go_dcem_widgets_OutputSink)(nil)),
+		"_Transport":     reflect.ValueOf((*_github_com_dcem_go_dcem_widgets_Transport)(nil)),
 	}
 }
 
@@ -147,6 +149,16 @@ type _github_com_dcem_go_dcem_widgets_Model struct {
 
 func (W _github_com_dcem_go_dcem_widgets_Model) ModelID() string {
 	return W.WModelID()
+}
+
+// _github_com_dcem_go_dcem_widgets_OutputClearer is an interface wrapper for OutputClearer type
+type _github_com_dcem_go_dcem_widgets_OutputClearer struct {
+	IValue       interface{}
+	WClearOutput func(wait bool)
+}
+
+func (W _github_com_dcem_go_dcem_widgets_OutputClearer) ClearOutput(wait bool) {
+	W.WClearOutput(wait)
 }
 
 // _github_com_dcem_go_dcem_widgets_OutputSink is an interface wrapper for OutputSink type
