@@ -186,12 +186,9 @@ func (r *run) load(path string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	want, err := json.Marshal(r.cfg)
+	extend, err := r.sameRun(st.Config)
 	if err != nil {
-		return false, err
-	}
-	if !bytes.Equal(want, st.Config) {
-		return false, fmt.Errorf("planet: checkpoint %s belongs to another configuration (%s); remove it or resume with that configuration", path, st.Config)
+		return false, fmt.Errorf("planet: checkpoint %s: %w", path, err)
 	}
 	params := r.model.Params()
 	if len(st.Params) != len(params) {
@@ -226,7 +223,36 @@ func (r *run) load(path string) (bool, error) {
 	}
 	r.replay = st.Replay
 	r.res = st.Result
+	if extend {
+		// More episodes than the checkpoint's run had: the run goes on
+		// under the new Config, and its final predictions are made again
+		// at its new end.
+		r.res.Config = r.cfg
+		r.res.Prediction = nil
+	}
 	return true, nil
+}
+
+// sameRun checks that a checkpoint's Config (as JSON) is the run's: equal,
+// or equal but for fewer Episodes, which the run extends (extend is then
+// true). Anything else is an error.
+func (r *run) sameRun(saved []byte) (extend bool, err error) {
+	want, err := json.Marshal(r.cfg)
+	if err != nil {
+		return false, err
+	}
+	if bytes.Equal(want, saved) {
+		return false, nil
+	}
+	var old Config
+	if err := json.Unmarshal(saved, &old); err == nil && old.Episodes < r.cfg.Episodes {
+		longer := old
+		longer.Episodes = r.cfg.Episodes
+		if b, err := json.Marshal(longer); err == nil && bytes.Equal(b, want) {
+			return true, nil
+		}
+	}
+	return false, fmt.Errorf("it belongs to another configuration (%s); remove it or resume with that configuration (a run can be extended: the same configuration with more Episodes)", saved)
 }
 
 // LoadResult returns the logs stored in a checkpoint file — of a finished

@@ -193,7 +193,8 @@ type run struct {
 // Run trains the world model on cfg.Task as the package describes and
 // returns its logs. The context cancels it between steps; with a checkpoint
 // file the work so far is kept and a later Run with the same Config and
-// Options resumes it.
+// Options resumes it; a Run whose Config differs only in more Episodes
+// extends a run (finished or not) to that many.
 func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err

@@ -375,3 +375,40 @@ func TestCheckpointV1(t *testing.T) {
 		}
 	}
 }
+
+// TestExtendRun: a finished run's checkpoint, run again with more
+// Episodes, goes on from where it ended; fewer Episodes are refused.
+func TestExtendRun(t *testing.T) {
+	cfg := Quick("cheetah.run")
+	path := filepath.Join(t.TempDir(), "checkpoint.bin")
+	short, err := Run(context.Background(), cfg, Options{Checkpoint: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	longer := cfg
+	longer.Episodes = cfg.Episodes + 2
+	got, err := Run(context.Background(), longer, Options{Checkpoint: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(r *Result, kind string) (n int) {
+		for _, e := range r.Episodes {
+			if e.Kind == kind {
+				n++
+			}
+		}
+		return
+	}
+	if count(got, "train") != longer.Episodes || count(short, "train") != cfg.Episodes {
+		t.Errorf("train episodes: %d after extending to %d (%d before)", count(got, "train"), longer.Episodes, count(short, "train"))
+	}
+	if !reflect.DeepEqual(got.Episodes[:len(short.Episodes)], short.Episodes) {
+		t.Error("extending changed the episodes the run had")
+	}
+	if got.Updates <= short.Updates || got.Prediction == nil || got.Config.Episodes != longer.Episodes {
+		t.Errorf("extended run: %d updates (%d before), prediction %v, Config.Episodes %d", got.Updates, short.Updates, got.Prediction != nil, got.Config.Episodes)
+	}
+	if _, err := Run(context.Background(), cfg, Options{Checkpoint: path}); err == nil || !strings.Contains(err.Error(), "another configuration") {
+		t.Errorf("fewer episodes than the checkpoint's: error %v", err)
+	}
+}
