@@ -44,9 +44,9 @@ gotest:
 ## test-opencl: the engine's device tests with the OpenCL backend, on the device DCEM_DEVICE names
 ## (the first OpenCL device, pocl's CPU device in CI, when unset)
 test-opencl:
-	$(GO) vet -tags opencl ./dcemlib/tensor ./dcemlib/lml ./dcemlib/cem ./dcemlib/nn ./dcemlib/rssm
+	$(GO) vet -tags opencl ./dcemlib/tensor ./dcemlib/lml ./dcemlib/cem ./dcemlib/nn ./dcemlib/rssm ./dcemlib/exp/planet
 	$(GO) test -count=1 -tags opencl -run 'Device|OpenCL' ./dcemlib/tensor
-	$(GO) test -count=1 -tags opencl -run 'OnDevice' ./dcemlib/lml ./dcemlib/cem ./dcemlib/nn ./dcemlib/rssm
+	$(GO) test -count=1 -tags opencl -run 'OnDevice' ./dcemlib/lml ./dcemlib/cem ./dcemlib/nn ./dcemlib/rssm ./dcemlib/exp/planet
 
 pytest: build
 	@if [ -x tests/run ]; then PYTHON=$(PYTHON) DCEM=$(CURDIR)/$(BIN) tests/run; else echo "no end-to-end tests yet"; fi

@@ -8,10 +8,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
 	"github.com/dcem-go/dcem/dcemlib/plots"
 	"github.com/dcem-go/dcem/dcemlib/sweep"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
 	"gonum.org/v1/plot"
 )
 
@@ -32,6 +34,7 @@ func reproPlanet(args []string) (err error) {
 	seed := fs.Uint64("seed", 0, "seed of everything random in the run")
 	workers := fs.Int("workers", 2, "goroutines that imagine candidates (and BLAS threads of the updates)")
 	out := fs.String("out", "repro-planet", "directory for result.json, the figures and the checkpoint")
+	device := fs.String("device", "", "where the planner imagines: cpu, opencl or opencl:N (binaries built with the opencl tag; see make build-opencl); default: $DCEM_DEVICE, else cpu")
 	report := fs.Bool("report", false, "only write result.json and the figures from the checkpoint in --out, without training (also while a run trains there)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -59,6 +62,10 @@ func reproPlanet(args []string) (err error) {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	dev, err := deviceFlag(*device)
+	if err != nil {
+		return err
+	}
 	ckpt := filepath.Join(*out, "checkpoint.bin")
 	if *report {
 		res, err := planet.LoadResult(ckpt)
@@ -78,8 +85,11 @@ func reproPlanet(args []string) (err error) {
 		fmt.Fprintf(os.Stderr, "resuming from %s\n", ckpt)
 	}
 	fmt.Fprintf(os.Stderr, "%s, %s\n", cfg.Task, cfg.Budget())
+	if !dev.IsCPU() {
+		fmt.Fprintf(os.Stderr, "the planner imagines on %v\n", dev)
+	}
 	progress, finish := planetProgress()
-	res, err := planet.Run(ctx, cfg, planet.Options{Checkpoint: ckpt, Progress: progress})
+	res, err := planet.Run(ctx, cfg, planet.Options{Checkpoint: ckpt, Progress: progress, Device: dev})
 	finish()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -106,6 +116,7 @@ func writePlanet(res *planet.Result, dir string) error {
 		{"returns", planet.ReturnsPlot}, {"losses", planet.LossPlot},
 		{"reward-prediction", planet.RewardPredictionPlot}, {"obs-prediction", planet.ObsPredictionPlot},
 	}
+	var wrote []string
 	for _, f := range figs {
 		p, err := f.make(res)
 		if err != nil {
@@ -115,6 +126,7 @@ func writePlanet(res *planet.Result, dir string) error {
 		if err := plots.SaveAll(p, 7, 4.5, filepath.Join(dir, f.name)); err != nil {
 			return err
 		}
+		wrote = append(wrote, f.name)
 	}
 	_, evals := res.Returns("eval")
 	_, rand := res.Returns("seed")
@@ -126,8 +138,21 @@ func writePlanet(res *planet.Result, dir string) error {
 		res.Config.Task, res.EnvSteps, res.Updates, last, mean(rand))
 	fmt.Printf("cost: %.3f s per update, %.3f s per planning decision, %.1f µs per simulator step; %.0f s in all\n",
 		res.Cost.PerUpdate, res.Cost.PerDecision, 1e6*res.Cost.PerEnvStep, res.Seconds)
-	fmt.Printf("wrote result.json and returns, losses, reward-prediction, obs-prediction (.svg, .png) in %s\n", dir)
+	fmt.Printf("wrote result.json and %s (.svg, .png) in %s\n", strings.Join(wrote, ", "), dir)
 	return nil
+}
+
+// deviceFlag returns the device a --device flag names, or the one
+// DCEM_DEVICE names when the flag is empty.
+func deviceFlag(name string) (tensor.Device, error) {
+	if name == "" {
+		return tensor.DeviceFromEnv()
+	}
+	d, err := tensor.ParseDevice(name)
+	if err != nil {
+		return tensor.CPU, usageErrorf("--device: %v", err)
+	}
+	return d, nil
 }
 
 // planetProgress returns a progress callback for world-model runs that draws

@@ -33,9 +33,10 @@ echo "device: $DCEM_DEVICE"
 
 echo "== device tests on $DCEM_DEVICE"
 (cd "$pkg" && /tmp/dcem-device.test -test.run 'Device|OpenCL' -test.count=1)
-for p in lml cem nn rssm; do
-  go test -c -tags opencl -o "/tmp/dcem-device-$p.test" "./dcemlib/$p"
-  (cd "./dcemlib/$p" && "/tmp/dcem-device-$p.test" -test.run 'OnDevice' -test.count=1)
+for p in lml cem nn rssm exp/planet; do
+  t="/tmp/dcem-device-$(basename "$p").test"
+  go test -c -tags opencl -o "$t" "./dcemlib/$p"
+  (cd "./dcemlib/$p" && "$t" -test.run 'OnDevice' -test.count=1)
 done
 
 echo "== benchmarks: CPU (OpenBLAS, one thread) beside $DCEM_DEVICE"

@@ -32,6 +32,9 @@ type EvalOptions struct {
 	Workers int
 	// Progress, if set, is called after every decision.
 	Progress func(Progress)
+	// Device, if not the CPU, is where full-space CEM imagines (see
+	// Options.Device).
+	Device tensor.Device
 }
 
 // Evaluate plays noiseless episodes of a trained run's task with the model
@@ -100,7 +103,7 @@ func EvaluateModel(ctx context.Context, cfg Config, m *rssm.Model, opts EvalOpti
 		agent = actor(opts.Act)
 	}
 	replay, _ := rssm.NewReplay(m.ObsSize, m.ActionSize)
-	r := &run{cfg: cfg, opts: Options{Progress: opts.Progress, Agent: agent}, env: rep, model: m,
+	r := &run{cfg: cfg, opts: Options{Progress: opts.Progress, Agent: agent, Device: opts.Device}, env: rep, model: m,
 		opt: nn.NewAdam(m.Params(), 1e-3), replay: replay, rng: tensor.NewRNG(opts.Seed),
 		res: &Result{Config: cfg, ObsSize: m.ObsSize}, threads: func(bool) {}, start: time.Now()}
 	for i := range opts.Episodes {

@@ -152,6 +152,13 @@ type Options struct {
 	// Agent, if set, chooses the actions of the planned episodes instead
 	// of full-space CEM, and learns after each round of model updates.
 	Agent Agent
+	// Device, if not the CPU (the zero value), is where full-space CEM
+	// imagines its candidates (rssm.Imagination.UseDevice): an OpenCL
+	// device in binaries built with the opencl tag. The model trains on
+	// the host; its parameters are copied to the device before each
+	// episode and after each interleaved round of updates. The prior noise
+	// is drawn on the host, so plans agree with the host's up to rounding.
+	Device tensor.Device
 }
 
 // Agent is a controller that acts from the model's filtered belief and
@@ -169,6 +176,9 @@ type Agent interface {
 	MarshalBinary() ([]byte, error)
 	UnmarshalBinary([]byte) error
 }
+
+// onImagination, when set (by tests), sees each episode's imagination.
+var onImagination func(*rssm.Imagination)
 
 // run is the state of a run in progress.
 type run struct {
@@ -361,6 +371,12 @@ func (r *run) collect(ctx context.Context, kind string, index int) error {
 		return err
 	}
 	defer im.Free()
+	if err := im.UseDevice(r.opts.Device); err != nil {
+		return fmt.Errorf("planet: %w", err)
+	}
+	if onImagination != nil {
+		onImagination(im)
+	}
 	steps := cfg.EpisodeSteps / cfg.ActionRepeat
 	seed, train, _ := r.counts()
 	total := cfg.SeedEpisodes + cfg.Episodes
@@ -415,6 +431,12 @@ func (r *run) collect(ctx context.Context, kind string, index int) error {
 			due := (t + 1) * cfg.Updates / steps
 			if err := r.updates(ctx, due-updatesDone); err != nil {
 				return err
+			}
+			if due > updatesDone && !r.opts.Device.IsCPU() {
+				// The device holds a copy of the parameters: refresh it.
+				if err := im.UseDevice(r.opts.Device); err != nil {
+					return fmt.Errorf("planet: %w", err)
+				}
 			}
 			updatesDone = due
 		}
