@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -19,6 +18,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/dcem-go/dcem/dcemlib/checkpoint"
 )
 
 // DefaultWidth and DefaultHeight are the size figures are saved at, in
@@ -110,31 +111,10 @@ func Save(p *plot.Plot, w, h float64, path string) error {
 	if err != nil {
 		return fmt.Errorf("plots.Save %s: %w", path, err)
 	}
-	if err := writeAtomic(path, b); err != nil {
+	if err := checkpoint.WriteFileAtomic(path, b, 0o644); err != nil {
 		return fmt.Errorf("plots.Save: %w", err)
 	}
 	return nil
-}
-
-// writeAtomic writes b to a temporary file beside path and renames it over
-// path, so that readers never see a half-written figure.
-func writeAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // nothing left to remove after the rename
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // SaveAll writes the plot as base.svg and base.png, w × h inches.

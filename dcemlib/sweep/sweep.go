@@ -27,6 +27,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/dcem-go/dcem/dcemlib/checkpoint"
 )
 
 // Experiment is an experiment split into independent runs.
@@ -269,30 +271,10 @@ func (d *Dir) RunPoint(ctx context.Context, e Experiment, i int, host, slurmTask
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same
-// directory, renamed over path once complete: readers see the old file or
-// the new one, never a part.
+// directory, synced and renamed over path once complete: readers see the
+// old file or the new one, never a part (checkpoint.WriteFileAtomic).
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // nothing left to remove after the rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, perm); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return checkpoint.WriteFileAtomic(path, data, perm)
 }
 
 // WriteJSONAtomic writes v as indented JSON to path, atomically.

@@ -2,26 +2,20 @@ package planet
 
 import (
 	"bytes"
-	"compress/gzip"
-	"encoding/binary"
-	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
-	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 
+	"github.com/dcem-go/dcem/dcemlib/checkpoint"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
 
-// checkpointMagic starts every checkpoint file; the format is the magic,
-// the payload's length (8 bytes) and CRC-32 (4 bytes, IEEE), then the
-// payload: a gzip stream of a gob of checkpointState. Parameters, Adam's
-// moments and the replay buffer compress about 4×.
+// checkpointMagic starts every checkpoint file (package checkpoint: the
+// magic, the payload's length and CRC-32, then a gzip stream of a gob of
+// checkpointState). Parameters, Adam's moments and the replay buffer
+// compress about 4×.
 const checkpointMagic = "dcem-planet-checkpoint-2\n"
 
 // checkpointMagicV1 starts the checkpoints of earlier versions, whose
@@ -65,53 +59,7 @@ func (r *run) checkpoint() error {
 			return fmt.Errorf("planet: checkpoint: agent: %w", err)
 		}
 	}
-	var payload bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&payload, gzip.BestSpeed)
-	if err != nil {
-		return err
-	}
-	if err := gob.NewEncoder(zw).Encode(&st); err != nil {
-		return fmt.Errorf("planet: checkpoint: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("planet: checkpoint: %w", err)
-	}
-	var head bytes.Buffer
-	head.WriteString(checkpointMagic)
-	binary.Write(&head, binary.LittleEndian, uint64(payload.Len()))
-	binary.Write(&head, binary.LittleEndian, crc32.ChecksumIEEE(payload.Bytes()))
-	return writeAtomic(path, head.Bytes(), payload.Bytes())
-}
-
-// writeAtomic writes the parts to path through a synced temporary file and
-// a rename, so that path holds either the old or the new content.
-func writeAtomic(path string, parts ...[]byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("planet: checkpoint: %w", err)
-	}
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("planet: checkpoint: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	for _, p := range parts {
-		if _, err := f.Write(p); err != nil {
-			return fmt.Errorf("planet: checkpoint: %w", err)
-		}
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("planet: checkpoint: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("planet: checkpoint: %w", err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
+	if err := checkpoint.Save(path, checkpointMagic, &st); err != nil {
 		return fmt.Errorf("planet: checkpoint: %w", err)
 	}
 	return nil
@@ -119,61 +67,21 @@ func writeAtomic(path string, parts ...[]byte) (err error) {
 
 // readCheckpoint reads and verifies a checkpoint file.
 func readCheckpoint(path string) (*checkpointState, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
 	bad := func(why string) error {
 		return fmt.Errorf("planet: checkpoint %s is corrupted or not a checkpoint: %s", path, why)
 	}
-	compressed := true
-	switch {
-	case bytes.HasPrefix(b, []byte(checkpointMagic)):
-		b = b[len(checkpointMagic):]
-	case bytes.HasPrefix(b, []byte(checkpointMagicV1)):
-		b, compressed = b[len(checkpointMagicV1):], false
-	default:
-		return nil, bad("it does not start with the checkpoint header")
-	}
-	if len(b) < 12 {
-		return nil, bad("the header is truncated")
-	}
-	n := binary.LittleEndian.Uint64(b)
-	sum := binary.LittleEndian.Uint32(b[8:])
-	payload := b[12:]
-	if uint64(len(payload)) != n {
-		return nil, bad(fmt.Sprintf("%d bytes of data, the header says %d", len(payload), n))
-	}
-	if crc32.ChecksumIEEE(payload) != sum {
-		return nil, bad("the checksum does not match")
-	}
-	if compressed {
-		zr, err := gzip.NewReader(bytes.NewReader(payload))
-		if err != nil {
-			return nil, bad(err.Error())
-		}
-		if payload, err = io.ReadAll(zr); err != nil {
-			return nil, bad(err.Error())
-		}
-	}
 	var st checkpointState
-	if err := decodeGob(payload, &st); err != nil {
-		return nil, bad(err.Error())
+	if err := checkpoint.Load(path, checkpointMagic, &st, checkpointMagicV1); err != nil {
+		var ce *checkpoint.CorruptError
+		if errors.As(err, &ce) {
+			return nil, bad(ce.Reason)
+		}
+		return nil, err
 	}
 	if st.Replay == nil || st.Result == nil {
 		return nil, bad("the replay buffer or the logs are missing")
 	}
 	return &st, nil
-}
-
-// decodeGob decodes, turning a decoder panic into an error.
-func decodeGob(b []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("decoding: %v", r)
-		}
-	}()
-	return gob.NewDecoder(bytes.NewReader(b)).Decode(v)
 }
 
 // load restores the run from its checkpoint file if there is one; it
