@@ -1599,6 +1599,12 @@ func init() {
 		"SolveFunc":    "SolveFunc runs CEM (Temp = 0) or soft CEM (Temp > 0) on one black-box\nproblem of dimension n = len(mean): f receives the S samples of an\niteration, each of length n, and returns their S values (lower is\nbetter; +Inf ranks as the worst). std has length n, or 1 for an isotropic\nstart. It uses the same update as Solve but records no gradient.\nConfig.Noise tensors have shape (1, S, n).\n\nIt returns an error for invalid settings, a wrong number of values from\nf, a NaN value, a panic inside f, or when ctx is cancelled (checked every\niteration).",
 		"SolveFunc32":  "SolveFunc32 is SolveFunc in float32: the samples, values and results are\nfloat32 (the tensors passed to Config.Callback too).",
 	}
+	Docs["github.com/dcem-go/dcem/dcemlib/checkpoint"] = map[string]string{
+		"CorruptError":    "CorruptError is the error of Load for a file that is not a whole\ncheckpoint of the kind asked for.",
+		"Load":            "Load reads the checkpoint at path, checks that it is of the kind magic\nnames and whole, and decodes it into v (a pointer, as for gob). Files\nthat start with one of the uncompressed magics, an earlier version of\nthe format whose payload is the gob itself, are read too. A missing file\nis the error of os.ReadFile (errors.Is fs.ErrNotExist); anything wrong\nwith the content is a *CorruptError.",
+		"Save":            "Save encodes v and writes it to path as a checkpoint of the kind magic\nnames, atomically (see WriteFileAtomic). The directory is made if it is\nmissing.",
+		"WriteFileAtomic": "WriteFileAtomic writes data to path through a temporary file in the same\ndirectory, synced and renamed over path, so that path holds either its\nold content or data, whatever happens meanwhile.",
+	}
 	Docs["github.com/dcem-go/dcem/dcemlib/control"] = map[string]string{
 		"CEMPlanner":          "CEMPlanner is full-space CEM over action sequences as PlaNet plans\n(Hafner et al. 2019; the DCEM paper's phase 1, app. E): from μ = 0 and\nσ = InitStd, each iteration draws Candidates sequences, clips them to\n[Lower, Upper], scores them with a SequenceModel, and refits μ and σ to the\nElites best. The plan is the final mean; a receding-horizon controller\nexecutes its first action.",
 		"CEMPlanner.FLOPs":    "FLOPs returns the number of floating-point operations of matrix\nproducts one decision costs when one candidate-step costs perStep of\nthem: Candidates·Horizon·Iterations·perStep.",
@@ -1730,7 +1736,7 @@ func init() {
 		"Run":                  "Run trains the world model on cfg.Task as the package describes and\nreturns its logs. The context cancels it between steps; with a checkpoint\nfile the work so far is kept and a later Run with the same Config and\nOptions resumes it; a Run whose Config differs only in more Episodes\nextends a run (finished or not) to that many.",
 		"ScheduleEpisode":      "Schedules of model updates (Config.Schedule).",
 		"ScheduleInterleaved":  "Schedules of model updates (Config.Schedule).",
-		"Small":                "Small returns a reduced budget that runs in about two hours per task on\na 2-core machine and shows the model learning: PlaNet's model and\ntraining, the planner reduced to 300 candidates, 30 elites and 5\niterations (a sixth of PlaNet's imagination), and 60 collected episodes\nfor cheetah.run (65 000 environment steps with the seed episodes) or 35\nfor walker.walk (40 000: its episodes take twice as many decisions).",
+		"Small":                "Small returns a reduced budget for a 2-core machine: PlaNet's model and\ntraining, the planner reduced to 300 candidates, 30 elites and 5\niterations (a sixth of PlaNet's imagination), and 60 collected episodes\nafter the seed episodes (65 000 environment steps). That is about two\nand a half hours for cheetah.run and three for walker.walk, whose\nepisodes take twice as many decisions (action repeat 2).",
 	}
 	Docs["github.com/dcem-go/dcem/dcemlib/exp/regression"] = map[string]string{
 		"Assemble":          "Assemble makes the Result from the training runs of every point of\ncfg.Grid, in that order. Result.Seconds is left zero.",
@@ -2004,7 +2010,7 @@ func init() {
 		"TaskState":       "TaskState is what Slurm says of one array task.",
 		"Tasks":           "Tasks returns the state of every task of job array id that Slurm still\nlists (scontrol show job), by index. A job Slurm has forgotten gives an\nempty map.",
 		"Wait":            "Wait polls squeue every poll until no task of job array id is pending or\nrunning. report, if not nil, gets the number of tasks in each state at\nevery poll.",
-		"WriteFileAtomic": "WriteFileAtomic writes data to path through a temporary file in the same\ndirectory, renamed over path once complete: readers see the old file or\nthe new one, never a part.",
+		"WriteFileAtomic": "WriteFileAtomic writes data to path through a temporary file in the same\ndirectory, synced and renamed over path once complete: readers see the\nold file or the new one, never a part (checkpoint.WriteFileAtomic).",
 		"WriteJSONAtomic": "WriteJSONAtomic writes v as indented JSON to path, atomically.",
 	}
 	Docs["github.com/dcem-go/dcem/dcemlib/tensor"] = map[string]string{
