@@ -115,28 +115,15 @@ func solveOnDevice(ctx context.Context, f Objective, mean, std *tensor.Tensor, c
 	return res, nil
 }
 
-// evaluateOnDevice calls f, turning a panic into an error, and checks that
-// its values have the shape (B, S) or (B, S, 1) and live on dev.
-func evaluateOnDevice(f Objective, x *tensor.Tensor, b, s int, dev tensor.Device) (v *tensor.Tensor, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("objective panicked: %v", r)
-		}
-	}()
-	v = f(x)
-	if v == nil {
-		return nil, fmt.Errorf("objective returned nil")
+// evaluateOnDevice calls f (see callObjective) and checks that its values
+// live on dev.
+func evaluateOnDevice(f Objective, x *tensor.Tensor, b, s int, dev tensor.Device) (*tensor.Tensor, error) {
+	v, err := callObjective(f, x, b, s)
+	if err != nil {
+		return nil, err
 	}
 	if v.Device() != dev {
 		return nil, fmt.Errorf("objective returned values on %v for samples on %v", v.Device(), dev)
-	}
-	sh := v.Shape()
-	switch {
-	case len(sh) == 2 && sh[0] == b && sh[1] == s:
-	case len(sh) == 3 && sh[0] == b && sh[1] == s && sh[2] == 1:
-		v = v.Reshape(b, s)
-	default:
-		return nil, fmt.Errorf("objective returned shape %v, want (B, S) = (%d, %d)", sh, b, s)
 	}
 	return v, nil
 }

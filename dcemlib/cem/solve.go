@@ -212,9 +212,23 @@ func expandStd[T float](std *tensor.Tensor, b, n int) (t *tensor.Tensor, err err
 	return std.Expand(b, n), nil
 }
 
-// evaluate calls f, turning a panic into an error, and checks the result,
-// converting it to T if f returned another dtype.
-func evaluate[T float](f Objective, x *tensor.Tensor, b, s int) (v *tensor.Tensor, err error) {
+// evaluate calls f (see callObjective) and checks the values, converting
+// them to T if f returned another dtype.
+func evaluate[T float](f Objective, x *tensor.Tensor, b, s int) (*tensor.Tensor, error) {
+	v, err := callObjective(f, x, b, s)
+	if err != nil {
+		return nil, err
+	}
+	v = v.To(dtypeOf[T]())
+	if err := checkValues(vals[T](v), s); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// callObjective calls f, turning a panic into an error, and returns its
+// values as (B, S): f may return (B, S) or (B, S, 1).
+func callObjective(f Objective, x *tensor.Tensor, b, s int) (v *tensor.Tensor, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("objective panicked: %v", r)
@@ -231,10 +245,6 @@ func evaluate[T float](f Objective, x *tensor.Tensor, b, s int) (v *tensor.Tenso
 		v = v.Reshape(b, s)
 	default:
 		return nil, fmt.Errorf("objective returned shape %v, want (B, S) = (%d, %d)", sh, b, s)
-	}
-	v = v.To(dtypeOf[T]())
-	if err := checkValues(vals[T](v), s); err != nil {
-		return nil, err
 	}
 	return v, nil
 }

@@ -4,22 +4,16 @@ package lml
 
 import (
 	"math"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
 
-// testDevice returns the device DCEM_DEVICE names, the first OpenCL device
-// when it is unset.
+// testDevice returns the device of the device tests (tensor.OpenCLFromEnv).
 func testDevice(t *testing.T) tensor.Device {
 	t.Helper()
-	name := os.Getenv(tensor.DeviceEnv)
-	if name == "" || name == "cpu" {
-		name = "opencl:0"
-	}
-	d, err := tensor.ParseDevice(name)
+	d, err := tensor.OpenCLFromEnv()
 	if err != nil {
 		t.Fatalf("no OpenCL device for the device tests: %v", err)
 	}

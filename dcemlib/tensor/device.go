@@ -80,6 +80,24 @@ func DeviceFromEnv() (Device, error) {
 	return d, nil
 }
 
+// OpenCLFromEnv returns the OpenCL device that DCEM_DEVICE names, or the
+// first OpenCL device when the variable is unset or "cpu": the device that
+// the device tests (make test-opencl, tests/device/run.sh) run on. It
+// returns an error when no such device can be opened, in binaries built
+// without the opencl tag too.
+func OpenCLFromEnv() (Device, error) {
+	env := os.Getenv(DeviceEnv)
+	name := env
+	if s := strings.ToLower(strings.TrimSpace(env)); s == "" || s == "cpu" {
+		name = "opencl:0"
+	}
+	d, err := ParseDevice(name)
+	if err != nil {
+		return CPU, fmt.Errorf("%s=%s: %w", DeviceEnv, env, err)
+	}
+	return d, nil
+}
+
 // Backends lists the compute backends built into the binary: "cpu"
 // (with the BLAS that BLASBackend names), and "opencl" in binaries built
 // with the opencl tag.

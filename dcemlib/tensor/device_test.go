@@ -23,9 +23,24 @@ func TestParseDevice(t *testing.T) {
 	if _, err := DeviceFromEnv(); err == nil || !strings.Contains(err.Error(), "DCEM_DEVICE=tpu") {
 		t.Errorf("DeviceFromEnv with DCEM_DEVICE=tpu: error %v, want one naming the variable", err)
 	}
+	if _, err := OpenCLFromEnv(); err == nil || !strings.Contains(err.Error(), "DCEM_DEVICE=tpu") {
+		t.Errorf("OpenCLFromEnv with DCEM_DEVICE=tpu: error %v, want one naming the variable", err)
+	}
 	t.Setenv(DeviceEnv, "")
 	if d, err := DeviceFromEnv(); err != nil || d != CPU {
 		t.Errorf("DeviceFromEnv unset = %v, %v; want cpu", d, err)
+	}
+	// OpenCLFromEnv never gives the host: unset or "cpu" mean the first
+	// OpenCL device, an error where there is none.
+	for _, v := range []string{"", "cpu"} {
+		t.Setenv(DeviceEnv, v)
+		d, err := OpenCLFromEnv()
+		if err == nil && d.IsCPU() {
+			t.Errorf("OpenCLFromEnv with DCEM_DEVICE=%q gave the CPU", v)
+		}
+		if err != nil && openCLBuilt {
+			t.Logf("no OpenCL device here: %v", err)
+		}
 	}
 }
 

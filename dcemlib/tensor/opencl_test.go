@@ -24,14 +24,7 @@ var testDev struct {
 func device(t testing.TB) Device {
 	t.Helper()
 	testDev.once.Do(func() {
-		name := os.Getenv(DeviceEnv)
-		if name == "" || name == "cpu" {
-			name = "opencl:0"
-		}
-		testDev.d, testDev.err = ParseDevice(name)
-		if testDev.err == nil && testDev.d.IsCPU() {
-			testDev.err = fmt.Errorf("device %q is the CPU", name)
-		}
+		testDev.d, testDev.err = OpenCLFromEnv()
 	})
 	if testDev.err != nil {
 		t.Fatalf("no OpenCL device for the device tests: %v", testDev.err)

@@ -47,6 +47,7 @@ func init() {
 		"Ones":             reflect.ValueOf(tensor.Ones),
 		"OpenCL":           reflect.ValueOf(tensor.OpenCL),
 		"OpenCLDevices":    reflect.ValueOf(tensor.OpenCLDevices),
+		"OpenCLFromEnv":    reflect.ValueOf(tensor.OpenCLFromEnv),
 		"ParseDevice":      reflect.ValueOf(tensor.ParseDevice),
 		"Philox4x32":       reflect.ValueOf(tensor.Philox4x32),
 		"RandN":            reflect.ValueOf(tensor.RandN),

@@ -5,7 +5,6 @@ package planet
 import (
 	"context"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -20,11 +19,7 @@ import (
 // host, so rounding in the imagined returns changes it only where it
 // changes the elites); evaluation on the device works too.
 func TestRunOnDevice(t *testing.T) {
-	name := os.Getenv(tensor.DeviceEnv)
-	if name == "" || name == "cpu" {
-		name = "opencl:0"
-	}
-	dev, err := tensor.ParseDevice(name)
+	dev, err := tensor.OpenCLFromEnv()
 	if err != nil {
 		t.Fatalf("no OpenCL device for the device tests: %v", err)
 	}
