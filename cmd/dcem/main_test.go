@@ -121,7 +121,7 @@ func TestReproWorldModelQuick(t *testing.T) {
 		{[]string{"repro", "planet", "--report", "--out", "p"}, []string{"p/obs-prediction.png"}},
 		{[]string{"repro", "latent", "--quick", "--out", "l"},
 			[]string{"l/result.json", "l/returns-boxplot.svg", "l/phase1/checkpoint.bin", "l/phase2/checkpoint.bin", "l/phase2/returns.png",
-				"l/phase3/checkpoint.bin"}},
+				"l/phase3/checkpoint.bin", "l/evaluations.json"}},
 	} {
 		code, stdout, stderr := dcem(t, dir, c.args...)
 		if code != 0 {
@@ -134,8 +134,13 @@ func TestReproWorldModelQuick(t *testing.T) {
 		}
 	}
 	// Run again with the same --out, the latent experiment resumes its
-	// finished phase 3: no PPO update, the same training record.
+	// finished phase 3: no PPO update, the same training record; its
+	// evaluations are read back, not played (the file is not rewritten).
 	first, err := os.ReadFile(filepath.Join(dir, "l/result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evalsBefore, err := os.Stat(filepath.Join(dir, "l/evaluations.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,6 +166,9 @@ func TestReproWorldModelQuick(t *testing.T) {
 	}
 	if len(a.Phase3.Train.Logs) == 0 || !reflect.DeepEqual(a.Phase3, b.Phase3) {
 		t.Errorf("phase 3 after resuming its finished run: %+v, want the first run's %+v", b.Phase3, a.Phase3)
+	}
+	if evalsAfter, err := os.Stat(filepath.Join(dir, "l/evaluations.json")); err != nil || !evalsAfter.ModTime().Equal(evalsBefore.ModTime()) {
+		t.Errorf("the finished evaluations were played again (evaluations.json rewritten: %v)", err)
 	}
 	code, _, _ = dcem(t, dir, "repro", "planet", "--quick", "--paper")
 	if code != 2 {

@@ -168,22 +168,36 @@ func reproLatent(args []string) (err error) {
 	}
 	fmt.Fprintf(os.Stderr, "evaluating: %d episodes per controller\n", nEval)
 	evals := map[string][]float64{}
-	progress, finish = planetProgress()
-	if evals["full CEM (phase 1)"], err = planet.Evaluate(ctx, phase1, planet.EvalOptions{Episodes: nEval, Seed: *seed + 1000, Progress: progress}); err != nil {
+	// Returns are recorded after every episode: an interrupted evaluation
+	// resumes, and a finished one (the notebook's too) is not played again.
+	evalFile, err := planet.OpenEvaluations(filepath.Join(*out, "evaluations.json"))
+	if err != nil {
 		return err
 	}
-	if evals["latent DCEM (phase 2)"], err = planet.Evaluate(ctx, filepath.Join(*out, "phase2", "checkpoint.bin"),
-		planet.EvalOptions{Episodes: nEval, Seed: *seed + 1000, Agent: agent, Progress: progress}); err != nil {
+	phase2 := filepath.Join(*out, "phase2", "checkpoint.bin")
+	progress, finish = planetProgress()
+	eo := planet.EvalOptions{Episodes: nEval, Seed: *seed + 1000, Progress: progress}
+	if evals["full CEM (phase 1)"], err = evalFile.Evaluate(ctx, "full CEM (phase 1)", phase1, eo,
+		func(ctx context.Context, o planet.EvalOptions) ([]float64, error) { return planet.Evaluate(ctx, phase1, o) }); err != nil {
+		return err
+	}
+	if evals["latent DCEM (phase 2)"], err = evalFile.Evaluate(ctx, "latent DCEM (phase 2)", phase2, eo,
+		func(ctx context.Context, o planet.EvalOptions) ([]float64, error) {
+			o.Agent = agent
+			return planet.Evaluate(ctx, phase2, o)
+		}); err != nil {
 		return err
 	}
 	names := []string{"full CEM (phase 1)", "latent DCEM (phase 2)"}
 	if policy != nil {
 		name := "latent DCEM + PPO (phase 3)"
-		evals[name], err = planet.EvaluateModel(ctx, res2.Config, policy.Controller.Model, planet.EvalOptions{
-			Episodes: nEval, Seed: *seed + 1000, Progress: progress,
-			Act: func(ctx context.Context, m *rssm.Model, h, s []float64, _ uint64) ([]float64, error) {
-				return policy.Controller.Act(ctx, h, s, policy.Seed)
-			}})
+		evals[name], err = evalFile.Evaluate(ctx, name, filepath.Join(*out, "phase3", "checkpoint.bin"), eo,
+			func(ctx context.Context, o planet.EvalOptions) ([]float64, error) {
+				o.Act = func(ctx context.Context, m *rssm.Model, h, s []float64, _ uint64) ([]float64, error) {
+					return policy.Controller.Act(ctx, h, s, policy.Seed)
+				}
+				return planet.EvaluateModel(ctx, res2.Config, policy.Controller.Model, o)
+			})
 		if err != nil {
 			return err
 		}

@@ -35,6 +35,15 @@ type EvalOptions struct {
 	// Device, if not the CPU, is where full-space CEM imagines (see
 	// Options.Device).
 	Device tensor.Device
+	// Done holds the returns of the first episodes of this evaluation,
+	// played earlier with the same model and options (by an interrupted
+	// evaluation, say): they are kept, and play starts at episode
+	// len(Done). Each episode draws only from its own streams of Seed and
+	// its index, so the result equals an uninterrupted evaluation's.
+	Done []float64
+	// OnEpisode, if set, is called after each episode played with its
+	// index and return; an error stops the evaluation.
+	OnEpisode func(index int, ret float64) error
 }
 
 // Evaluate plays noiseless episodes of a trained run's task with the model
@@ -106,12 +115,22 @@ func EvaluateModel(ctx context.Context, cfg Config, m *rssm.Model, opts EvalOpti
 	r := &run{cfg: cfg, opts: Options{Progress: opts.Progress, Agent: agent, Device: opts.Device}, env: rep, model: m,
 		opt: nn.NewAdam(m.Params(), 1e-3), replay: replay, rng: tensor.NewRNG(opts.Seed),
 		res: &Result{Config: cfg, ObsSize: m.ObsSize}, threads: func(bool) {}, start: time.Now()}
-	for i := range opts.Episodes {
+	if len(opts.Done) > opts.Episodes {
+		return nil, fmt.Errorf("planet: EvaluateModel: %d returns in Done, more than Episodes = %d", len(opts.Done), opts.Episodes)
+	}
+	returns := append([]float64(nil), opts.Done...)
+	for i := len(opts.Done); i < opts.Episodes; i++ {
 		if err := r.collect(ctx, "test", i); err != nil {
 			return nil, err
 		}
+		ret := r.res.Episodes[len(r.res.Episodes)-1].Return
+		returns = append(returns, ret)
+		if opts.OnEpisode != nil {
+			if err := opts.OnEpisode(i, ret); err != nil {
+				return nil, fmt.Errorf("planet: EvaluateModel: episode %d: %w", i, err)
+			}
+		}
 	}
-	_, returns := r.res.Returns("test")
 	return returns, nil
 }
 
