@@ -180,6 +180,8 @@ func planetProgress() (func(planet.Progress), func()) {
 			what = fmt.Sprintf("evaluation after %d/%d episodes: step %d/%d, return %.1f", p.Episode, p.Episodes, p.Step, p.Steps, p.Return)
 		case "update":
 			what = fmt.Sprintf("before episode %d/%d: update %d/%d, loss %.2f", p.Episode+1, p.Episodes, p.Step, p.Steps, p.Loss)
+		case "agent":
+			what = fmt.Sprintf("before episode %d/%d: agent update %d/%d, predicted return %.1f", p.Episode+1, p.Episodes, p.Step, p.Steps, p.Return)
 		default:
 			what = fmt.Sprintf("%s episode %d/%d: step %d/%d, return %.1f", p.Phase, p.Episode+1, p.Episodes, p.Step, p.Steps, p.Return)
 		}

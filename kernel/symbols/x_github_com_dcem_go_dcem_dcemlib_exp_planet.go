@@ -33,21 +33,23 @@ func init() {
 		"Small":                reflect.ValueOf(planet.Small),
 
 		// type definitions
-		"Agent":       reflect.ValueOf((*planet.Agent)(nil)),
-		"Config":      reflect.ValueOf((*planet.Config)(nil)),
-		"Cost":        reflect.ValueOf((*planet.Cost)(nil)),
-		"EpisodeLog":  reflect.ValueOf((*planet.EpisodeLog)(nil)),
-		"EvalOptions": reflect.ValueOf((*planet.EvalOptions)(nil)),
-		"EvalRecord":  reflect.ValueOf((*planet.EvalRecord)(nil)),
-		"Evaluations": reflect.ValueOf((*planet.Evaluations)(nil)),
-		"LossLog":     reflect.ValueOf((*planet.LossLog)(nil)),
-		"Options":     reflect.ValueOf((*planet.Options)(nil)),
-		"Prediction":  reflect.ValueOf((*planet.Prediction)(nil)),
-		"Progress":    reflect.ValueOf((*planet.Progress)(nil)),
-		"Result":      reflect.ValueOf((*planet.Result)(nil)),
+		"Agent":         reflect.ValueOf((*planet.Agent)(nil)),
+		"Config":        reflect.ValueOf((*planet.Config)(nil)),
+		"Cost":          reflect.ValueOf((*planet.Cost)(nil)),
+		"EpisodeLog":    reflect.ValueOf((*planet.EpisodeLog)(nil)),
+		"EvalOptions":   reflect.ValueOf((*planet.EvalOptions)(nil)),
+		"EvalRecord":    reflect.ValueOf((*planet.EvalRecord)(nil)),
+		"Evaluations":   reflect.ValueOf((*planet.Evaluations)(nil)),
+		"LearnReporter": reflect.ValueOf((*planet.LearnReporter)(nil)),
+		"LossLog":       reflect.ValueOf((*planet.LossLog)(nil)),
+		"Options":       reflect.ValueOf((*planet.Options)(nil)),
+		"Prediction":    reflect.ValueOf((*planet.Prediction)(nil)),
+		"Progress":      reflect.ValueOf((*planet.Progress)(nil)),
+		"Result":        reflect.ValueOf((*planet.Result)(nil)),
 
 		// interface wrapper definitions
-		"_Agent": reflect.ValueOf((*_github_com_dcem_go_dcem_dcemlib_exp_planet_Agent)(nil)),
+		"_Agent":         reflect.ValueOf((*_github_com_dcem_go_dcem_dcemlib_exp_planet_Agent)(nil)),
+		"_LearnReporter": reflect.ValueOf((*_github_com_dcem_go_dcem_dcemlib_exp_planet_LearnReporter)(nil)),
 	}
 }
 
@@ -75,4 +77,14 @@ func (W _github_com_dcem_go_dcem_dcemlib_exp_planet_Agent) MarshalBinary() ([]by
 }
 func (W _github_com_dcem_go_dcem_dcemlib_exp_planet_Agent) UnmarshalBinary(a0 []byte) error {
 	return W.WUnmarshalBinary(a0)
+}
+
+// _github_com_dcem_go_dcem_dcemlib_exp_planet_LearnReporter is an interface wrapper for LearnReporter type
+type _github_com_dcem_go_dcem_dcemlib_exp_planet_LearnReporter struct {
+	IValue            interface{}
+	WSetLearnProgress func(a0 func(step int, steps int, score float64))
+}
+
+func (W _github_com_dcem_go_dcem_dcemlib_exp_planet_LearnReporter) SetLearnProgress(a0 func(step int, steps int, score float64)) {
+	W.WSetLearnProgress(a0)
 }

@@ -99,7 +99,14 @@ type Agent struct {
 	Config  AgentConfig
 	Decoder *control.Decoder
 	Opt     *nn.Adam
+
+	progress func(step, steps int, score float64)
 }
+
+// SetLearnProgress sets a function Learn calls after each decoder update
+// with its number, the round's number of updates and its predicted return
+// (nil: none). planet.Run sets it to report the updates as progress.
+func (a *Agent) SetLearnProgress(f func(step, steps int, score float64)) { a.progress = f }
 
 // NewAgent returns an untrained agent for actions of actionSize values.
 func NewAgent(cfg AgentConfig, actionSize int) (*Agent, error) {
@@ -133,12 +140,15 @@ func (a *Agent) Act(ctx context.Context, m *rssm.Model, h, s []float64, seed uin
 func (a *Agent) Learn(ctx context.Context, m *rssm.Model, replay *rssm.Replay, rng *tensor.RNG) (float64, error) {
 	c := a.Controller(m)
 	sum := 0.0
-	for range a.Config.Steps {
+	for i := range a.Config.Steps {
 		v, err := c.TrainStep(ctx, replay, a.Config.Batch, a.Config.ChunkLength, a.Opt, a.Config.GradClip, rng)
 		if err != nil {
 			return 0, err
 		}
 		sum += v
+		if a.progress != nil {
+			a.progress(i+1, a.Config.Steps, v)
+		}
 	}
 	if a.Config.Steps == 0 {
 		return 0, nil

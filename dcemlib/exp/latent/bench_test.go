@@ -2,6 +2,7 @@ package latent
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"testing"
 
@@ -28,17 +29,23 @@ func BenchmarkDecision(b *testing.B) {
 		b.Fatal(err)
 	}
 	h, s := f.Belief()
-	b.Run("latentDCEM100x12x10", func(b *testing.B) {
-		c, err := NewController(m, 8, 12, []int{128, 128}, PaperSolver(), tensor.NewRNG(4))
-		if err != nil {
-			b.Fatal(err)
-		}
-		for i := 0; i < b.N; i++ {
-			if _, err := c.Act(context.Background(), h, s, uint64(i)); err != nil {
+	prev := tensor.BLASThreads()
+	defer tensor.SetBLASThreads(prev)
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("latentDCEM100x12x10/threads%d", threads), func(b *testing.B) {
+			tensor.SetBLASThreads(threads)
+			c, err := NewController(m, 8, 12, []int{128, 128}, PaperSolver(), tensor.NewRNG(4))
+			if err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
+			for i := 0; i < b.N; i++ {
+				if _, err := c.Act(context.Background(), h, s, uint64(i)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	tensor.SetBLASThreads(prev)
 	b.Run("fullCEM1000x12x10", func(b *testing.B) {
 		im, err := m.NewImagination(runtime.GOMAXPROCS(0), 5)
 		if err != nil {
@@ -55,4 +62,52 @@ func BenchmarkDecision(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkTrainStep times one decoder update of the phase-2 agent on a
+// walker-sized model (rssm.Default(24, 6), float32): Batch start states
+// filtered over 10 replay steps, a batched latent DCEM solve from each
+// (100 samples × 10 iterations × horizon 12) and the backward pass through
+// the solve and the rollouts, with 1 and 2 BLAS threads.
+func BenchmarkTrainStep(b *testing.B) {
+	m, err := rssm.New(rssm.Default(24, 6), tensor.Float32, tensor.NewRNG(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	replay, err := rssm.NewReplay(24, 6)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := tensor.NewRNG(2)
+	for range 2 {
+		var e rssm.Episode
+		for range 100 {
+			obs, act := make([]float64, 24), make([]float64, 6)
+			rng.FillNormal(obs)
+			rng.FillNormal(act)
+			e.Append(obs, act, rng.Normal())
+		}
+		if err := replay.Add(e); err != nil {
+			b.Fatal(err)
+		}
+	}
+	prev := tensor.BLASThreads()
+	defer tensor.SetBLASThreads(prev)
+	for _, batch := range []int{10, 50} {
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("batch%d/threads%d", batch, threads), func(b *testing.B) {
+				tensor.SetBLASThreads(threads)
+				a, err := NewAgent(DefaultAgent(), 6)
+				if err != nil {
+					b.Fatal(err)
+				}
+				c := a.Controller(m)
+				for i := 0; i < b.N; i++ {
+					if _, err := c.TrainStep(context.Background(), replay, batch, 10, a.Opt, 100, rng); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }

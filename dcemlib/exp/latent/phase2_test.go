@@ -24,9 +24,24 @@ func TestPhase2Quick(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := Phase2Quick("cheetah.run")
-	want, _, err := RunPhase2(context.Background(), cfg, phase1, planet.Options{})
+	var agentSteps []int
+	want, _, err := RunPhase2(context.Background(), cfg, phase1, planet.Options{Progress: func(p planet.Progress) {
+		if p.Phase == "agent" {
+			agentSteps = append(agentSteps, p.Step)
+			if p.Steps != cfg.Agent.Steps {
+				t.Errorf("agent progress: Steps %d, want %d", p.Steps, cfg.Agent.Steps)
+			}
+		}
+	}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Each round of model updates reports the agent's updates 1…Steps.
+	if len(agentSteps) != len(want.Losses)*cfg.Agent.Steps || len(agentSteps) == 0 || agentSteps[0] != 1 || agentSteps[len(agentSteps)-1] != cfg.Agent.Steps {
+		t.Errorf("agent progress steps %v for %d rounds of %d updates", agentSteps, len(want.Losses), cfg.Agent.Steps)
+	}
+	if want.Cost.PerAgentRound <= 0 {
+		t.Errorf("cost model: PerAgentRound %g, want > 0", want.Cost.PerAgentRound)
 	}
 	if want.Agent == "" || want.From != phase1 {
 		t.Errorf("result does not say how it ran: agent %q, from %q", want.Agent, want.From)

@@ -54,6 +54,8 @@ type Cost struct {
 	PerDecision float64 `json:"per_decision"`
 	// PerEnvStep is one control step of the simulator.
 	PerEnvStep float64 `json:"per_env_step"`
+	// PerAgentRound is one round of an Agent's learning (Options.Agent).
+	PerAgentRound float64 `json:"per_agent_round,omitempty"`
 }
 
 // Result is the outcome of a run, also stored in its checkpoints.
@@ -86,6 +88,8 @@ type Result struct {
 	EnvSeconds      float64 `json:"-"`
 	Decisions       int     `json:"-"`
 	Steps           int     `json:"-"`
+	AgentSeconds    float64 `json:"-"`
+	AgentRounds     int     `json:"-"`
 }
 
 // Prediction compares the model's open-loop predictions with what happened:
@@ -115,7 +119,9 @@ func (r *Result) Returns(kind string) (steps, returns []float64) {
 
 // Progress reports where a run is.
 type Progress struct {
-	// Phase is "seed", "train", "eval" or "update".
+	// Phase is "seed", "train", "eval", "update" or "agent" (an Agent's
+	// learning steps after a round of updates, when it reports them: see
+	// LearnReporter).
 	Phase string
 	// Episode is the number of collected episodes so far (seed episodes
 	// included) and Episodes the number the run will collect.
@@ -125,8 +131,8 @@ type Progress struct {
 	Step, Steps int
 	// EnvSteps is the number of training control steps so far.
 	EnvSteps int
-	// Return is the current episode's return so far; Loss the last
-	// update's total loss.
+	// Return is the current episode's return so far (for "agent": the
+	// score of the last learning step); Loss the last update's total loss.
 	Return, Loss float64
 	// Elapsed is the run's time so far; Left an estimate of what remains
 	// (0 until a planned episode and its updates have been timed).
@@ -175,6 +181,13 @@ type Agent interface {
 	Describe() string
 	MarshalBinary() ([]byte, error)
 	UnmarshalBinary([]byte) error
+}
+
+// LearnReporter is an Agent that reports the steps of its Learn: the run
+// sets the callback before each Learn (and clears it after) and reports
+// the steps as Progress with Phase "agent".
+type LearnReporter interface {
+	SetLearnProgress(func(step, steps int, score float64))
 }
 
 // onImagination, when set (by tests), sees each episode's imagination.
@@ -530,11 +543,22 @@ func (r *run) updates(ctx context.Context, n int) error {
 	log := LossLog{Update: r.res.Updates, EnvSteps: r.res.EnvSteps,
 		Total: sum.Total / k, ObsNLL: sum.ObsNLL / k, RewardNLL: sum.RewardNLL / k, KL: sum.KL / k}
 	if r.opts.Agent != nil {
-		r.threads(false)
+		if lr, ok := r.opts.Agent.(LearnReporter); ok {
+			lr.SetLearnProgress(func(step, steps int, score float64) {
+				r.report(Progress{Phase: "agent", Episode: seed + train, Episodes: cfg.SeedEpisodes + cfg.Episodes,
+					Step: step, Steps: steps, EnvSteps: r.res.EnvSteps, Return: score})
+			})
+			defer lr.SetLearnProgress(nil)
+		}
+		// The agent's updates differentiate through batched solves of
+		// thousands of rows: BLAS threads pay there as in the model's.
+		t0 := time.Now()
 		score, err := r.opts.Agent.Learn(ctx, r.model, r.replay, r.rng)
 		if err != nil {
 			return fmt.Errorf("planet: agent: %w", err)
 		}
+		r.res.AgentSeconds += time.Since(t0).Seconds()
+		r.res.AgentRounds++
 		log.Agent = score
 	}
 	r.res.Losses = append(r.res.Losses, log)
@@ -631,8 +655,12 @@ func (r *run) estimate() (time.Duration, bool) {
 		evalLeft += cfg.EvalEpisodes
 	}
 	episodes := float64(trainLeft + max(evalLeft, 0))
+	perAgent := 0.0
+	if res.AgentRounds > 0 {
+		perAgent = res.AgentSeconds / float64(res.AgentRounds)
+	}
 	sec := episodes*float64(steps)*(perDecision+perStep*float64(cfg.ActionRepeat)) +
-		float64(trainLeft*cfg.Updates)*perUpdate
+		float64(trainLeft*cfg.Updates)*perUpdate + float64(trainLeft)*perAgent
 	return time.Duration(sec * float64(time.Second)), true
 }
 
@@ -647,6 +675,9 @@ func (r *run) finishCost() {
 	}
 	if res.Steps > 0 {
 		res.Cost.PerEnvStep = res.EnvSeconds / float64(res.Steps)
+	}
+	if res.AgentRounds > 0 {
+		res.Cost.PerAgentRound = res.AgentSeconds / float64(res.AgentRounds)
 	}
 }
 
