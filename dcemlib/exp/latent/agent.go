@@ -101,6 +101,7 @@ type Agent struct {
 	Opt     *nn.Adam
 
 	progress func(step, steps int, score float64)
+	arena    *tensor.Arena // the decoder updates' graphs, reused across rounds
 }
 
 // SetLearnProgress sets a function Learn calls after each decoder update
@@ -139,6 +140,10 @@ func (a *Agent) Act(ctx context.Context, m *rssm.Model, h, s []float64, seed uin
 // return of their plans.
 func (a *Agent) Learn(ctx context.Context, m *rssm.Model, replay *rssm.Replay, rng *tensor.RNG) (float64, error) {
 	c := a.Controller(m)
+	if a.arena == nil {
+		a.arena = tensor.NewArena()
+	}
+	c.Arena = a.arena
 	sum := 0.0
 	for i := range a.Config.Steps {
 		v, err := c.TrainStep(ctx, replay, a.Config.Batch, a.Config.ChunkLength, a.Opt, a.Config.GradClip, rng)

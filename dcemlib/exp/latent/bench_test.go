@@ -68,7 +68,8 @@ func BenchmarkDecision(b *testing.B) {
 // walker-sized model (rssm.Default(24, 6), float32): Batch start states
 // filtered over 10 replay steps, a batched latent DCEM solve from each
 // (100 samples × 10 iterations × horizon 12) and the backward pass through
-// the solve and the rollouts, with 1 and 2 BLAS threads.
+// the solve and the rollouts, with 1 and 2 BLAS threads, on the heap and in
+// a gradient arena (whose peak storage it reports).
 func BenchmarkTrainStep(b *testing.B) {
 	m, err := rssm.New(rssm.Default(24, 6), tensor.Float32, tensor.NewRNG(1))
 	if err != nil {
@@ -95,19 +96,32 @@ func BenchmarkTrainStep(b *testing.B) {
 	defer tensor.SetBLASThreads(prev)
 	for _, batch := range []int{10, 50} {
 		for _, threads := range []int{1, 2} {
-			b.Run(fmt.Sprintf("batch%d/threads%d", batch, threads), func(b *testing.B) {
-				tensor.SetBLASThreads(threads)
-				a, err := NewAgent(DefaultAgent(), 6)
-				if err != nil {
-					b.Fatal(err)
+			for _, arena := range []bool{false, true} {
+				name := fmt.Sprintf("batch%d/threads%d/heap", batch, threads)
+				if arena {
+					name = fmt.Sprintf("batch%d/threads%d/arena", batch, threads)
 				}
-				c := a.Controller(m)
-				for i := 0; i < b.N; i++ {
-					if _, err := c.TrainStep(context.Background(), replay, batch, 10, a.Opt, 100, rng); err != nil {
+				b.Run(name, func(b *testing.B) {
+					tensor.SetBLASThreads(threads)
+					a, err := NewAgent(DefaultAgent(), 6)
+					if err != nil {
 						b.Fatal(err)
 					}
-				}
-			})
+					c := a.Controller(m)
+					if arena {
+						c.Arena = tensor.NewArena()
+						defer c.Arena.Free()
+					}
+					for i := 0; i < b.N; i++ {
+						if _, err := c.TrainStep(context.Background(), replay, batch, 10, a.Opt, 100, rng); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if arena {
+						b.ReportMetric(float64(c.Arena.PeakBytes())/1e6, "MB/step")
+					}
+				})
+			}
 		}
 	}
 }

@@ -42,6 +42,11 @@ type Controller struct {
 	// SampleStates, when set, imagines with samples of the prior instead
 	// of its means.
 	SampleStates bool
+	// Arena, if set, is where TrainStep makes its tensors: a gradient
+	// arena (tensor.NewArena) that it resets after each step, so that the
+	// graph of a batched solve — hundreds of megabytes — reuses the same
+	// memory from step to step instead of touching fresh pages.
+	Arena *tensor.Arena
 }
 
 // PaperSolver returns the paper's latent DCEM settings: 100 samples, 10
@@ -154,6 +159,13 @@ func (c *Controller) TrainStep(ctx context.Context, replay *rssm.Replay, batch, 
 	h, s, err := c.Model.Beliefs(b, rng)
 	if err != nil {
 		return 0, fmt.Errorf("latent: TrainStep: %w", err)
+	}
+	if c.Arena != nil {
+		if c.Arena.NoGrad() {
+			return 0, fmt.Errorf("latent: TrainStep: Controller.Arena is a no-grad arena; it needs gradients (tensor.NewArena)")
+		}
+		defer c.Arena.Reset()
+		h, s = c.Arena.Use(h), c.Arena.Use(s)
 	}
 	plan, err := c.Plan(ctx, h, s, rng.Uint64())
 	if err != nil {

@@ -166,6 +166,61 @@ func TestTrainStepRaisesReturn(t *testing.T) {
 	}
 }
 
+// TestTrainStepArena checks that decoder updates made in a gradient arena
+// (reset after each step, its memory reused) are those made on the heap,
+// bit for bit, and that a no-grad arena is refused.
+func TestTrainStepArena(t *testing.T) {
+	m := tinyModel(t, tensor.Float32)
+	replay, _ := rssm.NewReplay(3, 2)
+	g := tensor.NewRNG(6)
+	for range 3 {
+		var ep rssm.Episode
+		for range 20 {
+			ep.Append([]float64{g.Normal(), g.Normal(), g.Normal()}, []float64{2*g.Uniform() - 1, 2*g.Uniform() - 1}, g.Uniform())
+		}
+		if err := replay.Add(ep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := func(arena *tensor.Arena) ([]float64, [][]float64) {
+		c, err := NewController(m, 2, 4, []int{16}, cem.Config{Samples: 20, Elites: 4, Temp: 1, Iters: 3}, tensor.NewRNG(4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Arena = arena
+		opt := nn.NewAdam(c.Decoder.Params(), 3e-3)
+		rng := tensor.NewRNG(8)
+		var rets []float64
+		for range 4 {
+			r, err := c.TrainStep(context.Background(), replay, 6, 5, opt, 1000, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rets = append(rets, r)
+		}
+		var params [][]float64
+		for _, p := range c.Decoder.Params() {
+			params = append(params, p.Values())
+		}
+		return rets, params
+	}
+	heapRets, heapParams := steps(nil)
+	arena := tensor.NewArena()
+	defer arena.Free()
+	arenaRets, arenaParams := steps(arena)
+	if !reflect.DeepEqual(heapRets, arenaRets) || !reflect.DeepEqual(heapParams, arenaParams) {
+		t.Errorf("in an arena: returns %v, want the heap's %v (decoder parameters equal: %v)", arenaRets, heapRets, reflect.DeepEqual(heapParams, arenaParams))
+	}
+	if arena.PeakBytes() == 0 {
+		t.Error("the arena handed out no storage: the step did not run in it")
+	}
+	c, _ := NewController(m, 2, 4, []int{16}, cem.Config{Samples: 20, Elites: 4, Temp: 1, Iters: 3}, tensor.NewRNG(4))
+	c.Arena = tensor.NewNoGradArena()
+	if _, err := c.TrainStep(context.Background(), replay, 6, 5, nn.NewAdam(c.Decoder.Params(), 1e-3), 0, tensor.NewRNG(1)); err == nil || !strings.Contains(err.Error(), "Arena") {
+		t.Errorf("no-grad arena: error %v, want one naming Controller.Arena", err)
+	}
+}
+
 // TestIterateRollouts records one decision's iterates on the true
 // simulator: one rollout per iteration, each of Horizon states, and the
 // environment itself left as it was.
