@@ -20,6 +20,13 @@ type Config struct {
 	// Minibatches the number of minibatches each pass is split into (≥ 1,
 	// at most the number of steps collected).
 	Epochs, Minibatches int
+	// MicroBatch, if positive, is the most samples one forward and backward
+	// pass of the policy holds: a minibatch is processed in parts of at
+	// most MicroBatch samples whose gradients add up to the minibatch's
+	// (the same step, up to rounding, in less memory — for policies whose
+	// graph is large, such as a DCEM controller). 0 takes each minibatch in
+	// one pass.
+	MicroBatch int
 	// LR is Adam's learning rate for the policy (> 0); ValueLR the one for
 	// the value function (> 0; 0 means LR). AdamEps is Adam's ε (> 0).
 	LR, ValueLR, AdamEps float64
@@ -97,6 +104,8 @@ func (c *Config) Validate() error {
 	switch {
 	case c.Steps < 0:
 		return fmt.Errorf("ppo: Steps = %d, want Steps ≥ 0", c.Steps)
+	case c.MicroBatch < 0:
+		return fmt.Errorf("ppo: MicroBatch = %d, want MicroBatch ≥ 0 (0: whole minibatches)", c.MicroBatch)
 	case c.Episodes < 0:
 		return fmt.Errorf("ppo: Episodes = %d, want Episodes ≥ 0", c.Episodes)
 	case c.Steps == 0 && c.Episodes == 0:

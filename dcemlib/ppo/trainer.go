@@ -382,24 +382,41 @@ func (t *Trainer) Update(ctx context.Context) (UpdateLog, error) {
 // policyStep takes one Adam step on the minibatch idx of the policy loss
 // −L^CLIP − c₂·S (eq. 9 without the value term, which acts on a separate
 // network), and returns the loss, the mean entropy, the approximate KL and
-// the clip fraction.
+// the clip fraction. With Config.MicroBatch the minibatch goes through the
+// policy in parts, each part's loss weighted by its share of the samples
+// and its graph released (the arena reset) once its gradient is in.
 func (t *Trainer) policyStep(a *tensor.Arena, idx []int, obs, act, oldLogp, adv *tensor.Tensor) (loss, ent, kl, clipFrac float64, err error) {
 	c := &t.Config
-	mean, logStd := t.Policy.Distribution(a.Use(obs).IndexSelect(0, idx))
-	if err := t.checkDistribution(mean, logStd, len(idx)); err != nil {
-		return 0, 0, 0, 0, err
+	size := len(idx)
+	if c.MicroBatch > 0 && c.MicroBatch < size {
+		size = c.MicroBatch
 	}
-	oldMB := a.Use(oldLogp).IndexSelect(0, idx)
-	logp := GaussianLogProb(a.Use(act).IndexSelect(0, idx), mean, logStd)
-	l := ClippedSurrogate(logp, oldMB, a.Use(adv).IndexSelect(0, idx), c.Clip)
-	s := GaussianEntropy(logStd).Mean()
-	loss, ent = l.Item(), s.Item()
-	kl, clipFrac = ratioStats(logp, oldMB, c.Clip)
-	if c.EntropyCoef > 0 {
-		l = l.Sub(s.MulScalar(c.EntropyCoef))
-	}
-	if l.NeedsGrad() {
-		l.Backward()
+	for lo := 0; lo < len(idx); lo += size {
+		part := idx[lo:min(lo+size, len(idx))]
+		w := float64(len(part)) / float64(len(idx))
+		mean, logStd := t.Policy.Distribution(a.Use(obs).IndexSelect(0, part))
+		if err := t.checkDistribution(mean, logStd, len(part)); err != nil {
+			t.policyOpt.ZeroGrad()
+			return 0, 0, 0, 0, err
+		}
+		oldMB := a.Use(oldLogp).IndexSelect(0, part)
+		logp := GaussianLogProb(a.Use(act).IndexSelect(0, part), mean, logStd)
+		l := ClippedSurrogate(logp, oldMB, a.Use(adv).IndexSelect(0, part), c.Clip)
+		s := GaussianEntropy(logStd).Mean()
+		pk, pc := ratioStats(logp, oldMB, c.Clip)
+		loss, ent, kl, clipFrac = loss+w*l.Item(), ent+w*s.Item(), kl+w*pk, clipFrac+w*pc
+		if c.EntropyCoef > 0 {
+			l = l.Sub(s.MulScalar(c.EntropyCoef))
+		}
+		if len(part) < len(idx) {
+			l = l.MulScalar(w)
+		}
+		if l.NeedsGrad() {
+			l.Backward()
+		}
+		if lo+size < len(idx) {
+			a.Reset()
+		}
 	}
 	nn.ZeroGrad(t.frozen)
 	if c.MaxGradNorm > 0 && len(t.trainable) > 0 {

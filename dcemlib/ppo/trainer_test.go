@@ -3,7 +3,9 @@ package ppo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -219,6 +221,59 @@ func TestUpdateFrozenAndDeterministic(t *testing.T) {
 	}
 }
 
+// TestMicroBatch checks that minibatches taken in parts of MicroBatch
+// samples give the updates of whole minibatches (to rounding) and the same
+// logged statistics, and that a MicroBatch of at least the minibatch is
+// the whole-minibatch update bit for bit.
+func TestMicroBatch(t *testing.T) {
+	run := func(micro int) ([]UpdateLog, [][]float64) {
+		cfg := tinyConfig()
+		cfg.Steps, cfg.Minibatches, cfg.Seed = 12, 2, 3
+		cfg.MicroBatch = micro
+		cfg.EntropyCoef = 0.01
+		rng := tensor.NewRNG(9)
+		pol := NewGaussianMLP(2, 1, []int{4}, 0, true, rng)
+		tr, err := NewTrainer([]envs.Env{&counter{Len: 5}}, pol, NewMLPValue(2, []int{4}, rng), cfg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := tr.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ps [][]float64
+		for _, p := range pol.Params() {
+			ps = append(ps, p.Values())
+		}
+		for i := range res.Logs {
+			res.Logs[i].Seconds = 0
+		}
+		return res.Logs, ps
+	}
+	wholeLogs, whole := run(0)
+	for _, micro := range []int{1, 4, 5} { // parts of 1; 4+2; 5+1 of 6-sample minibatches
+		logs, ps := run(micro)
+		for i := range ps {
+			assertSlice(t, fmt.Sprintf("MicroBatch %d: parameters %d", micro, i), ps[i], whole[i], 1e-12)
+		}
+		for i := range logs {
+			for _, f := range []struct {
+				name string
+				a, b float64
+			}{{"PolicyLoss", logs[i].PolicyLoss, wholeLogs[i].PolicyLoss}, {"Entropy", logs[i].Entropy, wholeLogs[i].Entropy},
+				{"ApproxKL", logs[i].ApproxKL, wholeLogs[i].ApproxKL}, {"ClipFraction", logs[i].ClipFraction, wholeLogs[i].ClipFraction}} {
+				if math.Abs(f.a-f.b) > 1e-12 {
+					t.Errorf("MicroBatch %d, update %d: %s %g, want %g", micro, i+1, f.name, f.a, f.b)
+				}
+			}
+		}
+	}
+	logs, ps := run(6)
+	if !reflect.DeepEqual(logs, wholeLogs) || !reflect.DeepEqual(ps, whole) {
+		t.Error("MicroBatch = the minibatch's size: not the whole-minibatch update bit for bit")
+	}
+}
+
 func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -264,6 +319,7 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		{"Minibatches", func(c *Config) { c.Minibatches = 0 }},
 		{"Minibatches", func(c *Config) { c.Minibatches = 4096 }},
 		{"Steps", func(c *Config) { c.Steps = -1 }},
+		{"MicroBatch", func(c *Config) { c.MicroBatch = -1 }},
 		{"Episodes", func(c *Config) { c.Episodes = -2 }},
 		{"Episodes", func(c *Config) { c.Episodes = 10 }}, // both set
 		{"Episodes", func(c *Config) { c.Steps = 0 }},     // neither set

@@ -191,11 +191,16 @@ type Phase3Config struct {
 
 // Phase3Default returns the paper's phase-3 settings with PPO's standard
 // values otherwise: 10 episodes per update, 4 passes of 32 minibatches,
-// learning rate 1e-4, σ 0.1 fixed, 20 updates.
+// learning rate 1e-4, σ 0.1 fixed, 20 updates. Minibatches go through the
+// controller 16 beliefs at a time (ppo.Config.MicroBatch): the graph of one
+// belief's batched DCEM solve (100 samples × 10 iterations × 12 steps on
+// PlaNet's model, float32) takes about 0.19 GB, so a whole minibatch of the
+// walker's 156 beliefs would need 30 GB.
 func Phase3Default() Phase3Config {
 	c := ppo.Standard()
 	c.Steps, c.Episodes = 0, 10
 	c.Updates, c.Epochs, c.Minibatches = 20, 4, 32
+	c.MicroBatch = 16
 	c.LR, c.ValueLR = 1e-4, 3e-4
 	c.LRDecay = false
 	return Phase3Config{PPO: c, Sigma: 0.1, ValueHidden: []int{64, 64}, EvalEpisodes: 10}
