@@ -28,17 +28,16 @@ func Phase2Quick(task string) Phase2Config {
 
 // Phase2Small returns a reduced budget for a 2-core machine: planet.Small's
 // world-model settings for 20 more episodes, and the paper's latent DCEM
-// with 10 decoder updates of 10 start states per round. A decoder update
+// with 20 decoder updates of 20 start states per round. A decoder update
 // differentiates through a batched DCEM solve (start states × 100 samples
-// × 10 iterations × 12 steps, forward and backward): 17–22 s for 10 start
-// states and 77–114 s for 50 on a 2-core machine that another run shared
-// (BenchmarkTrainStep), so 20 updates of 50 would cost half an hour or more
-// per round.
+// × 10 iterations × 12 steps, forward and backward): on a quiet 2-core
+// machine 3.1 s and 1.9 GB of graph for 10 start states, 27 s and 8.6 GB
+// for 50 (BenchmarkTrainStep, 2 BLAS threads).
 func Phase2Small(task string) Phase2Config {
 	w := planet.Small(task)
 	w.Episodes = 20
 	a := DefaultAgent()
-	a.Steps, a.Batch = 10, 10
+	a.Steps, a.Batch = 20, 20
 	return Phase2Config{World: w, Agent: a}
 }
 
