@@ -20,7 +20,7 @@ func (r *Result) label() string {
 	if r.Agent != "" {
 		l += "; acting: " + r.Agent
 	}
-	return wrap(l, 90)
+	return wrap(l, 64) // what a 6-inch-wide figure's title holds
 }
 
 // wrap breaks s into lines of at most width runes at ", " and "; ".

@@ -291,9 +291,11 @@ func TestWrap(t *testing.T) {
 	if want := "aaaa, bbbb,\ncccc, dd"; got != want {
 		t.Errorf("wrap = %q", got)
 	}
-	for _, line := range strings.Split(wrap(Small("cheetah.run").Budget(), 90), "\n") {
-		if len([]rune(line)) > 90 {
-			t.Errorf("line %q longer than 90", line)
+	// Figure titles: the budget line fits a 6-inch-wide figure.
+	r := &Result{Config: Small("walker.walk"), Agent: "latent DCEM: 100 samples, 10 elites, 10 iterations"}
+	for _, line := range strings.Split(r.label(), "\n") {
+		if len([]rune(line)) > 64 {
+			t.Errorf("title line %q longer than 64", line)
 		}
 	}
 }
