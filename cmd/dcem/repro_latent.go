@@ -156,9 +156,28 @@ func reproLatent(args []string) (err error) {
 	var policy *latent.Policy
 	if p3.PPO.Updates > 0 {
 		fmt.Fprintf(os.Stderr, "phase 3 (PPO through the controller): %d updates of %d episodes, %d passes\n", p3.PPO.Updates, p3.PPO.Episodes, p3.PPO.Epochs)
+		var bar *progressBar
+		phase := ""
 		res3, policy, err = latent.RunPhase3(ctx, p3, filepath.Join(*out, "phase2", "checkpoint.bin"), p2.Agent, latent.Phase3Options{
 			Checkpoint: filepath.Join(*out, "phase3", "checkpoint.bin"),
+			Within: func(w ppo.Within) {
+				if bar == nil || w.Phase != phase {
+					if bar != nil {
+						bar.finish()
+					}
+					bar, phase = newProgressBar(os.Stderr, w.Total), w.Phase
+				}
+				what := fmt.Sprintf("PPO update %d/%d: %d/%d episodes collected, %d steps", w.Update, p3.PPO.Updates, w.Done, w.Total, w.Steps)
+				if w.Phase == "optimize" {
+					what = fmt.Sprintf("PPO update %d/%d: minibatch %d/%d of %d steps", w.Update, p3.PPO.Updates, w.Done, w.Total, w.Steps)
+				}
+				bar.update(w.Phase, w.Done, what, w.Done == w.Total)
+			},
 			Progress: func(l ppo.UpdateLog) {
+				if bar != nil {
+					bar.finish()
+					bar = nil
+				}
 				fmt.Fprintf(os.Stderr, "PPO update %d: %d steps, mean return %.1f, policy loss %.3g, approx KL %.2g, %.0f s\n",
 					l.Update, l.Steps, l.MeanReturn, l.PolicyLoss, l.ApproxKL, l.Seconds)
 			}})

@@ -21,6 +21,10 @@ type Options struct {
 	Frozen []*tensor.Tensor
 	// Progress, if set, is called after every update with its log.
 	Progress func(UpdateLog)
+	// Within, if set, is called inside every update: after each round of
+	// environment steps while collecting, and after each minibatch while
+	// optimizing — for policies slow enough that an update takes minutes.
+	Within func(Within)
 	// Checkpoint, if set, is a file that the Trainer writes after every
 	// update, atomically (a temporary file, synced, then renamed over it):
 	// the parameters of policy and value function, both optimizers'
@@ -47,6 +51,19 @@ type Options struct {
 	// checkpoint written with Extra must be resumed with it, and one
 	// written without, without.
 	Extra State
+}
+
+// Within says where an update is (Options.Within).
+type Within struct {
+	// Update counts the updates from 1; Phase is "collect" or "optimize".
+	Update int
+	Phase  string
+	// Done of Total: while collecting, finished episodes of
+	// Config.Episodes, or steps of Config.Steps; while optimizing,
+	// minibatches of Epochs·Minibatches.
+	Done, Total int
+	// Steps is the number of environment steps collected so far.
+	Steps int
 }
 
 // UpdateLog records one PPO update.
@@ -112,6 +129,7 @@ type Trainer struct {
 	policyOpt       *nn.Adam
 	valueOpt        *nn.Adam
 	progress        func(UpdateLog)
+	within          func(Within)
 	checkpoint      string
 	extra           State
 	rng             *tensor.RNG
@@ -148,7 +166,7 @@ func NewTrainer(environments []envs.Env, policy Policy, value ValueFunction, cfg
 	if cfg.Steps%len(environments) != 0 {
 		return nil, fmt.Errorf("ppo: Steps = %d, want a multiple of the number of environments (%d)", cfg.Steps, len(environments))
 	}
-	t := &Trainer{Policy: policy, Value: value, Config: cfg, envs: environments, progress: opts.Progress,
+	t := &Trainer{Policy: policy, Value: value, Config: cfg, envs: environments, progress: opts.Progress, within: opts.Within,
 		checkpoint: opts.Checkpoint, extra: opts.Extra}
 	for i, e := range environments {
 		if e == nil {
@@ -353,6 +371,9 @@ func (t *Trainer) Update(ctx context.Context) (UpdateLog, error) {
 			}
 			vl := t.valueStep(a, idx, obsV, oldV, retV)
 			a.Reset()
+			if t.within != nil {
+				t.within(Within{Update: t.updates + 1, Phase: "optimize", Done: batches + 1, Total: c.Epochs * c.Minibatches, Steps: n})
+			}
 			sums[0] += pl
 			sums[1] += vl
 			sums[2] += ent
@@ -565,7 +586,15 @@ func (t *Trainer) collect(ctx context.Context) (*rollout, error) {
 	ids := make([]int, 0, ne)
 	rows := make([][]float64, 0, ne)
 	clipped := make([]float64, t.act)
+	steps, finished := 0, 0
 	for {
+		if t.within != nil && steps > 0 {
+			w := Within{Update: t.updates + 1, Phase: "collect", Done: steps, Total: c.Steps, Steps: steps}
+			if c.Episodes > 0 {
+				w.Done, w.Total = finished, c.Episodes
+			}
+			t.within(w)
+		}
 		ids, rows = ids[:0], rows[:0]
 		for i := range ne {
 			if active[i] {
@@ -598,6 +627,7 @@ func (t *Trainer) collect(ctx context.Context) (*rollout, error) {
 			b.rew = append(b.rew, t.learningReward(i, r, done))
 			t.epRet[i] += r
 			count[i]++
+			steps++
 			end := Continue
 			switch {
 			case done:
@@ -606,6 +636,7 @@ func (t *Trainer) collect(ctx context.Context) (*rollout, error) {
 					end = Terminal
 				}
 				b.episodes++
+				finished++
 				b.episodeReturns = append(b.episodeReturns, t.epRet[i])
 				t.obs[i] = nil
 				if c.Episodes > 0 {

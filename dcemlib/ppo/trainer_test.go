@@ -130,6 +130,64 @@ func TestCollectEpisodes(t *testing.T) {
 	}
 }
 
+// TestWithin checks the progress inside updates: collection reports
+// finished episodes (or steps) up to the update's quota and the steps so
+// far, optimization every minibatch of every pass.
+func TestWithin(t *testing.T) {
+	for _, episodes := range []bool{true, false} {
+		cfg := tinyConfig()
+		cfg.Updates, cfg.Epochs, cfg.Minibatches = 1, 2, 3
+		if episodes {
+			cfg.Steps, cfg.Episodes = 0, 3 // 9 steps of 3-step episodes on 2 environments
+		} else {
+			cfg.Steps = 8
+		}
+		var got []Within
+		tr := newTiny(t, []envs.Env{&counter{Len: 3}, &counter{Len: 3}}, cfg, Options{Within: func(w Within) { got = append(got, w) }})
+		if _, err := tr.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var collect, optimize []Within
+		for _, w := range got {
+			if w.Update != 1 {
+				t.Errorf("%+v: want Update 1", w)
+			}
+			switch w.Phase {
+			case "collect":
+				collect = append(collect, w)
+			case "optimize":
+				optimize = append(optimize, w)
+			default:
+				t.Errorf("phase %q", w.Phase)
+			}
+		}
+		total, steps := 8, 8
+		if episodes {
+			total, steps = 3, 9
+		}
+		if len(collect) == 0 {
+			t.Fatalf("episodes %v: no collection progress", episodes)
+		}
+		last := collect[len(collect)-1]
+		if last.Done != total || last.Total != total || last.Steps != steps {
+			t.Errorf("episodes %v: last collection report %+v, want Done = Total = %d, Steps %d", episodes, last, total, steps)
+		}
+		for k := 1; k < len(collect); k++ {
+			if collect[k].Steps <= collect[k-1].Steps || collect[k].Done < collect[k-1].Done {
+				t.Errorf("episodes %v: collection progress went back: %+v after %+v", episodes, collect[k], collect[k-1])
+			}
+		}
+		if len(optimize) != 6 {
+			t.Fatalf("episodes %v: %d optimization reports, want 2 passes × 3 minibatches", episodes, len(optimize))
+		}
+		for k, w := range optimize {
+			if w.Done != k+1 || w.Total != 6 || w.Steps != steps {
+				t.Errorf("episodes %v: optimization report %d: %+v, want Done %d of 6, Steps %d", episodes, k, w, k+1, steps)
+			}
+		}
+	}
+}
+
 // Samples are clipped to the bounds for stepping and stored unclipped,
 // with their log-probabilities under the policy.
 func TestActionsClippedForTheEnvironment(t *testing.T) {

@@ -39,6 +39,7 @@ func init() {
 		"Trainer":       reflect.ValueOf((*ppo.Trainer)(nil)),
 		"UpdateLog":     reflect.ValueOf((*ppo.UpdateLog)(nil)),
 		"ValueFunction": reflect.ValueOf((*ppo.ValueFunction)(nil)),
+		"Within":        reflect.ValueOf((*ppo.Within)(nil)),
 
 		// interface wrapper definitions
 		"_Policy":        reflect.ValueOf((*_github_com_dcem_go_dcem_dcemlib_ppo_Policy)(nil)),

@@ -42,6 +42,13 @@ type Controller struct {
 	// SampleStates, when set, imagines with samples of the prior instead
 	// of its means.
 	SampleStates bool
+	// SharedNoise gives every start state of a batched Plan the solver
+	// draws a plan from that state alone would get, so that a plan is a
+	// function of its start state, the seed and the parameters, whatever
+	// else is in the batch — as a policy's mean must be for PPO (NewPolicy
+	// sets it). Otherwise the draws of a batch come from one stream, and
+	// a state's plan depends on its place in the batch.
+	SharedNoise bool
 	// Arena, if set, is where TrainStep makes its tensors: a gradient
 	// arena (tensor.NewArena) that it resets after each step, so that the
 	// graph of a batched solve — hundreds of megabytes — reuses the same
@@ -122,6 +129,15 @@ func (c *Controller) Plan(ctx context.Context, h, s *tensor.Tensor, seed uint64)
 	}
 	cfg := c.Solver
 	cfg.Seed = seed
+	if c.SharedNoise && cfg.Noise == nil {
+		// One (S, latent) draw per iteration, the same for every row.
+		g := tensor.NewRNG(seed ^ 0x736861726564)
+		rows := make([]int, B)
+		cfg.Noise = make([]*tensor.Tensor, cfg.Iters)
+		for it := range cfg.Noise {
+			cfg.Noise[it] = tensor.RandNOf(c.Decoder.Net.DType(), g, 1, S, c.Decoder.Latent).IndexSelect(0, rows)
+		}
+	}
 	plan, err := control.PlanLatent(ctx, c.Decoder, cost, B, c.InitStd, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("latent: Controller.Plan: %w", err)

@@ -3,6 +3,7 @@ package latent
 import (
 	"context"
 	"image"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -265,5 +266,44 @@ func TestIterateRollouts(t *testing.T) {
 	g := FrameGrid([][]image.Image{{image.NewRGBA(image.Rect(0, 0, 4, 3))}, {image.NewRGBA(image.Rect(0, 0, 4, 3)), image.NewRGBA(image.Rect(0, 0, 4, 3))}})
 	if b := g.Bounds(); b.Dx() != 8 || b.Dy() != 6 {
 		t.Errorf("FrameGrid of rows of 1 and 2 frames of 4×3: %v, want 8×6", b)
+	}
+}
+
+// TestPolicyMeanPerBelief checks that the policy's mean for a belief does
+// not depend on the other beliefs of its batch: PPO compares the
+// log-probability of an action, recorded when acting from one belief,
+// with the one a minibatch of beliefs gives, and their ratio must be 1
+// before the parameters move.
+func TestPolicyMeanPerBelief(t *testing.T) {
+	m := tinyModel(t, tensor.Float64)
+	c, err := NewController(m, 2, 3, []int{6}, cem.Config{Samples: 8, Elites: 3, Temp: 1, Iters: 3}, tensor.NewRNG(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPolicy(c, 0.1, false, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs := tensor.RandN(tensor.NewRNG(5), 4, m.BeliefSize+m.StateSize)
+	batch, _ := p.Distribution(obs)
+	bv := batch.Values()
+	A := m.ActionSize
+	for i := range 4 {
+		one, _ := p.Distribution(obs.Slice(0, i, i+1))
+		for j, v := range one.Values() {
+			if math.Abs(v-bv[i*A+j]) > 1e-12 {
+				t.Fatalf("belief %d: mean %v alone, %v in a batch of 4", i, one.Values(), bv[i*A:(i+1)*A])
+			}
+		}
+		act, err := c.Act(context.Background(), obs.Slice(0, i, i+1).Slice(1, 0, m.BeliefSize).Values(),
+			obs.Slice(0, i, i+1).Slice(1, m.BeliefSize, m.BeliefSize+m.StateSize).Values(), p.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, v := range act {
+			if math.Abs(v-bv[i*A+j]) > 1e-12 {
+				t.Fatalf("belief %d: Controller.Act %v, the policy's mean %v", i, act, bv[i*A:(i+1)*A])
+			}
+		}
 	}
 }

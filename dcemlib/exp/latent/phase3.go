@@ -120,6 +120,7 @@ func NewPolicy(c *Controller, sigma float64, learnSigma bool, seed uint64) (*Pol
 		return nil, fmt.Errorf("latent.NewPolicy: sigma = %g, want a finite value > 0", sigma)
 	}
 	A := c.Model.ActionSize
+	c.SharedNoise = true // the mean of a belief must not depend on its minibatch
 	ls := tensor.FullOf(c.Model.DType(), math.Log(sigma), A)
 	p := &Policy{Controller: c, LogStd: ls, Seed: seed}
 	p.params = append(p.params, c.Decoder.Params()...)
@@ -247,6 +248,9 @@ type Phase3Options struct {
 	Checkpoint string
 	// Progress, if set, is called after each PPO update.
 	Progress func(ppo.UpdateLog)
+	// Within, if set, is called inside each update (ppo.Options.Within):
+	// an update of the reduced budget takes minutes.
+	Within func(ppo.Within)
 }
 
 // phase3State is what a phase-3 checkpoint holds besides PPO's state.
@@ -379,7 +383,7 @@ func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg Ag
 		frozen = append(frozen, policy.TransitionParams()...)
 	}
 	st := &phase3State{Config: cfgJSON, World: fingerprint(append(m.Params(), agent.Decoder.Params()...))}
-	popts := ppo.Options{Frozen: frozen, Progress: opts.Progress, Checkpoint: opts.Checkpoint}
+	popts := ppo.Options{Frozen: frozen, Progress: opts.Progress, Within: opts.Within, Checkpoint: opts.Checkpoint}
 	if opts.Checkpoint != "" {
 		popts.Extra = st
 	}
