@@ -167,9 +167,14 @@ func reproLatent(args []string) (err error) {
 					}
 					bar, phase = newProgressBar(os.Stderr, w.Total), w.Phase
 				}
-				what := fmt.Sprintf("PPO update %d/%d: %d/%d episodes collected, %d steps", w.Update, p3.PPO.Updates, w.Done, w.Total, w.Steps)
-				if w.Phase == "optimize" {
+				var what string
+				switch w.Phase {
+				case "collect":
+					what = fmt.Sprintf("PPO update %d/%d: %d/%d episodes collected, %d steps", w.Update, p3.PPO.Updates, w.Done, w.Total, w.Steps)
+				case "optimize":
 					what = fmt.Sprintf("PPO update %d/%d: minibatch %d/%d of %d steps", w.Update, p3.PPO.Updates, w.Done, w.Total, w.Steps)
+				default: // the evaluations before and after training
+					what = fmt.Sprintf("%s PPO: %d/%d episodes, %d steps", strings.Replace(w.Phase, "evaluate", "policy mean's evaluation", 1), w.Done, w.Total, w.Steps)
 				}
 				bar.update(w.Phase, w.Done, what, w.Done == w.Total)
 			},

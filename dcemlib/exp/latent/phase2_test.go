@@ -97,9 +97,15 @@ func TestPhase3Quick(t *testing.T) {
 	}
 	cfg := Phase3Quick()
 	cfg.FreezeReward = true
-	res, policy, err := RunPhase3(context.Background(), cfg, phase2, p2.Agent, Phase3Options{})
+	last := map[string]ppo.Within{}
+	res, policy, err := RunPhase3(context.Background(), cfg, phase2, p2.Agent, Phase3Options{Within: func(w ppo.Within) { last[w.Phase] = w }})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, phase := range []string{"evaluate before", "collect", "optimize", "evaluate after"} {
+		if w, ok := last[phase]; !ok || w.Done != w.Total || w.Steps == 0 {
+			t.Errorf("progress of %q: last report %+v (seen: %v), want Done = Total and steps", phase, w, ok)
+		}
 	}
 	if len(res.Train.Logs) != 1 || len(res.Before) != 1 || len(res.After) != 1 {
 		t.Fatalf("%d updates, %d/%d evaluations; want 1, 1/1", len(res.Train.Logs), len(res.Before), len(res.After))

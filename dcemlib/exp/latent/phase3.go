@@ -249,7 +249,10 @@ type Phase3Options struct {
 	// Progress, if set, is called after each PPO update.
 	Progress func(ppo.UpdateLog)
 	// Within, if set, is called inside each update (ppo.Options.Within):
-	// an update of the reduced budget takes minutes.
+	// an update of the reduced budget takes minutes. The evaluations
+	// before and after training report through it too, after every step,
+	// with Phase "evaluate before" or "evaluate after", Update 0 and Done
+	// of Total episodes.
 	Within func(ppo.Within)
 }
 
@@ -394,7 +397,7 @@ func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg Ag
 	res := &Phase3Result{Config: cfg}
 	evalSeed := cfg.PPO.Seed + 0x6576616c
 	if cfg.EvalEpisodes > 0 && tr.Updates() == 0 {
-		if st.Before, err = ppo.Evaluate(ctx, benv, policy, cfg.EvalEpisodes, evalSeed); err != nil {
+		if st.Before, err = ppo.Evaluate(ctx, reporting(benv, "evaluate before", cfg.EvalEpisodes, opts.Within), policy, cfg.EvalEpisodes, evalSeed); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -403,7 +406,7 @@ func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg Ag
 		return res, policy, err
 	}
 	if cfg.EvalEpisodes > 0 && !st.Done {
-		if st.After, err = ppo.Evaluate(ctx, benv, policy, cfg.EvalEpisodes, evalSeed); err != nil {
+		if st.After, err = ppo.Evaluate(ctx, reporting(benv, "evaluate after", cfg.EvalEpisodes, opts.Within), policy, cfg.EvalEpisodes, evalSeed); err != nil {
 			return res, policy, err
 		}
 		st.Done = true
@@ -413,4 +416,33 @@ func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg Ag
 	}
 	res.After = st.After
 	return res, policy, nil
+}
+
+// reporting returns env with its steps reported to within (if set) as an
+// evaluation of episodes episodes named phase.
+func reporting(env envs.Env, phase string, episodes int, within func(ppo.Within)) envs.Env {
+	if within == nil {
+		return env
+	}
+	return &reportingEnv{Env: env, w: ppo.Within{Phase: phase, Total: episodes}, within: within}
+}
+
+// reportingEnv is an environment that reports its steps and finished
+// episodes.
+type reportingEnv struct {
+	envs.Env
+	w      ppo.Within
+	within func(ppo.Within)
+}
+
+func (e *reportingEnv) Step(a []float64) ([]float64, float64, bool, error) {
+	obs, r, done, err := e.Env.Step(a)
+	if err == nil {
+		e.w.Steps++
+		if done {
+			e.w.Done++
+		}
+		e.within(e.w)
+	}
+	return obs, r, done, err
 }
