@@ -202,7 +202,9 @@ func reproLatent(args []string) (err error) {
 	progress, finish = planetProgress()
 	eo := planet.EvalOptions{Episodes: nEval, Seed: *seed + 1000, Progress: progress}
 	if evals["full CEM (phase 1)"], err = evalFile.Evaluate(ctx, "full CEM (phase 1)", phase1, eo,
-		func(ctx context.Context, o planet.EvalOptions) ([]float64, error) { return planet.Evaluate(ctx, phase1, o) }); err != nil {
+		func(ctx context.Context, o planet.EvalOptions) ([]float64, error) {
+			return planet.Evaluate(ctx, phase1, o)
+		}); err != nil {
 		return err
 	}
 	if evals["latent DCEM (phase 2)"], err = evalFile.Evaluate(ctx, "latent DCEM (phase 2)", phase2, eo,
