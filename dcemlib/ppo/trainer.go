@@ -55,7 +55,9 @@ type Options struct {
 
 // Within says where an update is (Options.Within).
 type Within struct {
-	// Update counts the updates from 1; Phase is "collect" or "optimize".
+	// Update counts the updates from 1; Phase is "collect" or "optimize"
+	// (callers that report other work through the same callback, such as
+	// latent.RunPhase3's evaluations, use phases of their own).
 	Update int
 	Phase  string
 	// Done of Total: while collecting, finished episodes of

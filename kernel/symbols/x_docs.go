@@ -1689,7 +1689,7 @@ func init() {
 		"NewAgent":                  "NewAgent returns an untrained agent for actions of actionSize values.",
 		"NewBeliefEnv":              "NewBeliefEnv wraps env (with its action repeat) and model m.",
 		"NewController":             "NewController returns a controller over model m planning horizon steps\nwith a decoder from a latent of dimension latentDim through hidden ELU\nlayers, initialized from rng, and the given solver settings.",
-		"NewPolicy":                 "NewPolicy returns the controller as a policy with σ = sigma, learned when\nlearnSigma is set.",
+		"NewPolicy":                 "NewPolicy returns the controller as a policy with σ = sigma, learned when\nlearnSigma is set. The policy's Controller is a copy of c with\nSharedNoise set; it shares c's decoder and model.",
 		"PaperSolver":               "PaperSolver returns the paper's latent DCEM settings: 100 samples, 10\nelites, τ = 1, 10 iterations.",
 		"Phase2Config":              "Phase2Config holds the settings of phase 2: the world-model run that\ncontinues (planet.Config: its model updates, episodes and evaluation; its\nPlanner is not used) and the latent DCEM agent that acts in it.",
 		"Phase2Quick":               "Phase2Quick returns a run of seconds on task for tests: planet.Quick's\nworld model and a small agent.",

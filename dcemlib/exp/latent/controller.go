@@ -45,8 +45,8 @@ type Controller struct {
 	// SharedNoise gives every start state of a batched Plan the solver
 	// draws a plan from that state alone would get, so that a plan is a
 	// function of its start state, the seed and the parameters, whatever
-	// else is in the batch — as a policy's mean must be for PPO (NewPolicy
-	// sets it). Otherwise the draws of a batch come from one stream, and
+	// else is in the batch — as a policy's mean must be for PPO (the
+	// controller of NewPolicy has it set). Otherwise the draws of a batch come from one stream, and
 	// a state's plan depends on its place in the batch.
 	SharedNoise bool
 	// Arena, if set, is where TrainStep makes its tensors: a gradient

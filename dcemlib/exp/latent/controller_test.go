@@ -284,6 +284,9 @@ func TestPolicyMeanPerBelief(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if c.SharedNoise || p.Controller.Decoder != c.Decoder || p.Controller.Model != c.Model {
+		t.Error("NewPolicy changed the caller's controller, or does not share its decoder and model")
+	}
 	obs := tensor.RandN(tensor.NewRNG(5), 4, m.BeliefSize+m.StateSize)
 	batch, _ := p.Distribution(obs)
 	bv := batch.Values()
@@ -295,14 +298,14 @@ func TestPolicyMeanPerBelief(t *testing.T) {
 				t.Fatalf("belief %d: mean %v alone, %v in a batch of 4", i, one.Values(), bv[i*A:(i+1)*A])
 			}
 		}
-		act, err := c.Act(context.Background(), obs.Slice(0, i, i+1).Slice(1, 0, m.BeliefSize).Values(),
+		act, err := p.Controller.Act(context.Background(), obs.Slice(0, i, i+1).Slice(1, 0, m.BeliefSize).Values(),
 			obs.Slice(0, i, i+1).Slice(1, m.BeliefSize, m.BeliefSize+m.StateSize).Values(), p.Seed)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for j, v := range act {
 			if math.Abs(v-bv[i*A+j]) > 1e-12 {
-				t.Fatalf("belief %d: Controller.Act %v, the policy's mean %v", i, act, bv[i*A:(i+1)*A])
+				t.Fatalf("belief %d: the policy's Controller.Act %v, its mean %v", i, act, bv[i*A:(i+1)*A])
 			}
 		}
 	}

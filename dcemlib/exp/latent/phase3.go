@@ -114,13 +114,19 @@ type Policy struct {
 }
 
 // NewPolicy returns the controller as a policy with σ = sigma, learned when
-// learnSigma is set.
+// learnSigma is set. The policy's Controller is a copy of c with
+// SharedNoise set; it shares c's decoder and model.
 func NewPolicy(c *Controller, sigma float64, learnSigma bool, seed uint64) (*Policy, error) {
 	if !(sigma > 0) || math.IsInf(sigma, 0) {
 		return nil, fmt.Errorf("latent.NewPolicy: sigma = %g, want a finite value > 0", sigma)
 	}
 	A := c.Model.ActionSize
-	c.SharedNoise = true // the mean of a belief must not depend on its minibatch
+	// The policy's own controller (c is left as it is), sharing c's
+	// decoder and model: the mean of a belief must not depend on its
+	// minibatch.
+	pc := *c
+	pc.SharedNoise = true
+	c = &pc
 	ls := tensor.FullOf(c.Model.DType(), math.Log(sigma), A)
 	p := &Policy{Controller: c, LogStd: ls, Seed: seed}
 	p.params = append(p.params, c.Decoder.Params()...)
