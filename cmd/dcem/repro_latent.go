@@ -48,7 +48,8 @@ func reproLatent(args []string) (err error) {
 	dropReplay := fs.Bool("drop-replay", false, "phase 2 starts with an empty replay buffer")
 	ppoUpdates := fs.Int("ppo-updates", -1, "phase-3 PPO updates through the controller (0 skips phase 3; default: the preset's)")
 	passes := fs.Int("passes", 0, "PPO passes (epochs) over each update's episodes (the paper: 1, 2, 4; default: the preset's)")
-	modelLR := fs.Float64("model-lr", 0, "PPO learning rate of the controller's decoder and model (the paper: 1e-4, 1e-5; default: the preset's)")
+	modelLR := fs.Float64("model-lr", 0, "PPO learning rate of the controller's decoder and model (the paper: 1e-4, 1e-5; default: the preset's 1e-6)")
+	targetKL := fs.Float64("target-kl", -1, "stop an update's policy steps once a minibatch's approximate KL passes 1.5× this (0: never; default: the preset's 0.02)")
 	learnSigma := fs.Bool("learn-sigma", false, "learn the policy's σ (default: fixed at 0.1)")
 	freeze := fs.String("freeze", "", "comma-separated parts PPO leaves alone: decoder, reward, transition")
 	seed := fs.Uint64("seed", 0, "seed of everything random")
@@ -75,6 +76,9 @@ func reproLatent(args []string) (err error) {
 	}
 	if *modelLR > 0 {
 		p3.PPO.LR = *modelLR
+	}
+	if *targetKL >= 0 {
+		p3.PPO.TargetKL = *targetKL
 	}
 	p3.LearnSigma = *learnSigma
 	p3.PPO.Seed = *seed
@@ -183,8 +187,8 @@ func reproLatent(args []string) (err error) {
 					bar.finish()
 					bar = nil
 				}
-				fmt.Fprintf(os.Stderr, "PPO update %d: %d steps, mean return %.1f, policy loss %.3g, approx KL %.2g, %.0f s\n",
-					l.Update, l.Steps, l.MeanReturn, l.PolicyLoss, l.ApproxKL, l.Seconds)
+				fmt.Fprintf(os.Stderr, "PPO update %d: %d steps, mean return %.1f, policy loss %.3g, %d policy steps, approx KL per minibatch %s, %.0f s\n",
+					l.Update, l.Steps, l.MeanReturn, l.PolicyLoss, l.PolicySteps, formatKL(l.KL), l.Seconds)
 			}})
 		if err != nil {
 			return err
@@ -259,4 +263,13 @@ func reproLatent(args []string) (err error) {
 	}
 	fmt.Printf("wrote result.json, returns-boxplot (.svg, .png), phase2/, phase3/ and the checkpoints in %s\n", *out)
 	return nil
+}
+
+// formatKL lists a PPO update's approximate KL per minibatch.
+func formatKL(kl []float64) string {
+	parts := make([]string, len(kl))
+	for i, v := range kl {
+		parts[i] = fmt.Sprintf("%.2g", v)
+	}
+	return "[" + strings.Join(parts, " ") + "]"
 }

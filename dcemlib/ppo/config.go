@@ -39,6 +39,16 @@ type Config struct {
 	ClipValue bool
 	// Gamma is the discount γ and Lambda the GAE λ (both in [0, 1]).
 	Gamma, Lambda float64
+	// TargetKL, if positive, stops the policy's steps of an update early
+	// (the value function's go on): before each minibatch's step the
+	// approximate KL between the policy that collected the data and the
+	// current one is measured on that minibatch, and once it exceeds
+	// 1.5·TargetKL the step is skipped and the update's remaining
+	// minibatches leave the policy alone. It bounds how far one update
+	// moves a policy whose mean is very sensitive to its parameters (a
+	// DCEM controller: one Adam step at learning rate 10⁻⁴ moves it by
+	// several σ). 0 never stops.
+	TargetKL float64
 	// MaxGradNorm bounds the Euclidean norm of the policy's gradient and,
 	// separately, of the value function's (> 0; 0 means no clipping).
 	MaxGradNorm float64
@@ -122,7 +132,7 @@ func (c *Config) Validate() error {
 		zero bool // 0 allowed
 	}{
 		{"LR", c.LR, false}, {"ValueLR", c.ValueLR, true}, {"AdamEps", c.AdamEps, false},
-		{"Clip", c.Clip, false}, {"MaxGradNorm", c.MaxGradNorm, true},
+		{"Clip", c.Clip, false}, {"MaxGradNorm", c.MaxGradNorm, true}, {"TargetKL", c.TargetKL, true},
 		{"ValueCoef", c.ValueCoef, true}, {"EntropyCoef", c.EntropyCoef, true},
 	} {
 		if !finite(b.v) || b.v < 0 || (b.v == 0 && !b.zero) {

@@ -83,8 +83,15 @@ type UpdateLog struct {
 	// PolicyLoss (−L^CLIP, eq. 7), ValueLoss (L^VF, unscaled by ValueCoef),
 	// Entropy (per step), ApproxKL (mean (r − 1) − log r) and ClipFraction
 	// (the share of ratios r outside [1−ε, 1+ε]) are means over the
-	// update's minibatches.
+	// update's minibatches that reached the policy.
 	PolicyLoss, ValueLoss, Entropy, ApproxKL, ClipFraction float64
+	// KL holds the approximate KL of each minibatch that reached the
+	// policy, in order, measured before its step: the first is ≈ 0 (the
+	// policy has not moved yet), the rest show how far the update went.
+	KL []float64
+	// PolicySteps is the number of Adam steps taken on the policy:
+	// Epochs·Minibatches, or fewer when Config.TargetKL stopped the update.
+	PolicySteps int
 	// ExplainedVariance is 1 − Var(R − V)/Var(R) of the value targets R
 	// and the values V before the update.
 	ExplainedVariance float64
@@ -356,8 +363,9 @@ func (t *Trainer) Update(ctx context.Context) (UpdateLog, error) {
 	oldV := fromValues(t.vdt, values, n)
 	retV := fromValues(t.vdt, ret, n)
 
-	var sums [5]float64 // policy loss, value loss, entropy, KL, clip fraction
-	batches := 0
+	var sums [5]float64 // policy loss, entropy, KL, clip fraction; value loss
+	batches, reached := 0, 0
+	stopped := false
 	a := t.train
 	for range c.Epochs {
 		perm := t.rng.Perm(n)
@@ -366,26 +374,35 @@ func (t *Trainer) Update(ctx context.Context) (UpdateLog, error) {
 				return log, err
 			}
 			idx := perm[m*n/c.Minibatches : (m+1)*n/c.Minibatches]
-			pl, ent, kl, cf, err := t.policyStep(a, idx, obsP, actP, oldLogp, advP)
-			if err != nil {
-				a.Reset()
-				return log, err
+			if !stopped {
+				pl, ent, kl, cf, stepped, err := t.policyStep(a, idx, obsP, actP, oldLogp, advP)
+				if err != nil {
+					a.Reset()
+					return log, err
+				}
+				sums[0] += pl
+				sums[1] += ent
+				sums[2] += kl
+				sums[3] += cf
+				log.KL = append(log.KL, kl)
+				reached++
+				if stepped {
+					log.PolicySteps++
+				} else {
+					stopped = true
+				}
 			}
-			vl := t.valueStep(a, idx, obsV, oldV, retV)
+			sums[4] += t.valueStep(a, idx, obsV, oldV, retV)
 			a.Reset()
 			if t.within != nil {
 				t.within(Within{Update: t.updates + 1, Phase: "optimize", Done: batches + 1, Total: c.Epochs * c.Minibatches, Steps: n})
 			}
-			sums[0] += pl
-			sums[1] += vl
-			sums[2] += ent
-			sums[3] += kl
-			sums[4] += cf
 			batches++
 		}
 	}
-	b := float64(batches)
-	log.PolicyLoss, log.ValueLoss, log.Entropy, log.ApproxKL, log.ClipFraction = sums[0]/b, sums[1]/b, sums[2]/b, sums[3]/b, sums[4]/b
+	r := float64(reached)
+	log.PolicyLoss, log.Entropy, log.ApproxKL, log.ClipFraction = sums[0]/r, sums[1]/r, sums[2]/r, sums[3]/r
+	log.ValueLoss = sums[4] / float64(batches)
 
 	t.updates++
 	t.totalSteps += n
@@ -405,10 +422,12 @@ func (t *Trainer) Update(ctx context.Context) (UpdateLog, error) {
 // policyStep takes one Adam step on the minibatch idx of the policy loss
 // −L^CLIP − c₂·S (eq. 9 without the value term, which acts on a separate
 // network), and returns the loss, the mean entropy, the approximate KL and
-// the clip fraction. With Config.MicroBatch the minibatch goes through the
+// the clip fraction, all measured before the step. With Config.TargetKL
+// it skips the step (stepped false) when the KL is above 1.5·TargetKL.
+// With Config.MicroBatch the minibatch goes through the
 // policy in parts, each part's loss weighted by its share of the samples
 // and its graph released (the arena reset) once its gradient is in.
-func (t *Trainer) policyStep(a *tensor.Arena, idx []int, obs, act, oldLogp, adv *tensor.Tensor) (loss, ent, kl, clipFrac float64, err error) {
+func (t *Trainer) policyStep(a *tensor.Arena, idx []int, obs, act, oldLogp, adv *tensor.Tensor) (loss, ent, kl, clipFrac float64, stepped bool, err error) {
 	c := &t.Config
 	size := len(idx)
 	if c.MicroBatch > 0 && c.MicroBatch < size {
@@ -420,7 +439,7 @@ func (t *Trainer) policyStep(a *tensor.Arena, idx []int, obs, act, oldLogp, adv 
 		mean, logStd := t.Policy.Distribution(a.Use(obs).IndexSelect(0, part))
 		if err := t.checkDistribution(mean, logStd, len(part)); err != nil {
 			t.policyOpt.ZeroGrad()
-			return 0, 0, 0, 0, err
+			return 0, 0, 0, 0, false, err
 		}
 		oldMB := a.Use(oldLogp).IndexSelect(0, part)
 		logp := GaussianLogProb(a.Use(act).IndexSelect(0, part), mean, logStd)
@@ -441,13 +460,17 @@ func (t *Trainer) policyStep(a *tensor.Arena, idx []int, obs, act, oldLogp, adv 
 			a.Reset()
 		}
 	}
+	if c.TargetKL > 0 && kl > 1.5*c.TargetKL {
+		t.policyOpt.ZeroGrad()
+		return loss, ent, kl, clipFrac, false, nil
+	}
 	nn.ZeroGrad(t.frozen)
 	if c.MaxGradNorm > 0 && len(t.trainable) > 0 {
 		nn.ClipGradNorm(t.trainable, c.MaxGradNorm)
 	}
 	t.policyOpt.Step()
 	t.policyOpt.ZeroGrad()
-	return loss, ent, kl, clipFrac, nil
+	return loss, ent, kl, clipFrac, true, nil
 }
 
 // valueStep takes one Adam step on the minibatch idx of c₁·L^VF and

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -271,10 +272,10 @@ func TestUpdateFrozenAndDeterministic(t *testing.T) {
 	for i := range a {
 		a[i].Seconds, b[i].Seconds, c[i].Seconds = 0, 0, 0
 	}
-	if a[1] != b[1] {
+	if !reflect.DeepEqual(a[1], b[1]) {
 		t.Errorf("same seed, different logs:\n%+v\n%+v", a[1], b[1])
 	}
-	if a[1] == c[1] {
+	if reflect.DeepEqual(a[1], c[1]) {
 		t.Error("different seeds gave the same log")
 	}
 }
@@ -332,6 +333,67 @@ func TestMicroBatch(t *testing.T) {
 	}
 }
 
+// TestTargetKL checks the per-minibatch KL of the log and the early stop:
+// the first minibatch's KL is 0 (the policy has not moved), without a
+// target every minibatch steps, and with one the policy's steps stop at the
+// first minibatch whose KL passes 1.5·TargetKL — that step skipped, the
+// policy left exactly as it was after the last step taken, while the value
+// function goes on learning.
+func TestTargetKL(t *testing.T) {
+	run := func(target float64) ([]UpdateLog, *Trainer) {
+		cfg := tinyConfig()
+		cfg.Updates, cfg.Steps, cfg.Epochs, cfg.Minibatches, cfg.Seed = 1, 24, 4, 4, 3
+		cfg.LR, cfg.LRDecay, cfg.MaxGradNorm = 0.05, false, 0
+		cfg.TargetKL = target
+		rng := tensor.NewRNG(9)
+		pol := NewGaussianMLP(2, 1, []int{8}, 0, true, rng)
+		tr, err := NewTrainer([]envs.Env{&counter{Len: 5}}, pol, NewMLPValue(2, []int{4}, rng), cfg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := tr.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Logs, tr
+	}
+	free, ftr := run(0)
+	l := free[0]
+	if l.PolicySteps != 16 || len(l.KL) != 16 {
+		t.Fatalf("no target: %d policy steps and %d KLs, want 16 and 16", l.PolicySteps, len(l.KL))
+	}
+	if l.KL[0] != 0 {
+		t.Errorf("first minibatch's KL %g, want 0", l.KL[0])
+	}
+	maxKL := slices.Max(l.KL)
+	if !(maxKL > 0.01) {
+		t.Fatalf("the unstopped update's largest KL is %g: too small to test the stop", maxKL)
+	}
+	target := maxKL / 4
+	stopped, str := run(target)
+	s := stopped[0]
+	if s.PolicySteps >= 16 || len(s.KL) != s.PolicySteps+1 {
+		t.Fatalf("target %g: %d policy steps and %d KLs, want fewer than 16 steps and one KL more than steps", target, s.PolicySteps, len(s.KL))
+	}
+	for i, kl := range s.KL {
+		if over := kl > 1.5*target; over != (i == len(s.KL)-1) {
+			t.Errorf("target %g: minibatch %d has KL %g; only the last may pass %g", target, i+1, kl, 1.5*target)
+		}
+		if i < len(s.KL)-1 && kl != l.KL[i] {
+			t.Errorf("minibatch %d: KL %g, want the unstopped run's %g before the stop", i+1, kl, l.KL[i])
+		}
+	}
+	if got := str.policyOpt.Steps(); got != s.PolicySteps {
+		t.Errorf("the policy's optimizer took %d steps, the log says %d", got, s.PolicySteps)
+	}
+	if reflect.DeepEqual(str.Policy.Params()[0].Values(), ftr.Policy.Params()[0].Values()) {
+		t.Error("the stopped and unstopped policies are equal")
+	}
+	if s.ValueLoss != l.ValueLoss || !reflect.DeepEqual(str.Value.Params()[0].Values(), ftr.Value.Params()[0].Values()) {
+		t.Error("the value function learned differently: it should take all its steps, on the same data, whether the policy stopped or not")
+	}
+}
+
 func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -386,6 +448,7 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		{"AdamEps", func(c *Config) { c.AdamEps = math.NaN() }},
 		{"Clip", func(c *Config) { c.Clip = -0.2 }},
 		{"MaxGradNorm", func(c *Config) { c.MaxGradNorm = math.Inf(1) }},
+		{"TargetKL", func(c *Config) { c.TargetKL = -0.01 }},
 		{"ValueCoef", func(c *Config) { c.ValueCoef = -0.5 }},
 		{"EntropyCoef", func(c *Config) { c.EntropyCoef = -1 }},
 		{"Gamma", func(c *Config) { c.Gamma = 1.01 }},
