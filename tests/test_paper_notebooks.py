@@ -20,7 +20,7 @@ MIN_IMAGES = {
     "02-cartpole-embedding.ipynb": 6,
     "03-mujoco-tasks.ipynb": 1,
     "04-world-model.ipynb": 8,
-    "05-latent-dcem.ipynb": 6,
+    "05-latent-dcem.ipynb": 8,
 }
 
 

@@ -10,20 +10,23 @@ import (
 func init() {
 	Symbols["github.com/dcem-go/dcem/dcemlib/exp/latent/latent"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"DefaultAgent":  reflect.ValueOf(latent.DefaultAgent),
-		"FrameGrid":     reflect.ValueOf(latent.FrameGrid),
-		"NewAgent":      reflect.ValueOf(latent.NewAgent),
-		"NewBeliefEnv":  reflect.ValueOf(latent.NewBeliefEnv),
-		"NewController": reflect.ValueOf(latent.NewController),
-		"NewPolicy":     reflect.ValueOf(latent.NewPolicy),
-		"PaperSolver":   reflect.ValueOf(latent.PaperSolver),
-		"Phase2Quick":   reflect.ValueOf(latent.Phase2Quick),
-		"Phase2Small":   reflect.ValueOf(latent.Phase2Small),
-		"Phase3Default": reflect.ValueOf(latent.Phase3Default),
-		"Phase3Quick":   reflect.ValueOf(latent.Phase3Quick),
-		"Phase3Small":   reflect.ValueOf(latent.Phase3Small),
-		"RunPhase2":     reflect.ValueOf(latent.RunPhase2),
-		"RunPhase3":     reflect.ValueOf(latent.RunPhase3),
+		"CEMPlan":        reflect.ValueOf(latent.CEMPlan),
+		"DefaultAgent":   reflect.ValueOf(latent.DefaultAgent),
+		"FrameGrid":      reflect.ValueOf(latent.FrameGrid),
+		"NewAgent":       reflect.ValueOf(latent.NewAgent),
+		"NewBeliefEnv":   reflect.ValueOf(latent.NewBeliefEnv),
+		"NewController":  reflect.ValueOf(latent.NewController),
+		"NewPolicy":      reflect.ValueOf(latent.NewPolicy),
+		"PaperSolver":    reflect.ValueOf(latent.PaperSolver),
+		"Phase2Quick":    reflect.ValueOf(latent.Phase2Quick),
+		"Phase2Small":    reflect.ValueOf(latent.Phase2Small),
+		"Phase3Default":  reflect.ValueOf(latent.Phase3Default),
+		"Phase3Quick":    reflect.ValueOf(latent.Phase3Quick),
+		"Phase3Small":    reflect.ValueOf(latent.Phase3Small),
+		"RunPhase2":      reflect.ValueOf(latent.RunPhase2),
+		"RunPhase3":      reflect.ValueOf(latent.RunPhase3),
+		"SummarizeTrace": reflect.ValueOf(latent.SummarizeTrace),
+		"TracePlans":     reflect.ValueOf(latent.TracePlans),
 
 		// type definitions
 		"Agent":         reflect.ValueOf((*latent.Agent)(nil)),
@@ -34,6 +37,9 @@ func init() {
 		"Phase3Config":  reflect.ValueOf((*latent.Phase3Config)(nil)),
 		"Phase3Options": reflect.ValueOf((*latent.Phase3Options)(nil)),
 		"Phase3Result":  reflect.ValueOf((*latent.Phase3Result)(nil)),
+		"PlanFunc":      reflect.ValueOf((*latent.PlanFunc)(nil)),
+		"PlanOutcome":   reflect.ValueOf((*latent.PlanOutcome)(nil)),
 		"Policy":        reflect.ValueOf((*latent.Policy)(nil)),
+		"TraceOptions":  reflect.ValueOf((*latent.TraceOptions)(nil)),
 	}
 }

@@ -148,6 +148,16 @@ func (c *Controller) Plan(ctx context.Context, h, s *tensor.Tensor, seed uint64)
 // Act returns the first action of the plan from one belief, without a
 // graph (for acting in the environment).
 func (c *Controller) Act(ctx context.Context, h, s []float64, seed uint64) ([]float64, error) {
+	plan, err := c.PlanSequence(ctx, h, s, seed)
+	if err != nil {
+		return nil, err
+	}
+	return plan[:c.Model.ActionSize], nil
+}
+
+// PlanSequence returns the whole decoded plan from one belief (Horizon
+// actions, time-major), without a graph: the PlanFunc of latent DCEM.
+func (c *Controller) PlanSequence(ctx context.Context, h, s []float64, seed uint64) ([]float64, error) {
 	a := tensor.NewNoGradArena()
 	defer a.Free()
 	dt := c.Model.DType()
@@ -157,7 +167,7 @@ func (c *Controller) Act(ctx context.Context, h, s []float64, seed uint64) ([]fl
 	if err != nil {
 		return nil, err
 	}
-	return plan.Actions.Values()[:c.Model.ActionSize], nil
+	return plan.Actions.Values(), nil
 }
 
 // TrainStep is one step of the decoder's online training (the paper's
