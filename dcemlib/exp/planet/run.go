@@ -274,11 +274,15 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 			tensor.SetBLASThreads(1)
 		}
 	}
-	if err := r.loop(ctx); err != nil {
+	err = r.loop(ctx)
+	// A run loaded finished (resuming still set: nothing was left to
+	// do) keeps the time it took.
+	if !r.resuming {
 		r.res.Seconds = r.elapsed + time.Since(r.start).Seconds()
+	}
+	if err != nil {
 		return r.res, err
 	}
-	r.res.Seconds = r.elapsed + time.Since(r.start).Seconds()
 	r.finishCost()
 	return r.res, nil
 }

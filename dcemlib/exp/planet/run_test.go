@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConfigErrorsNameTheField(t *testing.T) {
@@ -301,7 +302,7 @@ func TestWrap(t *testing.T) {
 }
 
 // TestReadingAFinishedRunIsNoResume: Run on a finished run's checkpoint
-// returns its result and does not count a resume.
+// returns its result, does not count a resume and keeps the run's time.
 func TestReadingAFinishedRunIsNoResume(t *testing.T) {
 	cfg := Quick("cheetah.run")
 	path := filepath.Join(t.TempDir(), "checkpoint.bin")
@@ -314,6 +315,14 @@ func TestReadingAFinishedRunIsNoResume(t *testing.T) {
 	}
 	if res.Resumes != 0 {
 		t.Errorf("Resumes = %d after reading a finished run, want 0", res.Resumes)
+	}
+	time.Sleep(20 * time.Millisecond)
+	again, err := Run(context.Background(), cfg, Options{Checkpoint: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Seconds != res.Seconds {
+		t.Errorf("Seconds = %g, then %g reading the finished run again: want its time unchanged", res.Seconds, again.Seconds)
 	}
 }
 
