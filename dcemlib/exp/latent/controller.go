@@ -11,6 +11,11 @@
 // PPO update, with the evaluation of the policy before training, so that
 // an interrupted run goes on where it stopped and a finished one returns
 // its result without more work.
+//
+// TracePlans checks a controller against its model: decision by decision,
+// the model's expected return of the chosen plan against the return the
+// environment then gave (for latent DCEM and, through CEMPlan, full-space
+// CEM), which shows a controller that exploits the model's errors.
 package latent
 
 import (
