@@ -223,10 +223,15 @@ func reproLatent(args []string) (err error) {
 		name := "latent DCEM + PPO (phase 3)"
 		evals[name], err = evalFile.Evaluate(ctx, name, filepath.Join(*out, "phase3", "checkpoint.bin"), eo,
 			func(ctx context.Context, o planet.EvalOptions) ([]float64, error) {
-				o.Act = func(ctx context.Context, m *rssm.Model, h, s []float64, _ uint64) ([]float64, error) {
-					return policy.Controller.Act(ctx, h, s, policy.Seed)
+				// The latent DCEM agent's decisions (fresh solver samples
+				// every step) with the parameters PPO tuned, so that the
+				// boxes differ only in those.
+				c := *policy.Controller
+				c.SharedNoise = false
+				o.Act = func(ctx context.Context, m *rssm.Model, h, s []float64, seed uint64) ([]float64, error) {
+					return c.Act(ctx, h, s, seed)
 				}
-				return planet.EvaluateModel(ctx, res2.Config, policy.Controller.Model, o)
+				return planet.EvaluateModel(ctx, res2.Config, c.Model, o)
 			})
 		if err != nil {
 			return err
