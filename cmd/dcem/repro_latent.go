@@ -51,6 +51,7 @@ func reproLatent(args []string) (err error) {
 	modelLR := fs.Float64("model-lr", 0, "PPO learning rate of the controller's decoder and model (the paper: 1e-4, 1e-5; default: the preset's 1e-6)")
 	targetKL := fs.Float64("target-kl", -1, "stop an update's policy steps once a minibatch's approximate KL passes 1.5× this (0: never; default: the preset's 0.02)")
 	learnSigma := fs.Bool("learn-sigma", false, "learn the policy's σ (default: fixed at 0.1)")
+	noisePerBelief := fs.Bool("noise-per-belief", false, "the PPO policy's solver draws come from a hash of the belief (fresh every decision, as the agent's) instead of one fixed draw")
 	freeze := fs.String("freeze", "", "comma-separated parts PPO leaves alone: decoder, reward, transition")
 	seed := fs.Uint64("seed", 0, "seed of everything random")
 	workers := fs.Int("workers", 2, "goroutines that imagine candidates (and BLAS threads of the updates)")
@@ -81,6 +82,7 @@ func reproLatent(args []string) (err error) {
 		p3.PPO.TargetKL = *targetKL
 	}
 	p3.LearnSigma = *learnSigma
+	p3.NoisePerBelief = *noisePerBelief
 	p3.PPO.Seed = *seed
 	if *freeze != "" {
 		for _, part := range strings.Split(*freeze, ",") {

@@ -114,6 +114,38 @@ func (c *Controller) Horizon() int { return c.Decoder.Horizon }
 // parameters through the whole solve (the paper's eq. 8). seed draws the
 // solver's samples (and the prior's, with SampleStates).
 func (c *Controller) Plan(ctx context.Context, h, s *tensor.Tensor, seed uint64) (*control.LatentPlan, error) {
+	return c.plan(ctx, h, s, seed, nil)
+}
+
+// PlanEach is Plan with a seed per start state: the plan from state b is
+// the one Plan with SharedNoise gives from that state alone and seed
+// seeds[b], whatever else is in the batch. A policy whose seed is a
+// function of its belief (Policy.NoisePerBelief) uses it: its mean is then
+// a function of the belief, as PPO needs, while its solver draws change
+// from one belief to the next, as the agent's do from one decision to the
+// next. It does not combine with SampleStates.
+func (c *Controller) PlanEach(ctx context.Context, h, s *tensor.Tensor, seeds []uint64) (*control.LatentPlan, error) {
+	if len(seeds) != h.Dim(0) {
+		return nil, fmt.Errorf("latent: Controller.PlanEach: %d seeds for %d start states, want one each", len(seeds), h.Dim(0))
+	}
+	if c.SampleStates {
+		return nil, errors.New("latent: Controller.PlanEach: SampleStates is set; its prior samples are drawn per batch, not per start state")
+	}
+	return c.plan(ctx, h, s, 0, seeds)
+}
+
+// sharedDraws returns the solver's draws for one start state and seed
+// under SharedNoise: one (1, Samples, Latent) tensor per iteration.
+func (c *Controller) sharedDraws(seed uint64) []*tensor.Tensor {
+	g := tensor.NewRNG(seed ^ 0x736861726564)
+	out := make([]*tensor.Tensor, c.Solver.Iters)
+	for it := range out {
+		out[it] = tensor.RandNOf(c.Decoder.Net.DType(), g, 1, c.Solver.Samples, c.Decoder.Latent)
+	}
+	return out
+}
+
+func (c *Controller) plan(ctx context.Context, h, s *tensor.Tensor, seed uint64, rowSeeds []uint64) (*control.LatentPlan, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -134,13 +166,27 @@ func (c *Controller) Plan(ctx context.Context, h, s *tensor.Tensor, seed uint64)
 	}
 	cfg := c.Solver
 	cfg.Seed = seed
-	if c.SharedNoise && cfg.Noise == nil {
-		// One (S, latent) draw per iteration, the same for every row.
-		g := tensor.NewRNG(seed ^ 0x736861726564)
-		rows := make([]int, B)
+	switch {
+	case rowSeeds != nil && cfg.Noise == nil:
+		// Each row's own draws, those of a solo solve with its seed.
+		per := make([][]*tensor.Tensor, B)
+		for b, sd := range rowSeeds {
+			per[b] = c.sharedDraws(sd)
+		}
 		cfg.Noise = make([]*tensor.Tensor, cfg.Iters)
+		rows := make([]*tensor.Tensor, B)
 		for it := range cfg.Noise {
-			cfg.Noise[it] = tensor.RandNOf(c.Decoder.Net.DType(), g, 1, S, c.Decoder.Latent).IndexSelect(0, rows)
+			for b := range rows {
+				rows[b] = per[b][it]
+			}
+			cfg.Noise[it] = tensor.Concat(0, rows...)
+		}
+	case c.SharedNoise && cfg.Noise == nil:
+		// One (S, latent) draw per iteration, the same for every row.
+		rows := make([]int, B)
+		cfg.Noise = c.sharedDraws(seed)
+		for it := range cfg.Noise {
+			cfg.Noise[it] = cfg.Noise[it].IndexSelect(0, rows)
 		}
 	}
 	plan, err := control.PlanLatent(ctx, c.Decoder, cost, B, c.InitStd, cfg)

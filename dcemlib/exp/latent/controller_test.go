@@ -310,3 +310,77 @@ func TestPolicyMeanPerBelief(t *testing.T) {
 		}
 	}
 }
+
+// TestNoisePerBelief checks PlanEach (each start state gets the plan a solo
+// solve with its own seed gives) and a policy with NoisePerBelief: its mean
+// of a belief is the same alone and in a batch, equals the controller's
+// Act with the belief's seed, and beliefs get different seeds (the fixed
+// seed's means differ).
+func TestNoisePerBelief(t *testing.T) {
+	m := tinyModel(t, tensor.Float64)
+	c, err := NewController(m, 2, 3, []int{6}, cem.Config{Samples: 8, Elites: 3, Temp: 1, Iters: 3}, tensor.NewRNG(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	D, S, A := m.BeliefSize, m.StateSize, m.ActionSize
+	obs := tensor.RandN(tensor.NewRNG(5), 3, D+S)
+	h, s := obs.Slice(1, 0, D), obs.Slice(1, D, D+S)
+	seeds := []uint64{5, 9, 5}
+	each, err := c.PlanEach(ctx, h, s, seeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := *c
+	shared.SharedNoise = true
+	ev := each.Actions.Values()
+	n := 3 * A
+	for i, sd := range seeds {
+		solo, err := shared.Plan(ctx, h.Slice(0, i, i+1), s.Slice(0, i, i+1), sd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, v := range solo.Actions.Values() {
+			if math.Abs(v-ev[i*n+j]) > 1e-12 {
+				t.Fatalf("start state %d: PlanEach %v, a solo shared-noise Plan with seed %d %v", i, ev[i*n:(i+1)*n], sd, solo.Actions.Values())
+			}
+		}
+	}
+	if _, err := c.PlanEach(ctx, h, s, seeds[:2]); err == nil || !strings.Contains(err.Error(), "seeds") {
+		t.Errorf("2 seeds for 3 states: error %v, want one naming the seeds", err)
+	}
+	sampling := *c
+	sampling.SampleStates = true
+	if _, err := sampling.PlanEach(ctx, h, s, seeds); err == nil || !strings.Contains(err.Error(), "SampleStates") {
+		t.Errorf("PlanEach with SampleStates: error %v, want one naming it", err)
+	}
+
+	p, _ := NewPolicy(c, 0.1, false, 11)
+	fixed, _ := p.Distribution(obs)
+	p.NoisePerBelief = true
+	batch, _ := p.Distribution(obs)
+	bv, fv := batch.Values(), fixed.Values()
+	bs := p.beliefSeeds(obs)
+	if bs[0] == bs[1] || bs[1] == bs[2] {
+		t.Errorf("belief seeds %v: want one per belief", bs)
+	}
+	differ := false
+	for i := range 3 {
+		one, _ := p.Distribution(obs.Slice(0, i, i+1))
+		act, err := c.PlanEach(ctx, h.Slice(0, i, i+1), s.Slice(0, i, i+1), bs[i:i+1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, v := range one.Values() {
+			if math.Abs(v-bv[i*A+j]) > 1e-12 || math.Abs(act.Actions.Values()[j]-v) > 1e-12 {
+				t.Fatalf("belief %d: mean %v alone, %v in a batch, %v planned with its seed", i, one.Values(), bv[i*A:(i+1)*A], act.Actions.Values()[:A])
+			}
+			if v != fv[i*A+j] {
+				differ = true
+			}
+		}
+	}
+	if !differ {
+		t.Error("the means with per-belief seeds equal those of the fixed seed")
+	}
+}

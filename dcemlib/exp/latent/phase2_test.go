@@ -137,6 +137,20 @@ func TestPhase3Quick(t *testing.T) {
 	if _, err := NewPolicy(policy.Controller, 0, false, 1); err == nil {
 		t.Error("sigma 0: no error")
 	}
+
+	// With a seed per belief, too, the first minibatch's policy is the
+	// one that acted.
+	cfg.NoisePerBelief = true
+	res, policy, err = RunPhase3(context.Background(), cfg, phase2, p2.Agent, Phase3Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !policy.NoisePerBelief {
+		t.Error("Phase3Config.NoisePerBelief did not reach the policy")
+	}
+	if kl := res.Train.Logs[0].KL; len(kl) != 2 || !(math.Abs(kl[0]) < 1e-4) {
+		t.Errorf("NoisePerBelief: approximate KL of the minibatches %v in the first update, want 2 with the first < 1e-4", kl)
+	}
 }
 
 // TestPhase3Resume interrupts phase 3 after its first PPO update and

@@ -11,6 +11,7 @@ import (
 	"hash/fnv"
 	"math"
 
+	"github.com/dcem-go/dcem/dcemlib/control"
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
 	"github.com/dcem-go/dcem/dcemlib/ppo"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
@@ -109,8 +110,16 @@ type Policy struct {
 	LogStd *tensor.Tensor
 	// Seed fixes the solver's samples, so that the mean is a deterministic
 	// function of the belief and the parameters (PPO's ratios need that).
-	Seed   uint64
-	params []*tensor.Tensor
+	Seed uint64
+	// NoisePerBelief, when set, derives the solver's seed from Seed and a
+	// hash of the belief (Controller.PlanEach): the mean stays a function
+	// of the belief, but its draws change from one belief to the next, as
+	// the latent DCEM agent's change from one decision to the next. Without
+	// it every decision uses the same draws, which plays differently from
+	// the agent (the walker's phase-2 controller: median return 98.5 over
+	// 10 episodes against 137.0 with fresh draws).
+	NoisePerBelief bool
+	params         []*tensor.Tensor
 }
 
 // NewPolicy returns the controller as a policy with σ = sigma, learned when
@@ -165,11 +174,36 @@ func (p *Policy) Distribution(obs *tensor.Tensor) (mean, logStd *tensor.Tensor) 
 	m := p.Controller.Model
 	D, S := m.BeliefSize, m.StateSize
 	h, s := obs.Slice(1, 0, D), obs.Slice(1, D, D+S)
-	plan, err := p.Controller.Plan(context.Background(), h, s, p.Seed)
+	var plan *control.LatentPlan
+	var err error
+	if p.NoisePerBelief {
+		plan, err = p.Controller.PlanEach(context.Background(), h, s, p.beliefSeeds(obs))
+	} else {
+		plan, err = p.Controller.Plan(context.Background(), h, s, p.Seed)
+	}
 	if err != nil {
 		panic(fmt.Sprintf("latent.Policy: %v", err))
 	}
 	return plan.Actions.Slice(1, 0, m.ActionSize), p.LogStd
+}
+
+// beliefSeeds returns Seed mixed with an FNV-1a hash of each row of obs
+// (its values as float64 bits, so a float32 belief hashes the same after
+// a round trip through float64).
+func (p *Policy) beliefSeeds(obs *tensor.Tensor) []uint64 {
+	n, d := obs.Dim(0), obs.Dim(1)
+	vals := obs.Values()
+	seeds := make([]uint64, n)
+	var buf [8]byte
+	for i := range seeds {
+		h := fnv.New64a()
+		for _, v := range vals[i*d : (i+1)*d] {
+			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
+			h.Write(buf[:])
+		}
+		seeds[i] = p.Seed ^ h.Sum64()
+	}
+	return seeds
 }
 
 var _ ppo.Policy = (*Policy)(nil)
@@ -189,6 +223,8 @@ type Phase3Config struct {
 	FreezeDecoder    bool `json:"freeze_decoder"`
 	FreezeReward     bool `json:"freeze_reward"`
 	FreezeTransition bool `json:"freeze_transition"`
+	// NoisePerBelief sets the policy's Policy.NoisePerBelief.
+	NoisePerBelief bool `json:"noise_per_belief,omitempty"`
 	// ValueHidden are the widths of the value network's tanh layers.
 	ValueHidden []int `json:"value_hidden"`
 	// EvalEpisodes noiseless episodes evaluate the policy's mean after
@@ -392,6 +428,7 @@ func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg Ag
 	if err != nil {
 		return nil, nil, err
 	}
+	policy.NoisePerBelief = cfg.NoisePerBelief
 	value := ppo.NewMLPValue(benv.ObservationSize(), cfg.ValueHidden, tensor.NewRNG(cfg.PPO.Seed^0x76616c)).Convert(m.DType())
 	var frozen []*tensor.Tensor
 	if cfg.FreezeDecoder {
