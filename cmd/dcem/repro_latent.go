@@ -49,7 +49,7 @@ func reproLatent(args []string) (err error) {
 	ppoUpdates := fs.Int("ppo-updates", -1, "phase-3 PPO updates through the controller (0 skips phase 3; default: the preset's)")
 	passes := fs.Int("passes", 0, "PPO passes (epochs) over each update's episodes (the paper: 1, 2, 4; default: the preset's)")
 	modelLR := fs.Float64("model-lr", 0, "PPO learning rate of the controller's decoder and model (the paper: 1e-4, 1e-5; default: the preset's 1e-6)")
-	targetKL := fs.Float64("target-kl", -1, "stop an update's policy steps once a minibatch's approximate KL passes 1.5× this (0: never; default: the preset's 0.02)")
+	targetKL := fs.Float64("target-kl", 0.02, "stop an update's policy steps once a minibatch's approximate KL passes 1.5× this (0: never; --quick: 0 unless given)")
 	learnSigma := fs.Bool("learn-sigma", false, "learn the policy's σ (default: fixed at 0.1)")
 	noisePerBelief := fs.Bool("noise-per-belief", false, "the PPO policy's solver draws come from a hash of the belief (fresh every decision, as the agent's) instead of one fixed draw")
 	freeze := fs.String("freeze", "", "comma-separated parts PPO leaves alone: decoder, reward, transition")
@@ -78,9 +78,11 @@ func reproLatent(args []string) (err error) {
 	if *modelLR > 0 {
 		p3.PPO.LR = *modelLR
 	}
-	if *targetKL >= 0 {
-		p3.PPO.TargetKL = *targetKL
-	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "target-kl" { // a bad value is reported by Validate below
+			p3.PPO.TargetKL = *targetKL
+		}
+	})
 	p3.LearnSigma = *learnSigma
 	p3.NoisePerBelief = *noisePerBelief
 	p3.PPO.Seed = *seed

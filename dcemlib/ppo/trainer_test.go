@@ -280,6 +280,24 @@ func TestUpdateFrozenAndDeterministic(t *testing.T) {
 	}
 }
 
+// runCounter trains a Gaussian MLP policy of the given hidden widths
+// (and a value network of 4) on a counter of 5 steps with cfg and returns
+// the result and the trainer.
+func runCounter(t *testing.T, cfg Config, hidden []int) (*Result, *Trainer) {
+	t.Helper()
+	rng := tensor.NewRNG(9)
+	pol := NewGaussianMLP(2, 1, hidden, 0, true, rng)
+	tr, err := NewTrainer([]envs.Env{&counter{Len: 5}}, pol, NewMLPValue(2, []int{4}, rng), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := tr.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, tr
+}
+
 // TestMicroBatch checks that minibatches taken in parts of MicroBatch
 // samples give the updates of whole minibatches (to rounding) and the same
 // logged statistics, and that a MicroBatch of at least the minibatch is
@@ -290,18 +308,9 @@ func TestMicroBatch(t *testing.T) {
 		cfg.Steps, cfg.Minibatches, cfg.Seed = 12, 2, 3
 		cfg.MicroBatch = micro
 		cfg.EntropyCoef = 0.01
-		rng := tensor.NewRNG(9)
-		pol := NewGaussianMLP(2, 1, []int{4}, 0, true, rng)
-		tr, err := NewTrainer([]envs.Env{&counter{Len: 5}}, pol, NewMLPValue(2, []int{4}, rng), cfg, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := tr.Run(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		res, tr := runCounter(t, cfg, []int{4})
 		var ps [][]float64
-		for _, p := range pol.Params() {
+		for _, p := range tr.Policy.Params() {
 			ps = append(ps, p.Values())
 		}
 		for i := range res.Logs {
@@ -345,16 +354,7 @@ func TestTargetKL(t *testing.T) {
 		cfg.Updates, cfg.Steps, cfg.Epochs, cfg.Minibatches, cfg.Seed = 1, 24, 4, 4, 3
 		cfg.LR, cfg.LRDecay, cfg.MaxGradNorm = 0.05, false, 0
 		cfg.TargetKL = target
-		rng := tensor.NewRNG(9)
-		pol := NewGaussianMLP(2, 1, []int{8}, 0, true, rng)
-		tr, err := NewTrainer([]envs.Env{&counter{Len: 5}}, pol, NewMLPValue(2, []int{4}, rng), cfg, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := tr.Run(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		res, tr := runCounter(t, cfg, []int{8})
 		return res.Logs, tr
 	}
 	free, ftr := run(0)

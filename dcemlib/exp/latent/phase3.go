@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/fnv"
 	"math"
 
@@ -194,13 +195,9 @@ func (p *Policy) beliefSeeds(obs *tensor.Tensor) []uint64 {
 	n, d := obs.Dim(0), obs.Dim(1)
 	vals := obs.Values()
 	seeds := make([]uint64, n)
-	var buf [8]byte
 	for i := range seeds {
 		h := fnv.New64a()
-		for _, v := range vals[i*d : (i+1)*d] {
-			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
-			h.Write(buf[:])
-		}
+		hashFloats(h, vals[i*d:(i+1)*d])
 		seeds[i] = p.Seed ^ h.Sum64()
 	}
 	return seeds
@@ -365,12 +362,18 @@ func fingerprint(ts []*tensor.Tensor) uint64 {
 			binary.LittleEndian.PutUint64(buf[:], uint64(d))
 			h.Write(buf[:])
 		}
-		for _, v := range t.Values() {
-			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
-			h.Write(buf[:])
-		}
+		hashFloats(h, t.Values())
 	}
 	return h.Sum64()
+}
+
+// hashFloats writes the bits of vals into h.
+func hashFloats(h hash.Hash, vals []float64) {
+	var buf [8]byte
+	for _, v := range vals {
+		binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
+		h.Write(buf[:])
+	}
 }
 
 // RunPhase3 loads the world model and the latent DCEM agent of a phase-2

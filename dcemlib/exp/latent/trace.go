@@ -94,8 +94,11 @@ func TracePlans(ctx context.Context, env *BeliefEnv, plan PlanFunc, im *rssm.Ima
 	}
 	var out []PlanOutcome
 	var rewards []float64
-	buf := make([]float32, opts.Horizon*A)
-	ret := make([]float32, 1)
+	// The plan repeated once per rollout: the imagination draws each
+	// row's states on its own, in one call over its workers.
+	n := opts.Horizon * A
+	buf := make([]float32, opts.Rollouts*n)
+	ret := make([]float32, opts.Rollouts)
 	for step := range opts.Steps {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -105,8 +108,8 @@ func TracePlans(ctx context.Context, env *BeliefEnv, plan PlanFunc, im *rssm.Ima
 		if err != nil {
 			return nil, err
 		}
-		if len(p) != opts.Horizon*A {
-			return nil, fmt.Errorf("latent.TracePlans: a plan of %d numbers, want Horizon·ActionSize = %d", len(p), opts.Horizon*A)
+		if len(p) != n {
+			return nil, fmt.Errorf("latent.TracePlans: a plan of %d numbers, want Horizon·ActionSize = %d", len(p), n)
 		}
 		sat := 0
 		for i, v := range p {
@@ -115,15 +118,18 @@ func TracePlans(ctx context.Context, env *BeliefEnv, plan PlanFunc, im *rssm.Ima
 				sat++
 			}
 		}
+		for r := 1; r < opts.Rollouts; r++ {
+			copy(buf[r*n:(r+1)*n], buf[:n])
+		}
 		if err := im.SetStart(h, s); err != nil {
 			return nil, err
 		}
+		if err := im.PredictReturns(ctx, buf, opts.Rollouts, opts.Horizon, ret); err != nil {
+			return nil, err
+		}
 		var pred float64
-		for range opts.Rollouts {
-			if err := im.PredictReturns(ctx, buf, 1, opts.Horizon, ret); err != nil {
-				return nil, err
-			}
-			pred += float64(ret[0])
+		for _, r := range ret {
+			pred += float64(r)
 		}
 		out = append(out, PlanOutcome{Step: step, Predicted: pred / float64(opts.Rollouts), Saturated: float64(sat) / float64(len(p))})
 		var r float64
@@ -140,11 +146,11 @@ func TracePlans(ctx context.Context, env *BeliefEnv, plan PlanFunc, im *rssm.Ima
 			break
 		}
 	}
-	n := len(rewards) - opts.Horizon + 1
-	if n < 1 {
+	full := len(rewards) - opts.Horizon + 1
+	if full < 1 {
 		return nil, fmt.Errorf("latent.TracePlans: the episode ended after %d steps, before one horizon of %d", len(rewards), opts.Horizon)
 	}
-	out = out[:n]
+	out = out[:full]
 	for i := range out {
 		for _, r := range rewards[i : i+opts.Horizon] {
 			out[i].Realized += r
