@@ -25,9 +25,16 @@
 // registered with OnChange (Button has OnClick). From Go, SetValue (or
 // Set by attribute name) changes a value, sends it and calls the
 // observers; after assigning fields directly, Sync sends them all in one
-// update. Close closes a widget's comm. Fields are best read in observers
-// or between cells: the front end's updates are applied when the kernel
-// hands them over.
+// update. Close closes a widget's comm.
+//
+// The front end's updates are applied when the kernel hands them over,
+// whole or not at all: a value of the wrong type, or null for an
+// attribute that does not allow None, refuses the update (an
+// *UpdateError, which the kernel shows in the notebook), and values out
+// of their bounds are clamped as ipywidgets clamps them. Cells, observers
+// and Interact's redraws take turns (Manager.Do), so they read and write
+// fields without locks; a goroutine of a cell's own that reads fields
+// while the front end may change them uses Do.
 //
 // HBox, VBox and GridBox arrange widgets; Layout and the style models
 // set CSS; JSLink ties two attributes together in the browser; Output

@@ -26,7 +26,8 @@ type Interactive struct {
 	drawMu  sync.Mutex // keeps redraws from overlapping
 	mu      sync.Mutex
 	timer   *time.Timer
-	pending int
+	due     bool // a redraw is scheduled and has not started
+	drawing int  // redraws running
 	idle    *sync.Cond
 }
 
@@ -40,8 +41,11 @@ type Interactive struct {
 //	ui := widgets.Interact(func() { display.Show(plotFor(tau.Value, k.Value)) }, tau, k)
 //	ui.Box
 //
-// A panic in draw is shown in the Output as an error; it never ends the
-// kernel.
+// A redraw runs in turn with the controls' callbacks and the kernel's
+// cells (see Manager.Do), so draw reads fields that the front end
+// changes without a data race; a redraw due while a cell runs waits for
+// the cell to end (or for Wait). A panic in draw is shown in the Output
+// as an error; it never ends the kernel.
 func Interact(draw func(), controls ...Model) *Interactive {
 	ui := &Interactive{Output: NewOutput(), Delay: DefaultDelay, draw: draw}
 	ui.idle = sync.NewCond(&ui.mu)
@@ -59,29 +63,53 @@ func (ui *Interactive) MIMEBundle() map[string]any { return ui.Box.MIMEBundle() 
 func (ui *Interactive) schedule() {
 	ui.mu.Lock()
 	defer ui.mu.Unlock()
-	if ui.timer != nil && ui.timer.Stop() {
-		ui.pending--
+	ui.due = true
+	if ui.timer != nil {
+		ui.timer.Stop()
 	}
-	ui.pending++
-	ui.timer = time.AfterFunc(ui.Delay, func() {
-		ui.Redraw()
-		ui.mu.Lock()
-		ui.pending--
-		ui.idle.Broadcast()
-		ui.mu.Unlock()
-	})
+	ui.timer = time.AfterFunc(ui.Delay, ui.fire)
 }
 
-// Wait returns when no redraw is scheduled or running.
-func (ui *Interactive) Wait() {
+// fire runs a scheduled redraw on the timer's goroutine, in turn with the
+// callbacks and cells.
+func (ui *Interactive) fire() {
+	ui.Box.Manager().Do(ui.drawIfDue)
+}
+
+// drawIfDue redraws when a redraw is scheduled and no other caller took
+// it.
+func (ui *Interactive) drawIfDue() {
 	ui.mu.Lock()
-	for ui.pending > 0 {
+	if !ui.due {
+		ui.mu.Unlock()
+		return
+	}
+	ui.due = false
+	ui.drawing++
+	ui.mu.Unlock()
+	defer func() {
+		ui.mu.Lock()
+		ui.drawing--
+		ui.idle.Broadcast()
+		ui.mu.Unlock()
+	}()
+	ui.Redraw()
+}
+
+// Wait makes a scheduled redraw now, on the calling goroutine, and
+// returns when no redraw is running. Call it from a cell or a callback,
+// not from the draw function.
+func (ui *Interactive) Wait() {
+	ui.drawIfDue()
+	ui.mu.Lock()
+	for ui.drawing > 0 {
 		ui.idle.Wait()
 	}
 	ui.mu.Unlock()
 }
 
-// Redraw clears the Output and calls the draw function now.
+// Redraw clears the Output and calls the draw function now, on the calling
+// goroutine.
 func (ui *Interactive) Redraw() {
 	ui.drawMu.Lock()
 	defer ui.drawMu.Unlock()

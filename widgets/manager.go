@@ -37,6 +37,10 @@ import (
 //     widget's MIMEBundle gives the display_data to publish;
 //   - State, when the kernel saves a notebook, for its widget metadata.
 type Manager struct {
+	// run is held while user code that touches widget fields runs: the
+	// observers and custom handlers of a front-end message, an Interact's
+	// redraw, and whatever the kernel runs with Do (its cells).
+	run      sync.Mutex
 	mu       sync.Mutex
 	sendMu   sync.Mutex // held from encoding a state to sending it, so that messages leave in the order of the states they carry
 	t        Transport
@@ -207,42 +211,47 @@ func (mg *Manager) open(m Model) error {
 	}
 	mg.sendMu.Lock()
 	defer mg.sendMu.Unlock()
+	t, data, meta, bufs, err := mg.openState(m)
+	if err != nil || t == nil {
+		if err == nil {
+			mg.setLive(w)
+		}
+		return err
+	}
+	err = t.OpenComm(w.id, WidgetTarget, data, meta, bufs)
+	mg.setLive(w)
+	return err
+}
+
+func (mg *Manager) setLive(w *Widget) {
 	mg.mu.Lock()
+	w.live = !w.noComm
+	mg.mu.Unlock()
+}
+
+// openState is the data of m's comm_open in the manager's dialect, and the
+// transport to send it with (nil: none, or no comm in this dialect).
+func (mg *Manager) openState(m Model) (t Transport, data any, meta map[string]any, bufs [][]byte, err error) {
+	w := m.core()
+	mg.mu.Lock()
+	defer mg.mu.Unlock()
 	e, err := encodeModel(m)
 	if err != nil {
-		mg.mu.Unlock()
-		return err
+		return nil, nil, nil, nil, err
 	}
 	for _, n := range e.names {
 		w.sent[n] = e.key(n)
 	}
-	t, d := mg.t, mg.dialect
-	var data any
-	var meta map[string]any
-	var bufs [][]byte
-	if d == DialectClassic {
+	if mg.dialect == DialectClassic {
 		if _, ok := classicModels[w.spec.model]; !ok {
 			w.noComm = true
-			mg.mu.Unlock()
-			return nil // no classic counterpart: the front end could not make it
+			return nil, nil, nil, nil, nil // no classic counterpart: the front end could not make it
 		}
 		st, _, b := classicState(m, e, nil)
-		data, bufs = st, b
-		meta = map[string]any{}
-	} else {
-		st, paths, b := modernState(m, e, e.names)
-		data = map[string]any{"state": st, "buffer_paths": paths}
-		bufs = b
-		meta = map[string]any{"version": ProtocolVersion}
+		return mg.t, st, map[string]any{}, b, nil
 	}
-	mg.mu.Unlock()
-	if t != nil {
-		err = t.OpenComm(w.id, WidgetTarget, data, meta, bufs)
-	}
-	mg.mu.Lock()
-	w.live = true
-	mg.mu.Unlock()
-	return err
+	st, paths, b := modernState(m, e, e.names)
+	return mg.t, map[string]any{"state": st, "buffer_paths": paths}, map[string]any{"version": ProtocolVersion}, b, nil
 }
 
 // modernState is the protocol 2.1.0 state of the attributes names of m:
@@ -280,21 +289,34 @@ func (mg *Manager) sync(m Model, fromFrontend bool) error {
 			}
 		}
 	}
+	changes, err := mg.sendChanges(m, fromFrontend)
+	mg.notify(changes)
+	return err
+}
+
+// sendChanges records and sends what changed in m, and returns the
+// changes for the observers.
+func (mg *Manager) sendChanges(m Model, fromFrontend bool) ([]Change, error) {
 	mg.sendMu.Lock()
+	defer mg.sendMu.Unlock()
+	e, changed, changes, live, err := mg.changesLocked(m, fromFrontend)
+	if err != nil || !live || len(changed) == 0 {
+		return changes, err
+	}
+	return changes, mg.sendUpdate(m, e, changed, "update")
+}
+
+func (mg *Manager) changesLocked(m Model, fromFrontend bool) (e *encoded, changed []string, changes []Change, live bool, err error) {
+	w := m.core()
 	mg.mu.Lock()
+	defer mg.mu.Unlock()
 	if w.closed {
-		mg.mu.Unlock()
-		mg.sendMu.Unlock()
-		return nil
+		return nil, nil, nil, false, nil
 	}
-	e, err := encodeModel(m)
+	e, err = encodeModel(m)
 	if err != nil {
-		mg.mu.Unlock()
-		mg.sendMu.Unlock()
-		return err
+		return nil, nil, nil, false, err
 	}
-	var changed []string
-	var changes []Change
 	v := reflect.ValueOf(m).Elem()
 	for _, f := range fieldsOf(v.Type()) {
 		k := e.key(f.name)
@@ -306,15 +328,7 @@ func (mg *Manager) sync(m Model, fromFrontend bool) error {
 		changed = append(changed, f.name)
 		w.sent[f.name] = k
 	}
-	live := w.live
-	mg.mu.Unlock()
-	var sendErr error
-	if live && len(changed) > 0 {
-		sendErr = mg.sendUpdate(m, e, changed, "update")
-	}
-	mg.sendMu.Unlock()
-	mg.notify(changes)
-	return sendErr
+	return e, changed, changes, w.live, nil
 }
 
 // oldValueLocked decodes the value recorded under key for a field of type t.
@@ -405,11 +419,34 @@ func (mg *Manager) closeModel(m Model, send bool) error {
 }
 
 // bundle opens m, sends its pending changes and returns its display data.
+// A model that has no view — closed, a link, or one that the classic
+// front end has no counterpart of — gives an error message instead.
 func (mg *Manager) bundle(m Model) map[string]any {
-	if err := mg.open(m); err != nil {
-		return map[string]any{"text/plain": err.Error()}
+	w := m.core()
+	fail := func(format string, args ...any) map[string]any {
+		return map[string]any{"text/plain": "widgets: cannot show " + w.String() + ": " + fmt.Sprintf(format, args...)}
 	}
-	mg.sync(m, false)
+	mg.mu.Lock()
+	closed := w.closed
+	mg.mu.Unlock()
+	switch {
+	case closed:
+		return fail("it is closed (its comm is gone, so the front end has no model to show)")
+	case w.spec.view == "":
+		return fail("a %s has no view; it acts in the front end from the moment it is made", strings.TrimSuffix(w.spec.model, "Model"))
+	}
+	if err := mg.open(m); err != nil {
+		return fail("%v", err)
+	}
+	mg.mu.Lock()
+	noComm := w.noComm
+	mg.mu.Unlock()
+	if noComm {
+		return fail("the classic notebook's widgets (jupyter-js-widgets %s) have no %s", ClassicVersion, w.spec.model)
+	}
+	if err := mg.sync(m, false); err != nil {
+		return fail("%v", err)
+	}
 	view := map[string]any{"version_major": 2, "version_minor": 0, "model_id": m.ModelID()}
 	if mg.Dialect() == DialectClassic {
 		// jupyter-js-widgets 2.1 shows a view when its model gets a display
@@ -420,7 +457,7 @@ func (mg *Manager) bundle(m Model) map[string]any {
 		mg.send(m.ModelID(), map[string]any{"method": "display"}, nil)
 		return map[string]any{ViewMIME: map[string]any{"model_id": m.ModelID()}, "text/plain": ""}
 	}
-	return map[string]any{ViewMIME: view, "text/plain": m.core().String()}
+	return map[string]any{ViewMIME: view, "text/plain": w.String()}
 }
 
 // CloseAll closes every open model's comm.
@@ -516,6 +553,8 @@ func (mg *Manager) HandleMessage(msg Message) error {
 	}
 	switch fm.Method {
 	case "update":
+		mg.run.Lock()
+		defer mg.run.Unlock()
 		bufs := map[string][]byte{}
 		for i, p := range fm.BufferPaths {
 			if i < len(msg.Buffers) && len(p) == 1 {
@@ -526,6 +565,8 @@ func (mg *Manager) HandleMessage(msg Message) error {
 		}
 		return mg.apply(m, fm.State, bufs, true)
 	case "backbone":
+		mg.run.Lock()
+		defer mg.run.Unlock()
 		bufs := map[string][]byte{}
 		for i, k := range fm.BufferKeys {
 			if i < len(msg.Buffers) {
@@ -541,8 +582,14 @@ func (mg *Manager) HandleMessage(msg Message) error {
 		if err != nil {
 			return err
 		}
-		return mg.sendUpdate(m, e, e.names, "update")
+		names := e.names
+		if mg.Dialect() == DialectClassic {
+			names = nil // the whole classic state, as comm_open carries it
+		}
+		return mg.sendUpdate(m, e, names, "update")
 	case "custom":
+		mg.run.Lock()
+		defer mg.run.Unlock()
 		w := m.core()
 		w.mu.Lock()
 		hs := append([]func(json.RawMessage, [][]byte){}, w.customs...)
@@ -563,15 +610,53 @@ func (mg *Manager) encodeLocked(m Model) (*encoded, error) {
 
 // apply sets the attributes of state (and binary bufs) that came from the
 // front end, echoes them (protocol 2.1.0), calls the observers and sends
-// whatever the observers changed.
+// whatever the observers changed. An update is applied whole or not at
+// all: when one attribute is refused (a value of the wrong type, null
+// where None is not allowed, bounds that cross), Go keeps every value, the
+// front end is sent the values Go keeps, and the error is an
+// *UpdateError. Values out of their bounds are clamped as ipywidgets
+// clamps them.
 func (mg *Manager) apply(m Model, state map[string]json.RawMessage, bufs map[string][]byte, echo bool) error {
+	changes, err := mg.assign(m, state, bufs, echo)
+	if err != nil {
+		return err
+	}
+	mg.notify(changes)
+	return mg.sync(m, false)
+}
+
+// assign sets and echoes the attributes of a front-end update and returns
+// the changes for the observers.
+func (mg *Manager) assign(m Model, state map[string]json.RawMessage, bufs map[string][]byte, echo bool) ([]Change, error) {
+	mg.sendMu.Lock()
+	defer mg.sendMu.Unlock()
+	names, changes, e, err := mg.assignLocked(m, state, bufs, echo)
+	switch {
+	case err != nil:
+		if e != nil && len(names) > 0 {
+			mg.sendUpdate(m, e, names, "update")
+		}
+		return nil, err
+	case echo && len(names) > 0:
+		mg.sendUpdate(m, e, names, "echo_update")
+	}
+	return changes, nil
+}
+
+// assignLocked decodes and sets the attributes of an update. It returns
+// the names set (or, on error, those to send back with Go's values).
+func (mg *Manager) assignLocked(m Model, state map[string]json.RawMessage, bufs map[string][]byte, echo bool) ([]string, []Change, *encoded, error) {
 	w := m.core()
 	v := reflect.ValueOf(m).Elem()
-	mg.sendMu.Lock()
 	mg.mu.Lock()
-	var names []string
-	var changes []Change
-	var errs []string
+	defer mg.mu.Unlock()
+	type assignment struct {
+		name         string
+		fv, old, new reflect.Value
+		frontKey     string // what the front end holds now
+	}
+	var todo []assignment
+	var names, problems []string
 	for _, f := range fieldsOf(v.Type()) {
 		raw, inState := state[f.name]
 		buf, inBufs := bufs[f.name]
@@ -581,34 +666,90 @@ func (mg *Manager) apply(m Model, state map[string]json.RawMessage, bufs map[str
 		if strings.HasPrefix(f.name, "_") {
 			continue // model and view names and CSS classes are the kernel's
 		}
+		names = append(names, f.name)
 		fv := v.FieldByIndex(f.index)
-		nv, err := decodeValue(fv.Type(), raw, buf, inBufs, mg.lookupLocked)
-		if err != nil {
-			errs = append(errs, fmt.Sprintf("%s: %v", f.name, err))
+		if !inBufs && isNull(raw) && !nullable(fv.Type()) {
+			problems = append(problems, fmt.Sprintf("%s: null is not a valid value (the attribute does not allow None)", f.name))
 			continue
 		}
-		old := fv.Interface()
-		fv.Set(nv)
-		names = append(names, f.name)
-		e, _ := encodeModel(m)
-		k := e.key(f.name)
-		if w.sent[f.name] != k {
-			changes = append(changes, Change{Widget: m, Name: f.name, Old: old, New: fv.Interface(), FromFrontend: true})
+		nv, err := decodeValue(fv.Type(), raw, buf, inBufs, mg.lookupLocked)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", f.name, err))
+			continue
 		}
-		w.sent[f.name] = k
+		k, _ := fieldKey(nv)
+		old := reflect.New(fv.Type()).Elem()
+		old.Set(fv)
+		todo = append(todo, assignment{f.name, fv, old, nv, k})
 	}
-	e, encErr := encodeModel(m)
-	mg.mu.Unlock()
-	if echo && encErr == nil && len(names) > 0 {
-		mg.sendUpdate(m, e, names, "echo_update")
+	refuse := func() ([]string, []Change, *encoded, error) {
+		e, _ := encodeModel(m)
+		return names, nil, e, &UpdateError{Widget: w.String(), Problems: problems}
 	}
-	mg.sendMu.Unlock()
-	mg.notify(changes)
-	err := mg.sync(m, false)
-	if len(errs) > 0 {
-		return fmt.Errorf("widgets: update of %v: %s", m.core(), strings.Join(errs, "; "))
+	if len(problems) > 0 {
+		return refuse()
 	}
-	return err
+	for _, a := range todo {
+		a.fv.Set(a.new)
+	}
+	if err := validateModel(m); err != nil {
+		for _, a := range todo {
+			a.fv.Set(a.old)
+		}
+		problems = append(problems, err.Error())
+		return refuse()
+	}
+	e, _ := encodeModel(m)
+	var changes []Change
+	for _, a := range todo {
+		k := e.key(a.name)
+		if w.sent[a.name] != k {
+			changes = append(changes, Change{Widget: m, Name: a.name, Old: a.old.Interface(), New: a.fv.Interface(), FromFrontend: true})
+		}
+		if echo {
+			w.sent[a.name] = k // the echo tells the front end Go's value
+		} else {
+			w.sent[a.name] = a.frontKey // sync sends a clamped value
+		}
+	}
+	return names, changes, e, nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	return strings.TrimSpace(string(raw)) == "null"
+}
+
+// nullable reports whether null is a value of a field of type t: optional
+// (pointer) fields and references to models.
+func nullable(t reflect.Type) bool {
+	return t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface
+}
+
+// UpdateError is the error of an update from the front end that was
+// refused: nothing of it was applied.
+type UpdateError struct {
+	// Widget names the model, as its String method does.
+	Widget string
+	// Problems says what was wrong, one entry per attribute ("value: ...")
+	// or constraint.
+	Problems []string
+}
+
+func (e *UpdateError) Error() string {
+	return fmt.Sprintf("widgets: update of %s refused: %s", e.Widget, strings.Join(e.Problems, "; "))
+}
+
+// Do calls f while no widget callback runs: no observer or custom handler
+// of a message from the front end, and no redraw of an Interact. The
+// kernel runs each cell with Do, so that cells, callbacks and redraws
+// take turns and the widget fields they read and write need no locks of
+// their own; code on a goroutine of its own that reads fields the front
+// end changes can use it too. Callbacks already run inside it: calling Do
+// from a callback, or from a cell, waits forever.
+func (mg *Manager) Do(f func()) {
+	mg.run.Lock()
+	defer mg.run.Unlock()
+	f()
 }
 
 // updateStates builds the control comm's update_states reply.

@@ -163,15 +163,27 @@ func (w *Widget) Sync() error {
 // for example "value" or "description"), sends the change and calls the
 // observers. value must be assignable or convertible to the field's type,
 // or to the type a pointer field points to (nil sets a pointer field to
-// null).
+// null). A value out of its bounds is clamped, as ipywidgets clamps it;
+// bounds that cross are an error, and the field keeps its value.
 func (w *Widget) Set(name string, value any) error {
 	w.must()
-	w.mgr.mu.Lock()
-	f, ok := fieldByName(w.self, name)
-	if !ok {
-		w.mgr.mu.Unlock()
-		return fmt.Errorf("widgets: %s has no attribute %q", w.spec.model, name)
+	if err := w.mgr.setField(w.self, name, value); err != nil {
+		return err
 	}
+	return w.Sync()
+}
+
+// setField assigns value to the attribute name of m, as Set describes.
+func (mg *Manager) setField(m Model, name string, value any) error {
+	mg.mu.Lock()
+	defer mg.mu.Unlock()
+	s := m.core().spec
+	f, ok := fieldByName(m, name)
+	if !ok {
+		return fmt.Errorf("widgets: %s has no attribute %q", s.model, name)
+	}
+	old := reflect.New(f.Type()).Elem()
+	old.Set(f)
 	v := reflect.ValueOf(value)
 	switch {
 	case value == nil:
@@ -185,11 +197,27 @@ func (w *Widget) Set(name string, value any) error {
 	case v.Type().ConvertibleTo(f.Type()) && v.Kind() != reflect.String && f.Kind() != reflect.String:
 		f.Set(v.Convert(f.Type()))
 	default:
-		w.mgr.mu.Unlock()
-		return fmt.Errorf("widgets: %s.%s is %s, not %T", w.spec.model, name, f.Type(), value)
+		return fmt.Errorf("widgets: %s.%s is %s, not %T", s.model, name, f.Type(), value)
 	}
-	w.mgr.mu.Unlock()
-	return w.Sync()
+	if err := validateModel(m); err != nil {
+		f.Set(old)
+		return fmt.Errorf("widgets: %s.%s: %v", s.model, name, err)
+	}
+	return nil
+}
+
+// validator is a model whose attributes constrain each other: validate
+// clamps values into their bounds and refuses bounds that cross, as the
+// validators of ipywidgets do.
+type validator interface {
+	validate() error
+}
+
+func validateModel(m Model) error {
+	if v, ok := m.(validator); ok {
+		return v.validate()
+	}
+	return nil
 }
 
 // Close closes the model's comm; the front end removes its views. A
@@ -279,6 +307,8 @@ type encoded struct {
 
 // encodeModel encodes the synchronized fields of m. References to other
 // models become "IPY_MODEL_<id>" strings and []byte fields binary buffers.
+// A field that does not encode (a NaN) is left out, and the first such
+// field is the error.
 func encodeModel(m Model) (*encoded, error) {
 	v := reflect.ValueOf(m).Elem()
 	e := &encoded{values: map[string]json.RawMessage{}, bufs: map[string][]byte{}}
@@ -297,6 +327,7 @@ func encodeModel(m Model) (*encoded, error) {
 		e.names = append(e.names, kv[0])
 		e.values[kv[0]] = q(kv[1])
 	}
+	var first error
 	for _, f := range fieldsOf(v.Type()) {
 		fv := v.FieldByIndex(f.index)
 		e.names = append(e.names, f.name)
@@ -311,11 +342,23 @@ func encodeModel(m Model) (*encoded, error) {
 		}
 		raw, err := json.Marshal(wireValue(fv))
 		if err != nil {
-			return nil, fmt.Errorf("widgets: %s.%s: %v", m.core().spec.model, f.name, err)
+			if first == nil {
+				first = fmt.Errorf("widgets: %s.%s: %v", m.core().spec.model, f.name, err)
+			}
+			continue
 		}
 		e.values[f.name] = raw
 	}
-	return e, nil
+	return e, first
+}
+
+// fieldKey is the key (see encoded.key) of the field value fv.
+func fieldKey(fv reflect.Value) (string, error) {
+	if fv.Type() == bytesType {
+		return "bytes:" + string(fv.Bytes()), nil
+	}
+	raw, err := json.Marshal(wireValue(fv))
+	return string(raw), err
 }
 
 // key returns the text that stands for an attribute's value when changes
