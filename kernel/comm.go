@@ -58,8 +58,10 @@ type CommRelay interface {
 }
 
 // ObserverError is the error of a comm message whose handler in the
-// interpreter (a widget's observer) failed; the kernel shows it on the
-// standard error stream of the message's output, as well as logging it.
+// interpreter (a widget's observer) failed, or that the interpreter
+// refused (a widget update with a value of the wrong type); the kernel
+// shows it on the standard error stream of the message's output (the
+// front end shows it under the widget's cell), as well as logging it.
 type ObserverError struct {
 	// Text describes the failure (the panic and where it happened).
 	Text string

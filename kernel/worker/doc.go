@@ -28,5 +28,10 @@
 // asks the supervisor, which asks the front end through the Input function
 // of the cell's context (kernel.InputFrom), and writes the answer to the
 // pipe. An interrupt ends a read that waits. notebook.Input takes the same
-// way with a prompt. Without input, reads fail at once.
+// way with a prompt. Without input, reads fail at once; so do they, with
+// an error that says why, where the worker cannot read
+// /proc/self/task/*/syscall (notebook.Input works there).
+//
+// A message between the two processes is at most 1 GiB: output of a cell
+// over that (a huge display) is not sent, and the cell fails saying so.
 package worker

@@ -13,8 +13,43 @@ import (
 )
 
 // maxFrame bounds one frame, so that a corrupt length cannot make the
-// reader allocate without limit.
-const maxFrame = 1 << 30
+// reader allocate without limit. A message over it is refused when
+// written (a reply becomes an error reply) and skipped when read. It is a
+// variable for tests.
+var maxFrame = 1 << 30
+
+// smallFrame is the largest frame the writer assembles in its reused
+// buffer; larger ones are written in two parts, so that the writer keeps
+// no buffer of the largest message it ever sent.
+const smallFrame = 64 << 10
+
+// frameSizeError is the error of a message over maxFrame.
+type frameSizeError struct {
+	Op   string // the message's operation, "" when read
+	Size int
+}
+
+func (e *frameSizeError) Error() string {
+	what := "a message"
+	if e.Op != "" {
+		what = "a " + e.Op + " message"
+	}
+	return fmt.Sprintf("%s of %s is over the limit of %s for one message between the kernel and its interpreter",
+		what, byteSize(e.Size), byteSize(maxFrame))
+}
+
+// byteSize formats n bytes for people.
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
 
 // Operations of the protocol. Requests go from the supervisor to the
 // worker and are answered by an opReply with the same ID; the others are
@@ -116,8 +151,14 @@ type frameWriter struct {
 	mu  sync.Mutex
 	w   io.Writer
 	buf []byte
+	// refused is the last message refused for its size, for the cell
+	// that sent it (see takeRefused).
+	refused *frameSizeError
 }
 
+// write sends m. A message over maxFrame is not sent: a reply becomes an
+// error reply that says so, and any other message is a *frameSizeError,
+// also kept for takeRefused.
 func (fw *frameWriter) write(m *message) error {
 	body, err := json.Marshal(m)
 	if err != nil {
@@ -125,28 +166,66 @@ func (fw *frameWriter) write(m *message) error {
 		// than lose the message.
 		body, _ = json.Marshal(&message{Op: opNote, Text: fmt.Sprintf("cannot encode %s: %v", m.Op, err)})
 		if m.Op == opReply {
-			body, _ = json.Marshal(&message{Op: opReply, ID: m.ID, Err: &cellError{
-				Name: "Error", Value: "the result cannot be sent: " + err.Error(),
-				Traceback: []string{"Error: the result cannot be sent: " + err.Error()}}})
+			body = errorReply(m.ID, "the result cannot be sent: "+err.Error())
 		}
+	}
+	if len(body) > maxFrame {
+		big := &frameSizeError{Op: m.Op, Size: len(body)}
+		if m.Op != opReply {
+			fw.mu.Lock()
+			fw.refused = big
+			fw.mu.Unlock()
+			return big
+		}
+		body = errorReply(m.ID, "the result cannot be sent: "+big.Error())
 	}
 	fw.mu.Lock()
 	defer fw.mu.Unlock()
-	fw.buf = binary.BigEndian.AppendUint32(fw.buf[:0], uint32(len(body)))
-	fw.buf = append(fw.buf, body...)
-	_, err = fw.w.Write(fw.buf)
+	if len(body) <= smallFrame {
+		fw.buf = binary.BigEndian.AppendUint32(fw.buf[:0], uint32(len(body)))
+		fw.buf = append(fw.buf, body...)
+		_, err = fw.w.Write(fw.buf)
+		return err
+	}
+	head := binary.BigEndian.AppendUint32(nil, uint32(len(body)))
+	if _, err := fw.w.Write(head); err != nil {
+		return err
+	}
+	_, err = fw.w.Write(body)
 	return err
 }
 
-// readFrame reads one message.
+// takeRefused returns the last message refused for its size since the
+// last call, or nil.
+func (fw *frameWriter) takeRefused() *frameSizeError {
+	fw.mu.Lock()
+	defer fw.mu.Unlock()
+	r := fw.refused
+	fw.refused = nil
+	return r
+}
+
+// errorReply is the frame body of a reply to request id that failed with
+// text.
+func errorReply(id uint64, text string) []byte {
+	body, _ := json.Marshal(&message{Op: opReply, ID: id, Err: &cellError{
+		Name: "Error", Value: text, Traceback: []string{"Error: " + text}}})
+	return body
+}
+
+// readFrame reads one message. A frame over maxFrame is skipped, and the
+// error is a *frameSizeError: the next call reads the next frame.
 func readFrame(r io.Reader, m *message) error {
 	var head [4]byte
 	if _, err := io.ReadFull(r, head[:]); err != nil {
 		return err
 	}
 	n := binary.BigEndian.Uint32(head[:])
-	if n > maxFrame {
-		return fmt.Errorf("worker protocol: frame of %d bytes", n)
+	if int64(n) > int64(maxFrame) {
+		if _, err := io.CopyN(io.Discard, r, int64(n)); err != nil {
+			return io.ErrUnexpectedEOF
+		}
+		return &frameSizeError{Size: int(n)}
 	}
 	body := make([]byte, n)
 	if _, err := io.ReadFull(r, body); err != nil {

@@ -26,8 +26,16 @@ func Serve(in io.Reader, out io.Writer, opts session.Options) error {
 	opts.Stdout = stdout
 	opts.Stderr = stderr
 	opts.OnFrame = func(line string) { fw.write(&message{Op: opFrame, Text: line}) }
-	w := &server{fw: fw, noStdin: closedStdin(), inputs: map[uint64]chan *message{}}
-	w.in, _ = newStdinPipe()
+	w := &server{fw: fw, noStdin: closedStdin("stdin: this front end does not accept input (allow_stdin is false)"),
+		inputs: map[uint64]chan *message{}}
+	if err := stdinWatchable(); err != nil {
+		// Reads could not be seen, so they would wait for ever: make them
+		// fail at once and say why.
+		w.unwatched = closedStdin("stdin: " + err.Error() + "; use notebook.Input")
+		fw.write(&message{Op: opNote, Text: err.Error() + ": reads of standard input in cells fail; notebook.Input works"})
+	} else {
+		w.in, _ = newStdinPipe()
+	}
 	opts.OnInterrupt = w.endStdin
 	sess, err := session.New(opts)
 	if err != nil {
@@ -45,6 +53,11 @@ func Serve(in io.Reader, out io.Writer, opts session.Options) error {
 	for {
 		var m message
 		if err := readFrame(in, &m); err != nil {
+			var big *frameSizeError
+			if errors.As(err, &big) {
+				fw.write(&message{Op: opNote, Text: "request skipped: " + err.Error()})
+				continue
+			}
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
@@ -90,6 +103,9 @@ type server struct {
 	// whose front end does not accept input.
 	in      *stdinPipe
 	noStdin *os.File
+	// unwatched fails every read, saying why, where reads of the stdin
+	// pipe cannot be seen (no /proc/self/task/*/syscall).
+	unwatched *os.File
 
 	mu      sync.Mutex
 	running uint64 // ID of the running execute request
@@ -146,13 +162,27 @@ func (w *server) execute(ctx context.Context, m message) {
 	w.mu.Lock()
 	in := w.in
 	w.mu.Unlock()
-	if m.AllowStdin && in != nil {
+	switch {
+	case m.AllowStdin && in != nil:
 		os.Stdin = in.r
 		go w.serveStdin(ctx)
-	} else {
+	case m.AllowStdin && w.unwatched != nil:
+		os.Stdin = w.unwatched
+	default:
 		os.Stdin = w.noStdin
 	}
-	res, err := w.sess.Execute(ctx, m.Code)
+	// Cells take turns with the widgets' callbacks and redraws, which
+	// read and write the same fields.
+	var res display.Bundle
+	var err error
+	w.fw.takeRefused()
+	widgets.Default().Do(func() { res, err = w.sess.Execute(ctx, m.Code) })
+	if big := w.fw.takeRefused(); big != nil && err == nil {
+		// Output of the cell that could not be sent (a display over the
+		// frame limit) makes the cell fail.
+		text := "output of this cell was not sent: " + big.Error()
+		err = &session.Error{Name: "OutputTooLarge", Value: text, Traceback: []string{"OutputTooLarge: " + text}}
+	}
 	w.mu.Lock()
 	w.cancel()
 	w.cancel, w.ctx, w.allow = nil, nil, false
@@ -210,14 +240,14 @@ func (p publisher) Display(data display.Bundle, metadata map[string]any, id stri
 func (p publisher) Clear(wait bool) { p.fw.write(&message{Op: opClear, Wait: wait}) }
 
 // closedStdin is a standard input whose reads fail at once with an error
-// that says why.
-func closedStdin() *os.File {
+// that says why: its name.
+func closedStdin(why string) *os.File {
 	var p [2]int
 	if err := syscall.Pipe(p[:]); err != nil {
 		return nil
 	}
 	syscall.Close(p[1])
-	f := os.NewFile(uintptr(p[0]), "stdin: this front end does not accept input (allow_stdin is false)")
+	f := os.NewFile(uintptr(p[0]), why)
 	f.Close()
 	return f
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -13,6 +14,25 @@ import (
 // stdinPoll is how often the worker looks for a thread that waits to read
 // standard input.
 const stdinPoll = 20 * time.Millisecond
+
+// procTask is where the worker reads its threads' system calls
+// (TID/syscall); a variable for tests.
+var procTask = "/proc/self/task"
+
+// stdinWatchable reports why the worker cannot see its threads' system
+// calls, which answering reads of standard input needs (some sandboxes and
+// kernels hide /proc/self/task/*/syscall), or nil when it can.
+func stdinWatchable() error {
+	p := filepath.Join(procTask, strconv.Itoa(syscall.Gettid()), "syscall")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return fmt.Errorf("reading standard input in a cell needs %s/*/syscall, which cannot be read here (%v)", procTask, err)
+	}
+	if len(b) == 0 {
+		return fmt.Errorf("reading standard input in a cell needs %s/*/syscall, which is empty here", procTask)
+	}
+	return nil
+}
 
 // stdinPipe is the standard input of cells that may ask for input: a
 // pipe whose read end is blocking, so that Go reads it with a plain read
@@ -74,7 +94,7 @@ func (w *server) serveStdin(ctx context.Context) {
 // blockedReader returns a thread of this process whose system call line
 // starts with want (a read of the stdin pipe), or "".
 func blockedReader(want string) string {
-	tasks, _ := filepath.Glob("/proc/self/task/*/syscall")
+	tasks, _ := filepath.Glob(filepath.Join(procTask, "*", "syscall"))
 	for _, t := range tasks {
 		b, err := os.ReadFile(t)
 		if err != nil {
@@ -89,7 +109,7 @@ func blockedReader(want string) string {
 
 // voluntarySwitches is the voluntary_ctxt_switches line of a thread.
 func voluntarySwitches(tid string) string {
-	b, err := os.ReadFile("/proc/self/task/" + tid + "/status")
+	b, err := os.ReadFile(filepath.Join(procTask, tid, "status"))
 	if err != nil {
 		return ""
 	}

@@ -207,6 +207,11 @@ func (s *Supervisor) events(p *proc, r *os.File, ready chan struct{}) {
 	var m message
 	for {
 		if err := readFrame(r, &m); err != nil {
+			var big *frameSizeError
+			if errors.As(err, &big) {
+				s.log.Printf("worker events: %v: skipped", err)
+				continue
+			}
 			if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
 				s.log.Printf("worker events: %v", err)
 			}
@@ -336,6 +341,10 @@ func (s *Supervisor) request(ctx context.Context, m *message) (*message, *proc, 
 	}
 	m.ID = s.nextID.Add(1)
 	if err := p.req.write(m); err != nil {
+		var big *frameSizeError
+		if errors.As(err, &big) {
+			return nil, p, big
+		}
 		<-p.exited
 		return nil, p, errDied
 	}
@@ -386,6 +395,10 @@ func (s *Supervisor) Execute(ctx context.Context, code string) (display.Bundle, 
 
 	id := s.nextID.Add(1)
 	if err := p.req.write(&message{Op: opExecute, ID: id, Code: code, AllowStdin: input != nil}); err != nil {
+		var big *frameSizeError
+		if errors.As(err, &big) {
+			return nil, big
+		}
 		<-p.exited
 		return nil, s.died(p, "")
 	}
@@ -614,10 +627,11 @@ func (s *Supervisor) CommInfo(ctx context.Context, target string) (map[string]st
 }
 
 // commRequest sends a comm message to the worker and waits until its
-// observers have run. A panic in an observer, or a crash of the worker
-// meanwhile, is a *kernel.ObserverError; other failures (a message for a
-// widget that does not exist, a value of the wrong type) are plain
-// errors. The reply is nil when none came.
+// observers have run. A panic in an observer, an update that the widgets
+// refused (a value of the wrong type, null where None is not allowed), or
+// a crash of the worker meanwhile, is a *kernel.ObserverError, which the
+// kernel shows in the notebook; other failures (a message for a widget
+// that does not exist) are plain errors. The reply is nil when none came.
 func (s *Supervisor) commRequest(ctx context.Context, kind string, msg kernel.CommMessage) (*message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -635,7 +649,7 @@ func (s *Supervisor) commRequest(ctx context.Context, kind string, msg kernel.Co
 	if r.Err == nil {
 		return r, nil
 	}
-	if r.Err.Name == errObserver {
+	if r.Err.Name == errObserver || r.Err.Name == errRefused {
 		return r, &kernel.ObserverError{Text: r.Err.Value}
 	}
 	return r, errors.New(r.Err.Value)

@@ -2,6 +2,7 @@ package worker
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -141,6 +142,11 @@ func (p sinkPublisher) Clear(wait bool) { p.sink.Clear(wait) }
 // panicked, so that the kernel shows it to the user.
 const errObserver = "ObserverPanic"
 
+// errRefused names the cellError of a widget update that the widgets
+// refused (a *widgets.UpdateError), which the kernel shows to the user as
+// well.
+const errRefused = "WidgetUpdateRefused"
+
 // comm hands a comm message from the front end to the widgets and
 // answers with a reply: Found says whether a comm_open was for a widget
 // target. A panic in an observer (user code) becomes an error reply.
@@ -169,7 +175,11 @@ func (w *server) comm(m message) {
 	default:
 		err = fmt.Errorf("unknown comm message kind %q", m.Kind)
 	}
-	if err != nil {
+	var refused *widgets.UpdateError
+	switch {
+	case errors.As(err, &refused):
+		reply.Err = &cellError{Name: errRefused, Value: err.Error()}
+	case err != nil:
 		reply.Err = &cellError{Name: "CommError", Value: err.Error()}
 	}
 }

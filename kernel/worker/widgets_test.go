@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -152,10 +153,13 @@ k`)
 	if !errors.As(err, &oe) || !strings.Contains(oe.Text, "unlucky") {
 		t.Errorf("panicking observer: err = %v, want an ObserverError that names the panic", err)
 	}
-	if err := update(t, s, id, map[string]any{"value": "seven"}); err == nil || errors.As(err, &oe) {
-		t.Errorf("a string for an int: err = %v, want a plain error", err)
+	if err := update(t, s, id, map[string]any{"value": "seven"}); !errors.As(err, &oe) || !strings.Contains(oe.Text, "value") {
+		t.Errorf("a string for an int: err = %v, want an ObserverError (shown in the notebook) that names the attribute", err)
 	}
-	if err := update(t, s, "no-such-comm", map[string]any{"value": 1}); err == nil {
+	if err := update(t, s, id, map[string]any{"value": nil}); !errors.As(err, &oe) || !strings.Contains(oe.Text, "null") {
+		t.Errorf("null for an int: err = %v, want an ObserverError that says null is refused", err)
+	}
+	if err := update(t, s, "no-such-comm", map[string]any{"value": 1}); err == nil || errors.As(err, &oe) {
 		t.Error("an update for a comm that does not exist gave no error")
 	}
 	if v := value(t, s, "k.Value"); v != "13" {
@@ -210,4 +214,43 @@ func TestWidgetClassicDialect(t *testing.T) {
 		t.Fatal("the worker was not replaced")
 	}
 	check("after a restart")
+}
+
+// TestWidgetRedrawsTakeTurnsWithCells: an Interact's timer redraws (an
+// interpreted draw function that reads the controls' fields), updates
+// from the front end whose observer calls SetValue, and cells that write
+// the same fields directly, one after another as fast as the kernel sends
+// them. The test binary is the worker, so under -race a data race among
+// them ends the worker, and a cell fails; a cell that waits for a redraw
+// (ui.Wait) gets it at once, though it holds the turn.
+func TestWidgetRedrawsTakeTurnsWithCells(t *testing.T) {
+	s, _, _, _ := startWithComms(t)
+	value(t, s, `import ("fmt"; "time"; "github.com/dcem-go/dcem/widgets")`)
+	b, err := s.Execute(context.Background(), `k := widgets.NewIntSlider()
+shown := widgets.NewLabel("")
+k.OnChange(func(c widgets.Change) { shown.SetValue(fmt.Sprint("k = ", c.New)) }, "value")
+ui := widgets.Interact(func() {
+	sum := 0
+	for j := 0; j < 20; j++ {
+		sum += k.Value + k.Max
+	}
+	fmt.Println("drawn", sum, shown.Value)
+}, k)
+ui.Delay = time.Millisecond
+widgets.Model(k)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := b["application/vnd.jupyter.widget-view+json"].(map[string]any)["model_id"].(string)
+	for i := 1; i <= 25; i++ {
+		if err := update(t, s, id, map[string]any{"value": i}); err != nil {
+			t.Fatalf("update %d: %v", i, err)
+		}
+		if _, err := s.Execute(context.Background(), fmt.Sprintf("k.Max = %d\nk.Value = %d\nk.Sync()", 100+i, i+1)); err != nil {
+			t.Fatalf("cell %d: %v", i, err)
+		}
+	}
+	if v := value(t, s, "ui.Wait()\nfmt.Sprintf(\"%d %d %s\", k.Value, k.Max, shown.Value)"); v != `"26 125 k = 26"` {
+		t.Errorf("last state %s", v)
+	}
 }

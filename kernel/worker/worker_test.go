@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -24,6 +25,13 @@ import (
 // serves on descriptors 3 and 4 instead of running tests.
 const workerEnv = "DCEM_WORKER_TEST"
 
+// maxFrameEnv and noProcEnv set the test worker's maxFrame and hide its
+// /proc/self/task.
+const (
+	maxFrameEnv = "DCEM_WORKER_TEST_MAXFRAME"
+	noProcEnv   = "DCEM_WORKER_TEST_NOPROC"
+)
+
 func TestMain(m *testing.M) {
 	if os.Getenv(workerEnv) == "1" {
 		// A few compiled symbols, as dcem's full set would give.
@@ -38,11 +46,24 @@ func TestMain(m *testing.M) {
 			},
 			"github.com/dcem-go/dcem/widgets/widgets": {
 				"NewIntSlider": reflect.ValueOf(widgets.NewIntSlider),
+				"NewLabel":     reflect.ValueOf(widgets.NewLabel),
 				"NewOutput":    reflect.ValueOf(widgets.NewOutput),
+				"Interact":     reflect.ValueOf(widgets.Interact),
 				"Change":       reflect.ValueOf((*widgets.Change)(nil)),
 				"IntSlider":    reflect.ValueOf((*widgets.IntSlider)(nil)),
+				"Interactive":  reflect.ValueOf((*widgets.Interactive)(nil)),
+				"Label":        reflect.ValueOf((*widgets.Label)(nil)),
+				"Model":        reflect.ValueOf((*widgets.Model)(nil)),
 				"Output":       reflect.ValueOf((*widgets.Output)(nil)),
 			},
+		}
+		// Test settings of the worker: a smaller frame limit, and a
+		// /proc without the threads' system calls.
+		if n, err := strconv.Atoi(os.Getenv(maxFrameEnv)); err == nil {
+			maxFrame = n
+		}
+		if os.Getenv(noProcEnv) == "1" {
+			procTask = "/nonexistent/task"
 		}
 		if err := Serve(os.NewFile(3, "requests"), os.NewFile(4, "events"), session.Options{Symbols: []interp.Exports{syms}}); err != nil {
 			os.Stderr.WriteString(err.Error())
@@ -84,13 +105,13 @@ func (r *recorder) Display(data display.Bundle, _ map[string]any, _ string, _ bo
 
 func (r *recorder) Clear(bool) {}
 
-func start(t *testing.T) (*Supervisor, *buffer, *buffer, *recorder) {
+func start(t *testing.T, env ...string) (*Supervisor, *buffer, *buffer, *recorder) {
 	t.Helper()
 	var out, errOut buffer
 	rec := &recorder{}
 	s, err := Start(Options{
 		Path:      os.Args[0],
-		Env:       append(os.Environ(), workerEnv+"=1"),
+		Env:       append(append(os.Environ(), workerEnv+"=1"), env...),
 		Stdout:    &out,
 		Stderr:    &errOut,
 		Publisher: rec,
