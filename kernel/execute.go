@@ -119,7 +119,15 @@ func (k *Kernel) execute(m *wire.Message) {
 		return
 	}
 	if result != nil && !req.Silent {
-		k.publish("execute_result", m, map[string]any{"execution_count": count, "data": result, "metadata": map[string]any{}})
+		if _, ok := result[widgetViewMIME]; ok {
+			// A widget view goes out as display_data, as ipywidgets'
+			// display does: the classic notebook's widgets show the views
+			// of display_data outputs again after a page reload, not those
+			// of an execute_result.
+			k.publish("display_data", m, map[string]any{"data": result, "metadata": map[string]any{}, "transient": map[string]any{}})
+		} else {
+			k.publish("execute_result", m, map[string]any{"execution_count": count, "data": result, "metadata": map[string]any{}})
+		}
 		if t, ok := result["text/plain"].(string); ok {
 			output = t
 		}
@@ -234,3 +242,7 @@ func (k *Kernel) inspectSafe(code string, cursor int) (doc string, found bool) {
 	}()
 	return k.opts.Interpreter.Inspect(code, cursor)
 }
+
+// widgetViewMIME is the MIME type of a widget's view (package widgets'
+// ViewMIME).
+const widgetViewMIME = "application/vnd.jupyter.widget-view+json"

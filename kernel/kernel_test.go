@@ -41,6 +41,8 @@ func (f *fakeInterp) Execute(ctx context.Context, code string) (display.Bundle, 
 		return nil, nil
 	case "value":
 		return display.Bundle{"text/plain": "42"}, nil
+	case "widget":
+		return display.Bundle{"text/plain": "", widgetViewMIME: map[string]any{"model_id": "m1"}}, nil
 	case "fail":
 		return nil, fakeErr{"Boom"}
 	case "panic":
@@ -267,6 +269,13 @@ func TestExecuteMessages(t *testing.T) {
 	}
 	if got := types(c.iopubUntilIdle(id)); got != "busy execute_input execute_result idle" {
 		t.Errorf("iopub = %s", got)
+	}
+	// A widget view as the cell's value is display_data, which the
+	// classic notebook shows again after a reload.
+	id = c.send(c.shell, c.codec, "execute_request", execReq("widget"))
+	c.recv(c.shell, 5*time.Second)
+	if got := types(c.iopubUntilIdle(id)); got != "busy execute_input display_data idle" {
+		t.Errorf("widget view: iopub = %s", got)
 	}
 
 	for _, code := range []string{"fail", "panic"} {
