@@ -216,11 +216,8 @@ func (s *Session) Inspect(code string, cursor int) (string, bool) {
 	if v.Kind() == reflect.Func {
 		return name + " " + v.Type().String(), true
 	}
-	text := fmt.Sprintf("%v", v)
-	if len(text) > 2000 {
-		text = text[:2000] + "…"
-	}
-	return fmt.Sprintf("var %s %s\n\n%s", name, v.Type(), text), true
+	// Formatted lazily: a large value costs what the text shown costs.
+	return fmt.Sprintf("var %s %s\n\n%s", name, v.Type(), boundedText(v, inspectLimit)), true
 }
 
 func describeSymbol(pkg, name string, v reflect.Value) string {
