@@ -15,7 +15,7 @@ export CGO_ENABLED := 1
 # portable code that passes the same tests: `make GOEXPERIMENT= build` builds that.
 export GOEXPERIMENT ?= simd
 
-.PHONY: all deps build build-opencl test gotest test-opencl pytest slurmtest image image-test bench bench-compare run fmt vet clean
+.PHONY: all deps build build-opencl test gotest race tidy-check test-opencl pytest slurmtest image image-test bench bench-compare run fmt vet clean
 
 all: build
 
@@ -31,9 +31,19 @@ build:
 build-opencl:
 	$(GO) build -tags opencl -o $(BIN) ./cmd/dcem
 
-## test: vet, Go tests, the Jupyter end-to-end tests and the Slurm test
-## (CI runs image-test after it, as a step of its own)
-test: deps vet gotest pytest slurmtest
+## test: vet, go.mod tidy, Go tests, the race detector, the Jupyter end-to-end tests and the
+## Slurm test (CI runs image-test after it, as a step of its own)
+test: deps vet tidy-check gotest race pytest slurmtest
+
+## tidy-check: go.mod and go.sum are as go mod tidy leaves them
+tidy-check:
+	$(GO) mod tidy -diff
+
+## race: the tests of the packages that run goroutines, under the race detector (their tests
+## drive the concurrent paths: comm messages during redraws, observers that set values, workers)
+RACE_PKGS := ./widgets ./kernel/worker ./kernel/session ./dcemlib/sweep ./dcemlib/rssm ./dcemlib/cem
+race:
+	$(GO) test -race -count=1 -timeout 30m $(RACE_PKGS)
 
 gotest:
 	$(GO) test -count=1 ./...

@@ -14,7 +14,7 @@ packages=(
   jupyter-client python3-jupyter-client python3-nbclient python3-nbconvert
   python3-nbformat python3-notebook jupyter-notebook python3-jupyter-kernel-test
   python3-ipykernel
-  python3-jsonschema       # the widget state schema check (tests/test_widgets.py)
+  python3-jsonschema       # the widget state schema checks (widgets/schema_test.go, tests/test_widgets.py)
   jupyter-nbextension-jupyter-js-widgets  # the classic notebook's widget front end (make run)
   chromium                 # headless browser of the widget render and notebook checks
   slurmctld slurmd slurm-client munge    # the single-node Slurm of tests/slurm.sh
