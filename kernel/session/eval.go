@@ -30,7 +30,53 @@ func (s *Session) compile(src string) (prog *interp.Program, err error) {
 	}()
 	s.stderr.start()
 	defer s.stderr.stop()
+	src, err = s.lower(src)
+	if err != nil {
+		return nil, err
+	}
 	return s.i.Compile(parenthesizeMultiAssign(src))
+}
+
+// globals returns the interpreter's top-level variables and constants;
+// none while a variable is compiled but not yet run (the interpreter's
+// Globals panics then).
+func (s *Session) globals() (g map[string]reflect.Value) {
+	defer func() {
+		if recover() != nil {
+			g = map[string]reflect.Value{}
+		}
+	}()
+	return s.i.Globals()
+}
+
+// lower applies the session's rewrites to src (see lower.go).
+func (s *Session) lower(src string) (string, error) {
+	var globals map[string]reflect.Value
+	env := &lowerEnv{
+		ifaces:  s.ifaces,
+		types:   s.types,
+		imports: s.imported,
+		symbol: func(path, name string) (reflect.Value, bool) {
+			v, ok := s.packages[path][name]
+			return v, ok
+		},
+		global: func(name string) (reflect.Value, bool) {
+			if globals == nil {
+				globals = s.globals()
+			}
+			v, ok := globals[name]
+			return v, ok
+		},
+		decl: func(name string) (string, bool) {
+			if d, ok := s.pendingDecls[name]; ok {
+				return d, ok
+			}
+			d, ok := s.decls[name]
+			return d, ok
+		},
+		next: func() int { s.lowered++; return s.lowered },
+	}
+	return lower(src, env)
 }
 
 // exec runs a compiled program, turning every failure into an *Error.
@@ -77,6 +123,10 @@ func (s *Session) evalValue(ctx context.Context, src string) (v reflect.Value, e
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
+	src, err = s.lower(src)
+	if err != nil {
+		return reflect.Value{}, err
+	}
 	return s.i.EvalWithContext(ctx, parenthesizeMultiAssign(src))
 }
 

@@ -159,3 +159,55 @@ func signature(fset *token.FileSet, full string, d *ast.FuncDecl) string {
 	end := fset.Position(d.Type.End()).Offset
 	return full[start:end]
 }
+
+// notePending records the declarations of a cell's chunks in
+// pendingDecls, before the cell is compiled.
+func (s *Session) notePending(chunks []Chunk) {
+	saved := s.decls
+	s.decls = map[string]string{}
+	for _, c := range chunks {
+		if c.Kind == Decls {
+			s.noteDecls(c.Src)
+		}
+	}
+	pending := s.decls
+	s.decls = saved
+	// Top-level := and var statements, as var declarations, so that the
+	// rewrites can tell what a name of the cell holds.
+	for _, c := range chunks {
+		if c.Kind != Stmts {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p; func _() {"+c.Src+"\n}", parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		full := "package p; func _() {" + c.Src + "\n}"
+		for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+			switch st := st.(type) {
+			case *ast.AssignStmt:
+				if st.Tok != token.DEFINE || len(st.Lhs) != len(st.Rhs) {
+					continue
+				}
+				for i, l := range st.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						if _, dup := pending[id.Name]; !dup {
+							pending[id.Name] = "var " + id.Name + " = " + full[st.Rhs[i].Pos()-1:st.Rhs[i].End()-1]
+						}
+					}
+				}
+			case *ast.DeclStmt:
+				if g, ok := st.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
+					for _, sp := range g.Specs {
+						if _, dup := pending[sp.(*ast.ValueSpec).Names[0].Name]; !dup {
+							for _, n := range sp.(*ast.ValueSpec).Names {
+								pending[n.Name] = "var " + full[sp.Pos()-1:sp.End()-1]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	s.pendingDecls = pending
+}

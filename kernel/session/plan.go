@@ -101,6 +101,11 @@ func (s *Session) check(ctx context.Context, st *step) error {
 	if s.compiles(pad+"__dcemShow("+st.expr+")") == nil {
 		st.single = true
 		st.src = pad + lastVar + " := (" + st.expr + "); __dcemShow(" + lastVar + ")"
+		if s.compiles(st.src) != nil {
+			// A generic call's result cannot define a top-level
+			// variable; handed on directly, it shows.
+			st.src = pad + "__dcemShow(" + st.expr + ")"
+		}
 	} else {
 		err := s.compiles(pad + "__dcemMany(" + st.expr + ")")
 		if err != nil && !(strings.Contains(err.Error(), "cannot use ") && strings.Contains(err.Error(), "as type (...interface{})")) {

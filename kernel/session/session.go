@@ -122,6 +122,15 @@ type Session struct {
 	goPath      string
 	fetch       func(ctx context.Context, importPath string) error
 
+	// ifaces and types hold the interface types and all types that cells
+	// declared, and lowered numbers the names that rewrites introduce (see
+	// lower.go).
+	ifaces, types map[string]bool
+	lowered       int
+	// pendingDecls holds the declarations of the cell being compiled, by
+	// name, for the rewrites of its other steps.
+	pendingDecls map[string]string
+
 	// ctl runs compiled programs (see runControl).
 	ctl *runControl
 
@@ -168,7 +177,8 @@ const prelude = `import __dcemk "dcem.kernel/session"
 
 func __dcemShow(v interface{}) { __dcemk.Result(v) }
 
-func __dcemMany(v ...interface{}) {}`
+func __dcemMany(v ...interface{}) {}
+` + lowerPrelude
 
 // lastVar holds a cell's final value inside the interpreter.
 const lastVar = "__dcemLast"
@@ -190,6 +200,8 @@ func New(opts Options) (*Session, error) {
 		decls:    map[string]string{},
 		vars:     map[string]bool{},
 		docs:     map[string]map[string]string{},
+		ifaces:   map[string]bool{},
+		types:    map[string]bool{},
 
 		interruptWait: opts.InterruptWait,
 		goPath:        opts.GoPath,
@@ -241,7 +253,11 @@ func New(opts Options) (*Session, error) {
 				panic(exitCode(1))
 			}),
 		},
-		hookPath + "/dcemk": {"Result": reflect.ValueOf(s.setResult)},
+		hookPath + "/dcemk": {
+			"Result": reflect.ValueOf(s.setResult),
+			"Id":     reflect.ValueOf(identity),
+			"Clear":  reflect.ValueOf(clearValue),
+		},
 	}
 	if err := s.i.Use(hook); err != nil {
 		return nil, err
@@ -297,6 +313,8 @@ func (s *Session) execute(ctx context.Context, cell string) (display.Bundle, err
 		return nil, s.compileError(err)
 	}
 	steps := s.plan(chunks)
+	s.notePending(chunks)
+	defer func() { s.pendingDecls = nil }()
 	// Compile the whole cell before any of it runs: a cell with an error
 	// anywhere runs no part of itself. (Compiling brings a cell's imports
 	// into effect; they are not evaluated again.)

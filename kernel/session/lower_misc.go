@@ -1,0 +1,568 @@
+package session
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// builtinFuncs are the builtins that cannot be used as values.
+var builtinFuncs = map[string]bool{"append": true, "cap": true, "clear": true, "close": true, "complex": true,
+	"copy": true, "delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true, "new": true,
+	"panic": true, "print": true, "println": true, "real": true, "recover": true}
+
+// lowerDefers evaluates a deferred call's arguments when the defer
+// statement runs, as Go does (the interpreter evaluates them at return):
+//
+//	defer f(a, b)
+//
+// becomes
+//
+//	__dcemD1 := func() func() { __dcemA1_0, __dcemA1_1 := a, b; return func() { f(__dcemA1_0, __dcemA1_1) } }(); defer __dcemD1()
+//
+// (the function value of a deferred call is evaluated when the statement
+// runs, and each call of the outer literal has a frame of its own).
+//
+// A go statement is lowered the same way: the interpreter evaluates its
+// function value and arguments in the new goroutine, when the variables
+// they read may have changed.
+func lowerDefers(p *parsed, env *lowerEnv) string {
+	e := &editor{src: p.src}
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		var call *ast.CallExpr
+		kw := "defer"
+		switch d := n.(type) {
+		case *ast.DeferStmt:
+			call = d.Call
+		case *ast.GoStmt:
+			call, kw = d.Call, "go"
+		default:
+			return true
+		}
+		_, lit := call.Fun.(*ast.FuncLit)
+		if len(call.Args) == 0 {
+			switch call.Fun.(type) {
+			case *ast.Ident, *ast.SelectorExpr, *ast.FuncLit:
+				if kw == "defer" || !lit {
+					return true
+				}
+			default:
+				if kw == "defer" {
+					return true
+				}
+			}
+		}
+		// A go statement's function value that is not a name is
+		// evaluated when the statement runs.
+		lit = lit || kw == "go"
+		d := struct {
+			ast.Node
+			Call *ast.CallExpr
+		}{n, call}
+		id := env.next()
+		var names []string
+		for k := range d.Call.Args {
+			names = append(names, fmt.Sprintf("__dcemA%d_%d", id, k))
+		}
+		args := make([]string, len(d.Call.Args))
+		for k, a := range d.Call.Args {
+			args[k] = p.text(a)
+		}
+		argList := strings.Join(names, ", ")
+		if d.Call.Ellipsis.IsValid() {
+			argList += "..."
+		}
+		capture := ""
+		if len(names) > 0 {
+			capture = fmt.Sprintf("%s := %s; ", strings.Join(names, ", "), strings.Join(args, ", "))
+		}
+		fn := p.text(d.Call.Fun)
+		if lit {
+			// go func() { ... }(): the literal is created when the
+			// statement runs.
+			capture += fmt.Sprintf("__dcemF%d := %s; ", id, fn)
+			fn = fmt.Sprintf("__dcemF%d", id)
+		}
+		text := fmt.Sprintf("__dcemD%d := func() func() { %sreturn func() { %s(%s) } }(); %s __dcemD%d()",
+			id, capture, fn, argList, kw, id)
+		e.replace(p.off(d.Pos()), p.off(d.End()), text)
+		return false
+	})
+	return e.apply()
+}
+
+// lowerTypeSwitches lowers each type switch into a switch over single
+// type assertions:
+//
+//	switch x := v.(type) { case error: ...; case int, string: ...; case nil: ... }
+//
+// becomes
+//
+//	switch __dcemT1 := v; { case func() bool { _, ok := __dcemT1.(error); return ok }(): x := __dcemT1.(error); _ = x; ...
+//
+// The interpreter's type switch does not match compiled interfaces (a
+// case error never matches an error) and matches some concrete types
+// wrongly; its comma-ok assertion gets them right. A value asserted to an
+// interface declared in a cell goes through the compiled identity
+// __dcemk.Id (asserting an interpreted value held in an interface{} to
+// such an interface panics inside the interpreter otherwise).
+func lowerTypeSwitches(p *parsed, env *lowerEnv) string {
+	e := &editor{src: p.src}
+	iface := func(t ast.Expr) bool { return iface(t, env) }
+	inSwitch := map[*ast.TypeAssertExpr]bool{}
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		ts, ok := n.(*ast.TypeSwitchStmt)
+		if !ok {
+			return true
+		}
+		var ta *ast.TypeAssertExpr
+		var bound string
+		switch a := ts.Assign.(type) {
+		case *ast.ExprStmt:
+			ta, _ = a.X.(*ast.TypeAssertExpr)
+		case *ast.AssignStmt:
+			if len(a.Rhs) == 1 && len(a.Lhs) == 1 {
+				ta, _ = a.Rhs[0].(*ast.TypeAssertExpr)
+				bound = a.Lhs[0].(*ast.Ident).Name
+			}
+		}
+		if ta == nil {
+			return true
+		}
+		inSwitch[ta] = true
+		if ts.Init != nil {
+			return true
+		}
+		id := env.next()
+		tv := fmt.Sprintf("__dcemT%d", id)
+		e.replace(p.off(ts.Switch), p.off(ts.Body.Lbrace)+1, fmt.Sprintf("switch %s := %s; {", tv, p.text(ta.X)))
+		for _, st := range ts.Body.List {
+			cc := st.(*ast.CaseClause)
+			if cc.List == nil {
+				if bound != "" {
+					e.insert(p.off(cc.Colon)+1, fmt.Sprintf(" %s := %s; _ = %s;", bound, tv, bound))
+				}
+				continue
+			}
+			var preds []string
+			for _, t := range cc.List {
+				if id, ok := t.(*ast.Ident); ok && id.Name == "nil" {
+					preds = append(preds, tv+" == nil")
+					continue
+				}
+				preds = append(preds, fmt.Sprintf("func() bool { _, ok := %s.(%s); return ok }()", tv, p.text(t)))
+			}
+			e.replace(p.off(cc.Case), p.off(cc.Colon)+1, "case "+strings.Join(preds, " || ")+":")
+			if bound == "" {
+				continue
+			}
+			val := tv
+			if len(cc.List) == 1 {
+				if id, ok := cc.List[0].(*ast.Ident); !ok || id.Name != "nil" {
+					src := tv
+					if iface(cc.List[0]) {
+						src = "__dcemk.Id(" + tv + ")"
+					}
+					val = src + ".(" + p.text(cc.List[0]) + ")"
+				}
+			}
+			e.insert(p.off(cc.Colon)+1, fmt.Sprintf(" %s := %s; _ = %s;", bound, val, bound))
+		}
+		return true
+	})
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		ta, ok := n.(*ast.TypeAssertExpr)
+		if !ok || ta.Type == nil || inSwitch[ta] || !iface(ta.Type) {
+			return true
+		}
+		e.insert(p.off(ta.X.Pos()), "__dcemk.Id(")
+		e.insert(p.off(ta.X.End()), ")")
+		return true
+	})
+	return e.apply()
+}
+
+// lowerBuiltins rewrites the builtins that the interpreter lacks: min and
+// max (Go 1.21) as calls of __dcemMin/__dcemMax (generic, in the prelude)
+// or, when every argument is a numeric literal, as the constant; clear
+// (Go 1.21) as a call of the compiled __dcemk.Clear; new(expr) (Go 1.26)
+// as __dcemNew(expr). A name that the cell declares itself is left alone.
+func lowerBuiltins(p *parsed, env *lowerEnv) string {
+	e := &editor{src: p.src}
+	declared := map[string]bool{}
+	for _, d := range p.file.Decls {
+		if f, ok := d.(*ast.FuncDecl); ok && f.Recv == nil {
+			declared[f.Name.Name] = true
+		}
+	}
+	// Top-level definitions: the interpreter cannot give a top-level
+	// variable the type of a generic call's result, so x := min(a, b)
+	// and p := new(v) at a cell's top level are lowered without the
+	// generic helpers.
+	top := map[*ast.CallExpr]*ast.AssignStmt{}
+	for _, st := range topStmts(p) {
+		if a, ok := st.(*ast.AssignStmt); ok && a.Tok == token.DEFINE && len(a.Lhs) == 1 && len(a.Rhs) == 1 {
+			if c, ok := ast.Unparen(a.Rhs[0]).(*ast.CallExpr); ok {
+				top[c] = a
+			}
+		}
+	}
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		fn, ok := c.Fun.(*ast.Ident)
+		if !ok || fn.Obj != nil || declared[fn.Name] {
+			return true
+		}
+		if a := top[c]; a != nil && (fn.Name == "min" || fn.Name == "max" || fn.Name == "new") {
+			if _, user := env.decl(fn.Name); !user {
+				if text, ok := topBuiltin(p, a, c, fn.Name, env); ok {
+					e.replace(p.off(a.Pos()), p.off(a.End()), text)
+					return false
+				}
+			}
+		}
+		if _, user := env.decl(fn.Name); user && (fn.Name == "min" || fn.Name == "max" || fn.Name == "clear") {
+			return true
+		}
+		switch fn.Name {
+		case "min", "max":
+			if len(c.Args) == 0 || c.Ellipsis.IsValid() {
+				return true
+			}
+			if v, ok := foldMinMax(fn.Name, c.Args); ok {
+				e.replace(p.off(c.Pos()), p.off(c.End()), v)
+				return false
+			}
+			helper := "__dcemMin"
+			if fn.Name == "max" {
+				helper = "__dcemMax"
+			}
+			if len(c.Args) == 1 {
+				e.replace(p.off(c.Pos()), p.off(c.Args[0].Pos()), "(")
+				return true
+			}
+			// min(a, b, c) -> __dcemMin(__dcemMin(a, b), c)
+			e.replace(p.off(c.Pos()), p.off(c.Lparen)+1, strings.Repeat(helper+"(", len(c.Args)-1))
+			for k := 1; k < len(c.Args); k++ {
+				if k > 1 {
+					e.insert(p.off(c.Args[k-1].End()), ")")
+				}
+			}
+		case "clear":
+			e.replace(p.off(fn.Pos()), p.off(fn.End()), "__dcemk.Clear")
+		case "new":
+			if len(c.Args) == 1 && isValueExpr(c.Args[0], env) {
+				e.replace(p.off(fn.Pos()), p.off(fn.End()), "__dcemNew")
+			}
+		}
+		return true
+	})
+	return e.apply()
+}
+
+// foldMinMax computes min or max of numeric literals, as the constant
+// text.
+func foldMinMax(name string, args []ast.Expr) (string, bool) {
+	var best constant.Value
+	for _, a := range args {
+		v, ok := foldExpr(a, 0)
+		if !ok {
+			return "", false
+		}
+		if best == nil || (name == "min" && constant.Compare(v, token.LSS, best)) || (name == "max" && constant.Compare(v, token.GTR, best)) {
+			best = v
+		}
+	}
+	s := best.ExactString()
+	for _, a := range args {
+		if v, _ := foldExpr(a, 0); v.Kind() == constant.Float {
+			// The result is an untyped float constant.
+			if best.Kind() == constant.Int {
+				s += ".0"
+			} else if strings.Contains(s, "/") {
+				f, _ := constant.Float64Val(best)
+				s = strconv.FormatFloat(f, 'g', -1, 64)
+			}
+			break
+		}
+	}
+	return "(" + s + ")", true
+}
+
+// isValueExpr reports whether the argument of new is an expression rather
+// than a type (Go 1.26's new(expr)).
+func isValueExpr(x ast.Expr, env *lowerEnv) bool {
+	switch x := x.(type) {
+	case *ast.BasicLit, *ast.CompositeLit, *ast.CallExpr, *ast.BinaryExpr, *ast.FuncLit:
+		return true
+	case *ast.UnaryExpr:
+		return true
+	case *ast.ParenExpr:
+		return isValueExpr(x.X, env)
+	case *ast.Ident:
+		if x.Obj != nil {
+			return x.Obj.Kind == ast.Var || x.Obj.Kind == ast.Con
+		}
+		if builtinTypes[x.Name] || env.types[x.Name] {
+			return false
+		}
+		if x.Name == "true" || x.Name == "false" {
+			return true
+		}
+		if _, ok := env.global(x.Name); ok {
+			return true
+		}
+	case *ast.SelectorExpr:
+		if pk, ok := x.X.(*ast.Ident); ok && pk.Obj == nil {
+			if path, ok := env.imports[pk.Name]; ok {
+				v, ok := env.symbol(path, x.Sel.Name)
+				// Types are nil pointers; variables non-nil ones.
+				return ok && !(v.Kind() == reflect.Pointer && v.IsNil())
+			}
+			if _, ok := env.global(pk.Name); ok {
+				return true
+			}
+			return false
+		}
+		return true
+	case *ast.IndexExpr:
+		return isValueExpr(x.X, env)
+	}
+	return false
+}
+
+// tagUnexported marks the unexported fields of struct types `json:"-"`:
+// the interpreter gives them exported names (X<name>) in the types it
+// makes, which encoding/json would otherwise write.
+func tagUnexported(p *parsed, env *lowerEnv) string {
+	e := &editor{src: p.src}
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		st, ok := n.(*ast.StructType)
+		if !ok {
+			return true
+		}
+		for _, f := range st.Fields.List {
+			if len(f.Names) == 0 || ast.IsExported(f.Names[0].Name) || f.Names[0].Name == "_" {
+				continue
+			}
+			if f.Tag == nil {
+				e.insert(p.off(f.Type.End()), " `json:\"-\"`")
+				continue
+			}
+			tag, err := strconv.Unquote(f.Tag.Value)
+			if err != nil {
+				continue
+			}
+			if _, has := reflect.StructTag(tag).Lookup("json"); has {
+				// Go never writes an unexported field, whatever its tag.
+				tag = jsonKey.ReplaceAllString(tag, `json:"-"`)
+			} else {
+				tag = strings.TrimSpace(tag + ` json:"-"`)
+			}
+			if !strings.Contains(tag, "`") {
+				e.replace(p.off(f.Tag.Pos()), p.off(f.Tag.End()), "`"+tag+"`")
+			}
+		}
+		return true
+	})
+	return e.apply()
+}
+
+var jsonKey = regexp.MustCompile(`json:"(?:[^"\\]|\\.)*"`)
+
+// refuse reports the first construct of src that the interpreter would
+// compute wrongly or fail on with a misleading message, and that no pass
+// lowers.
+func refuse(p *parsed, env *lowerEnv) error {
+	var err error
+	fail := func(n ast.Node, format string, args ...any) {
+		if err == nil {
+			err = &lowerError{line: p.line(n.Pos()), msg: fmt.Sprintf(format, args...)}
+		}
+	}
+	typeName := func(x ast.Expr) (string, bool) {
+		switch x := ast.Unparen(x).(type) {
+		case *ast.StarExpr:
+			if id, ok := x.X.(*ast.Ident); ok && (id.Obj != nil && id.Obj.Kind == ast.Typ || id.Obj == nil && env.types[id.Name]) {
+				return "(*" + id.Name + ")", true
+			}
+		case *ast.Ident:
+			if x.Obj != nil && x.Obj.Kind == ast.Typ || x.Obj == nil && env.types[x.Name] {
+				return x.Name, true
+			}
+		}
+		return "", false
+	}
+	generic := func(c *ast.CallExpr) (string, bool) {
+		fn := c.Fun
+		if ix, ok := fn.(*ast.IndexExpr); ok {
+			fn = ix.X
+		} else if ix, ok := fn.(*ast.IndexListExpr); ok {
+			fn = ix.X
+		}
+		id, ok := fn.(*ast.Ident)
+		if !ok {
+			return "", false
+		}
+		if id.Obj != nil {
+			d, ok := id.Obj.Decl.(*ast.FuncDecl)
+			return id.Name, ok && d.Type.TypeParams != nil
+		}
+		if src, ok := env.decl(id.Name); ok {
+			ft := parseFuncType(src)
+			return id.Name, ft != nil && ft.TypeParams != nil
+		}
+		return "", false
+	}
+	genericIn := func(x ast.Expr) (string, bool) {
+		name, found := "", false
+		ast.Inspect(x, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.CallExpr:
+				if g, ok := generic(n); ok && !found {
+					name, found = g, true
+				}
+			}
+			return !found
+		})
+		return name, found
+	}
+	for _, st := range topStmts(p) {
+		if a, ok := st.(*ast.AssignStmt); ok && a.Tok == token.DEFINE {
+			for _, r := range a.Rhs {
+				if g, ok := genericIn(r); ok {
+					fail(a, "%s := %s(...) at a cell's top level: the interpreter cannot define a top-level variable from a generic call's result; declare it with its type and assign it (var %s T; %s = %s(...)), or call %s inside a function",
+						p.text(a.Lhs[0]), g, p.text(a.Lhs[0]), p.text(a.Lhs[0]), g, g)
+				}
+			}
+		}
+	}
+	if p.prefix == len("package p\n") {
+		for _, d := range p.file.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.VAR {
+				continue
+			}
+			for _, sp := range g.Specs {
+				vs := sp.(*ast.ValueSpec)
+				for _, v := range vs.Values {
+					if name, ok := genericIn(v); ok {
+						fail(vs, "var %s = %s(...): the interpreter cannot initialize a top-level variable from a generic call's result; declare it with its type and assign it in a statement (var %s T; %s = %s(...))",
+							vs.Names[0].Name, name, vs.Names[0].Name, vs.Names[0].Name, name)
+					}
+					ast.Inspect(v, func(n ast.Node) bool {
+						if c, ok := n.(*ast.CallExpr); ok {
+							if fn, ok := c.Fun.(*ast.Ident); ok && fn.Obj == nil && (fn.Name == "min" || fn.Name == "max" || fn.Name == "new" && len(c.Args) == 1 && isValueExpr(c.Args[0], env)) {
+								if _, folds := foldMinMax(fn.Name, c.Args); !folds || fn.Name == "new" {
+									fail(vs, "var %s = %s(...) at a cell's top level is not supported by the interpreter; write %s := %s(...)",
+										vs.Names[0].Name, fn.Name, vs.Names[0].Name, fn.Name)
+								}
+							}
+						}
+						return true
+					})
+				}
+			}
+		}
+	}
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if t, ok := typeName(n.X); ok {
+				fail(n, "method expression %s.%s is not supported in the kernel; write a func literal instead: func(r %s, args...) { return r.%s(args...) }",
+					t, n.Sel.Name, strings.Trim(t, "()"), n.Sel.Name)
+			}
+		case *ast.FuncDecl:
+			if n.Type.TypeParams == nil || n.Type.Params == nil {
+				return true
+			}
+			for _, f := range n.Type.Params.List {
+				if el, ok := f.Type.(*ast.Ellipsis); ok {
+					if id, ok := el.Elt.(*ast.Ident); ok && isTypeParam(n.Type.TypeParams, id.Name) {
+						fail(f, "generic function %s: a variadic parameter of type parameter type (...%s) is not supported in the kernel; take a slice instead ([]%s) and call %s(xs) or %s([]T{a, b})",
+							n.Name.Name, id.Name, id.Name, n.Name.Name, n.Name.Name)
+					}
+				}
+			}
+		}
+		return true
+	})
+	return err
+}
+
+func isTypeParam(l *ast.FieldList, name string) bool {
+	for _, f := range l.List {
+		for _, n := range f.Names {
+			if n.Name == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// topStmts returns the statements of src when it is a run of top-level
+// statements of a cell.
+func topStmts(p *parsed) []ast.Stmt {
+	if p.prefix != len("package p\nfunc _() {\n") || len(p.file.Decls) != 1 {
+		return nil
+	}
+	if f, ok := p.file.Decls[0].(*ast.FuncDecl); ok && f.Body != nil {
+		return f.Body.List
+	}
+	return nil
+}
+
+// topBuiltin lowers x := min(...), x := max(...) and x := new(expr) at a
+// cell's top level: x is defined by a plain value first, then assigned.
+func topBuiltin(p *parsed, a *ast.AssignStmt, c *ast.CallExpr, name string, env *lowerEnv) (string, bool) {
+	x := p.text(a.Lhs[0])
+	switch name {
+	case "new":
+		if len(c.Args) != 1 || !isValueExpr(c.Args[0], env) {
+			return "", false
+		}
+		tmp := fmt.Sprintf("__dcemNew%d", env.next())
+		return fmt.Sprintf("%s := %s; %s := &%s", tmp, p.text(c.Args[0]), x, tmp), true
+	}
+	if len(c.Args) < 2 || c.Ellipsis.IsValid() {
+		return "", false
+	}
+	if _, ok := foldMinMax(name, c.Args); ok {
+		return "", false
+	}
+	def := -1
+	for k, arg := range c.Args {
+		if _, lit := foldExpr(arg, 0); !lit {
+			def = k
+			break
+		}
+	}
+	if def < 0 {
+		return "", false
+	}
+	helper := "__dcemMin"
+	if name == "max" {
+		helper = "__dcemMax"
+	}
+	args := make([]string, len(c.Args))
+	for k, arg := range c.Args {
+		args[k] = p.text(arg)
+	}
+	args[def] = x
+	call := args[0]
+	for _, arg := range args[1:] {
+		call = helper + "(" + call + ", " + arg + ")"
+	}
+	return fmt.Sprintf("%s := %s; %s = %s", x, p.text(c.Args[def]), x, call), true
+}

@@ -1,0 +1,77 @@
+package session
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"strings"
+)
+
+// lowerTopLevel rewrites statements at a cell's top level that the
+// interpreter cannot compile there, although it can inside a function:
+//
+//   - var x T = e (with a type and a value) fails with "variable
+//     definition loop"; it becomes var x T; x = e.
+//   - the comma-ok forms v, ok := m[k] and v, ok := x.(T) fail with "nil
+//     type"; they become definitions from a call of a func literal.
+func lowerTopLevel(p *parsed, env *lowerEnv) string {
+	e := &editor{src: p.src}
+	for _, st := range topStmts(p) {
+		switch st := st.(type) {
+		case *ast.DeclStmt:
+			g, ok := st.Decl.(*ast.GenDecl)
+			if !ok || g.Tok != token.VAR || g.Lparen.IsValid() || len(g.Specs) != 1 {
+				continue
+			}
+			vs := g.Specs[0].(*ast.ValueSpec)
+			if vs.Type == nil || len(vs.Values) == 0 {
+				continue
+			}
+			names := make([]string, len(vs.Names))
+			for i, n := range vs.Names {
+				names[i] = n.Name
+			}
+			e.replace(p.off(vs.Type.End()), p.off(vs.Values[0].Pos()), "; "+strings.Join(names, ", ")+" = ")
+		case *ast.AssignStmt:
+			if st.Tok != token.DEFINE || len(st.Lhs) != 2 || len(st.Rhs) != 1 {
+				continue
+			}
+			v, ok := p.text(st.Lhs[0]), p.text(st.Lhs[1])
+			switch x := ast.Unparen(st.Rhs[0]).(type) {
+			case *ast.TypeAssertExpr:
+				t := p.text(x.Type)
+				src := p.text(x.X)
+				if iface(x.Type, env) {
+					src = "__dcemk.Id(" + src + ")"
+				}
+				e.replace(p.off(st.Rhs[0].Pos()), p.off(st.Rhs[0].End()),
+					fmt.Sprintf("func() (%s, bool) { r, ok := %s.(%s); return r, ok }()", t, src, t))
+			case *ast.IndexExpr:
+				id := env.next()
+				key := fmt.Sprintf("__dcemKey%d", id)
+				m := p.text(x.X)
+				var parts []string
+				parts = append(parts, fmt.Sprintf("%s := %s", key, p.text(x.Index)))
+				if v != "_" {
+					parts = append(parts, fmt.Sprintf("%s := %s[%s]", v, m, key))
+				}
+				if ok != "_" {
+					parts = append(parts, fmt.Sprintf("%s := func() bool { _, ok := %s[%s]; return ok }()", ok, m, key))
+				}
+				e.replace(p.off(st.Pos()), p.off(st.End()), strings.Join(parts, "; "))
+			}
+		}
+	}
+	return e.apply()
+}
+
+// iface reports whether t names an interface type declared in a cell.
+func iface(t ast.Expr, env *lowerEnv) bool {
+	switch t := t.(type) {
+	case *ast.Ident:
+		return env.ifaces[t.Name]
+	case *ast.InterfaceType:
+		return len(t.Methods.List) > 0
+	}
+	return false
+}
