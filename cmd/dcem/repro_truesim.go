@@ -32,6 +32,8 @@ func reproTruesim(args []string) error {
 	tasks := fs.String("tasks", "cheetah.run,walker.walk", "comma-separated dmc tasks")
 	samples := fs.Int("samples", 0, "CEM samples per iteration (0: the preset's)")
 	iters := fs.Int("iters", 0, "CEM iterations per planning step (0: the preset's)")
+	cold := fs.Bool("cold-start", false, "start every planning step's search from μ = 0, σ = --init-std (PlaNet's planner) instead of the shifted previous plan")
+	initStd := fs.Float64("init-std", 0, "the search's initial deviation (0: the preset's)")
 	steps := fs.Int("steps", -1, "planning steps per episode (0: whole episodes; default: the preset's)")
 	out := fs.String("out", "repro-truesim", "directory for the figures, frames, result.json and the per-run results")
 	sf := addSweepFlags(fs)
@@ -58,6 +60,13 @@ func reproTruesim(args []string) error {
 	}
 	if *steps >= 0 {
 		cfg.Steps = *steps
+	}
+	cfg.ColdStart = *cold
+	if *initStd < 0 {
+		return usageErrorf("--init-std = %g, want > 0 (or 0 for the preset's)", *initStd)
+	}
+	if *initStd > 0 {
+		cfg.InitStd = *initStd
 	}
 	fmt.Println(cfg.Budget())
 	return runSweep(fs, &truesimSweep{cfg: cfg}, sf, *out)

@@ -87,8 +87,8 @@ type Imagination struct {
 	arenas  []*tensor.Arena
 	noise   []float32
 	scratch [][]float32 // per worker: start rows, then the actions step-major
-	// meanOnly replaces the prior samples by the prior means (for tests
-	// that compare with ImagineReturns).
+	// meanOnly replaces the prior samples by the prior means
+	// (SetMeanStates).
 	meanOnly bool
 	// dm, when not nil, is the model with its parameters on the device
 	// the rollouts run on (UseDevice).
@@ -143,6 +143,15 @@ func (m *Model) NewImagination(workers int, seed uint64) (*Imagination, error) {
 	im.scratch = make([][]float32, workers)
 	return im, nil
 }
+
+// SetMeanStates makes the rollouts follow the prior's means instead of
+// sampling the stochastic states from it (PlaNet samples them): the
+// predicted return of a sequence is then a deterministic function of the
+// sequence and the start.
+func (im *Imagination) SetMeanStates(on bool) { im.meanOnly = on }
+
+// MeanStates reports whether the rollouts follow the prior's means.
+func (im *Imagination) MeanStates() bool { return im.meanOnly }
 
 // ActionSize returns the model's action length.
 func (im *Imagination) ActionSize() int { return im.m.ActionSize }

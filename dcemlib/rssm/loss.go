@@ -90,9 +90,22 @@ func (m *Model) Loss(b Batch, rng *tensor.RNG) (Loss, error) {
 	H := tensor.Concat(0, hs...)
 	S := tensor.Concat(0, ss...)
 	pm, ps := m.Prior(H)
-	kl := KL(tensor.Concat(0, qms...), tensor.Concat(0, qss...), pm, ps)
+	qm, qs := tensor.Concat(0, qms...), tensor.Concat(0, qss...)
+	kl := KL(qm, qs, pm, ps)
 	floor := tensor.FullOf(dt, m.FreeNats, 1)
-	klTerm := kl.Maximum(floor).Mean()
+	if arena != nil {
+		floor = arena.Use(floor)
+	}
+	var klTerm *tensor.Tensor
+	if a := m.KLBalance; a > 0 {
+		// The same value as max(KL, FreeNats); the prior's side of the
+		// gradient weighed by a, the posterior's by 1 − a.
+		toPrior := KL(qm.Detach(), qs.Detach(), pm, ps).Maximum(floor).Mean()
+		toPost := KL(qm, qs, pm.Detach(), ps.Detach()).Maximum(floor).Mean()
+		klTerm = toPrior.MulScalar(a).Add(toPost.MulScalar(1 - a))
+	} else {
+		klTerm = kl.Maximum(floor).Mean()
+	}
 
 	feat := m.Features(H, S)
 	obsErr := m.PredictObs(feat).Sub(b.Obs.Reshape(T*B, m.ObsSize))

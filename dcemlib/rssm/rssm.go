@@ -61,6 +61,12 @@ type Config struct {
 	// RewardScale weighs the reward log-likelihood against the
 	// observation's (PlaNet's configs: 10).
 	RewardScale float64
+	// KLBalance, when positive, splits the KL term's gradient: a share
+	// KLBalance of it trains the prior toward the posterior and the rest
+	// the posterior toward the prior (DreamerV2's KL balancing, 0.8
+	// there). The loss's value is the same; 0 (PlaNet) lets one gradient
+	// reach both.
+	KLBalance float64 `json:",omitempty"`
 }
 
 // Default returns PlaNet's model settings for the given observation and
@@ -93,6 +99,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("rssm: Config.FreeNats = %g, want a finite value ≥ 0", c.FreeNats)
 	case !(c.RewardScale >= 0) || math.IsInf(c.RewardScale, 0):
 		return fmt.Errorf("rssm: Config.RewardScale = %g, want a finite value ≥ 0", c.RewardScale)
+	case !(c.KLBalance >= 0 && c.KLBalance < 1):
+		return fmt.Errorf("rssm: Config.KLBalance = %g, want 0 ≤ KLBalance < 1", c.KLBalance)
 	}
 	return nil
 }

@@ -46,6 +46,8 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		{"MinStd", func(c *Config) { c.MinStd = math.NaN() }},
 		{"FreeNats", func(c *Config) { c.FreeNats = -1 }},
 		{"RewardScale", func(c *Config) { c.RewardScale = math.Inf(1) }},
+		{"KLBalance", func(c *Config) { c.KLBalance = 1 }},
+		{"KLBalance", func(c *Config) { c.KLBalance = -0.1 }},
 	} {
 		cfg := Default(17, 6)
 		c.edit(&cfg)
@@ -467,5 +469,47 @@ func TestImagineReturnsGradCheck(t *testing.T) {
 		if math.Abs(float64(got[i])-want[i]) > 1e-5*(1+math.Abs(want[i])) {
 			t.Errorf("sequence %d: PredictReturns %g, ImagineReturns %g", i, got[i], want[i])
 		}
+	}
+}
+
+// TestKLBalanceSplitsTheGradient checks KL balancing: the loss's value is
+// unchanged, the prior's parameters (which only the KL term reaches) get
+// KLBalance times the plain gradient.
+func TestKLBalanceSplitsTheGradient(t *testing.T) {
+	const alpha = 0.8
+	b := randBatch(tensor.Float64, 4, 3, 3, 2, 9)
+	grads := func(balance, freeNats float64) (float64, [][]float64) {
+		m := tiny(t, freeNats)
+		m.KLBalance = balance
+		l, err := m.Loss(b, tensor.NewRNG(5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.Total.Backward()
+		var g [][]float64
+		for _, p := range append(m.PriorHidden.Params(), m.PriorOut.Params()...) {
+			g = append(g, p.Grad().Values())
+		}
+		return l.Total.Item(), g
+	}
+	plainV, plainG := grads(0, 0.5)
+	balV, balG := grads(alpha, 0.5)
+	if math.Abs(plainV-balV) > 1e-12 {
+		t.Errorf("loss %v with KLBalance, %v without: want the same value", balV, plainV)
+	}
+	nonzero := 0
+	for i := range plainG {
+		for j := range plainG[i] {
+			want := alpha * plainG[i][j]
+			if math.Abs(balG[i][j]-want) > 1e-10*(1+math.Abs(want)) {
+				t.Fatalf("prior parameter %d[%d]: gradient %v, want %v × %v", i, j, balG[i][j], alpha, plainG[i][j])
+			}
+			if plainG[i][j] != 0 {
+				nonzero++
+			}
+		}
+	}
+	if nonzero == 0 {
+		t.Fatal("the prior got no gradient at all: the test checks nothing")
 	}
 }

@@ -165,6 +165,20 @@ func (e *Env) Clone() (*Env, error) {
 	return newEnv(e.name, e.spec, e.model)
 }
 
+// CopyStateFrom makes e continue src's episode: the simulation state and
+// the step count (so that e's episode ends where src's does). e and src
+// must be the same task, e a Clone of src or src of e.
+func (e *Env) CopyStateFrom(src *Env) error {
+	if src == nil || src.name != e.name {
+		return fmt.Errorf("dmc: CopyStateFrom: want an environment of task %s", e.name)
+	}
+	if err := e.data.CopyFrom(src.data); err != nil {
+		return fmt.Errorf("dmc: %s: CopyStateFrom: %w", e.name, err)
+	}
+	e.started, e.done, e.steps = src.started, src.done, src.steps
+	return nil
+}
+
 // Close frees the simulation state. Closing the Env that loaded the model
 // (not a clone) also releases the model, which is freed once every Env
 // sharing it is closed: make clones before that. Close is idempotent.

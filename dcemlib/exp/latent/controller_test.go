@@ -263,6 +263,26 @@ func TestIterateRollouts(t *testing.T) {
 	if !reflect.DeepEqual(before, env.Data().State()) {
 		t.Error("IterateRollouts changed the environment's state")
 	}
+	// Near the episode's end (1000 steps) the sequences stop where it
+	// ends: 990 steps done, then actions of 4 steps reach step 1000 within
+	// the third action.
+	for env.StepCount() < 990 {
+		if _, _, _, err := env.Step(make([]float64, 6)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rets, states, err = agent.IterateRollouts(context.Background(), m, env, 4, h, s, 1)
+	if err != nil {
+		t.Fatalf("IterateRollouts near the episode's end: %v", err)
+	}
+	for i := range states {
+		if len(states[i]) != 3 {
+			t.Errorf("iteration %d near the episode's end: %d states, want 3 (the episode ends in the third action)", i, len(states[i]))
+		}
+		if rets[i] < 0 || rets[i] > 10 {
+			t.Errorf("iteration %d: return %v over 10 steps of rewards in [0, 1]", i, rets[i])
+		}
+	}
 	g := FrameGrid([][]image.Image{{image.NewRGBA(image.Rect(0, 0, 4, 3))}, {image.NewRGBA(image.Rect(0, 0, 4, 3)), image.NewRGBA(image.Rect(0, 0, 4, 3))}})
 	if b := g.Bounds(); b.Dx() != 8 || b.Dy() != 6 {
 		t.Errorf("FrameGrid of rows of 1 and 2 frames of 4×3: %v, want 8×6", b)

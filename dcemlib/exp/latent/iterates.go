@@ -19,7 +19,8 @@ import (
 // sequence decoded from that iteration's mean, executed on the true
 // simulator from the current state with the action repeat. It returns, per
 // iteration, the true return of the sequence and the simulator states along
-// it (one per action), for plots and frames (the DCEM paper's figs. 14–15
+// it (one per action, fewer when the episode ends within the sequence), for
+// plots and frames (the DCEM paper's figs. 14–15
 // show DCEM's iterates so).
 func (a *Agent) IterateRollouts(ctx context.Context, m *rssm.Model, env *dmc.Env, repeat int, h, s []float64, seed uint64) (returns []float64, states [][]mujoco.State, err error) {
 	if env == nil || repeat < 1 {
@@ -44,14 +45,12 @@ func (a *Agent) IterateRollouts(ctx context.Context, m *rssm.Model, env *dmc.Env
 	nu := env.ActionSize()
 	for _, z := range means {
 		seq := a.Decoder.Decode(ar.Use(tensor.New(z, 1, len(z)).To(dt))).Values()
-		if _, err := sim.Reset(0); err != nil {
-			return nil, nil, err
-		}
-		if err := sim.Data().CopyFrom(env.Data()); err != nil {
+		if err := sim.CopyStateFrom(env); err != nil {
 			return nil, nil, err
 		}
 		ret := 0.0
 		var path []mujoco.State
+	actions:
 		for t := 0; t+nu <= len(seq); t += nu {
 			for range repeat {
 				_, r, done, err := sim.Step(seq[t : t+nu])
@@ -60,7 +59,10 @@ func (a *Agent) IterateRollouts(ctx context.Context, m *rssm.Model, env *dmc.Env
 				}
 				ret += r
 				if done {
-					break
+					// The episode ends within this action: the
+					// sequence's return stops here.
+					path = append(path, sim.Data().State())
+					break actions
 				}
 			}
 			path = append(path, sim.Data().State())

@@ -235,6 +235,19 @@ func LoadModel(path string) (*rssm.Model, error) {
 	return m, nil
 }
 
+// LoadReplay returns the replay buffer stored in a checkpoint file: the
+// episodes the run trained on, seed episodes first.
+func LoadReplay(path string) (*rssm.Replay, error) {
+	st, err := readCheckpoint(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Replay == nil {
+		return nil, fmt.Errorf("planet: LoadReplay: %s holds no replay buffer", path)
+	}
+	return st.Replay, nil
+}
+
 // LoadAgent restores into a the state of the agent that acted in the run
 // whose checkpoint is path (Options.Agent); a must have the same settings.
 func LoadAgent(path string, a Agent) error {

@@ -35,9 +35,14 @@ type Config struct {
 	// Samples, Elites and Iters set the CEM search of each control step
 	// (samples ≥ 2, 1 ≤ elites < samples, iterations ≥ 1); InitStd is the
 	// deviation it starts from (> 0). The mean starts from the previous
-	// plan shifted by one action (a warm start).
+	// plan shifted by one action (a warm start) unless ColdStart is set.
 	Samples, Elites, Iters int
 	InitStd                float64
+	// ColdStart starts every planning step's search from a zero mean, as
+	// PlaNet's planner does in its learned model: with InitStd 1 this is
+	// the planner of the learned-model runs on the true simulator, the
+	// ceiling of that planner alone.
+	ColdStart bool `json:",omitempty"`
 	// Steps is the number of planning steps per episode (≥ 0); 0 plays
 	// whole episodes (MaxSteps/Repeat planning steps: 250 for cheetah.run
 	// and 500 for walker.walk at the paper's repeats).
@@ -99,6 +104,9 @@ func (c *Config) Reduced() bool {
 // horizon 12".
 func (c *Config) Budget() string {
 	b := fmt.Sprintf("%d candidates, %d elites, %d iterations, horizon %d", c.Samples, c.Elites, c.Iters, c.Horizon)
+	if c.ColdStart {
+		b += fmt.Sprintf(", cold start (σ %g)", c.InitStd)
+	}
 	if c.Reduced() {
 		return fmt.Sprintf("reduced budget: %s; the paper: %d/%d/%d, horizon %d", b, PaperSamples, PaperElites, PaperIters, PaperHorizon)
 	}
@@ -328,9 +336,13 @@ func runTask(ctx context.Context, cfg *Config, name string, progress func(Progre
 					}
 				}
 			}
-			// Warm start: shift the plan by one action.
-			copy(mean, sol.Mean[nu:])
-			clear(mean[len(mean)-nu:])
+			if cfg.ColdStart {
+				clear(mean)
+			} else {
+				// Warm start: shift the plan by one action.
+				copy(mean, sol.Mean[nu:])
+				clear(mean[len(mean)-nu:])
+			}
 			if progress != nil {
 				progress(Progress{Task: name, Episode: ep, Step: step + 1, Steps: steps, Return: total})
 			}
