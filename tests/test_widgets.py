@@ -211,8 +211,16 @@ class WidgetTests(unittest.TestCase):
         mid, _ = self.show('bad := widgets.NewIntSlider()\n'
                            'bad.OnChange(func(c widgets.Change) { if bad.Value == 13 { panic("unlucky thirteen") } }, "value")\n'
                            'bad')
-        got = self.update(mid, {"value": "not a number"})  # wrong type: logged, nothing breaks
+        got = self.update(mid, {"value": "not a number"})  # wrong type: shown, nothing breaks
         self.assertEqual(comm_msgs(got, "echo_update"), [])
+        self.assertIn("refused", kcl.stream_text(got, "stderr"))
+        # null where None is not allowed, beside a good value: refused whole,
+        # shown under the widget's cell, Go unchanged.
+        got = self.update(mid, {"value": None, "description": "d"})
+        self.assertEqual(comm_msgs(got, "echo_update"), [])
+        self.assertIn("null", kcl.stream_text(got, "stderr"))
+        _, msgs = kcl.execute(self.kc, "bad.Description")
+        self.assertEqual(kcl.result_text(msgs), '""')
         ws.comm_round(self.kc, "comm_msg", {"comm_id": "no-such-comm", "data": {"method": "update", "state": {}}})
         ws.comm_round(self.kc, "comm_msg", {"comm_id": mid, "data": {"method": "no-such-method"}})
         ws.comm_round(self.kc, "comm_msg", {"comm_id": mid, "data": [1, 2, 3]})
@@ -254,12 +262,29 @@ class ClassicDialectTests(unittest.TestCase):
         self.assertEqual(data["_model_module_version"], "~2.1.4")
         self.assertNotIn("state", data)
         mid = slider[0]["content"]["comm_id"]
+        # The view is display_data, which the classic notebook shows again
+        # after a page reload (it does not so for an execute_result).
+        kinds = [m["msg_type"] for m in msgs]
+        self.assertIn("display_data", kinds)
+        self.assertNotIn("execute_result", kinds)
         # The view is shown by a display message on the model's comm.
         self.assertTrue(any(m["content"]["comm_id"] == mid and m["content"]["data"] == {"method": "display"}
                             for m in comm_msgs(msgs)))
         got = ws.comm_round(kc, "comm_msg", {"comm_id": mid, "data": {"method": "backbone", "sync_data": {"value": 9}}})
         self.assertEqual(kcl.stream_text(got), "classic k = 9\n")
         self.assertEqual(comm_msgs(got, "echo_update"), [])
+
+        # request_state answers the whole state that the front end rebuilds
+        # a model from after a page reload: a range slider keeps _range.
+        reply, msgs = kcl.execute(kc, 'r := widgets.NewIntRangeSlider()\nr')
+        self.assertEqual(reply["status"], "ok", reply)
+        rid = [m for m in msgs if m["msg_type"] == "comm_open"
+               and m["content"]["data"].get("_model_name") == "IntSliderModel"][0]["content"]["comm_id"]
+        got = ws.comm_round(kc, "comm_msg", {"comm_id": rid, "data": {"method": "request_state"}})
+        st = comm_msgs(got, "update")[0]["content"]["data"]["state"]
+        self.assertEqual(st["_range"], True, st)
+        self.assertEqual(st["value"], [0, 1], st)
+        self.assertEqual(st["_view_name"], "IntSliderView", st)
 
 
 if __name__ == "__main__":
