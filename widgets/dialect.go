@@ -12,7 +12,9 @@ import (
 // playing is _playing, an Image's bytes travel as base64 text in
 // _b64value, IntRangeSlider is an IntSliderModel with _range set, the
 // progress bars are ProgressModel, and there is no FloatLogSlider (shown as
-// a FloatSlider over base**min .. base**max) or GridBox (shown as a Box).
+// a FloatSlider over base**min .. base**max, with the same value: a
+// FloatLogSlider's Value is the value shown, not its exponent) or GridBox
+// (shown as a Box).
 // Models without a classic counterpart (most style models) are not sent.
 
 const classicModule = "jupyter-js-widgets"
@@ -97,7 +99,7 @@ func classicValue(model string, e *encoded, a classicAttr) json.RawMessage {
 		lo, hi := math.Pow(b, num("min")), math.Pow(b, num("max"))
 		switch a.name {
 		case "value":
-			return jsonFloat(math.Pow(b, num("value")))
+			return e.values["value"] // the value shown, Base**exponent
 		case "min":
 			return jsonFloat(lo)
 		case "max":
@@ -160,17 +162,6 @@ func fromClassic(m Model, sync map[string]json.RawMessage, bufs map[string][]byt
 				if label != nil && l == *label {
 					st["index"] = json.RawMessage(strconv.Itoa(i))
 					break
-				}
-			}
-		case k == "value" && model == "FloatLogSliderModel":
-			var v float64
-			if json.Unmarshal(raw, &v) == nil && v > 0 {
-				mg.mu.Lock()
-				e, err := encodeModel(m)
-				mg.mu.Unlock()
-				if err == nil {
-					b, _ := strconv.ParseFloat(string(e.values["base"]), 64)
-					st["value"] = jsonFloat(math.Log(v) / math.Log(b))
 				}
 			}
 		default:

@@ -281,3 +281,26 @@ func TestInteractConcurrentComms(t *testing.T) {
 		}
 	})
 }
+
+// TestClassicLogSlider: a FloatLogSlider's Value is the value shown
+// (Base**exponent), and the classic front end's FloatSlider over
+// [Base**Min, Base**Max] shows it and sends it back as it is.
+func TestClassicLogSlider(t *testing.T) {
+	m, ft := setup(t, DialectClassic)
+	s := NewFloatLogSlider()
+	s.Value = 100
+	s.MIMEBundle()
+	var open map[string]any
+	for _, msg := range ft.take() {
+		if msg.kind == "open" && msg.id == s.ModelID() {
+			open = msg.data
+		}
+	}
+	if open["value"] != 100.0 || open["min"] != 1.0 || open["max"] != 10000.0 {
+		t.Errorf("classic log slider opened with value %v in [%v, %v], want 100 in [1, 10000]", open["value"], open["min"], open["max"])
+	}
+	frontend(t, m, s.ModelID(), map[string]any{"method": "backbone", "sync_data": map[string]any{"value": 1000.0}})
+	if s.Value != 1000 {
+		t.Errorf("Value = %v after the front end sent 1000", s.Value)
+	}
+}
