@@ -304,3 +304,28 @@ func TestClassicLogSlider(t *testing.T) {
 		t.Errorf("Value = %v after the front end sent 1000", s.Value)
 	}
 }
+
+// TestNaNBeforeFirstDisplay: a widget that cannot be encoded when first
+// shown says why, and opens once its state is fixed.
+func TestNaNBeforeFirstDisplay(t *testing.T) {
+	_, ft := setup(t, DialectModern)
+	s := NewFloatSlider()
+	s.Value = math.NaN()
+	b := s.MIMEBundle()
+	if _, ok := b[ViewMIME]; ok || !strings.Contains(b["text/plain"].(string), "value") {
+		t.Errorf("bundle of a NaN slider: %v", b)
+	}
+	ft.take()
+	s.Value = 1
+	b = s.MIMEBundle()
+	if _, ok := b[ViewMIME]; !ok {
+		t.Fatalf("bundle once fixed: %v", b)
+	}
+	opened := false
+	for _, msg := range ft.take() {
+		opened = opened || msg.kind == "open" && msg.id == s.ModelID()
+	}
+	if !opened {
+		t.Error("no comm_open once the value was fixed")
+	}
+}

@@ -212,11 +212,17 @@ func (mg *Manager) open(m Model) error {
 	mg.sendMu.Lock()
 	defer mg.sendMu.Unlock()
 	t, data, meta, bufs, err := mg.openState(m)
-	if err != nil || t == nil {
-		if err == nil {
-			mg.setLive(w)
-		}
+	if err != nil {
+		// Not opened: a later display tries again.
+		mg.mu.Lock()
+		w.opened = false
+		delete(mg.models, w.id)
+		mg.mu.Unlock()
 		return err
+	}
+	if t == nil {
+		mg.setLive(w)
+		return nil
 	}
 	err = t.OpenComm(w.id, WidgetTarget, data, meta, bufs)
 	mg.setLive(w)
