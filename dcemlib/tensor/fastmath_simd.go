@@ -126,21 +126,24 @@ func sigmoid32x8(dst, x []float32) { mapx8(dst, x, sigmoidx8) }
 func tanh32x8(dst, x []float32) { mapx8(dst, x, tanhx8) }
 
 // gruGates32x8 is gruGatesT for float32: all gates of eight lanes at once.
-func gruGates32x8(a, c, h, out []float32) {
+func gruGates32x8(a, c, h, out, bias []float32) {
 	hs := len(out)
 	j := 0
 	for ; j+8 <= hs; j += 8 {
-		r := sigmoidx8(archsimd.LoadFloat32x8Slice(a[j:]).Add(archsimd.LoadFloat32x8Slice(c[j:])))
-		z := sigmoidx8(archsimd.LoadFloat32x8Slice(a[hs+j:]).Add(archsimd.LoadFloat32x8Slice(c[hs+j:])))
-		n := tanhx8(r.MulAdd(archsimd.LoadFloat32x8Slice(c[2*hs+j:]), archsimd.LoadFloat32x8Slice(a[2*hs+j:])))
+		ld := archsimd.LoadFloat32x8Slice
+		r := sigmoidx8(ld(a[j:]).Add(ld(c[j:])).Add(ld(bias[j:])))
+		z := sigmoidx8(ld(a[hs+j:]).Add(ld(c[hs+j:])).Add(ld(bias[hs+j:])))
+		cn := ld(c[2*hs+j:]).Add(ld(bias[3*hs+j:]))
+		n := tanhx8(r.MulAdd(cn, ld(a[2*hs+j:]).Add(ld(bias[2*hs+j:]))))
 		r.StoreSlice(a[j:])
 		z.StoreSlice(a[hs+j:])
 		n.StoreSlice(a[2*hs+j:])
-		hv := archsimd.LoadFloat32x8Slice(h[j:])
+		cn.StoreSlice(c[2*hs+j:])
+		hv := ld(h[j:])
 		z.MulAdd(hv.Sub(n), n).StoreSlice(out[j:])
 	}
 	if j < hs {
-		gruGatesFrom(j, a, c, h, out)
+		gruGatesFrom(j, a, c, h, out, bias)
 	}
 }
 

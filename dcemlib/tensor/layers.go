@@ -258,21 +258,27 @@ func gruT[T float](x, h, wi, bi, wh, bh *Tensor) *Tensor {
 	xd, hd, wid, whd := vals[T](x), vals[T](h), vals[T](wi), vals[T](wh)
 	gi := allocDirty[T](bsz*h3, x, h) // becomes [r, z, n] after the gate pass
 	gh := allocDirty[T](bsz*h3, x, h) // keeps cₙ in its n-part for the gradient
-	biasRows := func(dst []T, b *Tensor) T {
-		if b == nil {
-			return 0
-		}
-		bd := vals[T](b)
-		for o := 0; o < len(dst); o += h3 {
-			copy(dst[o:o+h3], bd)
-		}
-		return 1
+	// The biases join in the gate pass (no bias rows copied before the
+	// products): [bᵢᵣ + bₕᵣ, bᵢ𝓏 + bₕ𝓏, bᵢₙ, bₕₙ].
+	bias := getBuf[T](4 * hs)
+	defer putBuf(bias)
+	if bi != nil {
+		bd := vals[T](bi)
+		copy(bias[:2*hs], bd[:2*hs])
+		copy(bias[2*hs:3*hs], bd[2*hs:])
 	}
-	gemm(false, false, bsz, h3, in, xd, wid, gi, biasRows(gi, bi))
-	gemm(false, false, bsz, h3, hs, hd, whd, gh, biasRows(gh, bh))
+	if bh != nil {
+		bd := vals[T](bh)
+		for j, v := range bd[:2*hs] {
+			bias[j] += v
+		}
+		copy(bias[3*hs:], bd[2*hs:])
+	}
+	gemm(false, false, bsz, h3, in, xd, wid, gi, 0)
+	gemm(false, false, bsz, h3, hs, hd, whd, gh, 0)
 	out := allocDirty[T](bsz*hs, x, h)
 	for b := 0; b < bsz; b++ {
-		gruGates(gi[b*h3:(b+1)*h3], gh[b*h3:(b+1)*h3], hd[b*hs:(b+1)*hs], out[b*hs:(b+1)*hs])
+		gruGates(gi[b*h3:(b+1)*h3], gh[b*h3:(b+1)*h3], hd[b*hs:(b+1)*hs], out[b*hs:(b+1)*hs], bias)
 	}
 	inputs := []*Tensor{x, h, wi, wh, bi, bh}
 	if bh == nil {
@@ -384,33 +390,36 @@ func gruGateGradFrom[T float](j0 int, g, r, z, n, cn, h, da, dc, dh []T) {
 }
 
 // gruGates is the gate arithmetic of GRUCell's forward pass for one row:
-// a = [aᵣ, a𝓏, aₙ] and c = [cᵣ, c𝓏, cₙ] are the two products with their
-// biases, h the state; it overwrites a with the gates [r, z, n] (kept for
-// the backward pass) and writes h' into out.
-func gruGates[T float](a, c, h, out []T) {
+// a = x·Wi and c = h·Wh are the two products, bias is
+// [bᵢᵣ + bₕᵣ, bᵢ𝓏 + bₕ𝓏, bᵢₙ, bₕₙ] and h the state; it overwrites a with the
+// gates [r, z, n] and the n-part of c with cₙ + bₕₙ (both kept for the
+// backward pass) and writes h' into out.
+func gruGates[T float](a, c, h, out, bias []T) {
 	if a32, ok := any(a).([]float32); ok {
-		gruGates32(a32, any(c).([]float32), any(h).([]float32), any(out).([]float32))
+		gruGates32(a32, any(c).([]float32), any(h).([]float32), any(out).([]float32), any(bias).([]float32))
 		return
 	}
-	gruGatesT(a, c, h, out)
+	gruGatesT(a, c, h, out, bias)
 }
 
-func gruGatesT[T float](a, c, h, out []T) { gruGatesFrom(0, a, c, h, out) }
+func gruGatesT[T float](a, c, h, out, bias []T) { gruGatesFrom(0, a, c, h, out, bias) }
 
 // gruGatesFrom is gruGatesT for the elements j0.. of the row: the portable
 // code, and the tail of the vectorized one.
-func gruGatesFrom[T float](j0 int, a, c, h, out []T) {
+func gruGatesFrom[T float](j0 int, a, c, h, out, bias []T) {
 	hs := len(out)
+	bias = bias[:4*hs]
 	for j := j0; j < hs; j++ {
-		a[j] += c[j]
-		a[hs+j] += c[hs+j]
+		a[j] += c[j] + bias[j]
+		a[hs+j] += c[hs+j] + bias[hs+j]
 	}
 	gateSigmoid(a[j0:hs])
 	gateSigmoid(a[hs+j0 : 2*hs])
 	r, z, n := a[:hs], a[hs:2*hs], a[2*hs:3*hs]
 	cn := c[2*hs : 3*hs]
 	for j := j0; j < hs; j++ {
-		n[j] += r[j] * cn[j]
+		cn[j] += bias[3*hs+j]
+		n[j] += bias[2*hs+j] + r[j]*cn[j]
 	}
 	gateTanh(n[j0:])
 	h = h[:hs]
