@@ -25,6 +25,8 @@ var translations = []struct {
 	// A method call on a nil interface value, through reflection.
 	{regexp.MustCompile(`reflect: call of reflect\.Value\.Call on zero Value`), "call of a nil function or method value"},
 	{regexp.MustCompile(`reflect: call of reflect\.Value\.(\w+) on zero Value`), "use of a nil value (reflect.Value.$1 on a zero Value)"},
+	// Inference of a generic call that the kernel could not make explicit.
+	{regexp.MustCompile(`undefined type for (\w+)$`), "cannot infer the type parameter $1 of this generic call; write the type arguments explicitly, as in F[int, string](...)"},
 }
 
 // translate rewrites the yaegi messages listed in translations.

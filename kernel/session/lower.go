@@ -149,6 +149,9 @@ type lowerEnv struct {
 	decl func(name string) (string, bool)
 	// next numbers the names that rewrites introduce.
 	next func() int
+	// pkg is set for the source of a package (see LowerPackage), which
+	// cannot call the session's compiled helpers.
+	pkg bool
 }
 
 // lowerError is a construct that the session refuses, at a line of src.
@@ -304,4 +307,25 @@ func init() {
 	for t := range intTypes {
 		builtinTypes[t] = true
 	}
+}
+
+// PreludeHelpers is the source of the helpers that lowered code calls; a
+// package source lowered with LowerPackage must hold them too.
+const PreludeHelpers = lowerPrelude
+
+// LowerPackage applies the kernel's rewrites to the source of a whole
+// package, as the kernel compiles it (see package gostd).
+func LowerPackage(src string) (string, error) {
+	n := 0
+	env := &lowerEnv{
+		ifaces:  map[string]bool{},
+		types:   map[string]bool{},
+		imports: map[string]string{},
+		symbol:  func(string, string) (reflect.Value, bool) { return reflect.Value{}, false },
+		global:  func(string) (reflect.Value, bool) { return reflect.Value{}, false },
+		decl:    func(string) (string, bool) { return "", false },
+		next:    func() int { n++; return n },
+		pkg:     true,
+	}
+	return lower(src, env)
 }

@@ -257,7 +257,12 @@ func lowerBuiltins(p *parsed, env *lowerEnv) string {
 				}
 			}
 		case "clear":
-			e.replace(p.off(fn.Pos()), p.off(fn.End()), "__dcemk.Clear")
+			if env.pkg {
+				// The standard packages clear slices only.
+				e.replace(p.off(fn.Pos()), p.off(fn.End()), "__dcemClearSlice")
+			} else {
+				e.replace(p.off(fn.Pos()), p.off(fn.End()), "__dcemk.Clear")
+			}
 		case "new":
 			if len(c.Args) == 1 && isValueExpr(c.Args[0], env) {
 				e.replace(p.off(fn.Pos()), p.off(fn.End()), "__dcemNew")
@@ -481,18 +486,6 @@ func refuse(p *parsed, env *lowerEnv) error {
 			if t, ok := typeName(n.X); ok {
 				fail(n, "method expression %s.%s is not supported in the kernel; write a func literal instead: func(r %s, args...) { return r.%s(args...) }",
 					t, n.Sel.Name, strings.Trim(t, "()"), n.Sel.Name)
-			}
-		case *ast.FuncDecl:
-			if n.Type.TypeParams == nil || n.Type.Params == nil {
-				return true
-			}
-			for _, f := range n.Type.Params.List {
-				if el, ok := f.Type.(*ast.Ellipsis); ok {
-					if id, ok := el.Elt.(*ast.Ident); ok && isTypeParam(n.Type.TypeParams, id.Name) {
-						fail(f, "generic function %s: a variadic parameter of type parameter type (...%s) is not supported in the kernel; take a slice instead ([]%s) and call %s(xs) or %s([]T{a, b})",
-							n.Name.Name, id.Name, id.Name, n.Name.Name, n.Name.Name)
-					}
-				}
 			}
 		}
 		return true

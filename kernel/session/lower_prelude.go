@@ -31,6 +31,13 @@ func __dcemMax[T __dcemOrdered](a, b T) T {
 
 func __dcemNew[T any](v T) *T { return &v }
 
+func __dcemClearSlice[E any](s []E) {
+	var zero E
+	for i := range s {
+		s[i] = zero
+	}
+}
+
 func __dcemPull0(seq func(func() bool)) (func() bool, func()) {
 	vals, resume := make(chan bool), make(chan bool)
 	done, finished := make(chan bool), make(chan bool)

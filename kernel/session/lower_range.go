@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"reflect"
 	"strings"
 )
@@ -16,6 +17,9 @@ import (
 type rangeKind struct {
 	integer, function bool
 	arity             int // of a function iterator; -1 when unknown
+	// targs are the type arguments of the pull helper (the types of the
+	// values a function iterator yields), when the source names them.
+	targs string
 }
 
 // seqFuncs are the standard functions that return iterators, by package
@@ -88,7 +92,11 @@ func lowerRanges(p *parsed, env *lowerEnv) string {
 			}
 			id := env.next()
 			next, stop, ok := fmt.Sprintf("__dcemNext%d", id), fmt.Sprintf("__dcemStop%d", id), fmt.Sprintf("__dcemOk%d", id)
-			e.insert(p.off(start), fmt.Sprintf("{ %s, %s := __dcemPull%d(%s); ", next, stop, arity, p.text(r.X)))
+			inst := ""
+			if k.targs != "" && arity > 0 {
+				inst = "[" + k.targs + "]"
+			}
+			e.insert(p.off(start), fmt.Sprintf("{ %s, %s := __dcemPull%d%s(%s); ", next, stop, arity, inst, p.text(r.X)))
 			var head string
 			switch arity {
 			case 0:
@@ -283,11 +291,33 @@ func typeKind(t ast.Expr, env *lowerEnv) rangeKind {
 			}
 		}
 	case *ast.FuncType:
-		return rangeKind{function: true, arity: yieldArity(t)}
+		k := rangeKind{function: true, arity: yieldArity(t)}
+		if k.arity > 0 {
+			var args []string
+			for _, f := range t.Params.List[0].Type.(*ast.FuncType).Params.List {
+				for range max(1, len(f.Names)) {
+					args = append(args, types.ExprString(f.Type))
+				}
+			}
+			k.targs = strings.Join(args, ", ")
+		}
+		return k
 	case *ast.IndexExpr:
-		return seqType(t.X)
+		k := seqType(t.X)
+		if k.arity == 1 {
+			k.targs = types.ExprString(t.Index)
+		}
+		return k
 	case *ast.IndexListExpr:
-		return seqType(t.X)
+		k := seqType(t.X)
+		if k.arity == len(t.Indices) {
+			var args []string
+			for _, x := range t.Indices {
+				args = append(args, types.ExprString(x))
+			}
+			k.targs = strings.Join(args, ", ")
+		}
+		return k
 	case *ast.ParenExpr:
 		return typeKind(t.X, env)
 	}

@@ -28,11 +28,14 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
 	"os"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -43,6 +46,7 @@ import (
 
 	"github.com/dcem-go/dcem/kernel/display"
 	"github.com/dcem-go/dcem/kernel/notebook"
+	"github.com/dcem-go/dcem/kernel/session/gostd"
 )
 
 // Options configure a Session.
@@ -239,6 +243,13 @@ func New(opts Options) (*Session, error) {
 			s.pkgNames[k[:slash]] = k[slash+1:]
 		}
 	}
+	// The generic standard packages, interpreted from the installed Go's
+	// sources (see package gostd); they replace yaegi's Go 1.22 ones.
+	for k, src := range gostd.Sources {
+		if err := s.compilePackage(src); err != nil {
+			return nil, fmt.Errorf("session: package %s: %w", gostd.Packages[k], err)
+		}
+	}
 	osExit := func(code int) { panic(exitCode(code)) }
 	// log.Fatal in a cell prints its message and ends the cell as
 	// os.Exit(1) does (yaegi's own version panics instead).
@@ -368,4 +379,29 @@ func (s *Session) RunProgram(ctx context.Context, src string) error {
 	s.program = true
 	defer func() { s.program = false }()
 	return s.noteInterrupt(s.eval(inner, src))
+}
+
+// redeclaredImport matches yaegi's error for an import that a package's
+// earlier source (yaegi's own) has made already.
+var redeclaredImport = regexp.MustCompile(`(\S+)/_\.go redeclared in this block`)
+
+// compilePackage compiles the source of a package, leaving out the
+// imports that are in effect already.
+func (s *Session) compilePackage(src string) error {
+	for range 20 {
+		_, err := s.i.Compile(src)
+		if err == nil {
+			return nil
+		}
+		m := redeclaredImport.FindStringSubmatch(err.Error())
+		if m == nil {
+			return err
+		}
+		line := "\t" + strconv.Quote(m[1]) + "\n"
+		if !strings.Contains(src, line) {
+			return err
+		}
+		src = strings.Replace(src, line, "\n", 1)
+	}
+	return errors.New("too many redeclared imports")
 }
