@@ -3,7 +3,8 @@
 Chromium: run a slider cell, move the slider with the keyboard, see the Go
 observer's output change; press a Play control linked to a slider in the
 browser (as notebook 00's iterate player is) and see the slider and the Go
-observer follow every step."""
+observer follow every step; reload the page and see a range slider shown
+again with both handles."""
 
 import json
 import os
@@ -50,6 +51,11 @@ step.OnChange(func(c widgets.Change) {
 }, "value")
 drawn := widgets.Interact(func() { fmt.Printf("drawn at %d\\n", step.Value) }, step)
 widgets.NewVBox(widgets.NewHBox(player, step), shown, drawn.Output)'''
+
+RANGE_CELL = '''import "github.com/dcem-go/dcem/widgets"
+r := widgets.NewIntRangeSlider()
+r.Value = [2]int{20, 60}
+r'''
 
 
 def free_port():
@@ -133,6 +139,16 @@ class ClassicNotebookTests(unittest.TestCase):
         self.assertEqual(res["drawn"][-1], ["drawn at 1"], msg)
         self.assertTrue(all(len(d) == 1 for d in res["drawn"]), msg)
         self.assertGreaterEqual(len({d[0] for d in res["drawn"]}), 4, msg)
+
+    def test_range_slider_survives_reload(self):
+        res = self.drive(RANGE_CELL, "reload")
+        msg = json.dumps(res)
+        # The view is display_data, which the classic front end shows again
+        # after a reload, and the model it rebuilds from the kernel's answer
+        # to request_state is a range (_range: true) with two handles.
+        self.assertEqual(res["outputTypes"], ["display_data"], msg)
+        self.assertEqual(res["handlesBefore"], 2, msg)
+        self.assertEqual(res["handlesAfter"], 2, msg)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,14 @@
 //           the player in the browser; the kernel's observer of the slider
 //           sets the label; an Interact on the slider prints into an
 //           Output widget, whose texts are recorded too).
+//   reload: waits for a range slider (two handles), saves the notebook,
+//           reloads the page and counts the handles the widget shows again
+//           (the front end rebuilds it from the saved display_data and the
+//           kernel's answer to request_state).
 //
 // Prints JSON: the labels seen, the slider readout, and the page's errors.
 //
-// Usage: node classic.js URL_OF_NOTEBOOK [CHROMIUM] [slider|play]
+// Usage: node classic.js URL_OF_NOTEBOOK [CHROMIUM] [slider|play|reload]
 'use strict';
 const puppeteer = require('puppeteer-core');
 
@@ -81,11 +85,36 @@ async function play(page, result) {
   result.readout = await readout(page);
 }
 
+function handles(page) {
+  return page.evaluate(() => document.querySelectorAll('.cell .ui-slider-handle').length);
+}
+
+async function ready(page) {
+  await page.waitForFunction(() => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel &&
+    Jupyter.notebook.kernel.is_connected() && Jupyter.WidgetManager !== undefined, { timeout: 60000 });
+}
+
+async function reload(page, result) {
+  await page.waitForSelector('.cell .ui-slider-handle', { timeout: 60000 });
+  await sleep(1000);
+  result.handlesBefore = await handles(page);
+  result.outputTypes = await page.evaluate(() => Jupyter.notebook.get_cell(0).output_area.outputs.map((o) => o.output_type));
+  await page.evaluate(() => Jupyter.notebook.save_notebook());
+  await page.waitForFunction(() => !Jupyter.notebook.dirty, { timeout: 30000 });
+  await page.reload({ waitUntil: 'load' });
+  await ready(page);
+  try {
+    await page.waitForSelector('.cell .ui-slider-handle', { timeout: 30000 });
+  } catch (e) { /* counted below */ }
+  await sleep(2000);
+  result.handlesAfter = await handles(page);
+}
+
 async function main() {
   const url = process.argv[2];
   const chromium = process.argv[3] || process.env.CHROMIUM || '/usr/bin/chromium';
-  const scenario = { slider, play }[process.argv[4] || 'slider'];
-  if (!scenario) throw new Error(`unknown scenario ${process.argv[4]}: want slider or play`);
+  const scenario = { slider, play, reload }[process.argv[4] || 'slider'];
+  if (!scenario) throw new Error(`unknown scenario ${process.argv[4]}: want slider, play or reload`);
   const browser = await puppeteer.launch({
     executablePath: chromium,
     headless: true,
@@ -98,8 +127,7 @@ async function main() {
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') result.errors.push(m.text()); });
     await page.goto(url, { waitUntil: 'load' });
     // The kernel is up and the widget extension has made its manager.
-    await page.waitForFunction(() => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel &&
-      Jupyter.notebook.kernel.is_connected() && Jupyter.WidgetManager !== undefined, { timeout: 60000 });
+    await ready(page);
     await sleep(1000);
     await page.evaluate(() => Jupyter.notebook.execute_all_cells());
     // jupyter-js-widgets 2.1 shows views in the cell's widget area.
