@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -108,5 +110,53 @@ func TestStdinWithoutProc(t *testing.T) {
 line`)
 	if err != nil || b["text/plain"] != `"typed"` || asked != 1 {
 		t.Errorf("notebook.Input: %v, %v, asked %d", b, err, asked)
+	}
+}
+
+// TestFrameWriterConcurrent: frames written at once from several
+// goroutines, small ones and large ones (written in two parts), arrive
+// whole and unmixed.
+func TestFrameWriterConcurrent(t *testing.T) {
+	r, w := io.Pipe()
+	fw := &frameWriter{w: w}
+	const writers, each = 4, 20
+	var wg sync.WaitGroup
+	for g := 0; g < writers; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				size := 10
+				if i%3 == 0 {
+					size = smallFrame + 1000*g
+				}
+				text := strings.Repeat(string(rune('a'+g)), size)
+				if err := fw.write(&message{Op: opNote, ID: uint64(g), Text: text}); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		w.Close()
+	}()
+	n := 0
+	for {
+		var m message
+		err := readFrame(r, &m)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := strings.Repeat(string(rune('a'+m.ID)), len(m.Text)); m.Text != want {
+			t.Fatalf("frame %d of writer %d is mixed", n, m.ID)
+		}
+		n++
+	}
+	if n != writers*each {
+		t.Errorf("%d frames, want %d", n, writers*each)
 	}
 }
