@@ -157,15 +157,36 @@ func scaleInPlace(t *tensor.Tensor, c float64) {
 	}
 }
 
+// adamState32 starts the state of an optimizer whose moments are all
+// float32: they are written as float32, half the bytes of the float64 form
+// and the same values. As a step count it would be about 4·10¹⁸.
+const adamState32 = "nnAdam32"
+
 // MarshalBinary returns the optimizer's state — the step count and both
 // moments of every parameter — so that a checkpoint can resume training
 // with the same next update. The settings (LR, betas, ε) are not included.
+// Moments are written in their dtype: float32 moments (those of float32
+// parameters) take four bytes each.
 func (a *Adam) MarshalBinary() ([]byte, error) {
-	b := binary.LittleEndian.AppendUint64(nil, uint64(a.t))
+	all32 := len(a.Params) > 0
+	for i := range a.Params {
+		all32 = all32 && a.m[i].DType() == tensor.Float32 && a.v[i].DType() == tensor.Float32
+	}
+	var b []byte
+	if all32 {
+		b = append(b, adamState32...)
+	}
+	b = binary.LittleEndian.AppendUint64(b, uint64(a.t))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(a.Params)))
 	for i := range a.Params {
 		for _, mom := range []*tensor.Tensor{a.m[i], a.v[i]} {
 			b = binary.LittleEndian.AppendUint32(b, uint32(mom.Size()))
+			if all32 {
+				for _, v := range mom.Data32() {
+					b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+				}
+				continue
+			}
 			for _, v := range mom.Values() {
 				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 			}
@@ -180,6 +201,11 @@ func (a *Adam) MarshalBinary() ([]byte, error) {
 func (a *Adam) UnmarshalBinary(b []byte) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("nn.Adam.UnmarshalBinary: "+format, args...)
+	}
+	width := 8
+	if len(b) >= len(adamState32) && string(b[:len(adamState32)]) == adamState32 {
+		width = 4
+		b = b[len(adamState32):]
 	}
 	if len(b) < 12 {
 		return bad("%d bytes, too short", len(b))
@@ -200,15 +226,19 @@ func (a *Adam) UnmarshalBinary(b []byte) error {
 		if want := a.Params[i/2].Size(); size != want {
 			return bad("moment %d has %d values, parameter %d has %d", i, size, i/2, want)
 		}
-		if len(b) < 8*size {
+		if len(b) < width*size {
 			return bad("truncated in moment %d", i)
 		}
 		vs := make([]float64, size)
 		for j := range vs {
-			vs[j] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*j:]))
+			if width == 4 {
+				vs[j] = float64(math.Float32frombits(binary.LittleEndian.Uint32(b[4*j:])))
+			} else {
+				vs[j] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*j:]))
+			}
 		}
 		moments = append(moments, vs)
-		b = b[8*size:]
+		b = b[width*size:]
 	}
 	if len(b) != 0 {
 		return bad("%d bytes left over", len(b))

@@ -2,8 +2,10 @@ package nn
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -384,6 +386,37 @@ func TestAdamMarshalResumes(t *testing.T) {
 		}
 		if twinOpt.Steps() != 4 {
 			t.Errorf("Steps = %d, want 4", twinOpt.Steps())
+		}
+		// Float32 moments are written in 4 bytes each; states written
+		// before, with 8, are still read, to the same values.
+		width, values := 8, 0
+		for _, p := range m.Params() {
+			values += 2 * p.Size()
+		}
+		if dt == tensor.Float32 {
+			width = 4
+			old := binary.LittleEndian.AppendUint64(nil, 3)
+			old = binary.LittleEndian.AppendUint32(old, uint32(len(opt.m)))
+			for i := range opt.m {
+				for _, mom := range []*tensor.Tensor{opt.m[i], opt.v[i]} {
+					old = binary.LittleEndian.AppendUint32(old, uint32(mom.Size()))
+					for _, v := range mom.Values() {
+						old = binary.LittleEndian.AppendUint64(old, math.Float64bits(v))
+					}
+				}
+			}
+			back := NewAdam(NewMLP([]int{3, 4, 1}, Tanh, InitUniform, tensor.NewRNG(9)).Convert(dt).Params(), 1e-2)
+			if err := back.UnmarshalBinary(old); err != nil {
+				t.Fatalf("the float64 form of a float32 state: %v", err)
+			}
+			for i := range opt.m {
+				if !slices.Equal(back.m[i].Data32(), opt.m[i].Data32()) || !slices.Equal(back.v[i].Data32(), opt.v[i].Data32()) {
+					t.Fatalf("moment %d read from the float64 form differs", i)
+				}
+			}
+		}
+		if want := 12 + 4*2*len(m.Params()) + width*values + map[int]int{4: len(adamState32), 8: 0}[width]; len(state) != want {
+			t.Errorf("%v: state of %d bytes, want %d", dt, len(state), want)
 		}
 		small := NewAdam(NewMLP([]int{3, 2, 1}, Tanh, InitUniform, tensor.NewRNG(1)).Convert(dt).Params(), 1e-2)
 		if err := small.UnmarshalBinary(state); err == nil {

@@ -10,12 +10,14 @@ import (
 	"github.com/dcem-go/dcem/dcemlib/checkpoint"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
+	"github.com/dcem-go/dcem/envs"
+	"github.com/dcem-go/dcem/envs/dmc"
 )
 
 // checkpointMagic starts every checkpoint file (package checkpoint: the
 // magic, the payload's length and CRC-32, then a gzip stream of a gob of
-// checkpointState). Parameters, Adam's moments and the replay buffer
-// compress about 4×.
+// checkpointState). Version 2 files, whose replay is always stored whole,
+// read the same way.
 const checkpointMagic = "dcem-planet-checkpoint-2\n"
 
 // checkpointMagicV1 starts the checkpoints of earlier versions, whose
@@ -27,9 +29,25 @@ type checkpointState struct {
 	Params [][]float32
 	Adam   []byte
 	RNG    []byte
-	Replay *rssm.Replay
-	Result *Result
-	Agent  []byte // the Options.Agent's state, if any
+	// Replay is the replay buffer stored whole, or nil when Episodes
+	// stores it as its episodes' reset seeds and actions.
+	Replay   *rssm.Replay
+	Episodes []storedEpisode
+	// ObsSize and ActionSize are the replay's (also when Replay is nil).
+	ObsSize, ActionSize int
+	Result              *Result
+	Agent               []byte // the Options.Agent's state, if any
+}
+
+// storedEpisode is a replay episode as what makes it: the seed the task
+// was reset with and the actions applied (float32, as the run applied
+// them), with its return to check the replay against. The simulator is
+// deterministic, so playing the actions again from the reset gives the
+// observations and rewards back: a tenth of the bytes of storing them.
+type storedEpisode struct {
+	Seed    uint64
+	Actions []float32 // steps after the first, ActionSize each
+	Return  float64
 }
 
 // checkpoint writes the run's state atomically: to a temporary file in the
@@ -44,7 +62,15 @@ func (r *run) checkpoint() error {
 	if err != nil {
 		return err
 	}
-	st := checkpointState{Config: cfgJSON, Replay: r.replay, Result: r.res}
+	st := checkpointState{Config: cfgJSON, Result: r.res, ObsSize: r.replay.ObsSize, ActionSize: r.replay.ActionSize}
+	if len(r.seeds) == len(r.replay.Episodes) {
+		A := r.replay.ActionSize
+		for i, e := range r.replay.Episodes {
+			st.Episodes = append(st.Episodes, storedEpisode{Seed: r.seeds[i], Actions: e.Actions[A:], Return: e.Return()})
+		}
+	} else {
+		st.Replay = r.replay
+	}
 	for _, p := range r.model.Params() {
 		st.Params = append(st.Params, append([]float32(nil), p.Data32()...))
 	}
@@ -78,10 +104,75 @@ func readCheckpoint(path string) (*checkpointState, error) {
 		}
 		return nil, err
 	}
-	if st.Replay == nil || st.Result == nil {
+	if (st.Replay == nil && st.Episodes == nil) || st.Result == nil {
 		return nil, bad("the replay buffer or the logs are missing")
 	}
+	if st.Replay != nil {
+		st.ObsSize, st.ActionSize = st.Replay.ObsSize, st.Replay.ActionSize
+	}
 	return &st, nil
+}
+
+// replay returns the checkpoint's replay buffer, playing its stored
+// episodes again in the task's simulator when it holds them as seeds and
+// actions, and their seeds (nil for a replay stored whole).
+func (st *checkpointState) replay(path string) (*rssm.Replay, []uint64, error) {
+	if st.Replay != nil {
+		return st.Replay, nil, nil
+	}
+	var cfg Config
+	if err := json.Unmarshal(st.Config, &cfg); err != nil {
+		return nil, nil, fmt.Errorf("planet: checkpoint %s: %w", path, err)
+	}
+	env, err := dmc.New(cfg.Task)
+	if err != nil {
+		return nil, nil, fmt.Errorf("planet: checkpoint %s: %w", path, err)
+	}
+	defer env.Close()
+	rep, err := envs.NewActionRepeat(env, cfg.ActionRepeat)
+	if err != nil {
+		return nil, nil, err
+	}
+	replay, err := rssm.NewReplay(st.ObsSize, st.ActionSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	if rep.ObservationSize() != st.ObsSize || rep.ActionSize() != st.ActionSize {
+		return nil, nil, fmt.Errorf("planet: checkpoint %s: a replay of %d observations and %d actions, task %s has %d and %d",
+			path, st.ObsSize, st.ActionSize, cfg.Task, rep.ObservationSize(), rep.ActionSize())
+	}
+	A := st.ActionSize
+	var seeds []uint64
+	for i, se := range st.Episodes {
+		if len(se.Actions)%A != 0 {
+			return nil, nil, fmt.Errorf("planet: checkpoint %s: episode %d has %d action values, not a multiple of %d", path, i, len(se.Actions), A)
+		}
+		obs, err := rep.Reset(se.Seed)
+		if err != nil {
+			return nil, nil, err
+		}
+		var ep rssm.Episode
+		ep.Append(obs, make([]float64, A), 0)
+		action := make([]float64, A)
+		for t := 0; t < len(se.Actions); t += A {
+			for k := range action {
+				action[k] = float64(se.Actions[t+k])
+			}
+			next, r, _, err := rep.Step(action)
+			if err != nil {
+				return nil, nil, fmt.Errorf("planet: checkpoint %s: replaying episode %d: %w", path, i, err)
+			}
+			ep.Append(next, action, r)
+		}
+		if got := ep.Return(); got != se.Return {
+			return nil, nil, fmt.Errorf("planet: checkpoint %s: episode %d replays to return %v, it had %v: the simulator differs from the one that wrote the checkpoint", path, i, got, se.Return)
+		}
+		if err := replay.Add(ep); err != nil {
+			return nil, nil, err
+		}
+		seeds = append(seeds, se.Seed)
+	}
+	return replay, seeds, nil
 }
 
 // load restores the run from its checkpoint file if there is one; it
@@ -107,9 +198,13 @@ func (r *run) load(path string) (bool, error) {
 			return false, fmt.Errorf("planet: checkpoint %s: parameter %d has %d values, want %d", path, i, len(st.Params[i]), p.Size())
 		}
 	}
-	if st.Replay.ObsSize != r.replay.ObsSize || st.Replay.ActionSize != r.replay.ActionSize {
+	if st.ObsSize != r.replay.ObsSize || st.ActionSize != r.replay.ActionSize {
 		return false, fmt.Errorf("planet: checkpoint %s: replay of sizes %d/%d, the task's are %d/%d", path,
-			st.Replay.ObsSize, st.Replay.ActionSize, r.replay.ObsSize, r.replay.ActionSize)
+			st.ObsSize, st.ActionSize, r.replay.ObsSize, r.replay.ActionSize)
+	}
+	replay, seeds, err := st.replay(path)
+	if err != nil {
+		return false, err
 	}
 	if err := r.opt.UnmarshalBinary(st.Adam); err != nil {
 		return false, fmt.Errorf("planet: checkpoint %s: %w", path, err)
@@ -129,7 +224,7 @@ func (r *run) load(path string) (bool, error) {
 	for i, p := range params {
 		copy(p.Data32(), st.Params[i])
 	}
-	r.replay = st.Replay
+	r.replay, r.seeds = replay, seeds
 	r.res = st.Result
 	if extend {
 		// More episodes than the checkpoint's run had: the run goes on
@@ -202,11 +297,15 @@ func (r *run) startFrom(path string) error {
 		}
 	}
 	if !r.opts.DropReplay {
-		if st.Replay.ObsSize != r.replay.ObsSize || st.Replay.ActionSize != r.replay.ActionSize {
+		if st.ObsSize != r.replay.ObsSize || st.ActionSize != r.replay.ActionSize {
 			return fmt.Errorf("planet: Options.From %s: replay of sizes %d/%d, want %d/%d", path,
-				st.Replay.ObsSize, st.Replay.ActionSize, r.replay.ObsSize, r.replay.ActionSize)
+				st.ObsSize, st.ActionSize, r.replay.ObsSize, r.replay.ActionSize)
 		}
-		r.replay = st.Replay
+		replay, seeds, err := st.replay(path)
+		if err != nil {
+			return err
+		}
+		r.replay, r.seeds = replay, seeds
 	}
 	r.res.From = path
 	return nil
@@ -224,7 +323,7 @@ func LoadModel(path string) (*rssm.Model, error) {
 		return nil, fmt.Errorf("planet: LoadModel: %s: %w", path, err)
 	}
 	mc := cfg.Model
-	mc.ObsSize, mc.ActionSize = st.Replay.ObsSize, st.Replay.ActionSize
+	mc.ObsSize, mc.ActionSize = st.ObsSize, st.ActionSize
 	m, err := rssm.New(mc, tensor.Float32, tensor.NewRNG(1))
 	if err != nil {
 		return nil, fmt.Errorf("planet: LoadModel: %s: %w", path, err)
@@ -242,10 +341,8 @@ func LoadReplay(path string) (*rssm.Replay, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.Replay == nil {
-		return nil, fmt.Errorf("planet: LoadReplay: %s holds no replay buffer", path)
-	}
-	return st.Replay, nil
+	replay, _, err := st.replay(path)
+	return replay, err
 }
 
 // LoadAgent restores into a the state of the agent that acted in the run

@@ -149,7 +149,8 @@ type Options struct {
 	// From, if not empty, is the checkpoint of an earlier run (same task
 	// and model sizes) whose model this run starts from, and its replay
 	// buffer unless DropReplay is set: the paper's later phases continue
-	// phase 1's model. The seed episodes are still collected.
+	// phase 1's model. The seed episodes are collected only with
+	// DropReplay (the kept buffer holds the earlier run's).
 	From       string
 	DropReplay bool
 	// ResetModel, with From, starts from a fresh model and keeps only the
@@ -202,6 +203,11 @@ type run struct {
 	model   *rssm.Model
 	opt     *nn.Adam
 	replay  *rssm.Replay
+	// seeds are the reset seeds of the replay's episodes, in order, while
+	// every episode's is known (not for a replay taken over from an old
+	// checkpoint): checkpoints then store the episodes as their seeds and
+	// actions.
+	seeds []uint64
 	rng     *tensor.RNG // batches and the loss's samples
 	arena   *tensor.Arena
 	res     *Result
@@ -287,6 +293,17 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	return r.res, nil
 }
 
+// seedEpisodes returns the number of random episodes this run collects:
+// none when it continues an earlier run with its replay buffer (Options.From
+// without DropReplay), whose seed episodes are in that buffer already and
+// would come out the same (the same seed streams).
+func (r *run) seedEpisodes() int {
+	if r.res.From != "" && !r.opts.DropReplay {
+		return 0
+	}
+	return r.cfg.SeedEpisodes
+}
+
 // counts returns the numbers of episodes of each kind so far.
 func (r *run) counts() (seed, train, eval int) {
 	for _, e := range r.res.Episodes {
@@ -315,14 +332,14 @@ func (r *run) loop(ctx context.Context) error {
 		if train == cfg.Episodes && train%cfg.EvalEvery != 0 {
 			evalsDue += cfg.EvalEpisodes // a final evaluation
 		}
-		finished := seed >= cfg.SeedEpisodes && eval >= evalsDue && train >= cfg.Episodes &&
+		finished := seed >= r.seedEpisodes() && eval >= evalsDue && train >= cfg.Episodes &&
 			(r.res.Prediction != nil || eval == 0)
 		if r.resuming && !finished {
 			r.res.Resumes++
 			r.resuming = false
 		}
 		switch {
-		case seed < cfg.SeedEpisodes:
+		case seed < r.seedEpisodes():
 			if err := r.collect(ctx, "seed", seed); err != nil {
 				return err
 			}
@@ -396,7 +413,7 @@ func (r *run) collect(ctx context.Context, kind string, index int) error {
 	}
 	steps := cfg.EpisodeSteps / cfg.ActionRepeat
 	seed, train, _ := r.counts()
-	total := cfg.SeedEpisodes + cfg.Episodes
+	total := r.seedEpisodes() + cfg.Episodes
 	ret := 0.0
 	updatesDone := 0
 	for t := range steps {
@@ -406,7 +423,10 @@ func (r *run) collect(ctx context.Context, kind string, index int) error {
 		action := make([]float64, A)
 		if kind == "seed" {
 			for i := range action {
-				action[i] = 2*noise.Uniform() - 1
+				// Actions are applied as float32, as the replay keeps
+				// them, so that a checkpoint can replay an episode
+				// from its reset seed and actions (storedEpisode).
+				action[i] = float64(float32(2*noise.Uniform() - 1))
 			}
 		} else {
 			t0 := time.Now()
@@ -422,7 +442,7 @@ func (r *run) collect(ctx context.Context, kind string, index int) error {
 				if kind == "train" {
 					a += cfg.ExplorationNoise * noise.Normal()
 				}
-				action[i] = math.Max(-1, math.Min(1, a))
+				action[i] = float64(float32(math.Max(-1, math.Min(1, a))))
 			}
 			r.res.DecisionSeconds += time.Since(t0).Seconds()
 			r.res.Decisions++
@@ -466,6 +486,9 @@ func (r *run) collect(ctx context.Context, kind string, index int) error {
 	if kind == "seed" || kind == "train" {
 		if err := r.replay.Add(ep); err != nil {
 			return fmt.Errorf("planet: %w", err)
+		}
+		if len(r.seeds) == len(r.replay.Episodes)-1 {
+			r.seeds = append(r.seeds, r.stream(kind, index, 1))
 		}
 		r.res.EnvSteps += (ep.Len() - 1) * cfg.ActionRepeat
 	}
@@ -539,7 +562,7 @@ func (r *run) updates(ctx context.Context, n int) error {
 		sum.RewardNLL += l.RewardNLL
 		sum.KL += l.KL
 		if cfg.Schedule == ScheduleEpisode || train == 0 {
-			r.report(Progress{Phase: "update", Episode: seed + train, Episodes: cfg.SeedEpisodes + cfg.Episodes,
+			r.report(Progress{Phase: "update", Episode: seed + train, Episodes: r.seedEpisodes() + cfg.Episodes,
 				Step: i + 1, Steps: n, EnvSteps: r.res.EnvSteps, Loss: total})
 		}
 	}
@@ -549,7 +572,7 @@ func (r *run) updates(ctx context.Context, n int) error {
 	if r.opts.Agent != nil {
 		if lr, ok := r.opts.Agent.(LearnReporter); ok {
 			lr.SetLearnProgress(func(step, steps int, score float64) {
-				r.report(Progress{Phase: "agent", Episode: seed + train, Episodes: cfg.SeedEpisodes + cfg.Episodes,
+				r.report(Progress{Phase: "agent", Episode: seed + train, Episodes: r.seedEpisodes() + cfg.Episodes,
 					Step: step, Steps: steps, EnvSteps: r.res.EnvSteps, Return: score})
 			})
 			defer lr.SetLearnProgress(nil)

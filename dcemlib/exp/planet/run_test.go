@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"math"
@@ -15,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dcem-go/dcem/dcemlib/checkpoint"
 )
 
 func TestConfigErrorsNameTheField(t *testing.T) {
@@ -421,5 +424,88 @@ func TestExtendRun(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), cfg, Options{Checkpoint: path}); err == nil || !strings.Contains(err.Error(), "another configuration") {
 		t.Errorf("fewer episodes than the checkpoint's: error %v", err)
+	}
+}
+
+// TestCheckpointStoresEpisodesAsActions checks the compact replay: a
+// checkpoint holds each episode as its reset seed and actions, the replay
+// played back from them is the run's (its returns, lengths and
+// observations), and an action changed in the file is caught by the
+// episode's return.
+func TestCheckpointStoresEpisodesAsActions(t *testing.T) {
+	cfg := Quick("cheetah.run")
+	cfg.Episodes = 1
+	path := filepath.Join(t.TempDir(), "checkpoint.bin")
+	res, err := Run(context.Background(), cfg, Options{Checkpoint: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := readCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Replay != nil || len(st.Episodes) != cfg.SeedEpisodes+cfg.Episodes {
+		t.Fatalf("checkpoint: whole replay %v, %d stored episodes; want none and %d", st.Replay != nil, len(st.Episodes), cfg.SeedEpisodes+cfg.Episodes)
+	}
+	replay, err := LoadReplay(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []float64
+	for _, e := range res.Episodes {
+		if e.Kind == "seed" || e.Kind == "train" {
+			want = append(want, e.Return)
+		}
+	}
+	for i, e := range replay.Episodes {
+		steps := cfg.EpisodeSteps/cfg.ActionRepeat + 1
+		if e.Len() != steps || len(e.Obs) != steps*replay.ObsSize {
+			t.Errorf("episode %d: %d steps, %d observation values; want %d and %d", i, e.Len(), len(e.Obs), steps, steps*replay.ObsSize)
+		}
+		// The log sums float64 rewards, the replay float32 ones.
+		if math.Abs(e.Return()-want[i]) > 1e-4*(1+math.Abs(want[i])) {
+			t.Errorf("episode %d replays to return %v, the run logged %v", i, e.Return(), want[i])
+		}
+	}
+	st.Episodes[1].Actions[7] += 0.5
+	if err := checkpoint.Save(path, checkpointMagic, st); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadReplay(path); err == nil || !strings.Contains(err.Error(), "episode 1") {
+		t.Errorf("a changed action: error %v, want one naming episode 1", err)
+	}
+}
+
+// TestFromKeepsTheSeedEpisodes checks that a run continuing an earlier one
+// with its replay buffer collects no seed episodes again (they would be the
+// earlier run's, the same seed streams), and that one dropping the buffer
+// collects them.
+func TestFromKeepsTheSeedEpisodes(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Quick("cheetah.run")
+	cfg.Episodes = 1
+	first := filepath.Join(dir, "first.bin")
+	if _, err := Run(context.Background(), cfg, Options{Checkpoint: first}); err != nil {
+		t.Fatal(err)
+	}
+	for _, drop := range []bool{false, true} {
+		path := filepath.Join(dir, fmt.Sprintf("next-%v.bin", drop))
+		res, err := Run(context.Background(), cfg, Options{Checkpoint: path, From: first, DropReplay: drop})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seed, train, _ := (&run{res: res}).counts()
+		replay, err := LoadReplay(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantSeed, wantReplay := 0, cfg.SeedEpisodes+2*cfg.Episodes
+		if drop {
+			wantSeed, wantReplay = cfg.SeedEpisodes, cfg.SeedEpisodes+cfg.Episodes
+		}
+		if seed != wantSeed || train != cfg.Episodes || len(replay.Episodes) != wantReplay {
+			t.Errorf("DropReplay %v: %d seed and %d train episodes, replay of %d; want %d, %d and %d",
+				drop, seed, train, len(replay.Episodes), wantSeed, cfg.Episodes, wantReplay)
+		}
 	}
 }
