@@ -196,18 +196,18 @@ var onImagination func(*rssm.Imagination)
 
 // run is the state of a run in progress.
 type run struct {
-	cfg     Config
-	opts    Options
-	env     envs.Env
-	closer  func() error
-	model   *rssm.Model
-	opt     *nn.Adam
-	replay  *rssm.Replay
+	cfg    Config
+	opts   Options
+	env    envs.Env
+	closer func() error
+	model  *rssm.Model
+	opt    *nn.Adam
+	replay *rssm.Replay
 	// seeds are the reset seeds of the replay's episodes, in order, while
 	// every episode's is known (not for a replay taken over from an old
 	// checkpoint): checkpoints then store the episodes as their seeds and
 	// actions.
-	seeds []uint64
+	seeds   []uint64
 	rng     *tensor.RNG // batches and the loss's samples
 	arena   *tensor.Arena
 	res     *Result
