@@ -44,7 +44,8 @@
 // What a cell prints (fmt.Print*, log, println, os.Stdout and os.Stderr)
 // is streamed to the notebook while the cell runs, in chunks of at most
 // 64 KiB sent every 50 ms or sooner. display.Show and friends publish rich
-// output; a cell's final expression is its execute_result.
+// output; a cell's final expression is its execute_result (a widget, as
+// display_data: the classic notebook shows those again after a reload).
 //
 // # Rich output
 //

@@ -173,6 +173,9 @@ func Run(ctx context.Context, nb []byte, ex Executor, outs *Outputs) ([]byte, er
 			}
 			outputs = append(outputs, map[string]any{"output_type": "error", "ename": name, "evalue": value, "traceback": tb})
 			runErr = &CellError{Cell: count, Index: idx, Err: err}
+		} else if _, widget := result[widgetViewMIME]; widget {
+			// A widget view is display_data, as the kernel publishes it.
+			outputs = append(outputs, map[string]any{"output_type": "display_data", "data": result, "metadata": map[string]any{}})
 		} else if result != nil {
 			outputs = append(outputs, map[string]any{"output_type": "execute_result", "execution_count": count,
 				"data": result, "metadata": map[string]any{}})
@@ -214,3 +217,6 @@ func source(v any) (string, error) {
 	}
 	return "", fmt.Errorf("source has type %T", v)
 }
+
+// widgetViewMIME is the MIME type of a widget's view.
+const widgetViewMIME = "application/vnd.jupyter.widget-view+json"

@@ -23,6 +23,8 @@ func (s script) Execute(ctx context.Context, code string) (display.Bundle, error
 		s.o.Display(display.Bundle{"text/html": "<b>1</b>"}, nil, "d1", false)
 		s.o.Display(display.Bundle{"text/html": "<b>2</b>"}, nil, "d1", true)
 		return display.Bundle{"text/plain": "3"}, nil
+	case code == "widget":
+		return display.Bundle{"text/plain": "", widgetViewMIME: map[string]any{"model_id": "m1"}}, nil
 	case strings.HasPrefix(code, "fail"):
 		return nil, errors.New("it broke")
 	}
@@ -80,5 +82,28 @@ func TestRunRejectsBadNotebooks(t *testing.T) {
 		if _, err := Run(context.Background(), []byte(nb), script{outs}, outs); err == nil {
 			t.Errorf("%s: no error", nb)
 		}
+	}
+}
+
+// TestRunWidgetView: a cell whose value is a widget view keeps it as
+// display_data, as the kernel publishes it.
+func TestRunWidgetView(t *testing.T) {
+	nbText := `{"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+ "cells": [{"cell_type": "code", "metadata": {}, "source": "widget", "outputs": [], "execution_count": null}]}`
+	outs := NewOutputs()
+	out, err := Run(context.Background(), []byte(nbText), script{outs}, outs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb struct {
+		Cells []struct {
+			Outputs []map[string]any `json:"outputs"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal(out, &nb); err != nil {
+		t.Fatal(err)
+	}
+	if o := nb.Cells[0].Outputs; len(o) != 1 || o[0]["output_type"] != "display_data" || o[0]["data"].(map[string]any)[widgetViewMIME] == nil {
+		t.Errorf("widget cell outputs %+v", o)
 	}
 }
