@@ -219,7 +219,9 @@ func (w *server) answer(m message) {
 	case opComplete:
 		reply.Matches, reply.Start, reply.End = w.sess.Complete(m.Code, m.Cursor)
 	case opInspect:
-		reply.Doc, reply.Found = w.sess.Inspect(m.Code, m.Cursor)
+		// Inspect reads the values of variables: it takes its turn with
+		// the widgets' callbacks and redraws, which write them.
+		widgets.Default().Do(func() { reply.Doc, reply.Found = w.sess.Inspect(m.Code, m.Cursor) })
 	case opIsComplete:
 		reply.Status, reply.Indent = w.sess.IsComplete(m.Code)
 	case opCommInfo:
