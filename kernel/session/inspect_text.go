@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -121,6 +122,14 @@ func (b *boundedWriter) value(v reflect.Value, depth int) {
 			return
 		}
 		b.value(v.Elem(), depth)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		b.write(strconv.FormatInt(v.Int(), 10))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		b.write(strconv.FormatUint(v.Uint(), 10))
+	case reflect.Float32, reflect.Float64:
+		b.write(strconv.FormatFloat(v.Float(), 'g', -1, v.Type().Bits()))
+	case reflect.Bool:
+		b.write(strconv.FormatBool(v.Bool()))
 	default:
 		b.write(fmt.Sprint(v))
 	}
