@@ -52,10 +52,14 @@ func (s *Session) globals() (g map[string]reflect.Value) {
 // lower applies the session's rewrites to src (see lower.go).
 func (s *Session) lower(src string) (string, error) {
 	var globals map[string]reflect.Value
+	imports := s.imported
+	if s.pendingImports != nil {
+		imports = s.pendingImports
+	}
 	env := &lowerEnv{
 		ifaces:  s.ifaces,
 		types:   s.types,
-		imports: s.imported,
+		imports: imports,
 		symbol: func(path, name string) (reflect.Value, bool) {
 			v, ok := s.packages[path][name]
 			return v, ok

@@ -37,6 +37,10 @@ import (
 //     interface such as error never matched); assertions to interfaces
 //     declared in cells go through a compiled identity function.
 //   - builtins: min and max (Go 1.21), clear (Go 1.21), new(expr) (Go 1.26).
+//   - errors.As with a target of a type that cells declared, and
+//     errors.AsType (Go 1.26), walk the error tree with type assertions.
+//   - generic calls: type arguments the interpreter would infer wrongly are
+//     written out (see lower_generic.go).
 //   - top-level statements that the interpreter compiles only inside a
 //     function (see lowerTopLevel).
 //   - struct tags: unexported fields are marked `json:"-"` (the interpreter
@@ -178,13 +182,18 @@ func lower(src string, env *lowerEnv) (string, error) {
 		}
 	}
 	for _, pass := range []func(*parsed, *lowerEnv) string{
-		foldConsts, lowerRanges, loopVars, snapshotClosures, lowerDefers, lowerTypeSwitches, lowerBuiltins, lowerTopLevel, tagUnexported,
+		foldConsts, lowerRanges, loopVars, snapshotClosures, lowerDefers, lowerTypeSwitches, lowerBuiltins, lowerErrors, lowerGenericCalls, lowerTopLevel, tagUnexported,
 	} {
 		p := parseAny(src)
 		if p == nil {
 			return src, nil
 		}
 		src = pass(p, env)
+	}
+	if p := parseAny(src); p != nil {
+		if err := refuseGeneric(p, env); err != nil {
+			return src, err
+		}
 	}
 	return src, nil
 }

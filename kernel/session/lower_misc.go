@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/token"
+	"go/types"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -406,80 +407,6 @@ func refuse(p *parsed, env *lowerEnv) error {
 		}
 		return "", false
 	}
-	generic := func(c *ast.CallExpr) (string, bool) {
-		fn := c.Fun
-		if ix, ok := fn.(*ast.IndexExpr); ok {
-			fn = ix.X
-		} else if ix, ok := fn.(*ast.IndexListExpr); ok {
-			fn = ix.X
-		}
-		id, ok := fn.(*ast.Ident)
-		if !ok {
-			return "", false
-		}
-		if id.Obj != nil {
-			d, ok := id.Obj.Decl.(*ast.FuncDecl)
-			return id.Name, ok && d.Type.TypeParams != nil
-		}
-		if src, ok := env.decl(id.Name); ok {
-			ft := parseFuncType(src)
-			return id.Name, ft != nil && ft.TypeParams != nil
-		}
-		return "", false
-	}
-	genericIn := func(x ast.Expr) (string, bool) {
-		name, found := "", false
-		ast.Inspect(x, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.CallExpr:
-				if g, ok := generic(n); ok && !found {
-					name, found = g, true
-				}
-			}
-			return !found
-		})
-		return name, found
-	}
-	for _, st := range topStmts(p) {
-		if a, ok := st.(*ast.AssignStmt); ok && a.Tok == token.DEFINE {
-			for _, r := range a.Rhs {
-				if g, ok := genericIn(r); ok {
-					fail(a, "%s := %s(...) at a cell's top level: the interpreter cannot define a top-level variable from a generic call's result; declare it with its type and assign it (var %s T; %s = %s(...)), or call %s inside a function",
-						p.text(a.Lhs[0]), g, p.text(a.Lhs[0]), p.text(a.Lhs[0]), g, g)
-				}
-			}
-		}
-	}
-	if p.prefix == len("package p\n") {
-		for _, d := range p.file.Decls {
-			g, ok := d.(*ast.GenDecl)
-			if !ok || g.Tok != token.VAR {
-				continue
-			}
-			for _, sp := range g.Specs {
-				vs := sp.(*ast.ValueSpec)
-				for _, v := range vs.Values {
-					if name, ok := genericIn(v); ok {
-						fail(vs, "var %s = %s(...): the interpreter cannot initialize a top-level variable from a generic call's result; declare it with its type and assign it in a statement (var %s T; %s = %s(...))",
-							vs.Names[0].Name, name, vs.Names[0].Name, vs.Names[0].Name, name)
-					}
-					ast.Inspect(v, func(n ast.Node) bool {
-						if c, ok := n.(*ast.CallExpr); ok {
-							if fn, ok := c.Fun.(*ast.Ident); ok && fn.Obj == nil && (fn.Name == "min" || fn.Name == "max" || fn.Name == "new" && len(c.Args) == 1 && isValueExpr(c.Args[0], env)) {
-								if _, folds := foldMinMax(fn.Name, c.Args); !folds || fn.Name == "new" {
-									fail(vs, "var %s = %s(...) at a cell's top level is not supported by the interpreter; write %s := %s(...)",
-										vs.Names[0].Name, fn.Name, vs.Names[0].Name, fn.Name)
-								}
-							}
-						}
-						return true
-					})
-				}
-			}
-		}
-	}
 	ast.Inspect(p.file, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
@@ -558,4 +485,85 @@ func topBuiltin(p *parsed, a *ast.AssignStmt, c *ast.CallExpr, name string, env 
 		call = helper + "(" + call + ", " + arg + ")"
 	}
 	return fmt.Sprintf("%s := %s; %s = %s", x, p.text(c.Args[def]), x, call), true
+}
+
+// refuseGeneric refuses, after the rewrites, a variable that a cell's top
+// level defines from a generic call whose type arguments and result type
+// the rewrites could not tell (the interpreter fails on it, or for a typed
+// var silently keeps the zero value).
+func refuseGeneric(p *parsed, env *lowerEnv) error {
+	var err error
+	fail := func(n ast.Node, format string, args ...any) {
+		if err == nil {
+			err = &lowerError{line: p.line(n.Pos()), msg: fmt.Sprintf(format, args...)}
+		}
+	}
+	t := &typer{p: p, env: env}
+	generic := func(c *ast.CallExpr) (string, bool) {
+		fn := c.Fun
+		if ix, ok := fn.(*ast.IndexExpr); ok {
+			fn = ix.X
+		} else if ix, ok := fn.(*ast.IndexListExpr); ok {
+			fn = ix.X
+		}
+		if id, ok := fn.(*ast.Ident); ok && strings.HasPrefix(id.Name, "__dcem") {
+			return "", false
+		}
+		ft, _ := t.signature(fn)
+		return types.ExprString(fn), ft != nil && ft.TypeParams != nil
+	}
+	genericIn := func(x ast.Expr) (string, bool) {
+		name, found := "", false
+		ast.Inspect(x, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.CallExpr:
+				if g, ok := generic(n); ok && !found {
+					name, found = g, true
+				}
+			}
+			return !found
+		})
+		return name, found
+	}
+	for _, st := range topStmts(p) {
+		if a, ok := st.(*ast.AssignStmt); ok && a.Tok == token.DEFINE {
+			for _, r := range a.Rhs {
+				if g, ok := genericIn(r); ok {
+					fail(a, "%s := %s(...) at a cell's top level: the interpreter cannot define a top-level variable from a generic call's result; declare it with its type and assign it (var %s T; %s = %s(...)), or call %s inside a function",
+						p.text(a.Lhs[0]), g, p.text(a.Lhs[0]), p.text(a.Lhs[0]), g, g)
+				}
+			}
+		}
+	}
+	if p.prefix == len("package p\n") {
+		for _, d := range p.file.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.VAR {
+				continue
+			}
+			for _, sp := range g.Specs {
+				vs := sp.(*ast.ValueSpec)
+				for _, v := range vs.Values {
+					if name, ok := genericIn(v); ok {
+						fail(vs, "var %s = %s(...): the interpreter cannot initialize a top-level variable from a generic call's result; declare it with its type and assign it in a statement (var %s T; %s = %s(...))",
+							vs.Names[0].Name, name, vs.Names[0].Name, vs.Names[0].Name, name)
+					}
+					ast.Inspect(v, func(n ast.Node) bool {
+						if c, ok := n.(*ast.CallExpr); ok {
+							if fn, ok := c.Fun.(*ast.Ident); ok && fn.Obj == nil && (fn.Name == "min" || fn.Name == "max" || fn.Name == "new" && len(c.Args) == 1 && isValueExpr(c.Args[0], env)) {
+								if _, folds := foldMinMax(fn.Name, c.Args); !folds || fn.Name == "new" {
+									fail(vs, "var %s = %s(...) at a cell's top level is not supported by the interpreter; write %s := %s(...)",
+										vs.Names[0].Name, fn.Name, vs.Names[0].Name, fn.Name)
+								}
+							}
+						}
+						return true
+					})
+				}
+			}
+		}
+	}
+	return err
 }

@@ -12,10 +12,15 @@ import (
 //
 //   - var x T = e (with a type and a value) fails with "variable
 //     definition loop"; it becomes var x T; x = e.
+//     A run of such declarations (a declaration chunk of var x T = e lines)
+//     becomes statements: x := *new(T); x = e.
 //   - the comma-ok forms v, ok := m[k] and v, ok := x.(T) fail with "nil
 //     type"; they become definitions from a call of a func literal.
 func lowerTopLevel(p *parsed, env *lowerEnv) string {
 	e := &editor{src: p.src}
+	if p.prefix == len("package p\n") {
+		return typedVarDecls(p, e)
+	}
 	for _, st := range topStmts(p) {
 		switch st := st.(type) {
 		case *ast.DeclStmt:
@@ -74,4 +79,42 @@ func iface(t ast.Expr, env *lowerEnv) bool {
 		return len(t.Methods.List) > 0
 	}
 	return false
+}
+
+// typedVarDecls rewrites a run of top-level var declarations of which one
+// has a type and a value into statements (see lowerTopLevel).
+func typedVarDecls(p *parsed, e *editor) string {
+	typed := false
+	for _, d := range p.file.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.VAR || g.Lparen.IsValid() || len(g.Specs) != 1 {
+			return p.src
+		}
+		vs := g.Specs[0].(*ast.ValueSpec)
+		if len(vs.Values) > 0 && len(vs.Values) != len(vs.Names) {
+			return p.src
+		}
+		if vs.Type != nil && len(vs.Values) > 0 {
+			typed = true
+		}
+	}
+	if !typed {
+		return p.src
+	}
+	for _, d := range p.file.Decls {
+		vs := d.(*ast.GenDecl).Specs[0].(*ast.ValueSpec)
+		var parts []string
+		for i, n := range vs.Names {
+			switch {
+			case vs.Type != nil && len(vs.Values) > 0:
+				parts = append(parts, fmt.Sprintf("%s := *new(%s); %s = %s", n.Name, p.text(vs.Type), n.Name, p.text(vs.Values[i])))
+			case vs.Type != nil:
+				parts = append(parts, fmt.Sprintf("%s := *new(%s)", n.Name, p.text(vs.Type)))
+			default:
+				parts = append(parts, fmt.Sprintf("%s := %s", n.Name, p.text(vs.Values[i])))
+			}
+		}
+		e.replace(p.off(d.Pos()), p.off(d.End()), strings.Join(parts, "; "))
+	}
+	return e.apply()
 }

@@ -172,6 +172,24 @@ func (s *Session) notePending(chunks []Chunk) {
 	}
 	pending := s.decls
 	s.decls = saved
+	s.pendingImports = map[string]string{}
+	for name, path := range s.imported {
+		s.pendingImports[name] = path
+	}
+	for _, c := range chunks {
+		if c.Kind != Imports {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+c.Src, parser.ImportsOnly)
+		if err != nil {
+			continue
+		}
+		for _, im := range f.Imports {
+			if path, err := strconv.Unquote(im.Path.Value); err == nil {
+				s.pendingImports[s.importName(path, im.Name)] = path
+			}
+		}
+	}
 	// Top-level := and var statements, as var declarations, so that the
 	// rewrites can tell what a name of the cell holds.
 	for _, c := range chunks {

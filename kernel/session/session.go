@@ -134,6 +134,9 @@ type Session struct {
 	// pendingDecls holds the declarations of the cell being compiled, by
 	// name, for the rewrites of its other steps.
 	pendingDecls map[string]string
+	// pendingImports maps the import names in effect once the cell being
+	// compiled has run to their paths.
+	pendingImports map[string]string
 
 	// ctl runs compiled programs (see runControl).
 	ctl *runControl
@@ -265,9 +268,10 @@ func New(opts Options) (*Session, error) {
 			}),
 		},
 		hookPath + "/dcemk": {
-			"Result": reflect.ValueOf(s.setResult),
-			"Id":     reflect.ValueOf(identity),
-			"Clear":  reflect.ValueOf(clearValue),
+			"Result":    reflect.ValueOf(s.setResult),
+			"Id":        reflect.ValueOf(identity),
+			"Clear":     reflect.ValueOf(clearValue),
+			"ErrorTree": reflect.ValueOf(errorTree),
 		},
 	}
 	if err := s.i.Use(hook); err != nil {
@@ -325,7 +329,7 @@ func (s *Session) execute(ctx context.Context, cell string) (display.Bundle, err
 	}
 	steps := s.plan(chunks)
 	s.notePending(chunks)
-	defer func() { s.pendingDecls = nil }()
+	defer func() { s.pendingDecls, s.pendingImports = nil, nil }()
 	// Compile the whole cell before any of it runs: a cell with an error
 	// anywhere runs no part of itself. (Compiling brings a cell's imports
 	// into effect; they are not evaluated again.)
