@@ -116,9 +116,10 @@ func TestReproWorldModelQuick(t *testing.T) {
 		args  []string
 		files []string
 	}{
-		{[]string{"repro", "planet", "--quick", "--task", "walker.walk", "--out", "p"},
-			[]string{"p/result.json", "p/checkpoint.bin", "p/returns.svg", "p/losses.png", "p/reward-prediction.svg"}},
-		{[]string{"repro", "planet", "--report", "--out", "p"}, []string{"p/obs-prediction.png"}},
+		{[]string{"repro", "planet", "--quick", "--task", "walker.walk", "--seeds", "2", "--final-eval", "1", "--out", "p"},
+			[]string{"p/sweep.json", "p/result.json", "p/returns-walker.walk.svg", "p/runs/0001.json", "p/work/0000/checkpoint.bin",
+				"p/work/0001/returns.svg", "p/work/0000/losses.png", "p/work/0000/reward-prediction.svg", "p/work/0001/evaluations.json"}},
+		{[]string{"repro", "planet", "--report", "--out", "p"}, []string{"p/work/0000/obs-prediction.png"}},
 		{[]string{"repro", "latent", "--quick", "--out", "l"},
 			[]string{"l/result.json", "l/returns-boxplot.svg", "l/phase1/checkpoint.bin", "l/phase2/checkpoint.bin", "l/phase2/returns.png",
 				"l/phase3/checkpoint.bin", "l/evaluations.json"}},

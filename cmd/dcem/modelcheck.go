@@ -51,6 +51,7 @@ func runModelcheck(args []string) error {
 	seed := fs.Uint64("seed", 0, "seed of the episodes, planners and rollouts")
 	workers := fs.Int("workers", 2, "goroutines that imagine and simulate")
 	out := fs.String("out", "modelcheck.json", "where to write the result (JSON)")
+	meanStates := fs.Bool("mean-states", false, "plan with the prior's means instead of sampled states")
 	retrainN := fs.Int("retrain", 0, "train a model again on the checkpoint's replay for N updates first, and check it (0: check the checkpoint's)")
 	fresh := fs.Bool("fresh", false, "with --retrain: from new parameters instead of the checkpoint's")
 	freeNats := fs.Float64("free-nats", -1, "with --retrain: the KL floor (default: the run's)")
@@ -70,6 +71,7 @@ func runModelcheck(args []string) error {
 		cfg.Planners = ps
 	}
 	cfg.Episodes, cfg.Steps, cfg.RankEvery, cfg.Seed, cfg.Workers = *episodes, *steps, *rankEvery, *seed, *workers
+	cfg.MeanStates = *meanStates
 	if *retrainN > 0 {
 		run, err := planet.LoadResult(*from)
 		if err != nil {

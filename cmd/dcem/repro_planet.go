@@ -3,17 +3,20 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
 	"github.com/dcem-go/dcem/dcemlib/plots"
 	"github.com/dcem-go/dcem/dcemlib/sweep"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
+	"github.com/dcem-go/dcem/envs/dmc"
 	"gonum.org/v1/plot"
 )
 
@@ -26,16 +29,20 @@ func init() {
 
 func reproPlanet(args []string) (err error) {
 	fs := flag.NewFlagSet("dcem repro planet", flag.ContinueOnError)
-	task := fs.String("task", "cheetah.run", "dmc task: cheetah.run or walker.walk")
-	quick := fs.Bool("quick", false, "a tiny model and two short episodes (seconds; shows the pipeline only)")
-	paper := fs.Bool("paper", false, "the paper's budget (2M environment steps: months on 2 cores) instead of the reduced default")
+	tasks := fs.String("task", "cheetah.run", "dmc tasks, comma-separated: cheetah.run, walker.walk")
+	budget := fs.String("budget", "small", `preset: "small" (65k environment steps, reduced planner), "100k" (100k steps, the same planner), "paper" (2M steps: months on 2 cores) or "quick" (seconds; shows the pipeline only)`)
+	quick := fs.Bool("quick", false, "same as --budget quick")
+	paper := fs.Bool("paper", false, "same as --budget paper")
 	episodes := fs.Int("episodes", -1, "planned episodes after the seed episodes (default: the preset's)")
 	schedule := fs.String("schedule", "", `model updates "episode" (before each episode) or "interleaved" (spread over its steps); default: the preset's`)
-	seed := fs.Uint64("seed", 0, "seed of everything random in the run")
-	workers := fs.Int("workers", 2, "goroutines that imagine candidates (and BLAS threads of the updates)")
-	out := fs.String("out", "repro-planet", "directory for result.json, the figures and the checkpoint")
+	seed := fs.Uint64("seed", 0, "seed of the first run (the others: seed+1, seed+2, …)")
+	seeds := fs.Int("seeds", 1, "training seeds per task")
+	finalEval := fs.Int("final-eval", 0, "noiseless evaluation episodes of each finished run, its final score (0: none)")
+	workers := fs.Int("workers", 2, "goroutines that imagine candidates (and BLAS threads of the updates), per run")
+	out := fs.String("out", "repro-planet", "sweep directory: sweep.json, runs/, work/NNNN/ (each run's checkpoint, result.json and figures), the summary result.json and figures")
 	device := fs.String("device", "", "where the planner imagines: cpu, opencl or opencl:N (binaries built with the opencl tag; see make build-opencl); default: $DCEM_DEVICE, else cpu")
-	report := fs.Bool("report", false, "only write result.json and the figures from the checkpoint in --out, without training (also while a run trains there)")
+	report := fs.Bool("report", false, "only write each run's result.json and figures from the checkpoints in --out's work directories, without training (also while runs train there)")
+	sf := addSweepFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -45,59 +52,296 @@ func reproPlanet(args []string) (err error) {
 	if *quick && *paper {
 		return usageErrorf("--quick and --paper exclude each other")
 	}
-	cfg := planet.Small(*task)
 	switch {
 	case *quick:
-		cfg = planet.Quick(*task)
+		*budget = "quick"
 	case *paper:
-		cfg = planet.Default(*task)
+		*budget = "paper"
 	}
-	if *episodes >= 0 {
-		cfg.Episodes = *episodes
+	preset, ok := planetPresets[*budget]
+	if !ok {
+		return usageErrorf("--budget %q, want small, 100k, paper or quick", *budget)
 	}
-	if *schedule != "" {
-		cfg.Schedule = *schedule
+	if *seeds < 1 {
+		return usageErrorf("--seeds = %d, want ≥ 1", *seeds)
 	}
-	cfg.Seed, cfg.Workers = *seed, *workers
-	if err := cfg.Validate(); err != nil {
+	if *finalEval < 0 {
+		return usageErrorf("--final-eval = %d, want ≥ 0", *finalEval)
+	}
+	if _, err := deviceFlag(*device); err != nil {
 		return err
 	}
-	dev, err := deviceFlag(*device)
-	if err != nil {
-		return err
-	}
-	ckpt := filepath.Join(*out, "checkpoint.bin")
 	if *report {
-		res, err := planet.LoadResult(ckpt)
-		if err != nil {
+		return reportPlanet(*out)
+	}
+	g := &planetSweep{grid: planetGrid{Device: *device, FinalEval: *finalEval}}
+	for _, task := range strings.Split(*tasks, ",") {
+		for k := range *seeds {
+			cfg := preset(strings.TrimSpace(task))
+			if *episodes >= 0 {
+				cfg.Episodes = *episodes
+			}
+			if *schedule != "" {
+				cfg.Schedule = *schedule
+			}
+			cfg.Seed, cfg.Workers = *seed+uint64(k), *workers
+			g.grid.Runs = append(g.grid.Runs, cfg)
+		}
+	}
+	if !*sf.resume && *sf.collect == "" && *sf.runIndex < 0 {
+		if err := g.validate(); err != nil {
 			return err
 		}
-		return writePlanet(res, *out)
+		c := g.grid.Runs[0]
+		fmt.Fprintf(os.Stderr, "%d runs (%s × %d seeds), each %s\n", len(g.grid.Runs), *tasks, *seeds, c.Budget())
 	}
-	cleanup, err := makeOutDir(*out)
-	if err != nil {
+	return runSweep(fs, g, sf, *out)
+}
+
+// planetPresets are the budgets of --budget.
+var planetPresets = map[string]func(string) planet.Config{
+	"quick": planet.Quick, "small": planet.Small, "100k": planet.Steps100k, "paper": planet.Default,
+}
+
+// planetGrid is the configuration of a planet sweep: one run per task and
+// seed.
+type planetGrid struct {
+	Runs []planet.Config `json:"runs"`
+	// Device is the --device of every run ("" for $DCEM_DEVICE or the CPU).
+	Device string `json:"device,omitempty"`
+	// FinalEval is the number of noiseless evaluation episodes of each
+	// finished run.
+	FinalEval int `json:"final_eval"`
+}
+
+// planetSweep runs world-model training as a sweep: each point is one run,
+// checkpointed in its work directory after every episode, so that a point
+// stopped by an interruption or a Slurm time limit resumes where it was.
+type planetSweep struct {
+	grid planetGrid
+}
+
+// planetPoint is the record of one finished run: its logs in short, and its
+// final evaluation.
+type planetPoint struct {
+	Task     string  `json:"task"`
+	Seed     uint64  `json:"seed"`
+	Budget   string  `json:"budget"`
+	EnvSteps int     `json:"env_steps"`
+	Updates  int     `json:"updates"`
+	Seconds  float64 `json:"seconds"`
+	// EvalSteps and EvalReturns are the evaluations during training.
+	EvalSteps   []float64   `json:"eval_steps"`
+	EvalReturns []float64   `json:"eval_returns"`
+	Final       []float64   `json:"final,omitempty"`
+	Cost        planet.Cost `json:"cost"`
+}
+
+func (s *planetSweep) Name() string { return "planet" }
+func (s *planetSweep) Config() any  { return s.grid }
+func (s *planetSweep) Points() []string {
+	var names []string
+	for _, c := range s.grid.Runs {
+		names = append(names, fmt.Sprintf("%s-seed%d", c.Task, c.Seed))
+	}
+	return names
+}
+
+func (s *planetSweep) validate() error {
+	if len(s.grid.Runs) == 0 {
+		return errors.New("planet: the grid is empty")
+	}
+	known := dmc.Tasks()
+	seen := map[string]bool{}
+	for _, c := range s.grid.Runs {
+		if !slices.Contains(known, c.Task) {
+			return fmt.Errorf("planet: unknown task %q, want one of %s", c.Task, strings.Join(known, ", "))
+		}
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		name := fmt.Sprintf("%s-seed%d", c.Task, c.Seed)
+		if seen[name] {
+			return fmt.Errorf("planet: %s appears twice in the grid", name)
+		}
+		seen[name] = true
+	}
+	if s.grid.FinalEval < 0 {
+		return fmt.Errorf("planet: FinalEval = %d, want ≥ 0", s.grid.FinalEval)
+	}
+	_, err := deviceFlag(s.grid.Device)
+	return err
+}
+
+func (s *planetSweep) setConfig(raw json.RawMessage) error {
+	var g planetGrid
+	if err := json.Unmarshal(raw, &g); err != nil {
 		return err
 	}
-	defer cleanup(&err)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if _, err := os.Stat(ckpt); err == nil {
-		fmt.Fprintf(os.Stderr, "resuming from %s\n", ckpt)
+	s.grid = g
+	return s.validate()
+}
+
+// workers is 1: a run keeps its Workers cores busy itself.
+func (s *planetSweep) workers() int { return 1 }
+func (s *planetSweep) taskCPUs() int {
+	n := 1
+	for _, c := range s.grid.Runs {
+		n = max(n, c.Workers)
 	}
-	fmt.Fprintf(os.Stderr, "%s, %s\n", cfg.Task, cfg.Budget())
-	if !dev.IsCPU() {
-		fmt.Fprintf(os.Stderr, "the planner imagines on %v\n", dev)
+	return n
+}
+func (s *planetSweep) start(int) {}
+
+func (s *planetSweep) RunPoint(ctx context.Context, i int, work string) (any, error) {
+	cfg := s.grid.Runs[i]
+	dev, err := deviceFlag(s.grid.Device)
+	if err != nil {
+		return nil, err
+	}
+	ckpt := filepath.Join(work, "checkpoint.bin")
+	if _, err := os.Stat(ckpt); err == nil {
+		fmt.Fprintf(os.Stderr, "%s-seed%d: resuming from %s\n", cfg.Task, cfg.Seed, ckpt)
 	}
 	progress, finish := planetProgress()
 	res, err := planet.Run(ctx, cfg, planet.Options{Checkpoint: ckpt, Progress: progress, Device: dev})
 	finish()
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintf(os.Stderr, "stopped; the checkpoint %s keeps the work so far: run the same command to resume\n", ckpt)
+			fmt.Fprintf(os.Stderr, "stopped; the checkpoint %s keeps the work so far: resume with --resume --out %s\n", ckpt, filepath.Dir(filepath.Dir(work)))
 		}
+		return nil, err
+	}
+	if err := writePlanet(res, work); err != nil {
+		return nil, err
+	}
+	pt := planetPoint{Task: cfg.Task, Seed: cfg.Seed, Budget: res.Config.Budget(), EnvSteps: res.EnvSteps,
+		Updates: res.Updates, Seconds: res.Seconds, Cost: res.Cost}
+	pt.EvalSteps, pt.EvalReturns = res.Returns("eval")
+	if n := s.grid.FinalEval; n > 0 {
+		evals, err := planet.OpenEvaluations(filepath.Join(work, "evaluations.json"))
+		if err != nil {
+			return nil, err
+		}
+		progress, finish := planetProgress()
+		opts := planet.EvalOptions{Episodes: n, Seed: 1_000_003 + cfg.Seed, Workers: cfg.Workers, Device: dev, Progress: progress}
+		pt.Final, err = evals.Evaluate(ctx, "final", ckpt, opts, func(ctx context.Context, o planet.EvalOptions) ([]float64, error) {
+			return planet.Evaluate(ctx, ckpt, o)
+		})
+		finish()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return pt, nil
+}
+
+// planetTaskSummary aggregates a task's runs.
+type planetTaskSummary struct {
+	Task   string   `json:"task"`
+	Budget string   `json:"budget"`
+	Seeds  []uint64 `json:"seeds"`
+	// FinalMeans is each run's mean final evaluation return, and
+	// MedianFinalMean their median over seeds.
+	FinalMeans      []float64 `json:"final_means,omitempty"`
+	MedianFinalMean float64   `json:"median_final_mean,omitempty"`
+	// LastEvals is each run's last evaluation during training.
+	LastEvals []float64 `json:"last_evals"`
+	EnvSteps  int       `json:"env_steps"`
+}
+
+func (s *planetSweep) collect(ctx context.Context, d *sweep.Dir, recs []*sweep.Record) error {
+	byTask := map[string][]planetPoint{}
+	var order []string
+	for _, r := range recs {
+		var pt planetPoint
+		if err := json.Unmarshal(r.Result, &pt); err != nil {
+			return fmt.Errorf("planet: %s: %w", d.RecordPath(r.Index), err)
+		}
+		if _, ok := byTask[pt.Task]; !ok {
+			order = append(order, pt.Task)
+		}
+		byTask[pt.Task] = append(byTask[pt.Task], pt)
+	}
+	var out struct {
+		Tasks []planetTaskSummary     `json:"tasks"`
+		Paper map[string][][2]float64 `json:"paper_curves_read_off"`
+	}
+	out.Paper = planet.PaperCurves
+	for _, task := range order {
+		pts := byTask[task]
+		sum := planetTaskSummary{Task: task, Budget: pts[0].Budget, EnvSteps: pts[0].EnvSteps}
+		var curves []planet.SeedCurve
+		for _, pt := range pts {
+			sum.Seeds = append(sum.Seeds, pt.Seed)
+			last := math.NaN()
+			if len(pt.EvalReturns) > 0 {
+				last = pt.EvalReturns[len(pt.EvalReturns)-1]
+			}
+			sum.LastEvals = append(sum.LastEvals, last)
+			if len(pt.Final) > 0 {
+				sum.FinalMeans = append(sum.FinalMeans, mean(pt.Final))
+			}
+			curves = append(curves, planet.SeedCurve{Seed: pt.Seed, Steps: pt.EvalSteps, Returns: pt.EvalReturns, Final: pt.Final, FinalStep: float64(pt.EnvSteps)})
+		}
+		if len(sum.FinalMeans) == len(pts) {
+			sum.MedianFinalMean = median(sum.FinalMeans)
+			fmt.Printf("%s: final evaluation (mean of %d episodes) per seed %.1f; median over %d seeds %.1f\n",
+				task, s.grid.FinalEval, sum.FinalMeans, len(pts), sum.MedianFinalMean)
+		} else {
+			fmt.Printf("%s: last evaluation per seed %.1f\n", task, sum.LastEvals)
+		}
+		out.Tasks = append(out.Tasks, sum)
+		p, err := planet.SeedsPlot(task, sum.Budget, curves)
+		if err != nil {
+			return err
+		}
+		if err := plots.SaveAll(p, 7, 4.5, filepath.Join(d.Path, "returns-"+task)); err != nil {
+			return err
+		}
+	}
+	return writeResultJSON(d.Path, out)
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	n := len(s)
+	if n == 0 {
+		return math.NaN()
+	}
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// reportPlanet writes result.json and the figures of every run in the sweep
+// directory out that has a checkpoint, finished or still training.
+func reportPlanet(out string) error {
+	d, err := sweep.Open(out, "planet")
+	if err != nil {
 		return err
 	}
-	return writePlanet(res, *out)
+	n := 0
+	for i := range d.Manifest.Points {
+		ckpt := filepath.Join(d.WorkDir(i), "checkpoint.bin")
+		if _, err := os.Stat(ckpt); err != nil {
+			continue
+		}
+		res, err := planet.LoadResult(ckpt)
+		if err != nil {
+			return err
+		}
+		if err := writePlanet(res, d.WorkDir(i)); err != nil {
+			return err
+		}
+		n++
+	}
+	if n == 0 {
+		return fmt.Errorf("planet: no run in %s has a checkpoint yet", out)
+	}
+	return nil
 }
 
 // writePlanet writes result.json and the figures of a run into dir.

@@ -53,6 +53,9 @@ type Config struct {
 	Seed uint64
 	// Workers imagine candidates and simulate plans (≥ 1).
 	Workers int
+	// MeanStates makes the planner imagine with the prior's means instead
+	// of sampled states (rssm.Imagination.SetMeanStates).
+	MeanStates bool `json:",omitempty"`
 	// Retrain, if set, trains a model on the checkpoint's replay buffer
 	// first and checks that model instead of the checkpoint's.
 	Retrain *Retrain `json:",omitempty"`
@@ -420,6 +423,7 @@ func playPlanner(ctx context.Context, run planet.Config, m *rssm.Model, p contro
 		return nil, err
 	}
 	defer im.Free()
+	im.SetMeanStates(cfg.MeanStates)
 	A := env.ActionSize()
 	H := p.Horizon
 	steps := cfg.Steps
@@ -582,7 +586,9 @@ func rank(ctx context.Context, im *rssm.Imagination, truth dmc.SimModel, plan []
 		}
 	}
 	model := make([]float32, 2*k)
+	im.SetMeanStates(false)
 	if err := im.PredictReturns(ctx, cands, 2*k, H, model); err != nil {
+		im.SetMeanStates(cfg.MeanStates)
 		return nil, err
 	}
 	truth32 := make([]float32, 2*k)
@@ -592,7 +598,7 @@ func rank(ctx context.Context, im *rssm.Imagination, truth dmc.SimModel, plan []
 	im.SetMeanStates(true)
 	meanModel := make([]float32, 2*k)
 	err := im.PredictReturns(ctx, cands, 2*k, H, meanModel)
-	im.SetMeanStates(false)
+	im.SetMeanStates(cfg.MeanStates)
 	if err != nil {
 		return nil, err
 	}

@@ -72,6 +72,9 @@ type Config struct {
 	// after every EvalEvery collected episodes (≥ 1), and after the last.
 	EvalEvery    int `json:"eval_every"`
 	EvalEpisodes int `json:"eval_episodes"`
+	// MeanStates makes the planner imagine with the prior's means instead
+	// of sampling the stochastic states (PlaNet samples them).
+	MeanStates bool `json:"mean_states,omitempty"`
 	// Workers is the number of goroutines that imagine candidates, and
 	// the number of BLAS threads of the model updates (≥ 1).
 	Workers int `json:"workers"`
@@ -115,6 +118,18 @@ func Small(task string) Config {
 	c.Planner.Candidates, c.Planner.Elites, c.Planner.Iterations = 300, 30, 5
 	c.Episodes = 60
 	c.EvalEvery = 5
+	return c
+}
+
+// Steps100k returns the budget of the 100 000-step comparison: Small's
+// planner (300 candidates × 5 iterations), PlaNet's training schedule, and
+// 95 planned episodes after the 5 seed episodes (100 000 environment steps
+// for every task, whatever its action repeat), evaluated every 10 episodes.
+// At the paper's 2M steps it is a twentieth of phase 1.
+func Steps100k(task string) Config {
+	c := Small(task)
+	c.Episodes = 95
+	c.EvalEvery = 10
 	return c
 }
 

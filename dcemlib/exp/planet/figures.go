@@ -173,3 +173,82 @@ func steps(n int) []float64 {
 	}
 	return x
 }
+
+// PaperCurves are the DCEM paper's own phase-1 evaluation returns (the red,
+// noiseless curves of paper/images/planet/init-planet-cheetah.png and
+// init-planet-walker.png in the paper's repository), read off the figures
+// by eye at about ±30 in return: (x, return) with x in the figures' "1k
+// Steps" axis times 1000. The figures do not say whether a step there is
+// an environment step or a decision (4 and 2 environment steps under
+// PlaNet's action repeats), so they are drawn against the same axis as
+// ours, labelled as read off.
+var PaperCurves = map[string][][2]float64{
+	"cheetah.run": {{25e3, 85}, {50e3, 350}, {75e3, 355}, {100e3, 525}, {125e3, 560}, {150e3, 590}},
+	"walker.walk": {{50e3, 50}, {100e3, 150}, {150e3, 240}, {200e3, 255}, {250e3, 270}, {300e3, 290}},
+}
+
+// SeedCurve is one training run's evaluations, for SeedsPlot: Returns at
+// training environment Steps, and the returns of its final evaluation
+// episodes (if any) at FinalStep.
+type SeedCurve struct {
+	Seed      uint64
+	Steps     []float64
+	Returns   []float64
+	Final     []float64
+	FinalStep float64
+}
+
+// SeedsPlot draws the evaluation returns of several training seeds of a task
+// against environment steps, each final evaluation's episodes as dots with
+// their mean, and the paper's curve for the task (PaperCurves) up to a
+// little past our last step, so that the learning speeds compare.
+func SeedsPlot(task, budget string, curves []SeedCurve) (*plot.Plot, error) {
+	if len(curves) == 0 {
+		return nil, errors.New("planet: SeedsPlot: no runs")
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s: noiseless evaluation return, %d seeds\n%s", task, len(curves), wrap("reduced budget: "+budget, 64))
+	p.X.Label.Text = "environment steps (training data)"
+	p.Y.Label.Text = "episode return"
+	last := 0.0
+	for k, c := range curves {
+		if len(c.Steps) > 0 {
+			if err := plots.AddLine(p, c.Steps, c.Returns, fmt.Sprintf("seed %d", c.Seed), k); err != nil {
+				return nil, err
+			}
+			last = max(last, c.Steps[len(c.Steps)-1])
+		}
+		if len(c.Final) > 0 {
+			xs := make([]float64, len(c.Final))
+			for i := range xs {
+				xs[i] = c.FinalStep
+			}
+			label := ""
+			if k == 0 {
+				label = "final evaluation episodes"
+			}
+			if err := plots.AddScatter(p, xs, c.Final, label, k); err != nil {
+				return nil, err
+			}
+			last = max(last, c.FinalStep)
+		}
+	}
+	if ref, ok := PaperCurves[task]; ok {
+		var xs, ys []float64
+		for _, pt := range ref {
+			if pt[0] <= 1.25*last || len(xs) < 2 {
+				xs, ys = append(xs, pt[0]), append(ys, pt[1])
+			}
+		}
+		if err := plots.AddLine(p, xs, ys, "the paper's phase 1 (read off its figure)", -1); err != nil {
+			return nil, err
+		}
+		if err := plots.AddScatter(p, xs, ys, "", -1); err != nil {
+			return nil, err
+		}
+	}
+	p.Y.Min = 0
+	p.Legend.Top = true
+	p.Legend.Left = true
+	return p, nil
+}

@@ -405,6 +405,7 @@ func (r *run) collect(ctx context.Context, kind string, index int) error {
 		return err
 	}
 	defer im.Free()
+	im.SetMeanStates(cfg.MeanStates)
 	if err := im.UseDevice(r.opts.Device); err != nil {
 		return fmt.Errorf("planet: %w", err)
 	}

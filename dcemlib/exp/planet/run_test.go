@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/dcem-go/dcem/dcemlib/checkpoint"
+	"github.com/dcem-go/dcem/dcemlib/rssm"
 )
 
 func TestConfigErrorsNameTheField(t *testing.T) {
@@ -506,6 +507,30 @@ func TestFromKeepsTheSeedEpisodes(t *testing.T) {
 		if seed != wantSeed || train != cfg.Episodes || len(replay.Episodes) != wantReplay {
 			t.Errorf("DropReplay %v: %d seed and %d train episodes, replay of %d; want %d, %d and %d",
 				drop, seed, train, len(replay.Episodes), wantSeed, cfg.Episodes, wantReplay)
+		}
+	}
+}
+
+// TestMeanStatesReachThePlanner checks that Config.MeanStates sets the
+// planner's imagination to the prior's means, and that without it the
+// states are sampled, as PlaNet plans.
+func TestMeanStatesReachThePlanner(t *testing.T) {
+	for _, means := range []bool{false, true} {
+		cfg := Quick("cheetah.run")
+		cfg.Episodes, cfg.EpisodeSteps, cfg.MeanStates = 1, 40, means
+		seen := 0
+		onImagination = func(im *rssm.Imagination) {
+			seen++
+			if im.MeanStates() != means {
+				t.Errorf("MeanStates %v: the planner's imagination has MeanStates %v", means, im.MeanStates())
+			}
+		}
+		if _, err := Run(context.Background(), cfg, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		onImagination = nil
+		if seen == 0 {
+			t.Fatal("no imagination was made: the test checks nothing")
 		}
 	}
 }
