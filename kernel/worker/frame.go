@@ -7,16 +7,21 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dcem-go/dcem/kernel/display"
 	"github.com/dcem-go/dcem/kernel/session"
 )
 
-// maxFrame bounds one frame, so that a corrupt length cannot make the
-// reader allocate without limit. A message over it is refused when
-// written (a reply becomes an error reply) and skipped when read. It is a
-// variable for tests.
-var maxFrame = 1 << 30
+// maxFrame bounds one frame (1 GiB), so that a corrupt length cannot make
+// the reader allocate without limit. A message over it is refused when
+// written (a reply becomes an error reply) and skipped when read. Tests
+// lower it, while readers that earlier tests started may still run.
+var maxFrame atomic.Int64
+
+func init() { maxFrame.Store(1 << 30) }
+
+func frameLimit() int { return int(maxFrame.Load()) }
 
 // smallFrame is the largest frame the writer assembles in its reused
 // buffer; larger ones are written in two parts, so that the writer keeps
@@ -35,7 +40,7 @@ func (e *frameSizeError) Error() string {
 		what = "a " + e.Op + " message"
 	}
 	return fmt.Sprintf("%s of %s is over the limit of %s for one message between the kernel and its interpreter",
-		what, byteSize(e.Size), byteSize(maxFrame))
+		what, byteSize(e.Size), byteSize(frameLimit()))
 }
 
 // byteSize formats n bytes for people.
@@ -169,7 +174,7 @@ func (fw *frameWriter) write(m *message) error {
 			body = errorReply(m.ID, "the result cannot be sent: "+err.Error())
 		}
 	}
-	if len(body) > maxFrame {
+	if len(body) > frameLimit() {
 		big := &frameSizeError{Op: m.Op, Size: len(body)}
 		if m.Op != opReply {
 			fw.mu.Lock()
@@ -221,7 +226,7 @@ func readFrame(r io.Reader, m *message) error {
 		return err
 	}
 	n := binary.BigEndian.Uint32(head[:])
-	if int64(n) > int64(maxFrame) {
+	if int64(n) > maxFrame.Load() {
 		if _, err := io.CopyN(io.Discard, r, int64(n)); err != nil {
 			return io.ErrUnexpectedEOF
 		}

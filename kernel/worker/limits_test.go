@@ -18,9 +18,9 @@ import (
 // of its cell, and the supervisor and the worker go on serving.
 func TestFrameLimit(t *testing.T) {
 	const limit = 1 << 20
-	old := maxFrame
-	t.Cleanup(func() { maxFrame = old }) // after the supervisor's Close
-	maxFrame = limit
+	old := maxFrame.Load()
+	t.Cleanup(func() { maxFrame.Store(old) }) // after the supervisor's Close
+	maxFrame.Store(limit)
 	s, _, _, _ := start(t, maxFrameEnv+"=1048576")
 	value(t, s, `import ("strings"; "github.com/dcem-go/dcem/kernel/display")`)
 	for _, cell := range []string{
@@ -45,8 +45,8 @@ func TestFrameLimit(t *testing.T) {
 // TestFrameReadSkipsOversize: the reader skips a frame over the limit and
 // reads the next one.
 func TestFrameReadSkipsOversize(t *testing.T) {
-	defer func(old int) { maxFrame = old }(maxFrame)
-	maxFrame = 64
+	defer maxFrame.Store(maxFrame.Load())
+	maxFrame.Store(64)
 	var b bytes.Buffer
 	b.Write(binary.BigEndian.AppendUint32(nil, 100))
 	b.Write(bytes.Repeat([]byte{'x'}, 100))

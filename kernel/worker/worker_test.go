@@ -60,7 +60,7 @@ func TestMain(m *testing.M) {
 		// Test settings of the worker: a smaller frame limit, and a
 		// /proc without the threads' system calls.
 		if n, err := strconv.Atoi(os.Getenv(maxFrameEnv)); err == nil {
-			maxFrame = n
+			maxFrame.Store(int64(n))
 		}
 		if os.Getenv(noProcEnv) == "1" {
 			procTask = "/nonexistent/task"
