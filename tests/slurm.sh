@@ -12,6 +12,8 @@
 #   2. submits the grid with --no-wait, cancels a running array task
 #      (scancel), checks that --collect lists it as CANCELLED with its log, and that
 #      --resume --slurm submits only that point and completes the sweep;
+#   3. stops a world-model run (planet, quick) in the middle and checks that
+#      --resume --slurm continues it from the checkpoint in its work directory;
 # and stops the daemons by PID. Needs root (munged runs as user munge) and
 # the Debian packages slurmctld slurmd slurm-client munge
 # (scripts/install-deps.sh). Prints the wall times; exits 1 on a failure.
@@ -181,6 +183,32 @@ echo "cancelled task $idx: $(grep "point $idx" "$tmp/collect2.log" | sed 's/^ */
 grep -q "submitted Slurm job array [0-9]*: 1 tasks ($idx)" "$tmp/resume.log" ||
   { cat "$tmp/resume.log"; fail "--resume did not submit only point $idx"; }
 compare "$tmp/local" "$tmp/cancel"
+
+# 3. A world-model run stopped in the middle (scancel sends SIGTERM, as a
+# task's time limit does) resumes from the checkpoint in its work directory
+# when the point is submitted again with --resume.
+t=$(date +%s.%N)
+PGRID=(--quick --task cheetah.run --episodes 40)
+"$DCEM" repro planet "${PGRID[@]}" --slurm --no-wait --out "$tmp/planet" >"$tmp/psubmit.log" 2>&1 ||
+  { cat "$tmp/psubmit.log"; fail "planet --slurm --no-wait"; }
+pjob="$(sed -n 's/^submitted job array \([0-9]*\);.*/\1/p' "$tmp/psubmit.log")"
+[ -n "$pjob" ] || { cat "$tmp/psubmit.log"; fail "no job ID printed for the planet grid"; }
+# Wait until the run has checkpointed a few planned episodes, then stop it.
+for _ in $(seq 600); do
+  n="$(grep -o '"kind": *"train"' "$tmp/planet/work/0000/result.json" 2>/dev/null | wc -l || true)"
+  "$DCEM" repro planet --report --out "$tmp/planet" >/dev/null 2>&1 || true
+  [ "${n:-0}" -ge 3 ] && break
+  sleep 0.2
+done
+[ "${n:-0}" -ge 3 ] || { cat "$tmp/planet/logs/"*.out 2>/dev/null | tail -5; fail "the planet run did not checkpoint 3 episodes in 2 minutes"; }
+scancel "$pjob"
+for _ in $(seq 300); do [ -z "$(squeue --noheader --jobs="$pjob" 2>/dev/null)" ] && break; sleep 0.2; done
+[ ! -e "$tmp/planet/runs/0000.json" ] || fail "the stopped planet run has a result (it finished before the cancel: make it longer)"
+"$DCEM" repro planet --resume --slurm --poll 500ms --out "$tmp/planet" >"$tmp/presume.log" 2>&1 ||
+  { cat "$tmp/presume.log"; cat "$tmp/planet/logs/"*.out | tail -20; fail "planet --resume --slurm"; }
+grep -q '"resumes": [1-9]' "$tmp/planet/work/0000/result.json" || fail "the planet run started again instead of resuming"
+grep -q "resuming from" "$tmp/planet/logs/"*.out || fail "the resumed task's log does not say it resumed"
+echo "planet run stopped after $n planned episodes and resumed through Slurm ($(elapsed "$t") s)"
 
 echo "cartpole grid of 4 runs ($(echo "${GRID[*]}")): local $local_s s, through Slurm $slurm_s s (submit, wait, collect)"
 echo "slurm test passed"
