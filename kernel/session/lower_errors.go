@@ -2,6 +2,9 @@ package session
 
 import (
 	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
 	"go/ast"
 	"go/types"
 )
@@ -33,6 +36,26 @@ func lowerErrors(p *parsed, env *lowerEnv) string {
 		}
 		sel, ok := fun.(*ast.SelectorExpr)
 		if !ok {
+			return true
+		}
+		if pk, ok := sel.X.(*ast.Ident); ok && pk.Obj == nil && sel.Sel.Name == "Errorf" && targ == nil &&
+			(env.imports[pk.Name] == "fmt" || importedIn(p, pk.Name) == "fmt") && len(c.Args) > 1 {
+			// fmt.Errorf("...%w", err): an interpreted error reaches
+			// compiled code as an error only when it is passed as one
+			// (a conversion error(x) is not enough); as an interface{}
+			// argument, %w loses it (Unwrap gives nil, errors.Is and
+			// errors.As miss it). __dcemErr passes it on as an error.
+			if lit, ok := c.Args[0].(*ast.BasicLit); ok {
+				if format, err := strconv.Unquote(lit.Value); err == nil {
+					for _, k := range wrapVerbs(format) {
+						if k+1 < len(c.Args) {
+							a := c.Args[k+1]
+							e.insert(p.off(a.Pos()), "__dcemErr(")
+							e.insert(p.off(a.End()), ")")
+						}
+					}
+				}
+			}
 			return true
 		}
 		pk, ok := sel.X.(*ast.Ident)
@@ -78,13 +101,28 @@ func concreteType(t ast.Expr, env *lowerEnv) bool {
 }
 
 // errorTree lists err and the errors it wraps, depth first, in the order
-// errors.As visits them.
-func errorTree(err error) []error {
-	var out []error
+// errors.As visits them. An interpreted error that compiled code holds is
+// wrapped by the interpreter in a struct whose IValue field holds the
+// interpreted value: the list holds that value, which interpreted code
+// can assert to its type.
+func errorTree(err error) []any {
+	var out []any
 	var walk func(error)
 	walk = func(e error) {
 		for e != nil {
-			out = append(out, e)
+			v := reflect.ValueOf(e)
+			for v.Kind() == reflect.Pointer && !v.IsNil() {
+				v = v.Elem()
+			}
+			if v.Kind() == reflect.Struct {
+				if iv := v.FieldByName("IValue"); iv.IsValid() && iv.CanInterface() && v.FieldByName("WError").IsValid() {
+					out = append(out, iv.Interface())
+				} else {
+					out = append(out, e)
+				}
+			} else {
+				out = append(out, e)
+			}
 			switch u := e.(type) {
 			case interface{ Unwrap() error }:
 				e = u.Unwrap()
@@ -99,5 +137,34 @@ func errorTree(err error) []error {
 		}
 	}
 	walk(err)
+	return out
+}
+
+// wrapVerbs returns the indices of the arguments that the %w verbs of a
+// format consume; none when the format uses * or explicit indices.
+func wrapVerbs(format string) []int {
+	var out []int
+	arg := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(format) && strings.IndexByte("+-# 0123456789.", format[i]) >= 0 {
+			i++
+		}
+		if i >= len(format) {
+			break
+		}
+		switch format[i] {
+		case '%':
+			continue
+		case '*', '[':
+			return nil
+		case 'w':
+			out = append(out, arg)
+		}
+		arg++
+	}
 	return out
 }

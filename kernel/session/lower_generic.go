@@ -117,6 +117,38 @@ func typeParams(ft *ast.FuncType) (names []string, constraint map[string]ast.Exp
 	return names, constraint
 }
 
+// needsExplicit reports whether the interpreter's own inference of a call
+// of ft is known to fail (see above): an untyped constant argument, a
+// variadic type parameter, several type parameters, or a parameter of a
+// generic named type. Otherwise the call is left as written: explicit type
+// arguments make the interpreter fail on some calls it infers right.
+func (t *typer) needsExplicit(ft *ast.FuncType, c *ast.CallExpr) bool {
+	names, _ := typeParams(ft)
+	if len(names) > 1 {
+		return true
+	}
+	isParam := map[string]bool{}
+	for _, n := range names {
+		isParam[n] = true
+	}
+	for _, p := range fieldTypes(ft.Params) {
+		switch p := p.(type) {
+		case *ast.Ellipsis:
+			if mentions(p, isParam) {
+				return true
+			}
+		case *ast.IndexExpr, *ast.IndexListExpr:
+			return true
+		}
+	}
+	for _, a := range c.Args {
+		if _, loose := t.exprType(a); loose {
+			return true
+		}
+	}
+	return false
+}
+
 // instantiate infers the type arguments of a call of the generic ft.
 func (t *typer) instantiate(ft *ast.FuncType, c *ast.CallExpr) (map[string]ast.Expr, []string, bool) {
 	names, constraint := typeParams(ft)
@@ -188,13 +220,13 @@ func (t *typer) instantiate(ft *ast.FuncType, c *ast.CallExpr) (map[string]ast.E
 				unify(pr[i], qr[i], false)
 			}
 		case *ast.IndexExpr:
-			if q, ok := a.(*ast.IndexExpr); ok && types.ExprString(p.X) == types.ExprString(q.X) {
+			if q, ok := a.(*ast.IndexExpr); ok && sameGeneric(p.X, q.X) {
 				unify(p.Index, q.Index, loose)
 			} else if fp := seqFuncType(p); fp != nil {
 				unify(fp, a, loose)
 			}
 		case *ast.IndexListExpr:
-			if q, ok := a.(*ast.IndexListExpr); ok && types.ExprString(p.X) == types.ExprString(q.X) && len(p.Indices) == len(q.Indices) {
+			if q, ok := a.(*ast.IndexListExpr); ok && sameGeneric(p.X, q.X) && len(p.Indices) == len(q.Indices) {
 				for i := range p.Indices {
 					unify(p.Indices[i], q.Indices[i], loose)
 				}
@@ -281,7 +313,8 @@ func seqFuncType(x ast.Expr) *ast.FuncType {
 	default:
 		return nil
 	}
-	if !(name == "iter.Seq" && len(args) == 1 || name == "iter.Seq2" && len(args) == 2) {
+	name = strings.TrimPrefix(name, "iter.")
+	if !(name == "Seq" && len(args) == 1 || name == "Seq2" && len(args) == 2) {
 		return nil
 	}
 	var fields []*ast.Field
@@ -451,6 +484,8 @@ func (t *typer) exprType(x ast.Expr) (ast.Expr, bool) {
 			if path, ok := t.env.imports[pk.Name]; ok {
 				if v, ok := t.env.symbol(path, x.Sel.Name); ok && v.Kind() == reflect.Pointer && !v.IsNil() {
 					return reflectTypeExpr(v.Type().Elem()), false
+				} else if ok && v.Kind() == reflect.Func {
+					return reflectTypeExpr(v.Type()), false
 				}
 			}
 		}
@@ -626,6 +661,13 @@ func (t *typer) callType(c *ast.CallExpr) (ast.Expr, bool) {
 			}
 		}
 	}
+	if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
+		if ft := t.method(sel); ft != nil {
+			if res := fieldTypes(ft.Results); len(res) == 1 {
+				return res[0], false
+			}
+		}
+	}
 	if ft, _ := t.exprType(c.Fun); ft != nil {
 		if f, ok := ft.(*ast.FuncType); ok {
 			if res := fieldTypes(f.Results); len(res) == 1 {
@@ -687,6 +729,10 @@ func reflectTypeExpr(rt reflect.Type) ast.Expr {
 // above).
 func lowerGenericCalls(p *parsed, env *lowerEnv) string {
 	e := &editor{src: p.src}
+	if env.pkg {
+		// The standard packages' own calls compile as written.
+		return p.src
+	}
 	t := &typer{p: p, env: env}
 	top := map[*ast.CallExpr]*ast.AssignStmt{}
 	for _, st := range topStmts(p) {
@@ -734,8 +780,13 @@ func lowerGenericCalls(p *parsed, env *lowerEnv) string {
 				return true
 			}
 		}
+		if explicit == nil && !t.needsExplicit(ft, c) {
+			args = nil
+		}
 		if a == nil {
-			e.insert(p.off(c.Fun.End()), "["+strings.Join(args, ", ")+"]")
+			if args != nil {
+				e.insert(p.off(c.Fun.End()), "["+strings.Join(args, ", ")+"]")
+			}
 			return true
 		}
 		res := fieldTypes(ft.Results)
@@ -749,14 +800,15 @@ func lowerGenericCalls(p *parsed, env *lowerEnv) string {
 				return true
 			}
 			if name := p.text(a.Lhs[i]); name != "_" {
-				decls = append(decls, name+" := *new("+types.ExprString(rt)+")")
+				decls = append(decls, "var "+name+" "+types.ExprString(rt))
 			}
 		}
-		// x := *new(T); x = G[...](...): a statement run cannot start
-		// with var in the interpreter.
-		e.insert(p.off(a.Pos()), strings.Join(decls, "; ")+"; ")
+		// _ = 0; var x T; x = G[...](...): a run of statements must not
+		// start with var (the interpreter would read declarations), and
+		// x := *new(T) gets a func type wrong.
+		e.insert(p.off(a.Pos()), "_ = 0; "+strings.Join(decls, "; ")+"; ")
 		e.replace(p.off(a.TokPos), p.off(a.TokPos)+2, "=")
-		if explicit == nil {
+		if args != nil {
 			e.insert(p.off(c.Fun.End()), "["+strings.Join(args, ", ")+"]")
 		}
 		return true
@@ -774,4 +826,38 @@ func mentions(x ast.Expr, params map[string]bool) bool {
 		return !found
 	})
 	return found
+}
+
+// sameGeneric reports whether two generic type names are the same,
+// iter.Seq and the Seq of package iter's own source alike.
+func sameGeneric(a, b ast.Expr) bool {
+	x, y := types.ExprString(a), types.ExprString(b)
+	return x == y || strings.TrimPrefix(x, "iter.") == strings.TrimPrefix(y, "iter.") && (strings.HasPrefix(x, "iter.") || strings.HasPrefix(y, "iter."))
+}
+
+// method returns the type of the method that sel selects, when sel.X has a
+// type that a cell declared with that method.
+func (t *typer) method(sel *ast.SelectorExpr) *ast.FuncType {
+	xt, _ := t.exprType(sel.X)
+	if s, ok := xt.(*ast.StarExpr); ok {
+		xt = s.X
+	}
+	id, ok := xt.(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	for _, d := range t.p.file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) == 1 && fd.Name.Name == sel.Sel.Name && recvName(fd.Recv.List[0].Type) == id.Name {
+			return fd.Type
+		}
+	}
+	if src, ok := t.env.decl(id.Name + "." + sel.Sel.Name); ok {
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src+"{}", parser.SkipObjectResolution)
+		if err == nil && len(f.Decls) == 1 {
+			if fd, ok := f.Decls[0].(*ast.FuncDecl); ok {
+				return fd.Type
+			}
+		}
+	}
+	return nil
 }

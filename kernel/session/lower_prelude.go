@@ -31,6 +31,8 @@ func __dcemMax[T __dcemOrdered](a, b T) T {
 
 func __dcemNew[T any](v T) *T { return &v }
 
+func __dcemErr(e error) error { return e }
+
 func __dcemClearSlice[E any](s []E) {
 	var zero E
 	for i := range s {

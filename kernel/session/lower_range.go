@@ -212,6 +212,11 @@ func classifyRange(p *parsed, x ast.Expr, env *lowerEnv) rangeKind {
 		case *ast.FuncLit:
 			return resultKind(fn.Type, env)
 		}
+		if sel, ok := x.Fun.(*ast.SelectorExpr); ok {
+			if ft := (&typer{p: p, env: env}).method(sel); ft != nil {
+				return resultKind(ft, env)
+			}
+		}
 	case *ast.Ident:
 		if x.Obj != nil {
 			switch d := x.Obj.Decl.(type) {

@@ -13,7 +13,7 @@ import (
 //   - var x T = e (with a type and a value) fails with "variable
 //     definition loop"; it becomes var x T; x = e.
 //     A run of such declarations (a declaration chunk of var x T = e lines)
-//     becomes statements: x := *new(T); x = e.
+//     becomes statements: _ = 0; var x T; x = e.
 //   - the comma-ok forms v, ok := m[k] and v, ok := x.(T) fail with "nil
 //     type"; they become definitions from a call of a func literal.
 func lowerTopLevel(p *parsed, env *lowerEnv) string {
@@ -107,9 +107,9 @@ func typedVarDecls(p *parsed, e *editor) string {
 		for i, n := range vs.Names {
 			switch {
 			case vs.Type != nil && len(vs.Values) > 0:
-				parts = append(parts, fmt.Sprintf("%s := *new(%s); %s = %s", n.Name, p.text(vs.Type), n.Name, p.text(vs.Values[i])))
+				parts = append(parts, fmt.Sprintf("_ = 0; var %s %s; %s = %s", n.Name, p.text(vs.Type), n.Name, p.text(vs.Values[i])))
 			case vs.Type != nil:
-				parts = append(parts, fmt.Sprintf("%s := *new(%s)", n.Name, p.text(vs.Type)))
+				parts = append(parts, fmt.Sprintf("_ = 0; var %s %s", n.Name, p.text(vs.Type)))
 			default:
 				parts = append(parts, fmt.Sprintf("%s := %s", n.Name, p.text(vs.Values[i])))
 			}
