@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -164,6 +165,30 @@ func runSweep(fs *flag.FlagSet, e reproSweep, sf sweepFlags, out string) (err er
 	}
 	todo := d.Missing()
 	n := len(d.Manifest.Points)
+	var skip []int
+	if *sf.resume {
+		// Points whose Slurm task is still queued or running are left
+		// to it: running them again here or in a new array would have
+		// two processes write one checkpoint.
+		active, err := d.Active(ctx)
+		if err != nil {
+			return err
+		}
+		if len(active) > 0 {
+			todo = slices.DeleteFunc(todo, func(i int) bool {
+				if _, ok := active[i]; ok {
+					skip = append(skip, i)
+					return true
+				}
+				return false
+			})
+			fmt.Fprintf(os.Stderr, "%s: points %s are still queued or running in Slurm: left to those tasks\n", e.Name(), sweep.Ranges(skip))
+			if len(todo) == 0 {
+				fmt.Printf("nothing to resume: every point without a result is queued or running; collect later with dcem repro %s --collect %s\n", e.Name(), d.Path)
+				return nil
+			}
+		}
+	}
 	if len(todo) < n {
 		fmt.Fprintf(os.Stderr, "%s: %d of %d grid points have results in %s; running the other %d\n", e.Name(), n-len(todo), n, d.Path, len(todo))
 	}
@@ -179,6 +204,10 @@ func runSweep(fs *flag.FlagSet, e reproSweep, sf sweepFlags, out string) (err er
 		if err := d.RunLocal(ctx, e, todo, e.workers()); err != nil {
 			return err
 		}
+	}
+	if len(skip) > 0 {
+		fmt.Printf("points %s are still running in Slurm; when they are done, run: dcem repro %s --collect %s\n", sweep.Ranges(skip), e.Name(), d.Path)
+		return nil
 	}
 	return collectDir(ctx, e, d)
 }

@@ -370,6 +370,46 @@ func (d *Dir) Failures(ctx context.Context) ([]Failure, error) {
 	return out, nil
 }
 
+// activeStates are the Slurm job states of a task that is still to run or
+// running.
+var activeStates = map[string]bool{"PENDING": true, "RUNNING": true, "CONFIGURING": true, "COMPLETING": true,
+	"SUSPENDED": true, "REQUEUED": true, "REQUEUE_HOLD": true, "REQUEUE_FED": true, "RESIZING": true, "SIGNALING": true, "STAGE_OUT": true}
+
+// Active returns the points without a result whose task in the last job
+// array that was submitted for them Slurm still lists as pending or running,
+// with that array's ID: a resumed sweep must not submit or run them again.
+func (d *Dir) Active(ctx context.Context) (map[int]string, error) {
+	jobs, err := d.Jobs()
+	if err != nil || len(jobs) == 0 {
+		return nil, err
+	}
+	last := map[int]string{}
+	for _, j := range jobs {
+		for _, i := range j.Points {
+			last[i] = j.ID
+		}
+	}
+	states := map[string]map[int]TaskState{}
+	active := map[int]string{}
+	for _, i := range d.Missing() {
+		id, ok := last[i]
+		if !ok {
+			continue
+		}
+		st, ok := states[id]
+		if !ok {
+			if st, err = Tasks(ctx, id); err != nil {
+				return nil, fmt.Errorf("sweep: asking Slurm whether job %s still runs: %w", id, err)
+			}
+			states[id] = st
+		}
+		if t, ok := st[i]; ok && activeStates[t.State] {
+			active[i] = id
+		}
+	}
+	return active, nil
+}
+
 // shellQuote quotes s for a POSIX shell.
 func shellQuote(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {

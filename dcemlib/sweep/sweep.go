@@ -26,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/dcem-go/dcem/dcemlib/checkpoint"
@@ -83,7 +84,10 @@ const manifestFile = "sweep.json"
 
 // Create writes the manifest of e into dir (made if needed) and starts the
 // sweep afresh: results and work files of an earlier sweep in dir are
-// removed (logs are kept).
+// removed (logs are kept), and so are, when dir held a sweep, the files an
+// earlier collect wrote beside them (its result.json, timing.json and
+// figures: every file at dir's top level but the manifest and the jobs
+// record), so that nothing of the old grid is left beside the new one.
 func Create(dir string, e Experiment) (*Dir, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -100,6 +104,19 @@ func Create(dir string, e Experiment) (*Dir, error) {
 	m := Manifest{Experiment: e.Name(), Config: cfg, Points: points}
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(abs, manifestFile)); err == nil {
+		ents, err := os.ReadDir(abs)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ents {
+			if n := e.Name(); e.Type().IsRegular() && n != manifestFile && n != jobsFile && !strings.HasPrefix(n, ".") {
+				if err := os.Remove(filepath.Join(abs, n)); err != nil {
+					return nil, err
+				}
+			}
+		}
 	}
 	for _, sub := range []string{"runs", "work"} {
 		if err := os.RemoveAll(filepath.Join(abs, sub)); err != nil {

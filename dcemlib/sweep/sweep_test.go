@@ -289,3 +289,77 @@ func TestWorkDirSurvivesFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestActive checks that the points whose task Slurm still lists as pending
+// or running are reported, and finished, failed or forgotten ones are not.
+func TestActive(t *testing.T) {
+	fakeSlurm(t, "exit 0\n", `echo 'JobId=80 ArrayJobId=77 ArrayTaskId=0 JobState=RUNNING Reason=None ExitCode=0:0 StdOut=/x'
+echo 'JobId=81 ArrayJobId=77 ArrayTaskId=1 JobState=TIMEOUT Reason=TimeLimit ExitCode=0:15 StdOut=/x'
+echo 'JobId=77 ArrayJobId=77 ArrayTaskId=2-3%1 JobState=PENDING Reason=JobArrayTaskLimit ExitCode=0:0 StdOut=/x'
+`)
+	dir := t.TempDir()
+	e := &squares{n: 5}
+	d, err := Create(dir, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := d.Active(context.Background()); err != nil || len(a) != 0 {
+		t.Errorf("Active before any submission = %v, %v; want none", a, err)
+	}
+	if _, err := d.Submit(context.Background(), []int{0, 1, 2, 3, 4}, SlurmOptions{CPUs: 1, Command: []string{"x"}}); err != nil {
+		t.Fatal(err)
+	}
+	// Point 3 finished meanwhile; 4 is not listed any more.
+	if err := d.RunPoint(context.Background(), e, 3, "h", ""); err != nil {
+		t.Fatal(err)
+	}
+	a, err := d.Active(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[int]string{0: "77", 2: "77"}; !reflect.DeepEqual(a, want) {
+		t.Errorf("Active = %v, want %v (0 running, 2 pending; 1 timed out, 3 done, 4 forgotten)", a, want)
+	}
+}
+
+// TestCreateRemovesAnOldSweep checks that a new sweep in a directory that
+// held another leaves nothing of the old one's results beside it.
+func TestCreateRemovesAnOldSweep(t *testing.T) {
+	dir := t.TempDir()
+	old := &squares{n: 3}
+	d, err := Create(dir, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.RunLocal(context.Background(), old, d.Missing(), 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"result.json", "timing.json", "curve.svg", "curve.png"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Create(dir, &squares{n: 2}); err != nil {
+		t.Fatal(err)
+	}
+	ents, _ := os.ReadDir(dir)
+	var left []string
+	for _, e := range ents {
+		left = append(left, e.Name())
+	}
+	if !reflect.DeepEqual(left, []string{"sweep.json"}) {
+		t.Errorf("after a new sweep the directory holds %v, want only the new sweep.json", left)
+	}
+	// A directory that held no sweep keeps its files.
+	other := t.TempDir()
+	keep := filepath.Join(other, "notes.txt")
+	if err := os.WriteFile(keep, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Create(other, &squares{n: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("a file of a directory without a sweep was removed: %v", err)
+	}
+}
