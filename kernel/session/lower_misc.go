@@ -46,21 +46,18 @@ func lowerDefers(p *parsed, env *lowerEnv) string {
 			return true
 		}
 		_, lit := call.Fun.(*ast.FuncLit)
-		if len(call.Args) == 0 {
-			switch call.Fun.(type) {
-			case *ast.Ident, *ast.SelectorExpr, *ast.FuncLit:
-				if kw == "defer" || !lit {
-					return true
-				}
-			default:
-				if kw == "defer" {
-					return true
-				}
-			}
+		named := false
+		switch call.Fun.(type) {
+		case *ast.Ident, *ast.SelectorExpr:
+			named = true
 		}
-		// A go statement's function value that is not a name is
-		// evaluated when the statement runs.
-		lit = lit || kw == "go"
+		if len(call.Args) == 0 && (named || lit && kw == "defer") {
+			return true
+		}
+		// A go statement's function value that is not a name, and a
+		// deferred one that is computed (defer f()() and the frames that
+		// snapshotClosures makes), are evaluated when the statement runs.
+		lit = lit || kw == "go" || !named
 		d := struct {
 			ast.Node
 			Call *ast.CallExpr
@@ -115,6 +112,17 @@ func lowerDefers(p *parsed, env *lowerEnv) string {
 func lowerTypeSwitches(p *parsed, env *lowerEnv) string {
 	e := &editor{src: p.src}
 	iface := func(t ast.Expr) bool { return iface(t, env) }
+	ty := &typer{p: p, env: env}
+	// idOf is how to assert x to an interface declared in a cell: through
+	// the identity when x is an interface{} (or another compiled
+	// interface), directly when x's type is itself such an interface
+	// (the identity then loses the value).
+	idOf := func(x ast.Expr, text string) string {
+		if t, _ := ty.exprType(x); t != nil && iface(t) {
+			return text
+		}
+		return "__dcemk.Id(" + text + ")"
+	}
 	inSwitch := map[*ast.TypeAssertExpr]bool{}
 	ast.Inspect(p.file, func(n ast.Node) bool {
 		ts, ok := n.(*ast.TypeSwitchStmt)
@@ -167,7 +175,7 @@ func lowerTypeSwitches(p *parsed, env *lowerEnv) string {
 				if id, ok := cc.List[0].(*ast.Ident); !ok || id.Name != "nil" {
 					src := tv
 					if iface(cc.List[0]) {
-						src = "__dcemk.Id(" + tv + ")"
+						src = idOf(ta.X, tv)
 					}
 					val = src + ".(" + p.text(cc.List[0]) + ")"
 				}
@@ -176,13 +184,38 @@ func lowerTypeSwitches(p *parsed, env *lowerEnv) string {
 		}
 		return true
 	})
+	// v, ok := x.(I) with I declared in a cell: the comma-ok assertion
+	// tells right, the identity gives the value (asserting it directly
+	// panics inside the interpreter for some values).
+	commaOK := map[*ast.TypeAssertExpr]bool{}
+	top := map[ast.Stmt]bool{}
+	for _, st := range topStmts(p) {
+		top[st] = true
+	}
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		if a, ok := n.(*ast.AssignStmt); ok && len(a.Lhs) == 2 && len(a.Rhs) == 1 {
+			if ta, ok := ast.Unparen(a.Rhs[0]).(*ast.TypeAssertExpr); ok && ta.Type != nil && iface(ta.Type) {
+				commaOK[ta] = true
+				if top[a] {
+					return true // see lowerTopLevel
+				}
+				t := p.text(ta.Type)
+				e.replace(p.off(a.Rhs[0].Pos()), p.off(a.Rhs[0].End()), fmt.Sprintf(
+					"func() (%s, bool) { __dcemX := %s; var __dcemV %s; _, ok := __dcemX.(%s); if ok { __dcemV = %s.(%s) }; return __dcemV, ok }()",
+					t, p.text(ta.X), t, t, idOf(ta.X, "__dcemX"), t))
+			}
+		}
+		return true
+	})
 	ast.Inspect(p.file, func(n ast.Node) bool {
 		ta, ok := n.(*ast.TypeAssertExpr)
-		if !ok || ta.Type == nil || inSwitch[ta] || !iface(ta.Type) {
+		if !ok || ta.Type == nil || inSwitch[ta] || commaOK[ta] || !iface(ta.Type) {
 			return true
 		}
-		e.insert(p.off(ta.X.Pos()), "__dcemk.Id(")
-		e.insert(p.off(ta.X.End()), ")")
+		if idOf(ta.X, "") != "" {
+			e.insert(p.off(ta.X.Pos()), "__dcemk.Id(")
+			e.insert(p.off(ta.X.End()), ")")
+		}
 		return true
 	})
 	return e.apply()
@@ -528,6 +561,21 @@ func refuseGeneric(p *parsed, env *lowerEnv) error {
 		return name, found
 	}
 	for _, st := range topStmts(p) {
+		if a, ok := st.(*ast.AssignStmt); ok && a.Tok == token.DEFINE && len(a.Rhs) == 1 {
+			if c, ok := ast.Unparen(a.Rhs[0]).(*ast.CallExpr); ok {
+				if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
+					rt, _ := t.exprType(sel.X)
+					if s, ok := rt.(*ast.StarExpr); ok {
+						rt = s.X
+					}
+					switch rt.(type) {
+					case *ast.IndexListExpr: // several type parameters
+						fail(a, "%s := %s(...) at a cell's top level, a method of the generic type %s: the interpreter cannot define a top-level variable from its result; declare the variable with its type and assign it (var %s T; %s = %s(...)), or call the method inside a function",
+							p.text(a.Lhs[0]), p.text(sel), types.ExprString(rt), p.text(a.Lhs[0]), p.text(a.Lhs[0]), p.text(sel))
+					}
+				}
+			}
+		}
 		if a, ok := st.(*ast.AssignStmt); ok && a.Tok == token.DEFINE {
 			for _, r := range a.Rhs {
 				if g, ok := genericIn(r); ok {

@@ -200,7 +200,7 @@ func classifyRange(p *parsed, x ast.Expr, env *lowerEnv) rangeKind {
 					path = importedIn(p, pk.Name)
 				}
 				if path == "" {
-					return none
+					break // a method call
 				}
 				if a, ok := seqFuncs[path][fn.Sel.Name]; ok {
 					return rangeKind{function: true, arity: a}

@@ -21,6 +21,18 @@ func lowerTopLevel(p *parsed, env *lowerEnv) string {
 	if p.prefix == len("package p\n") {
 		return typedVarDecls(p, e)
 	}
+	if sts := topStmts(p); len(sts) > 0 {
+		// A run of statements that starts with a call of a func literal
+		// is read by the interpreter as declarations: the names that the
+		// run defines then stay undefined, and its calls may run twice.
+		if es, ok := sts[0].(*ast.ExprStmt); ok {
+			if c, ok := es.X.(*ast.CallExpr); ok {
+				if _, ok := c.Fun.(*ast.FuncLit); ok {
+					e.insert(p.off(es.Pos()), "_ = 0; ")
+				}
+			}
+		}
+	}
 	for _, st := range topStmts(p) {
 		switch st := st.(type) {
 		case *ast.DeclStmt:
@@ -44,13 +56,27 @@ func lowerTopLevel(p *parsed, env *lowerEnv) string {
 			v, ok := p.text(st.Lhs[0]), p.text(st.Lhs[1])
 			switch x := ast.Unparen(st.Rhs[0]).(type) {
 			case *ast.TypeAssertExpr:
+				// tmp := x; ok := func() bool { _, ok := tmp.(T); return ok }(); var v T; if ok { v = tmp.(T) }
+				// (a func literal returning an interface value declared in
+				// a cell fails in the interpreter).
+				id := env.next()
 				t := p.text(x.Type)
-				src := p.text(x.X)
-				if iface(x.Type, env) {
-					src = "__dcemk.Id(" + src + ")"
+				tmp := fmt.Sprintf("__dcemX%d", id)
+				okv := ok
+				if okv == "_" {
+					okv = fmt.Sprintf("__dcemOk%d", id)
 				}
-				e.replace(p.off(st.Rhs[0].Pos()), p.off(st.Rhs[0].End()),
-					fmt.Sprintf("func() (%s, bool) { r, ok := %s.(%s); return r, ok }()", t, src, t))
+				src := tmp
+				if iface(x.Type, env) {
+					if xt, _ := (&typer{p: p, env: env}).exprType(x.X); xt == nil || !iface(xt, env) {
+						src = "__dcemk.Id(" + tmp + ")"
+					}
+				}
+				text := fmt.Sprintf("%s := %s; %s := func() bool { _, ok := %s.(%s); return ok }()", tmp, p.text(x.X), okv, src, t)
+				if v != "_" {
+					text += fmt.Sprintf("; var %s %s; if %s { %s = %s.(%s) }", v, t, okv, v, src, t)
+				}
+				e.replace(p.off(st.Pos()), p.off(st.End()), text)
 			case *ast.IndexExpr:
 				id := env.next()
 				key := fmt.Sprintf("__dcemKey%d", id)
