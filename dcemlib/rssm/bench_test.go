@@ -77,3 +77,35 @@ func BenchmarkUpdate50x50(b *testing.B) {
 		arena.Reset()
 	}
 }
+
+// BenchmarkUpdate50x50Workers is BenchmarkUpdate50x50 with the gradient
+// split over GradientWorkers (one BLAS thread each), as the world-model
+// runs make their updates with 2 workers; run with -cpu 1,2 and compare
+// with BenchmarkUpdate50x50 under OPENBLAS_NUM_THREADS = 1 and 2.
+func BenchmarkUpdate50x50Workers(b *testing.B) {
+	m, err := New(Default(17, 6), tensor.Float32, tensor.NewRNG(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := nn.NewAdam(m.Params(), 1e-3)
+	opt.Eps = 1e-4
+	batch := randBatch(tensor.Float32, 50, 50, 17, 6, 2)
+	g := tensor.NewRNG(3)
+	gw, err := m.NewGradientWorkers(runtime.GOMAXPROCS(0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer gw.Free()
+	prev := tensor.BLASThreads()
+	tensor.SetBLASThreads(1)
+	defer tensor.SetBLASThreads(prev)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := gw.Gradient(batch, g); err != nil {
+			b.Fatal(err)
+		}
+		nn.ClipGradNorm(m.Params(), 1000)
+		opt.Step()
+		opt.ZeroGrad()
+	}
+}

@@ -67,6 +67,13 @@ func (m *Model) Loss(b Batch, rng *tensor.RNG) (Loss, error) {
 	if rng == nil {
 		return Loss{}, fmt.Errorf("rssm: Loss: rng is nil")
 	}
+	_, B := b.Steps()
+	return m.lossWith(b, func(int) *tensor.Tensor { return tensor.RandNOf(m.DType(), rng, B, m.StateSize) })
+}
+
+// lossWith is Loss with the posterior's noise of step t, (B, StateSize),
+// from noise.
+func (m *Model) lossWith(b Batch, noise func(t int) *tensor.Tensor) (Loss, error) {
 	T, B := b.Steps()
 	dt := m.DType()
 	arena := b.Obs.Arena()
@@ -80,7 +87,7 @@ func (m *Model) Loss(b Batch, rng *tensor.RNG) (Loss, error) {
 		a := b.Actions.Slice(0, t, t+1).Reshape(B, m.ActionSize)
 		h = m.Transition(s, a, h)
 		qm, qs := m.Posterior(h, emb.Slice(0, t*B, (t+1)*B))
-		eps := tensor.RandNOf(dt, rng, B, m.StateSize)
+		eps := noise(t)
 		if arena != nil {
 			eps = arena.Use(eps)
 		}

@@ -513,3 +513,97 @@ func TestKLBalanceSplitsTheGradient(t *testing.T) {
 		t.Fatal("the prior got no gradient at all: the test checks nothing")
 	}
 }
+
+// TestGradientWorkersMatchLoss checks that the gradient split over
+// goroutines is Loss's: bit for bit with one worker, to rounding with
+// several (float64), including an odd split of the chunks; and that the
+// replicas leave no gradient behind for the next batch.
+func TestGradientWorkersMatchLoss(t *testing.T) {
+	b := randBatch(tensor.Float64, 6, 5, 3, 2, 11)
+	serial := tiny(t, 0.5)
+	l, err := serial.Loss(b, tensor.NewRNG(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Total.Backward()
+	for _, workers := range []int{1, 2, 3} {
+		m := tiny(t, 0.5)
+		g, err := m.NewGradientWorkers(workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for round := range 2 {
+			v, err := g.Gradient(b, tensor.NewRNG(7))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tol := 1e-12
+			if workers == 1 {
+				tol = 0
+			}
+			if d := math.Abs(v.Total - l.Total.Item()); d > tol {
+				t.Errorf("%d workers: loss %v, Loss gives %v", workers, v.Total, l.Total.Item())
+			}
+			if math.Abs(v.ObsNLL-l.ObsNLL) > 1e-12 || math.Abs(v.RewardNLL-l.RewardNLL) > 1e-12 || math.Abs(v.KL-l.KL) > 1e-12 {
+				t.Errorf("%d workers: parts %+v, Loss gives %v %v %v", workers, v, l.ObsNLL, l.RewardNLL, l.KL)
+			}
+			want := serial.Params()
+			for i, p := range m.Params() {
+				got, exp := p.Grad().Values(), want[i].Grad().Values()
+				for j := range got {
+					if d := math.Abs(got[j] - exp[j]); d > 1e-12*(1+math.Abs(exp[j])) || (workers == 1 && d != 0) {
+						t.Fatalf("%d workers, round %d: parameter %d[%d] gradient %v, Loss gives %v", workers, round, i, j, got[j], exp[j])
+					}
+				}
+				p.ZeroGrad()
+			}
+		}
+		g.Free()
+	}
+	if _, err := tiny(t, 0.5).NewGradientWorkers(0); err == nil {
+		t.Error("NewGradientWorkers(0): no error")
+	}
+}
+
+// TestGradientWorkersFloat32 runs PlaNet's model sizes in float32 over two
+// workers against Loss, to float32 rounding: the parallel path as the
+// world-model runs use it.
+func TestGradientWorkersFloat32(t *testing.T) {
+	m, err := New(Default(17, 6), tensor.Float32, tensor.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := randBatch(tensor.Float32, 10, 8, 17, 6, 2)
+	l, err := m.Loss(b, tensor.NewRNG(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Total.Backward()
+	var want [][]float64
+	for _, p := range m.Params() {
+		want = append(want, p.Grad().Values())
+		p.ZeroGrad()
+	}
+	g, err := m.NewGradientWorkers(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Free()
+	v, err := g.Gradient(b, tensor.NewRNG(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(v.Total-l.Total.Item()) > 1e-4*math.Abs(l.Total.Item()) {
+		t.Errorf("loss %v, Loss gives %v", v.Total, l.Total.Item())
+	}
+	var num, den float64
+	for i, p := range m.Params() {
+		for j, x := range p.Grad().Values() {
+			num += (x - want[i][j]) * (x - want[i][j])
+			den += want[i][j] * want[i][j]
+		}
+	}
+	if rel := math.Sqrt(num / den); !(rel < 1e-5) {
+		t.Errorf("gradient differs from Loss's by %.2g (relative norm), want < 1e-5", rel)
+	}
+}
