@@ -2,11 +2,11 @@ package session
 
 import (
 	"fmt"
+	"go/ast"
+	"go/types"
 	"reflect"
 	"strconv"
 	"strings"
-	"go/ast"
-	"go/types"
 )
 
 // lowerErrors rewrites errors.As with a target of a type declared in a

@@ -202,11 +202,11 @@ func classifyRange(p *parsed, x ast.Expr, env *lowerEnv) rangeKind {
 				if path == "" {
 					break // a method call
 				}
-				if a, ok := seqFuncs[path][fn.Sel.Name]; ok {
-					return rangeKind{function: true, arity: a}
-				}
 				if v, ok := env.symbol(path, fn.Sel.Name); ok && v.Kind() == reflect.Func && v.Type().NumOut() == 1 {
 					return reflectKind(v.Type().Out(0))
+				}
+				if a, ok := seqFuncs[path][fn.Sel.Name]; ok {
+					return rangeKind{function: true, arity: a}
 				}
 			}
 		case *ast.FuncLit:
@@ -386,7 +386,18 @@ func reflectKind(t reflect.Type) rangeKind {
 		return rangeKind{integer: true}
 	case reflect.Func:
 		if t.NumIn() == 1 && t.In(0).Kind() == reflect.Func {
-			return rangeKind{function: true, arity: t.In(0).NumIn()}
+			y := t.In(0)
+			k := rangeKind{function: true, arity: y.NumIn()}
+			var args []string
+			for i := range y.NumIn() {
+				if e := reflectTypeExpr(y.In(i)); e != nil {
+					args = append(args, types.ExprString(e))
+				}
+			}
+			if len(args) == y.NumIn() {
+				k.targs = strings.Join(args, ", ")
+			}
+			return k
 		}
 	}
 	return rangeKind{}

@@ -47,6 +47,7 @@ import (
 	"github.com/dcem-go/dcem/kernel/display"
 	"github.com/dcem-go/dcem/kernel/notebook"
 	"github.com/dcem-go/dcem/kernel/session/gostd"
+	"github.com/dcem-go/dcem/kernel/symbols/std"
 )
 
 // Options configure a Session.
@@ -231,7 +232,7 @@ func New(opts Options) (*Session, error) {
 		return nil, err
 	}
 	s.ctl = ctl
-	all := []interp.Exports{stdlib.Symbols}
+	all := []interp.Exports{stdlib.Symbols, newerStd()}
 	all = append(all, opts.Symbols...)
 	for _, ex := range all {
 		if err := s.i.Use(ex); err != nil {
@@ -241,6 +242,16 @@ func New(opts Options) (*Session, error) {
 			slash := strings.LastIndexByte(k, '/')
 			if slash < 0 {
 				continue
+			}
+			if have, ok := s.packages[k[:slash]]; ok {
+				merged := make(map[string]reflect.Value, len(have)+len(v))
+				for name, sym := range have {
+					merged[name] = sym
+				}
+				for name, sym := range v {
+					merged[name] = sym
+				}
+				v = merged
 			}
 			s.packages[k[:slash]] = v
 			s.pkgNames[k[:slash]] = k[slash+1:]
@@ -408,4 +419,25 @@ func (s *Session) compilePackage(src string) error {
 		src = strings.Replace(src, line, "\n", 1)
 	}
 	return errors.New("too many redeclared imports")
+}
+
+// newerStd returns the symbols of the installed Go's standard library
+// (package kernel/symbols/std) that yaegi's Go 1.22 tables lack. Symbols
+// that yaegi has are kept: it rewires some of them (os.Stdout, log) to the
+// interpreter's output.
+func newerStd() interp.Exports {
+	out := interp.Exports{}
+	for pkg, syms := range std.Symbols {
+		have := stdlib.Symbols[pkg]
+		add := map[string]reflect.Value{}
+		for name, v := range syms {
+			if _, ok := have[name]; !ok {
+				add[name] = v
+			}
+		}
+		if len(add) > 0 {
+			out[pkg] = add
+		}
+	}
+	return out
 }
