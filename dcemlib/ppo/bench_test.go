@@ -33,7 +33,7 @@ func BenchmarkMinibatch64MLP64x64(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				if _, _, _, _, _, err := tr.policyStep(a, idx, obs, act, lp, adv); err != nil {
+				if _, _, _, _, _, err := tr.policyStep(context.Background(), a, idx, obs, act, lp, adv); err != nil {
 					b.Fatal(err)
 				}
 				tr.valueStep(a, idx, obs, ret, ret)

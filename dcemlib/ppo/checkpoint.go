@@ -159,7 +159,9 @@ func readCheckpoint(path string) (*checkpointState, error) {
 		}
 		return nil, err
 	}
-	if st.Updates < 1 || len(st.Logs) != st.Updates || st.Config == nil {
+	// Updates is 0 in a checkpoint saved before the first update (to keep
+	// Options.Extra's state).
+	if st.Updates < 0 || len(st.Logs) != st.Updates || st.Config == nil {
 		return nil, bad(fmt.Sprintf("%d updates with %d logs", st.Updates, len(st.Logs)))
 	}
 	return &st, nil

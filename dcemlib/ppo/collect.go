@@ -83,7 +83,7 @@ func (t *Trainer) collect(ctx context.Context) (*rollout, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		acts, logp, err := t.sample(rows)
+		acts, logp, err := t.sample(ctx, rows)
 		if err != nil {
 			return nil, err
 		}
@@ -164,9 +164,9 @@ func (t *Trainer) collect(ctx context.Context) (*rollout, error) {
 
 // sample draws actions for the observation rows obs from the policy (no
 // graph) and returns them, unclipped, with their log-probabilities.
-func (t *Trainer) sample(obs [][]float64) (acts [][]float64, logp []float64, err error) {
+func (t *Trainer) sample(ctx context.Context, obs [][]float64) (acts [][]float64, logp []float64, err error) {
 	b := len(obs)
-	mu, ls, err := distributionValues(t.Policy, t.inferArn, t.pdt, obs, t.obsSize, t.act)
+	mu, ls, err := distributionValues(ctx, t.Policy, t.inferArn, t.pdt, obs, t.obsSize, t.act)
 	if err != nil {
 		return nil, nil, err
 	}

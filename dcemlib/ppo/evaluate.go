@@ -36,7 +36,7 @@ func Evaluate(ctx context.Context, env envs.Env, policy Policy, episodes int, se
 			if err := ctx.Err(); err != nil {
 				return returns[:e], err
 			}
-			mu, _, err := distributionValues(policy, a, dt, [][]float64{obs}, obsSize, act)
+			mu, _, err := distributionValues(ctx, policy, a, dt, [][]float64{obs}, obsSize, act)
 			if err != nil {
 				return returns[:e], err
 			}
@@ -54,7 +54,7 @@ func Evaluate(ctx context.Context, env envs.Env, policy Policy, episodes int, se
 // distributionValues evaluates the policy on the observation rows in a
 // no-grad arena and returns the means (B·A values) and the log standard
 // deviations (A or B·A values).
-func distributionValues(p Policy, a *tensor.Arena, dt tensor.DType, obs [][]float64, obsSize, act int) (mu, ls []float64, err error) {
+func distributionValues(ctx context.Context, p Policy, a *tensor.Arena, dt tensor.DType, obs [][]float64, obsSize, act int) (mu, ls []float64, err error) {
 	b := len(obs)
 	flat := make([]float64, 0, b*obsSize)
 	for i, o := range obs {
@@ -64,7 +64,10 @@ func distributionValues(p Policy, a *tensor.Arena, dt tensor.DType, obs [][]floa
 		flat = append(flat, o...)
 	}
 	defer a.Reset()
-	mean, logStd := p.Distribution(a.Use(fromValues(dt, flat, b, obsSize)))
+	mean, logStd, err := p.Distribution(ctx, a.Use(fromValues(dt, flat, b, obsSize)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("ppo: the policy: %w", err)
+	}
 	if mean.Dims() != 2 || mean.Dim(0) != b || mean.Dim(1) != act {
 		return nil, nil, fmt.Errorf("ppo: the policy's mean has shape %v, want (%d, %d)", mean.Shape(), b, act)
 	}

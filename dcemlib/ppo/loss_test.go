@@ -1,6 +1,7 @@
 package ppo
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -195,7 +196,7 @@ func TestLossGradients(t *testing.T) {
 	obs := tensor.RandN(rng, b, o)
 	act := tensor.RandN(rng, b, na)
 	adv := tensor.New([]float64{1, -2, 0.5, 1.5, -1, 0.7}, b)
-	mean, ls := pol.Distribution(obs)
+	mean, ls, _ := pol.Distribution(context.Background(), obs)
 	lp := GaussianLogProb(act, mean, ls).Values()
 	offsets := []float64{0.05, -0.1, 0.5, -0.6, 0.4, -0.5} // ratios e^{δ}: inside, inside, above, below, above, below
 	old := make([]float64, b)
@@ -204,7 +205,7 @@ func TestLossGradients(t *testing.T) {
 	}
 	oldT := tensor.New(old, b)
 	loss := func() *tensor.Tensor {
-		m, s := pol.Distribution(obs)
+		m, s, _ := pol.Distribution(context.Background(), obs)
 		l := ClippedSurrogate(GaussianLogProb(act, m, s), oldT, adv, 0.2)
 		return l.Sub(GaussianEntropy(s).Mean().MulScalar(0.01))
 	}

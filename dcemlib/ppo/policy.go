@@ -1,6 +1,7 @@
 package ppo
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/dcem-go/dcem/dcemlib/nn"
@@ -13,6 +14,9 @@ import (
 // Distribution maps a batch of observations of shape (B, O) to the means,
 // shape (B, A), and log standard deviations, shape (B, A) or (A), built
 // from tensor operations so that Backward reaches the tensors of Params.
+// It returns an error when it cannot (a solver that fails, ctx done: a
+// long computation of the mean should stop with ctx's error); the Trainer
+// and Evaluate pass their caller's context and stop with the error.
 // PPO computes log-probabilities, entropies and samples itself; it calls
 // Distribution with a batch of one row per environment when acting (in a
 // no-grad arena: the observations come in through tensor.Arena.Use, so the
@@ -30,7 +34,7 @@ import (
 // them except those listed in Options.Frozen.
 type Policy interface {
 	Params() []*tensor.Tensor
-	Distribution(obs *tensor.Tensor) (mean, logStd *tensor.Tensor)
+	Distribution(ctx context.Context, obs *tensor.Tensor) (mean, logStd *tensor.Tensor, err error)
 }
 
 // ValueFunction is a differentiable state-value estimate V(o): Value maps
@@ -98,9 +102,9 @@ func (p *GaussianMLP) Params() []*tensor.Tensor {
 }
 
 // Distribution returns the means, shape (B, A), and LogStd, shape (A), for
-// observations of shape (B, O).
-func (p *GaussianMLP) Distribution(obs *tensor.Tensor) (mean, logStd *tensor.Tensor) {
-	return p.Mean.Forward(obs), p.LogStd
+// observations of shape (B, O). Its error is always nil.
+func (p *GaussianMLP) Distribution(_ context.Context, obs *tensor.Tensor) (mean, logStd *tensor.Tensor, err error) {
+	return p.Mean.Forward(obs), p.LogStd, nil
 }
 
 // Convert returns a copy of the policy with its parameters in dtype dt

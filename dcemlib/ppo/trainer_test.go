@@ -214,7 +214,7 @@ func TestActionsClippedForTheEnvironment(t *testing.T) {
 	if outside < 10 {
 		t.Errorf("%d of 50 stored actions outside [−1, 1], want many (stored unclipped)", outside)
 	}
-	m, s := pol.Distribution(fromValues(tensor.Float64, ro.obs, 50, 2))
+	m, s, _ := pol.Distribution(context.Background(), fromValues(tensor.Float64, ro.obs, 50, 2))
 	lp := GaussianLogProb(fromValues(tensor.Float64, ro.act, 50, 1), m, s).Values()
 	assertSlice(t, "stored log π", ro.logp, lp, 1e-12)
 }
@@ -507,10 +507,10 @@ type rowStd struct {
 	batches []int
 }
 
-func (p *rowStd) Distribution(obs *tensor.Tensor) (mean, logStd *tensor.Tensor) {
+func (p *rowStd) Distribution(ctx context.Context, obs *tensor.Tensor) (mean, logStd *tensor.Tensor, err error) {
 	p.batches = append(p.batches, obs.Dim(0))
-	m, ls := p.GaussianMLP.Distribution(obs)
-	return m, m.MulScalar(0.1).Add(ls) // depends on the observation
+	m, ls, err := p.GaussianMLP.Distribution(ctx, obs)
+	return m, m.MulScalar(0.1).Add(ls), err // depends on the observation
 }
 
 // With several environments the policy is asked for all their actions in

@@ -87,7 +87,7 @@ func (t *Trainer) Update(ctx context.Context) (UpdateLog, error) {
 			}
 			idx := perm[m*n/c.Minibatches : (m+1)*n/c.Minibatches]
 			if !stopped {
-				pl, ent, kl, cf, stepped, err := t.policyStep(a, idx, obsP, actP, oldLogp, advP)
+				pl, ent, kl, cf, stepped, err := t.policyStep(ctx, a, idx, obsP, actP, oldLogp, advP)
 				if err != nil {
 					a.Reset()
 					return log, err
@@ -139,7 +139,7 @@ func (t *Trainer) Update(ctx context.Context) (UpdateLog, error) {
 // With Config.MicroBatch the minibatch goes through the
 // policy in parts, each part's loss weighted by its share of the samples
 // and its graph released (the arena reset) once its gradient is in.
-func (t *Trainer) policyStep(a *tensor.Arena, idx []int, obs, act, oldLogp, adv *tensor.Tensor) (loss, ent, kl, clipFrac float64, stepped bool, err error) {
+func (t *Trainer) policyStep(ctx context.Context, a *tensor.Arena, idx []int, obs, act, oldLogp, adv *tensor.Tensor) (loss, ent, kl, clipFrac float64, stepped bool, err error) {
 	c := &t.Config
 	size := len(idx)
 	if c.MicroBatch > 0 && c.MicroBatch < size {
@@ -148,7 +148,11 @@ func (t *Trainer) policyStep(a *tensor.Arena, idx []int, obs, act, oldLogp, adv 
 	for lo := 0; lo < len(idx); lo += size {
 		part := idx[lo:min(lo+size, len(idx))]
 		w := float64(len(part)) / float64(len(idx))
-		mean, logStd := t.Policy.Distribution(a.Use(obs).IndexSelect(0, part))
+		mean, logStd, err := t.Policy.Distribution(ctx, a.Use(obs).IndexSelect(0, part))
+		if err != nil {
+			t.policyOpt.ZeroGrad()
+			return 0, 0, 0, 0, false, fmt.Errorf("ppo: the policy: %w", err)
+		}
 		if err := t.checkDistribution(mean, logStd, len(part)); err != nil {
 			t.policyOpt.ZeroGrad()
 			return 0, 0, 0, 0, false, err

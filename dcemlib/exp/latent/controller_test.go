@@ -2,6 +2,7 @@ package latent
 
 import (
 	"context"
+	"errors"
 	"image"
 	"math"
 	"reflect"
@@ -308,11 +309,11 @@ func TestPolicyMeanPerBelief(t *testing.T) {
 		t.Error("NewPolicy changed the caller's controller, or does not share its decoder and model")
 	}
 	obs := tensor.RandN(tensor.NewRNG(5), 4, m.BeliefSize+m.StateSize)
-	batch, _ := p.Distribution(obs)
+	batch := mustMean(t, p, obs)
 	bv := batch.Values()
 	A := m.ActionSize
 	for i := range 4 {
-		one, _ := p.Distribution(obs.Slice(0, i, i+1))
+		one := mustMean(t, p, obs.Slice(0, i, i+1))
 		for j, v := range one.Values() {
 			if math.Abs(v-bv[i*A+j]) > 1e-12 {
 				t.Fatalf("belief %d: mean %v alone, %v in a batch of 4", i, one.Values(), bv[i*A:(i+1)*A])
@@ -376,9 +377,9 @@ func TestNoisePerBelief(t *testing.T) {
 	}
 
 	p, _ := NewPolicy(c, 0.1, false, 11)
-	fixed, _ := p.Distribution(obs)
+	fixed := mustMean(t, p, obs)
 	p.NoisePerBelief = true
-	batch, _ := p.Distribution(obs)
+	batch := mustMean(t, p, obs)
 	bv, fv := batch.Values(), fixed.Values()
 	bs := p.beliefSeeds(obs)
 	if bs[0] == bs[1] || bs[1] == bs[2] {
@@ -386,7 +387,7 @@ func TestNoisePerBelief(t *testing.T) {
 	}
 	differ := false
 	for i := range 3 {
-		one, _ := p.Distribution(obs.Slice(0, i, i+1))
+		one := mustMean(t, p, obs.Slice(0, i, i+1))
 		act, err := c.PlanEach(ctx, h.Slice(0, i, i+1), s.Slice(0, i, i+1), bs[i:i+1])
 		if err != nil {
 			t.Fatal(err)
@@ -402,5 +403,46 @@ func TestNoisePerBelief(t *testing.T) {
 	}
 	if !differ {
 		t.Error("the means with per-belief seeds equal those of the fixed seed")
+	}
+}
+
+// mustMean returns the policy's mean for obs, failing the test on an error.
+func mustMean(t *testing.T, p *Policy, obs *tensor.Tensor) *tensor.Tensor {
+	t.Helper()
+	mean, _, err := p.Distribution(context.Background(), obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mean
+}
+
+// TestPolicyDistributionErrors checks that the policy returns the solve's
+// errors (no panic) and solves under its caller's context.
+func TestPolicyDistributionErrors(t *testing.T) {
+	m := tinyModel(t, tensor.Float64)
+	c, err := NewController(m, 2, 3, []int{6}, cem.Config{Samples: 8, Elites: 3, Temp: 1, Iters: 3}, tensor.NewRNG(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPolicy(c, 0.1, false, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs := tensor.RandN(tensor.NewRNG(5), 2, m.BeliefSize+m.StateSize)
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, perBelief := range []bool{false, true} {
+		p.NoisePerBelief = perBelief
+		if mean, _, err := p.Distribution(done, obs); !errors.Is(err, context.Canceled) || mean != nil {
+			t.Errorf("NoisePerBelief %v, a cancelled context: mean %v, error %v; want context.Canceled", perBelief, mean, err)
+		}
+	}
+	if _, _, err := p.Distribution(context.Background(), obs.Slice(1, 0, m.BeliefSize)); err == nil || !strings.Contains(err.Error(), "shape") {
+		t.Errorf("observations without the state: error %v, want one naming the shape", err)
+	}
+	bad := *p
+	bad.Controller = &Controller{Model: m, Decoder: c.Decoder, Solver: cem.Config{Samples: 8, Elites: 9, Temp: 1, Iters: 3}, InitStd: 1}
+	if _, _, err := bad.Distribution(context.Background(), obs); err == nil {
+		t.Error("a solver of 9 elites among 8 samples: no error")
 	}
 }

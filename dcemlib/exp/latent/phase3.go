@@ -170,22 +170,24 @@ func (p *Policy) Params() []*tensor.Tensor { return p.params }
 
 // Distribution solves the embedded problem from each belief in obs
 // (B, BeliefSize + StateSize) and returns the first planned actions and
-// log σ.
-func (p *Policy) Distribution(obs *tensor.Tensor) (mean, logStd *tensor.Tensor) {
+// log σ. It returns the solver's error, ctx's when ctx is done.
+func (p *Policy) Distribution(ctx context.Context, obs *tensor.Tensor) (mean, logStd *tensor.Tensor, err error) {
 	m := p.Controller.Model
 	D, S := m.BeliefSize, m.StateSize
+	if obs.Dims() != 2 || obs.Dim(1) != D+S {
+		return nil, nil, fmt.Errorf("latent.Policy: observations of shape %v, want (B, %d) (belief %d + state %d)", obs.Shape(), D+S, D, S)
+	}
 	h, s := obs.Slice(1, 0, D), obs.Slice(1, D, D+S)
 	var plan *control.LatentPlan
-	var err error
 	if p.NoisePerBelief {
-		plan, err = p.Controller.PlanEach(context.Background(), h, s, p.beliefSeeds(obs))
+		plan, err = p.Controller.PlanEach(ctx, h, s, p.beliefSeeds(obs))
 	} else {
-		plan, err = p.Controller.Plan(context.Background(), h, s, p.Seed)
+		plan, err = p.Controller.Plan(ctx, h, s, p.Seed)
 	}
 	if err != nil {
-		panic(fmt.Sprintf("latent.Policy: %v", err))
+		return nil, nil, fmt.Errorf("latent.Policy: %w", err)
 	}
-	return plan.Actions.Slice(1, 0, m.ActionSize), p.LogStd
+	return plan.Actions.Slice(1, 0, m.ActionSize), p.LogStd, nil
 }
 
 // beliefSeeds returns Seed mixed with an FNV-1a hash of each row of obs
