@@ -321,3 +321,32 @@ func BoxPlot(title, ylabel string, names []string, values [][]float64) (*plot.Pl
 	p.NominalX(names...)
 	return p, nil
 }
+
+// HBoxPlot draws one horizontal Tukey box per group on a common value axis
+// from lo to hi (the paper's fig. 4 draws returns on 0–1000), the first
+// group at the top; values[g] are group g's samples, named names[g] on the
+// y axis.
+func HBoxPlot(title, xlabel string, names []string, values [][]float64, lo, hi float64) (*plot.Plot, error) {
+	if len(names) != len(values) || len(names) == 0 {
+		return nil, fmt.Errorf("plots.HBoxPlot: %d names for %d groups, want the same number ≥ 1", len(names), len(values))
+	}
+	if !(lo < hi) {
+		return nil, fmt.Errorf("plots.HBoxPlot: axis [%g, %g], want lo < hi", lo, hi)
+	}
+	p := newPlot(title, xlabel, "")
+	n := len(values)
+	rev := make([]string, n)
+	for g, v := range values {
+		b, err := plotter.NewBoxPlot(vg.Points(18), float64(n-1-g), plotter.Values(v))
+		if err != nil {
+			return nil, fmt.Errorf("plots.HBoxPlot: group %q: %w", names[g], err)
+		}
+		b.Horizontal = true
+		b.FillColor = Color(g)
+		p.Add(b)
+		rev[n-1-g] = names[g]
+	}
+	p.NominalY(rev...)
+	p.X.Min, p.X.Max = lo, hi
+	return p, nil
+}

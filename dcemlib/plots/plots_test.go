@@ -164,3 +164,26 @@ func (testGrid) Dims() (c, r int)   { return 3, 2 }
 func (testGrid) Z(c, r int) float64 { return float64(c + 3*r) }
 func (testGrid) X(c int) float64    { return float64(c) }
 func (testGrid) Y(r int) float64    { return float64(r) }
+
+// TestHBoxPlot checks the horizontal boxes: the common axis, the first
+// group on top, and the errors.
+func TestHBoxPlot(t *testing.T) {
+	p, err := HBoxPlot("fig. 4", "return", []string{"full CEM", "latent DCEM", "+ PPO"},
+		[][]float64{{600, 650, 700, 720}, {500, 620, 640}, {610, 660, 690}}, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkImages(t, "hbox", p)
+	if p.X.Min != 0 || p.X.Max != 1000 {
+		t.Errorf("value axis [%v, %v], want [0, 1000]", p.X.Min, p.X.Max)
+	}
+	if p.Y.Min > 2 || p.Y.Max < 2 {
+		t.Errorf("y axis [%v, %v] does not hold the top group at 2", p.Y.Min, p.Y.Max)
+	}
+	if _, err := HBoxPlot("", "", []string{"a"}, nil, 0, 1); err == nil {
+		t.Error("mismatched names gave no error")
+	}
+	if _, err := HBoxPlot("", "", []string{"a"}, [][]float64{{1}}, 1, 1); err == nil {
+		t.Error("an empty axis gave no error")
+	}
+}
