@@ -15,7 +15,7 @@ export CGO_ENABLED := 1
 # portable code that passes the same tests: `make GOEXPERIMENT= build` builds that.
 export GOEXPERIMENT ?= simd
 
-.PHONY: all deps build build-opencl test gotest race tidy-check test-opencl pytest slurmtest image image-test bench bench-compare run fmt vet clean
+.PHONY: all deps build build-opencl test gotest race tidy-check generated-check test-opencl pytest slurmtest image image-test bench bench-compare run fmt vet clean
 
 all: build
 
@@ -33,11 +33,21 @@ build-opencl:
 
 ## test: vet, go.mod tidy, Go tests, the race detector, the Jupyter end-to-end tests and the
 ## Slurm test (CI runs image-test after it, as a step of its own)
-test: deps vet tidy-check gotest race pytest slurmtest
+test: deps vet tidy-check generated-check gotest race pytest slurmtest
 
 ## tidy-check: go.mod and go.sum are as go mod tidy leaves them
 tidy-check:
 	$(GO) mod tidy -diff
+
+## generated-check: the generated sources are current: the kernel's symbol tables (kernel/symbols,
+## kernel/symbols/std) and the interpreted generic standard packages (kernel/session/gostd) are
+## regenerated and must not differ from what is committed
+GENERATED := kernel/symbols kernel/session/gostd
+generated-check:
+	$(GO) generate ./kernel/symbols ./kernel/symbols/std ./kernel/session/gostd
+	@if [ -n "$$(git status --porcelain -- $(GENERATED))" ]; then \
+		git status --short -- $(GENERATED); git diff --stat -- $(GENERATED); \
+		echo "generated sources are stale: run go generate ./kernel/symbols ./kernel/symbols/std ./kernel/session/gostd and commit"; exit 1; fi
 
 ## race: the tests of the packages that run goroutines, under the race detector (their tests
 ## drive the concurrent paths: comm messages during redraws, observers that set values, workers)

@@ -72,6 +72,12 @@ func TestLanguageSuite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the language suite runs every program with go run")
 	}
+	if raceEnabled {
+		// It checks what cells compute, not the session's concurrency
+		// (make gotest runs it), and under the race detector the
+		// interpreter runs each program many times slower.
+		t.Skip("the language suite does not run under the race detector")
+	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command: the suite needs the Go toolchain as its oracle")

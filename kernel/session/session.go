@@ -132,6 +132,9 @@ type Session struct {
 	// lower.go).
 	ifaces, types map[string]bool
 	lowered       int
+	// funcSrc holds the source of each top-level function that cells
+	// declared (see redefine.go).
+	funcSrc map[string]string
 	// pendingDecls holds the declarations of the cell being compiled, by
 	// name, for the rewrites of its other steps.
 	pendingDecls map[string]string
@@ -339,6 +342,17 @@ func (s *Session) execute(ctx context.Context, cell string) (display.Bundle, err
 		return nil, s.compileError(err)
 	}
 	steps := s.plan(chunks)
+	if src, ok := s.recompileStep(chunks); ok {
+		// After the cell's last declarations: the earlier callers of
+		// the functions it redeclares (see redefine.go).
+		at := 0
+		for i, st := range steps {
+			if st.kind == declStep {
+				at = i + 1
+			}
+		}
+		steps = append(steps[:at], append([]step{{kind: evalStep, src: src}}, steps[at:]...)...)
+	}
 	s.notePending(chunks)
 	defer func() { s.pendingDecls, s.pendingImports = nil, nil }()
 	// Compile the whole cell before any of it runs: a cell with an error
@@ -369,6 +383,7 @@ func (s *Session) execute(ctx context.Context, cell string) (display.Bundle, err
 				s.noteImports(st.chunk.Src)
 			case Decls:
 				s.noteDecls(st.chunk.Src)
+				s.noteFuncSources(st.chunk.Src)
 			case Stmts:
 				s.noteVars(st.chunk.Src)
 			}

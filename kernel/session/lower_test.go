@@ -1,0 +1,64 @@
+package session
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// The behaviours of the rewrites that go run cannot check: several cells
+// of one session, and the messages of refused constructs.
+
+func TestRedefinedFunctionReachesEarlierCallers(t *testing.T) {
+	s, out, _ := newSession(t)
+	run(t, s, "import \"fmt\"\nfunc f() int { return 1 }\nfunc g() int { return f() * 10 }\nfunc h() int { return g() + 1 }")
+	run(t, s, "fmt.Println(h())")
+	run(t, s, "func f() int { return 2 }")
+	run(t, s, "fmt.Println(h(), g(), f())")
+	if got := out.String(); got != "11\n21 20 2\n" {
+		t.Errorf("stdout = %q, want %q", got, "11\n21 20 2\n")
+	}
+}
+
+func TestIotaAfterFailedConstBlock(t *testing.T) {
+	s, _, _ := newSession(t)
+	runErr(t, s, "const (\n\tA = iota\n\tB = undefinedName\n\tC\n)")
+	if b := run(t, s, "const (\n\tX = iota\n\tY\n)\nY"); b["text/plain"] != "1" {
+		t.Errorf("Y = %v, want 1", b)
+	}
+}
+
+func TestRefusedConstructsNameLineAndRemedy(t *testing.T) {
+	s, _, _ := newSession(t)
+	run(t, s, "type V struct{ X float64 }\nfunc (v *V) Scale(k float64) { v.X *= k }")
+	e := runErr(t, s, "x := 1\nf := (*V).Scale\n_ = f")
+	for _, want := range []string{"cell line 2", "method expression", "func literal"} {
+		if !strings.Contains(e.Value, want) {
+			t.Errorf("error %q lacks %q", e.Value, want)
+		}
+	}
+}
+
+func TestGenericCallAtTopLevel(t *testing.T) {
+	s, _, _ := newSession(t)
+	run(t, s, "func Max[T int | float64](a, b T) T {\n\tif a > b {\n\t\treturn a\n\t}\n\treturn b\n}")
+	run(t, s, "x := Max(3, 9)\ny := Max(2.5, 1)")
+	if b := run(t, s, "x"); b["text/plain"] != "9" {
+		t.Errorf("x = %v", b)
+	}
+	if b := run(t, s, "y"); b["text/plain"] != "2.5" {
+		t.Errorf("y = %v", b)
+	}
+	if b := run(t, s, "Max(4, 2)"); b["text/plain"] != "4" {
+		t.Errorf("Max(4, 2) as the cell's value = %v", b)
+	}
+}
+
+func TestLoweringKeepsLines(t *testing.T) {
+	s, _, _ := newSession(t)
+	e := runErr(t, s, "import \"fmt\"\nfor i := range 3 {\n\tfmt.Println(i)\n}\nfor v := range undefinedSeq {\n\t_ = v\n}")
+	if !strings.Contains(e.Value, "cell line 5") {
+		t.Errorf("error %q does not name cell line 5", e.Value)
+	}
+	_ = context.Background
+}
