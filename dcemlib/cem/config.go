@@ -88,8 +88,34 @@ func (c *Config) lmlEps() float64 {
 	return c.LMLEps
 }
 
+// Validate returns an error naming the first setting out of range and its
+// bound (Samples, Elites, Iters, Temp, MinStd, Tol, LMLEps, the bounds, and
+// Noise's length and DeviceNoise), or nil. The solvers check it, and the
+// shapes of Noise's tensors, before they start; packages that hold a
+// Config in their own settings (a planner, an experiment) call it to
+// report a bad setting when they are made rather than at the first solve.
+func (c *Config) Validate() error {
+	if err := c.check(); err != nil {
+		return fmt.Errorf("cem.Config: %w", err)
+	}
+	return nil
+}
+
 // validate checks the settings for a batch of b problems of dimension n.
 func (c *Config) validate(b, n int) error {
+	if err := c.check(); err != nil {
+		return err
+	}
+	for i, e := range c.Noise[:min(len(c.Noise), c.Iters)] {
+		if s := e.Shape(); len(s) != 3 || s[0] != b || s[1] != c.Samples || s[2] != n {
+			return fmt.Errorf("Noise[%d] has shape %v, want [%d %d %d] (B, S, n)", i, s, b, c.Samples, n)
+		}
+	}
+	return nil
+}
+
+// check is Validate without the package's name in its errors.
+func (c *Config) check() error {
 	switch {
 	case c.Samples < 2:
 		return fmt.Errorf("Samples = %d, want Samples ≥ 2", c.Samples)
@@ -115,15 +141,8 @@ func (c *Config) validate(b, n int) error {
 	if c.Noise != nil && c.DeviceNoise {
 		return fmt.Errorf("both Noise and DeviceNoise are set; set one (Noise supplies the draws, DeviceNoise draws them)")
 	}
-	if c.Noise != nil {
-		if len(c.Noise) < c.Iters {
-			return fmt.Errorf("Noise has %d tensors, want one per iteration (Iters = %d)", len(c.Noise), c.Iters)
-		}
-		for i, e := range c.Noise[:c.Iters] {
-			if s := e.Shape(); len(s) != 3 || s[0] != b || s[1] != c.Samples || s[2] != n {
-				return fmt.Errorf("Noise[%d] has shape %v, want [%d %d %d] (B, S, n)", i, s, b, c.Samples, n)
-			}
-		}
+	if c.Noise != nil && len(c.Noise) < c.Iters {
+		return fmt.Errorf("Noise has %d tensors, want one per iteration (Iters = %d)", len(c.Noise), c.Iters)
 	}
 	return nil
 }

@@ -51,18 +51,25 @@ func (p CEMPlanner) Validate() error {
 	switch {
 	case p.Horizon < 1:
 		return fmt.Errorf("control: CEMPlanner.Horizon = %d, want ≥ 1", p.Horizon)
-	case p.Candidates < 2:
-		return fmt.Errorf("control: CEMPlanner.Candidates = %d, want ≥ 2", p.Candidates)
-	case p.Elites < 1 || p.Elites >= p.Candidates:
-		return fmt.Errorf("control: CEMPlanner.Elites = %d, want 1 ≤ Elites < Candidates = %d", p.Elites, p.Candidates)
-	case p.Iterations < 1:
-		return fmt.Errorf("control: CEMPlanner.Iterations = %d, want ≥ 1", p.Iterations)
 	case !(p.InitStd > 0) || math.IsInf(p.InitStd, 0):
 		return fmt.Errorf("control: CEMPlanner.InitStd = %g, want a finite value > 0", p.InitStd)
 	case !(p.Lower < p.Upper) || math.IsInf(p.Lower, 0) || math.IsInf(p.Upper, 0):
 		return fmt.Errorf("control: CEMPlanner bounds [%g, %g], want finite Lower < Upper", p.Lower, p.Upper)
 	}
+	cfg := p.solver(0)
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("control: CEMPlanner (Candidates = %d, Elites = %d, Iterations = %d are the solver's Samples, Elites, Iters): %w",
+			p.Candidates, p.Elites, p.Iterations, err)
+	}
 	return nil
+}
+
+// solver returns the planner's CEM settings, drawing from seed.
+func (p CEMPlanner) solver(seed uint64) cem.Config {
+	return cem.Config{
+		Samples: p.Candidates, Elites: p.Elites, Iters: p.Iterations,
+		Lower: p.Lower, Upper: p.Upper, Seed: seed,
+	}
 }
 
 // Plan returns the planned sequence, Horizon actions of m.ActionSize()
@@ -100,10 +107,7 @@ func (p CEMPlanner) Plan(ctx context.Context, m SequenceModel, seed uint64) ([]f
 	}
 	mean := make([]float32, dim)
 	std := []float32{float32(p.InitStd)}
-	res, err := cem.SolveFunc32(ctx, cost, mean, std, cem.Config{
-		Samples: p.Candidates, Elites: p.Elites, Iters: p.Iterations,
-		Lower: p.Lower, Upper: p.Upper, Seed: seed,
-	})
+	res, err := cem.SolveFunc32(ctx, cost, mean, std, p.solver(seed))
 	if modelErr != nil {
 		return nil, fmt.Errorf("control: CEMPlanner.Plan: %w", modelErr)
 	}

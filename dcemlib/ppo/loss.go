@@ -3,6 +3,7 @@ package ppo
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
@@ -94,7 +95,7 @@ func GAE(rewards, values, nextValues []float64, ends []End, gamma, lambda float6
 // all of one dtype. The result has shape (B) and is recorded in the graph of
 // mean and logStd.
 func GaussianLogProb(actions, mean, logStd *tensor.Tensor) *tensor.Tensor {
-	if actions.Dims() != 2 || !sameInts(actions.Shape(), mean.Shape()) {
+	if actions.Dims() != 2 || !slices.Equal(actions.Shape(), mean.Shape()) {
 		panic(fmt.Sprintf("ppo.GaussianLogProb: actions %v and mean %v, want equal shapes (B, A)", actions.Shape(), mean.Shape()))
 	}
 	a := actions.Dim(1)
@@ -164,18 +165,6 @@ func checkBatch(fn string, ts ...*tensor.Tensor) {
 			panic(fmt.Sprintf("ppo.%s: argument %d has shape %v; want all of shape (B), got %v", fn, i, t.Shape(), shapes))
 		}
 	}
-}
-
-func sameInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // ratioStats returns the approximate KL divergence mean((r − 1) − log r)

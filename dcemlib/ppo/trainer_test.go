@@ -71,7 +71,7 @@ func TestCollectSteps(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantEnds := []End{Continue, Continue, Truncated, Continue, Truncated}
-	if !equalEnds(ro.ends, wantEnds) {
+	if !slices.Equal(ro.ends, wantEnds) {
 		t.Fatalf("ends = %v, want %v", ro.ends, wantEnds)
 	}
 	assertSlice(t, "obs", ro.obs, []float64{0, 1, 1, 1, 2, 1, 0, 2, 1, 2}, 0)
@@ -88,7 +88,7 @@ func TestCollectSteps(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertSlice(t, "next rollout's obs", ro.obs, []float64{2, 2, 0, 3, 1, 3, 2, 3, 0, 4}, 0)
-	if want := []End{Truncated, Continue, Continue, Truncated, Truncated}; !equalEnds(ro.ends, want) {
+	if want := []End{Truncated, Continue, Continue, Truncated, Truncated}; !slices.Equal(ro.ends, want) {
 		t.Errorf("next rollout's ends = %v, want %v", ro.ends, want)
 	}
 	if ro.episodeReturns[0] != 3 {
@@ -101,7 +101,7 @@ func TestCollectSteps(t *testing.T) {
 	cfg.TerminalDone = true
 	tr = newTiny(t, []envs.Env{&counter{Len: 3}}, cfg, Options{})
 	ro, _ = tr.collect(context.Background())
-	if want := []End{Continue, Continue, Terminal, Continue, Truncated}; !equalEnds(ro.ends, want) {
+	if want := []End{Continue, Continue, Terminal, Continue, Truncated}; !slices.Equal(ro.ends, want) {
 		t.Errorf("TerminalDone: ends = %v, want %v", ro.ends, want)
 	}
 }
@@ -118,7 +118,7 @@ func TestCollectEpisodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []End{Continue, Continue, Truncated, Continue, Continue, Truncated, Continue, Continue, Truncated}
-	if !equalEnds(ro.ends, want) {
+	if !slices.Equal(ro.ends, want) {
 		t.Fatalf("ends = %v, want %v", ro.ends, want)
 	}
 	if ro.episodes != 3 || len(e0.actions) != 6 || len(e1.actions) != 3 {
@@ -486,18 +486,6 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 	if _, err := tr.Update(context.Background()); err == nil || !strings.Contains(err.Error(), "Minibatches") {
 		t.Errorf("3 steps for 32 minibatches: %v, want an error naming Minibatches", err)
 	}
-}
-
-func equalEnds(a, b []End) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // rowStd is a policy with a log standard deviation per row, (B, A), that

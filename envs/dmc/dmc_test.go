@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -263,11 +264,11 @@ func TestDeterminism(t *testing.T) {
 		b.Reset(7) // a different episode first: must not leak into the next
 		b.Step(make([]float64, 6))
 		ob, _ := b.Reset(42)
-		if !equal(oa, ob) {
+		if !slices.Equal(oa, ob) {
 			t.Fatalf("%s: first observations differ for the same seed", task)
 		}
 		oc, _ := openTask(t, task).Reset(43)
-		if equal(oa, oc) {
+		if slices.Equal(oa, oc) {
 			t.Errorf("%s: seeds 42 and 43 gave the same first observation", task)
 		}
 		rng := rand.New(rand.NewPCG(1, 2))
@@ -281,23 +282,11 @@ func TestDeterminism(t *testing.T) {
 			if err1 != nil || err2 != nil {
 				t.Fatal(err1, err2)
 			}
-			if ra != rb || !equal(oa, ob) {
+			if ra != rb || !slices.Equal(oa, ob) {
 				t.Fatalf("%s step %d: same seed and actions, different results", task, s)
 			}
 		}
 	}
-}
-
-func equal(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestBadActions(t *testing.T) {
@@ -323,7 +312,7 @@ func TestBadActions(t *testing.T) {
 	c.Reset(3)
 	o1, r1, _, _ := e.Step([]float64{5, -5, 1, 1, -1, 1})
 	o2, r2, _, _ := c.Step([]float64{1, -1, 1, 1, -1, 1})
-	if r1 != r2 || !equal(o1, o2) {
+	if r1 != r2 || !slices.Equal(o1, o2) {
 		t.Error("an action of ±5 did not act as ±1")
 	}
 }
@@ -376,7 +365,7 @@ func TestActionRepeat(t *testing.T) {
 			want += rr
 			wantObs = o
 		}
-		if r != want || !equal(obs, wantObs) {
+		if r != want || !slices.Equal(obs, wantObs) {
 			t.Fatalf("repeat step %d: reward %v, want the sum %v of 4 steps", steps, r, want)
 		}
 		steps++
@@ -433,7 +422,7 @@ func TestBatchBitIdenticalToSerial(t *testing.T) {
 			t.Errorf("env %d: batched return %v, serial %v: want bit-identical", i, eps[i].Return, want.Return)
 		}
 		for s := range want.Obs {
-			if !equal(want.Obs[s], eps[i].Obs[s]) {
+			if !slices.Equal(want.Obs[s], eps[i].Obs[s]) {
 				t.Fatalf("env %d step %d: batched and serial observations differ", i, s)
 			}
 		}
@@ -514,7 +503,7 @@ func TestCLoopMatchesGo(t *testing.T) {
 		if err := cloop.Run(c.Data(), actions, c.spec.substeps, -1, 1); err != nil {
 			t.Fatal(err)
 		}
-		if !equal(a.Data().Qpos(), c.Data().Qpos()) || !equal(a.Data().Qvel(), c.Data().Qvel()) {
+		if !slices.Equal(a.Data().Qpos(), c.Data().Qpos()) || !slices.Equal(a.Data().Qvel(), c.Data().Qvel()) {
 			t.Errorf("%s: Go and C loops diverge: qpos %v vs %v", task, a.Data().Qpos(), c.Data().Qpos())
 		}
 	}

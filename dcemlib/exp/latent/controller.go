@@ -88,17 +88,10 @@ func NewController(m *rssm.Model, latentDim, horizon int, hidden []int, solver c
 
 // Validate returns an error naming the first setting out of range.
 func (c *Controller) Validate() error {
-	s := c.Solver
-	switch {
-	case s.Samples < 2:
-		return fmt.Errorf("latent: Controller.Solver.Samples = %d, want ≥ 2", s.Samples)
-	case s.Elites < 1 || s.Elites >= s.Samples:
-		return fmt.Errorf("latent: Controller.Solver.Elites = %d, want 1 ≤ Elites < Samples = %d", s.Elites, s.Samples)
-	case s.Iters < 1:
-		return fmt.Errorf("latent: Controller.Solver.Iters = %d, want ≥ 1", s.Iters)
-	case !(s.Temp >= 0) || math.IsInf(s.Temp, 0):
-		return fmt.Errorf("latent: Controller.Solver.Temp = %g, want a finite value ≥ 0", s.Temp)
-	case !(c.InitStd > 0) || math.IsInf(c.InitStd, 0):
+	if err := c.Solver.Validate(); err != nil {
+		return fmt.Errorf("latent: Controller.Solver: %w", err)
+	}
+	if !(c.InitStd > 0) || math.IsInf(c.InitStd, 0) {
 		return fmt.Errorf("latent: Controller.InitStd = %g, want a finite value > 0", c.InitStd)
 	}
 	return nil

@@ -446,3 +446,25 @@ func TestPolicyDistributionErrors(t *testing.T) {
 		t.Error("a solver of 9 elites among 8 samples: no error")
 	}
 }
+
+// TestControllerValidatesSolver checks that a controller refuses every
+// solver setting cem.Config.Validate refuses when it is made — MinStd,
+// Tol and the bounds too, which used to fail only at the first solve —
+// and names the setting.
+func TestControllerValidatesSolver(t *testing.T) {
+	m := tinyModel(t, tensor.Float64)
+	for _, c := range []struct {
+		name string
+		cfg  cem.Config
+	}{
+		{"Elites", cem.Config{Samples: 8, Elites: 8, Temp: 1, Iters: 3}},
+		{"MinStd", cem.Config{Samples: 8, Elites: 3, Temp: 1, Iters: 3, MinStd: -1}},
+		{"Tol", cem.Config{Samples: 8, Elites: 3, Temp: 1, Iters: 3, Tol: math.NaN()}},
+		{"Lower", cem.Config{Samples: 8, Elites: 3, Temp: 1, Iters: 3, Lower: 1, Upper: -1}},
+	} {
+		_, err := NewController(m, 2, 3, []int{6}, c.cfg, tensor.NewRNG(4))
+		if err == nil || !strings.Contains(err.Error(), c.name) || !strings.Contains(err.Error(), "Controller.Solver") {
+			t.Errorf("%+v: NewController: %v, want an error naming Controller.Solver's %s", c.cfg, err, c.name)
+		}
+	}
+}

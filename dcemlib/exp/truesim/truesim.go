@@ -126,15 +126,12 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("truesim: Repeat[%q] = %d, want ≥ 1", t, r)
 		}
 	}
+	if err := (&cem.Config{Samples: c.Samples, Elites: c.Elites, Iters: c.Iters}).Validate(); err != nil {
+		return fmt.Errorf("truesim: %w", err)
+	}
 	switch {
 	case c.Horizon < 1:
 		return fmt.Errorf("truesim: Horizon = %d, want ≥ 1", c.Horizon)
-	case c.Samples < 2:
-		return fmt.Errorf("truesim: Samples = %d, want ≥ 2", c.Samples)
-	case c.Elites < 1 || c.Elites >= c.Samples:
-		return fmt.Errorf("truesim: Elites = %d, want 1 ≤ Elites < Samples = %d", c.Elites, c.Samples)
-	case c.Iters < 1:
-		return fmt.Errorf("truesim: Iters = %d, want ≥ 1", c.Iters)
 	case !(c.InitStd > 0) || math.IsInf(c.InitStd, 1):
 		return fmt.Errorf("truesim: InitStd = %g, want 0 < InitStd < +Inf", c.InitStd)
 	case c.Steps < 0:
