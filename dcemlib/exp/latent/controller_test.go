@@ -468,3 +468,53 @@ func TestControllerValidatesSolver(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainStepRecompute checks Controller.Recompute: decoder updates with
+// the rollouts imagined again in the backward pass are the same, bit for
+// bit, as with their graph kept, and the step's arena holds far less.
+func TestTrainStepRecompute(t *testing.T) {
+	m := tinyModel(t, tensor.Float32)
+	replay, _ := rssm.NewReplay(3, 2)
+	g := tensor.NewRNG(6)
+	for range 3 {
+		var ep rssm.Episode
+		for range 20 {
+			ep.Append([]float64{g.Normal(), g.Normal(), g.Normal()}, []float64{2*g.Uniform() - 1, 2*g.Uniform() - 1}, g.Uniform())
+		}
+		if err := replay.Add(ep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := func(recompute bool) ([]float64, [][]float64, int64) {
+		c, err := NewController(m, 2, 8, []int{16}, cem.Config{Samples: 40, Elites: 4, Temp: 1, Iters: 4}, tensor.NewRNG(4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Arena = tensor.NewArena()
+		defer c.Arena.Free()
+		c.Recompute = recompute
+		opt := nn.NewAdam(c.Decoder.Params(), 3e-3)
+		rng := tensor.NewRNG(8)
+		var rets []float64
+		for range 3 {
+			r, err := c.TrainStep(context.Background(), replay, 6, 5, opt, 1000, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rets = append(rets, r)
+		}
+		var params [][]float64
+		for _, p := range c.Decoder.Params() {
+			params = append(params, p.Values())
+		}
+		return rets, params, c.Arena.PeakBytes()
+	}
+	keptRets, keptParams, keptBytes := steps(false)
+	recRets, recParams, recBytes := steps(true)
+	if !reflect.DeepEqual(keptRets, recRets) || !reflect.DeepEqual(keptParams, recParams) {
+		t.Errorf("with Recompute: returns %v, want %v (decoder parameters equal: %v)", recRets, keptRets, reflect.DeepEqual(keptParams, recParams))
+	}
+	if !(recBytes*2 < keptBytes) {
+		t.Errorf("arena peak %d bytes with Recompute, %d without: want less than half", recBytes, keptBytes)
+	}
+}
