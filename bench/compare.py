@@ -36,6 +36,7 @@ ROWS = [
     ("RSSM full-CEM decision (1000×12×10, 92 GFLOP), no grad", "RSSMPlanCEM1000x12x10",
      "PlanCEM1000x12x10/64", "PlanCEM1000x12x10/32", 1.0),
     ("RSSM update, 50×50 chunks, fwd+bwd+Adam", "RSSMUpdate50x50", None, "Update50x50", 1.0),
+    ("RSSM update, chunks over GradientWorkers (1 BLAS thread each)", "RSSMUpdate50x50", None, "Update50x50Workers", 1.0),
 ]
 
 LINE = re.compile(r"^Benchmark(\S+?)(?:-(\d+))?\s+\d+\s+([\d.]+) ns/op")
