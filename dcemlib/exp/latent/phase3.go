@@ -399,11 +399,11 @@ func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg Ag
 	if err != nil {
 		return nil, nil, err
 	}
-	prev, err := planet.LoadResult(phase2)
+	saved, err := planet.ReadSaved(phase2) // read and decoded once
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := planet.LoadModel(phase2)
+	m, err := saved.Model()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -411,10 +411,10 @@ func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg Ag
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := planet.LoadAgent(phase2, agent); err != nil {
+	if err := saved.LoadAgent(agent); err != nil {
 		return nil, nil, err
 	}
-	world := prev.Config
+	world := saved.Result().Config
 	env, err := dmc.New(world.Task)
 	if err != nil {
 		return nil, nil, fmt.Errorf("latent: %w", err)

@@ -382,7 +382,15 @@ func (r *run) loop(ctx context.Context) error {
 	}
 }
 
-// stream derives an independent seed for one purpose and episode.
+// stream derives an independent seed for one purpose and episode. The
+// mixing is FNV-1a's step (XOR each rune of kind in, multiply by the
+// 64-bit FNV prime 0x100000001b3), started, instead of from FNV's offset
+// basis, from the seed times 0x9e3779b97f4a7c15 (the golden-ratio
+// increment of splitmix64, Steele, Lea and Flood 2014) plus purpose, and
+// finished by XORing the index in and multiplying by splitmix64's first
+// finalizer constant 0xbf58476d1ce4e5b9. It is not a standard hash, and
+// no statistical test vouches for it; the seeds of every run and
+// checkpoint depend on it, so it must stay as it is.
 func (r *run) stream(kind string, index int, purpose uint64) uint64 {
 	h := r.cfg.Seed*0x9e3779b97f4a7c15 + purpose
 	for _, c := range kind {

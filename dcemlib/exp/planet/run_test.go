@@ -19,6 +19,7 @@ import (
 
 	"github.com/dcem-go/dcem/dcemlib/checkpoint"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
+	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
 
 func TestConfigErrorsNameTheField(t *testing.T) {
@@ -267,27 +268,91 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
+// recorder is an Agent that acts with zero actions and keeps the model it
+// is given to learn with: the run's own model, whose final parameters a
+// checkpoint must hold.
+type recorder struct {
+	m     *rssm.Model
+	state string
+}
+
+func (r *recorder) Act(_ context.Context, m *rssm.Model, _, _ []float64, _ uint64) ([]float64, error) {
+	return make([]float64, m.ActionSize), nil
+}
+
+func (r *recorder) Learn(_ context.Context, m *rssm.Model, _ *rssm.Replay, _ *tensor.RNG) (float64, error) {
+	r.m = m
+	return 1, nil
+}
+
+func (r *recorder) Describe() string               { return "recorder" }
+func (r *recorder) MarshalBinary() ([]byte, error) { return []byte("recorder state"), nil }
+func (r *recorder) UnmarshalBinary(b []byte) error { r.state = string(b); return nil }
+
+// TestLoadModel checks that LoadModel (and a Saved checkpoint's Model)
+// returns the trained model of the run: its parameters are those the run
+// ended with, not a fresh initialization's.
 func TestLoadModel(t *testing.T) {
 	cfg := Quick("cheetah.run")
 	path := filepath.Join(t.TempDir(), "checkpoint.bin")
-	if _, err := Run(context.Background(), cfg, Options{Checkpoint: path}); err != nil {
+	rec := &recorder{}
+	res, err := Run(context.Background(), cfg, Options{Checkpoint: path, Agent: rec})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if rec.m == nil || res.Updates == 0 {
+		t.Fatalf("the run made %d updates and gave its agent no model", res.Updates)
+	}
+	trained := rec.m.Params()
+	mc := cfg.Model
+	mc.ObsSize, mc.ActionSize = 17, 6
+	fresh, err := rssm.New(mc, tensor.Float32, tensor.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	differs := false
+	for i, p := range fresh.Params() {
+		differs = differs || !reflect.DeepEqual(p.Data32(), trained[i].Data32())
+	}
+	if !differs {
+		t.Fatal("the trained model equals a fresh one: the comparison below would prove nothing")
 	}
 	m, err := LoadModel(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := readCheckpoint(path)
+	saved, err := ReadSaved(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, p := range m.Params() {
-		if !reflect.DeepEqual(p.Data32(), st.Params[i]) {
-			t.Fatalf("parameter %d differs from the checkpoint's", i)
+	sm, err := saved.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, loaded := range []*rssm.Model{m, sm} {
+		ps := loaded.Params()
+		if len(ps) != len(trained) {
+			t.Fatalf("%d parameter tensors loaded, the trained model has %d", len(ps), len(trained))
+		}
+		for i, p := range ps {
+			if p.DType() != tensor.Float32 || !reflect.DeepEqual(p.Data32(), trained[i].Data32()) {
+				t.Fatalf("parameter %d differs from the trained model's", i)
+			}
+		}
+		if loaded.ObsSize != 17 || loaded.ActionSize != 6 || loaded.StateSize != cfg.Model.StateSize {
+			t.Errorf("sizes %d/%d/%d", loaded.ObsSize, loaded.ActionSize, loaded.StateSize)
 		}
 	}
-	if m.ObsSize != 17 || m.ActionSize != 6 || m.StateSize != cfg.Model.StateSize {
-		t.Errorf("sizes %d/%d/%d", m.ObsSize, m.ActionSize, m.StateSize)
+	want, err := LoadResult(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := saved.Result(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Saved.Result() = %+v, LoadResult %+v", got, want)
+	}
+	got := &recorder{}
+	if err := saved.LoadAgent(got); err != nil || got.state != "recorder state" {
+		t.Errorf("Saved.LoadAgent: %v, state %q; want the agent's state", err, got.state)
 	}
 }
 
