@@ -12,6 +12,7 @@ import (
 	"github.com/dcem-go/dcem/dcemlib/cem"
 	"github.com/dcem-go/dcem/dcemlib/control"
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
+	"github.com/dcem-go/dcem/dcemlib/internal/seedtag"
 	"github.com/dcem-go/dcem/dcemlib/nn"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
@@ -114,7 +115,7 @@ func NewAgent(cfg AgentConfig, actionSize int) (*Agent, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	d, err := control.NewDecoder(cfg.Latent, cfg.Horizon, actionSize, cfg.Hidden, -1, 1, tensor.NewRNG(cfg.Seed^0x6465636f6465))
+	d, err := control.NewDecoder(cfg.Latent, cfg.Horizon, actionSize, cfg.Hidden, -1, 1, tensor.NewRNG(cfg.Seed^seedtag.Decoder))
 	if err != nil {
 		return nil, fmt.Errorf("latent: %w", err)
 	}

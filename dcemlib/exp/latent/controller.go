@@ -26,6 +26,7 @@ import (
 
 	"github.com/dcem-go/dcem/dcemlib/cem"
 	"github.com/dcem-go/dcem/dcemlib/control"
+	"github.com/dcem-go/dcem/dcemlib/internal/seedtag"
 	"github.com/dcem-go/dcem/dcemlib/nn"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
@@ -137,7 +138,7 @@ func (c *Controller) PlanEach(ctx context.Context, h, s *tensor.Tensor, seeds []
 // sharedDraws returns the solver's draws for one start state and seed
 // under SharedNoise: one (1, Samples, Latent) tensor per iteration.
 func (c *Controller) sharedDraws(seed uint64) []*tensor.Tensor {
-	g := tensor.NewRNG(seed ^ 0x736861726564)
+	g := tensor.NewRNG(seed ^ seedtag.Shared)
 	out := make([]*tensor.Tensor, c.Solver.Iters)
 	for it := range out {
 		out[it] = tensor.RandNOf(c.Decoder.Net.DType(), g, 1, c.Solver.Samples, c.Decoder.Latent)
@@ -158,7 +159,7 @@ func (c *Controller) plan(ctx context.Context, h, s *tensor.Tensor, seed uint64,
 	hx, sx := h.IndexSelect(0, index), s.IndexSelect(0, index)
 	var rng *tensor.RNG
 	if c.SampleStates {
-		rng = tensor.NewRNG(seed ^ 0x7072696f72)
+		rng = tensor.NewRNG(seed ^ seedtag.Prior)
 	}
 	H := c.Horizon()
 	cost := func(u *tensor.Tensor) *tensor.Tensor {

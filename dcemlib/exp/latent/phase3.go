@@ -14,6 +14,7 @@ import (
 
 	"github.com/dcem-go/dcem/dcemlib/control"
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
+	"github.com/dcem-go/dcem/dcemlib/internal/seedtag"
 	"github.com/dcem-go/dcem/dcemlib/ppo"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
@@ -62,7 +63,7 @@ func (b *BeliefEnv) Reset(seed uint64) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.filter = b.Model.NewFilter(seed ^ 0x66696c746572)
+	b.filter = b.Model.NewFilter(seed ^ seedtag.Filter)
 	b.steps = 0
 	if err := b.filter.Observe(obs, nil); err != nil {
 		return nil, err
@@ -429,12 +430,12 @@ func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg Ag
 		return nil, nil, err
 	}
 	benv.MaxSteps = world.EpisodeSteps / world.ActionRepeat
-	policy, err := NewPolicy(agent.Controller(m), cfg.Sigma, cfg.LearnSigma, cfg.PPO.Seed^0x706f6c)
+	policy, err := NewPolicy(agent.Controller(m), cfg.Sigma, cfg.LearnSigma, cfg.PPO.Seed^seedtag.Policy)
 	if err != nil {
 		return nil, nil, err
 	}
 	policy.NoisePerBelief = cfg.NoisePerBelief
-	value := ppo.NewMLPValue(benv.ObservationSize(), cfg.ValueHidden, tensor.NewRNG(cfg.PPO.Seed^0x76616c)).Convert(m.DType())
+	value := ppo.NewMLPValue(benv.ObservationSize(), cfg.ValueHidden, tensor.NewRNG(cfg.PPO.Seed^seedtag.Value)).Convert(m.DType())
 	var frozen []*tensor.Tensor
 	if cfg.FreezeDecoder {
 		frozen = append(frozen, agent.Decoder.Params()...)
@@ -455,7 +456,7 @@ func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg Ag
 		return nil, nil, fmt.Errorf("latent: phase 3: %w", err)
 	}
 	res := &Phase3Result{Config: cfg}
-	evalSeed := cfg.PPO.Seed + 0x6576616c
+	evalSeed := cfg.PPO.Seed + seedtag.Eval
 	if cfg.EvalEpisodes > 0 && tr.Updates() == 0 {
 		if st.Before, err = ppo.Evaluate(ctx, reporting(benv, "evaluate before", cfg.EvalEpisodes, opts.Within), policy, cfg.EvalEpisodes, evalSeed); err != nil {
 			return nil, nil, err
