@@ -7,7 +7,9 @@ import (
 
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
 	"github.com/dcem-go/dcem/dcemlib/paired"
+	"github.com/dcem-go/dcem/dcemlib/plots"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
+	"gonum.org/v1/plot"
 )
 
 // The controllers of the paper's fig. 4, in its order.
@@ -187,4 +189,28 @@ func evaluateSeed(ctx context.Context, sd Fig4Seed, opts Fig4Options) ([]Fig4Eva
 		out = append(out, Fig4Evaluation{Seed: sd.Seed, Controller: j.controller, Model: j.model, Returns: rets})
 	}
 	return out, nil
+}
+
+// Fig4Plot draws fig. 4 as the paper does: one horizontal box per
+// controller of its returns on a model kind over all seeds and episodes, on
+// the common 0–1000 return axis; budget labels the runs' budget.
+func (r *Fig4Result) Fig4Plot(task, model, budget string) (*plot.Plot, error) {
+	var names []string
+	var values [][]float64
+	seeds := map[uint64]bool{}
+	for _, e := range r.Evaluations {
+		seeds[e.Seed] = true
+	}
+	for _, c := range []string{FullCEM, LatentDCEM, LatentPPO} {
+		if v := r.Returns(c, model); len(v) > 0 {
+			names = append(names, c)
+			values = append(values, v)
+		}
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("latent: Fig4Plot: no returns on the %s", model)
+	}
+	title := fmt.Sprintf("%s: noiseless episode returns on the %s, %d seeds × %d episodes\n%s",
+		task, model, len(seeds), len(values[0])/max(1, len(seeds)), budget)
+	return plots.HBoxPlot(title, "episode return", names, values, 0, 1000)
 }

@@ -69,6 +69,12 @@ func TestEvaluateFig4(t *testing.T) {
 	if got, own := res.Returns(LatentPPO, FinalModel), res.Returns(LatentPPO, OwnModel); !reflect.DeepEqual(got, own) {
 		t.Errorf("+ PPO: its own model is the final one, but the returns differ: %v and %v", got, own)
 	}
+	if p, err := res.Fig4Plot("cheetah.run", FinalModel, "quick budget"); err != nil || p.X.Min != 0 || p.X.Max != 1000 {
+		t.Errorf("Fig4Plot: %v; want boxes on 0–1000", err)
+	}
+	if _, err := res.Fig4Plot("cheetah.run", "no such model", ""); err == nil {
+		t.Error("Fig4Plot of a model kind without returns: no error")
+	}
 	c, err := res.Compare(FullCEM, LatentDCEM, FinalModel, 0.95, 200, 1)
 	if err != nil || c.N != episodes {
 		t.Errorf("Compare: %v, %+v; want %d pairs", err, c, episodes)
