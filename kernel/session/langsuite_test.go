@@ -37,7 +37,6 @@ import (
 // langKnownErrors are the programs that fail with an error (never a wrong
 // value), with the reason.
 var langKnownErrors = map[string]string{
-	"go1.0/method_expr.go":    "method expressions (T.M, (*T).M) are refused: the interpreter calls them with the wrong arguments",
 	"go1.18/generic_types.go": "v, ok := c.Get(k) at a cell's top level, with c of a generic type, is refused: the interpreter cannot type the definition",
 	"go1.24/generic_alias.go": "generic type aliases crash the interpreter's compiler",
 }

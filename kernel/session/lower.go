@@ -17,6 +17,7 @@ import (
 // with a message that names the construct, its cell line and what to write
 // instead. The passes, in order:
 //
+//   - method expressions (T.M, (*T).M) of cell types become func literals.
 //   - consts: iota in a const group is replaced by its value and constant
 //     shift counts are folded (the interpreter reports a "constant
 //     definition loop" for `K T = 1 << (10 * iota)` and keeps counting iota
@@ -177,6 +178,9 @@ func lower(src string, env *lowerEnv) (string, error) {
 	}
 	if p := parseAny(src); p != nil {
 		noteTypes(p, env)
+		src = lowerMethodExprs(p, env)
+	}
+	if p := parseAny(src); p != nil {
 		if err := refuse(p, env); err != nil {
 			return src, err
 		}

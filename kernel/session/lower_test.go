@@ -31,11 +31,23 @@ func TestIotaAfterFailedConstBlock(t *testing.T) {
 func TestRefusedConstructsNameLineAndRemedy(t *testing.T) {
 	s, _, _ := newSession(t)
 	run(t, s, "type V struct{ X float64 }\nfunc (v *V) Scale(k float64) { v.X *= k }")
-	e := runErr(t, s, "x := 1\nf := (*V).Scale\n_ = f")
+	// A method expression of a type whose methods the session does not
+	// know (declared in no cell) is refused.
+	s.types["W"] = true
+	e := runErr(t, s, "x := 1\nf := (*W).Scale\n_ = f")
 	for _, want := range []string{"cell line 2", "method expression", "func literal"} {
 		if !strings.Contains(e.Value, want) {
 			t.Errorf("error %q lacks %q", e.Value, want)
 		}
+	}
+}
+
+func TestMethodExpressions(t *testing.T) {
+	s, out, _ := newSession(t)
+	run(t, s, "import \"fmt\"\ntype V struct{ X float64 }\nfunc (v *V) Scale(k float64) { v.X *= k }\nfunc (v V) Plus(ws ...V) V {\n\tfor _, w := range ws {\n\t\tv.X += w.X\n\t}\n\treturn v\n}")
+	run(t, s, "scale, plus := (*V).Scale, V.Plus\nv := V{1}\nscale(&v, 3)\nfmt.Println(v.X, plus(v, V{1}, V{2}).X)")
+	if got := out.String(); got != "3 6\n" {
+		t.Errorf("stdout = %q, want %q", got, "3 6\n")
 	}
 }
 
