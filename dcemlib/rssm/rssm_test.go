@@ -454,9 +454,18 @@ func TestImagineReturnsGradCheck(t *testing.T) {
 	// The same returns as PredictReturns from one start state.
 	h1, s1 := h.Slice(0, 0, 1).Expand(n, m.BeliefSize), s.Slice(0, 0, 1).Expand(n, m.StateSize)
 	want := m.ImagineReturns(h1, s1, u, H, nil).Values()
-	im, _ := m.NewImagination(1, 1)
-	im.SetStart(h.Slice(0, 0, 1).Values(), s.Slice(0, 0, 1).Values())
-	im.meanOnly = true // the prior means, as ImagineReturns without rng
+	im, err := m.NewImagination(1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := im.SetStart(h.Slice(0, 0, 1).Values(), s.Slice(0, 0, 1).Values()); err != nil {
+		t.Fatal(err)
+	}
+	// A start of the wrong sizes is an error naming them.
+	if err := im.SetStart(h.Slice(0, 0, 1).Values(), nil); err == nil || !strings.Contains(err.Error(), "state of 0 values") {
+		t.Errorf("SetStart without a state: error %v, want one naming its size", err)
+	}
+	im.SetMeanStates(true) // the prior means, as ImagineReturns without rng
 	acts := make([]float32, n*H*m.ActionSize)
 	for i, v := range u.Values() {
 		acts[i] = float32(v)

@@ -26,7 +26,7 @@ func TestPhase2Quick(t *testing.T) {
 	}
 	cfg := Phase2Quick("cheetah.run")
 	var agentSteps []int
-	want, _, err := RunPhase2(context.Background(), cfg, phase1, planet.Options{Progress: func(p planet.Progress) {
+	want, agent, err := RunPhase2(context.Background(), cfg, phase1, planet.Options{Progress: func(p planet.Progress) {
 		if p.Phase == "agent" {
 			agentSteps = append(agentSteps, p.Step)
 			if p.Steps != cfg.Agent.Steps {
@@ -47,14 +47,29 @@ func TestPhase2Quick(t *testing.T) {
 	if want.Agent == "" || want.From != phase1 {
 		t.Errorf("result does not say how it ran: agent %q, from %q", want.Agent, want.From)
 	}
-	scored := 0
-	for _, l := range want.Losses {
-		if l.Agent != 0 {
-			scored++
+	// The agent learned: its decoder moved away from the initialization
+	// NewAgent gives the same settings, and every round of updates has
+	// its score (a finite predicted return).
+	fresh, err := NewAgent(cfg.Agent, agent.Decoder.ActionDim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := 0
+	for i, p := range agent.Decoder.Params() {
+		if !reflect.DeepEqual(p.Values(), fresh.Decoder.Params()[i].Values()) {
+			moved++
 		}
 	}
-	if scored != len(want.Losses) {
-		t.Errorf("%d of %d rounds have the agent's score", scored, len(want.Losses))
+	if moved == 0 {
+		t.Error("the agent's decoder is NewAgent's initialization: it did not learn")
+	}
+	if want.AgentRounds != len(want.Losses) || len(want.Losses) == 0 {
+		t.Errorf("%d agent rounds for %d rounds of model updates, want one per round", want.AgentRounds, len(want.Losses))
+	}
+	for i, l := range want.Losses {
+		if math.IsNaN(l.Agent) || math.IsInf(l.Agent, 0) || l.Agent == 0 {
+			t.Errorf("round %d: the agent's score %g, want a finite predicted return", i, l.Agent)
+		}
 	}
 	ckpt := filepath.Join(dir, "phase2.bin")
 	ctx, cancel := context.WithCancel(context.Background())

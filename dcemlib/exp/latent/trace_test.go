@@ -141,3 +141,55 @@ func TestTracePlans(t *testing.T) {
 		t.Errorf("a plan of the wrong length: error %v, want one naming Horizon·ActionSize", err)
 	}
 }
+
+// TestTracePredictedIsImagineReturns checks each outcome's Predicted
+// against the model's own predicted return of the plan from the belief the
+// decision was made in: rssm.Model.ImagineReturns with the prior's means,
+// which an imagination with SetMeanStates follows (every rollout is then
+// the same). The plans change from step to step, so that a prediction of
+// another step's plan or belief would differ.
+func TestTracePredictedIsImagineReturns(t *testing.T) {
+	m := tinyModel(t, tensor.Float32)
+	env, err := NewBeliefEnv(&stepReward{Len: 100}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const H, A = 3, 2
+	var beliefs [][]float64
+	var plans [][]float64
+	plan := func(_ context.Context, h, s []float64, seed uint64) ([]float64, error) {
+		beliefs = append(beliefs, append(append([]float64(nil), h...), s...))
+		p := make([]float64, H*A)
+		for i := range p {
+			p[i] = math.Sin(float64(seed)*1.3 + float64(i))
+		}
+		plans = append(plans, p)
+		return p, nil
+	}
+	im, err := m.NewImagination(1, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im.SetMeanStates(true)
+	tr, err := TracePlans(context.Background(), env, plan, im, TraceOptions{Steps: 6, Horizon: H, Rollouts: 3, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr) != 4 || len(plans) != 6 {
+		t.Fatalf("%d outcomes of %d decisions, want 4 of 6", len(tr), len(plans))
+	}
+	D, S := m.BeliefSize, m.StateSize
+	distinct := map[float64]bool{}
+	for i, oc := range tr {
+		b := beliefs[i]
+		want := m.ImagineReturns(tensor.New(b[:D], 1, D).To(tensor.Float32), tensor.New(b[D:], 1, S).To(tensor.Float32),
+			tensor.New(plans[i], 1, H*A).To(tensor.Float32), H, nil).Values()[0]
+		if math.Abs(oc.Predicted-want) > 1e-4*(1+math.Abs(want)) {
+			t.Errorf("decision %d: predicted %g, the model's ImagineReturns of its plan and belief %g", i, oc.Predicted, want)
+		}
+		distinct[want] = true
+	}
+	if len(distinct) < 2 {
+		t.Errorf("the model predicts the same return %v for every decision: the comparison proves little", distinct)
+	}
+}
