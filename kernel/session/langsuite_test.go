@@ -38,7 +38,6 @@ import (
 // value), with the reason.
 var langKnownErrors = map[string]string{
 	"go1.18/generic_types.go": "v, ok := c.Get(k) at a cell's top level, with c of a generic type, is refused: the interpreter cannot type the definition",
-	"go1.24/generic_alias.go": "generic type aliases crash the interpreter's compiler",
 }
 
 // langKnownWrong are the programs whose cell prints something else than

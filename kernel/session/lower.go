@@ -17,6 +17,7 @@ import (
 // with a message that names the construct, its cell line and what to write
 // instead. The passes, in order:
 //
+//   - generic type aliases (Go 1.24) are expanded where they are used.
 //   - method expressions (T.M, (*T).M) of cell types become func literals.
 //   - consts: iota in a const group is replaced by its value and constant
 //     shift counts are folded (the interpreter reports a "constant
@@ -178,6 +179,9 @@ func lower(src string, env *lowerEnv) (string, error) {
 	}
 	if p := parseAny(src); p != nil {
 		noteTypes(p, env)
+		src = lowerGenericAliases(p, env)
+	}
+	if p := parseAny(src); p != nil {
 		src = lowerMethodExprs(p, env)
 	}
 	if p := parseAny(src); p != nil {

@@ -373,6 +373,14 @@ func subst(x ast.Expr, bound map[string]ast.Expr) ast.Expr {
 			return &ast.FuncType{Params: cp(n.Params), Results: cp(n.Results)}
 		case *ast.Ellipsis:
 			return &ast.Ellipsis{Elt: walk(n.Elt)}
+		case *ast.StructType, *ast.InterfaceType:
+			params := map[string]bool{}
+			for k := range bound {
+				params[k] = true
+			}
+			if !mentions(n, params) {
+				return n
+			}
 		}
 		bad = true
 		return n
