@@ -25,6 +25,8 @@ var translations = []struct {
 	// A method call on a nil interface value, through reflection.
 	{regexp.MustCompile(`reflect: call of reflect\.Value\.Call on zero Value`), "call of a nil function or method value"},
 	{regexp.MustCompile(`reflect: call of reflect\.Value\.(\w+) on zero Value`), "use of a nil value (reflect.Value.$1 on a zero Value)"},
+	// Standard packages that need the runtime and cannot be interpreted.
+	{regexp.MustCompile(`import "(unique|weak|runtime/\w+)" error: unable to find source related to: "[^"]*"\..*`), `package $1 cannot be used in the kernel: it is not in the interpreter's compiled standard library and needs the Go runtime, so it cannot be interpreted from source`},
 	// Inference of a generic call that the kernel could not make explicit.
 	{regexp.MustCompile(`undefined type for (\w+)$`), "cannot infer the type parameter $1 of this generic call; write the type arguments explicitly, as in F[int, string](...)"},
 }
@@ -118,6 +120,32 @@ func (s *Session) firstUndefined(src string) (name string, line int, ok bool) {
 			for _, r := range n.Rhs {
 				if rid, ok := r.(*ast.Ident); ok && s.unknown(rid.Name, declared) {
 					found = rid
+					return false
+				}
+			}
+		case *ast.ValueSpec:
+			// const (B = nosuch + 1): any name of a value.
+			for _, v := range n.Values {
+				ast.Inspect(v, func(m ast.Node) bool {
+					if found != nil {
+						return false
+					}
+					switch m := m.(type) {
+					case *ast.SelectorExpr:
+						if x, ok := m.X.(*ast.Ident); ok && s.unknown(x.Name, declared) {
+							found = x
+						}
+						return false
+					case *ast.KeyValueExpr:
+						return true
+					case *ast.Ident:
+						if m.Name != "iota" && m.Name != "true" && m.Name != "false" && m.Name != "nil" && s.unknown(m.Name, declared) {
+							found = m
+						}
+					}
+					return true
+				})
+				if found != nil {
 					return false
 				}
 			}

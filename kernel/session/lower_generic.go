@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -750,6 +751,80 @@ func lowerGenericCalls(p *parsed, env *lowerEnv) string {
 			}
 		}
 	}
+	// f := Max[int], an instantiated generic function as a value ("constant
+	// definition loop" in the interpreter), becomes a func literal that
+	// calls it: func(a, b int) int { return Max[int](a, b) }.
+	called := map[ast.Expr]bool{}
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok {
+			called[c.Fun] = true
+		}
+		return true
+	})
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		var fun ast.Expr
+		var explicit []ast.Expr
+		switch ix := n.(type) {
+		case *ast.IndexExpr:
+			fun, explicit = ix.X, []ast.Expr{ix.Index}
+		case *ast.IndexListExpr:
+			fun, explicit = ix.X, ix.Indices
+		default:
+			return true
+		}
+		if called[n.(ast.Expr)] {
+			return true
+		}
+		ft, generic := t.signature(fun)
+		if !generic {
+			return true
+		}
+		names, _ := typeParams(ft)
+		if len(names) != len(explicit) {
+			return true
+		}
+		bound := map[string]ast.Expr{}
+		for i, name := range names {
+			bound[name] = explicit[i]
+		}
+		var params, args []string
+		variadic := false
+		for i, pt := range fieldTypes(ft.Params) {
+			st := subst(pt, bound)
+			if st == nil {
+				return true
+			}
+			text := types.ExprString(st)
+			if _, ok := st.(*ast.Ellipsis); ok {
+				variadic = true
+			}
+			params = append(params, fmt.Sprintf("__dcemP%d %s", i, text))
+			args = append(args, fmt.Sprintf("__dcemP%d", i))
+		}
+		var results []string
+		for _, r := range fieldTypes(ft.Results) {
+			rt := subst(r, bound)
+			if rt == nil {
+				return true
+			}
+			results = append(results, types.ExprString(rt))
+		}
+		call := p.text(n) + "(" + strings.Join(args, ", ")
+		if variadic {
+			call += "..."
+		}
+		call += ")"
+		res := ""
+		switch len(results) {
+		case 0:
+		case 1:
+			res, call = " "+results[0], "return "+call
+		default:
+			res, call = " ("+strings.Join(results, ", ")+")", "return "+call
+		}
+		e.replace(p.off(n.Pos()), p.off(n.End()), fmt.Sprintf("func(%s)%s { %s }", strings.Join(params, ", "), res, call))
+		return false
+	})
 	ast.Inspect(p.file, func(n ast.Node) bool {
 		c, ok := n.(*ast.CallExpr)
 		if !ok {
