@@ -267,3 +267,56 @@ func TestPhase3Resume(t *testing.T) {
 		t.Errorf("a truncated checkpoint: error %v, want one saying it is corrupted", err)
 	}
 }
+
+// TestPhase3ResumeInFirstUpdate interrupts phase 3 while its first update
+// collects: the evaluation before training was saved (a checkpoint before
+// the first update), so the resumed run does not play it again, and its
+// record is the uninterrupted run's.
+func TestPhase3ResumeInFirstUpdate(t *testing.T) {
+	dir := t.TempDir()
+	phase1 := filepath.Join(dir, "phase1.bin")
+	if _, err := planet.Run(context.Background(), planet.Quick("cheetah.run"), planet.Options{Checkpoint: phase1}); err != nil {
+		t.Fatal(err)
+	}
+	p2 := Phase2Quick("cheetah.run")
+	phase2 := filepath.Join(dir, "phase2.bin")
+	if _, _, err := RunPhase2(context.Background(), p2, phase1, planet.Options{Checkpoint: phase2}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Phase3Quick()
+	want, _, err := RunPhase3(context.Background(), cfg, phase2, p2.Agent, Phase3Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ckpt := filepath.Join(dir, "phase3.bin")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, _, err = RunPhase3(ctx, cfg, phase2, p2.Agent, Phase3Options{Checkpoint: ckpt, Within: func(w ppo.Within) {
+		if w.Phase == "collect" {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v, want context.Canceled", err)
+	}
+	phases := map[string]int{}
+	got, _, err := RunPhase3(context.Background(), cfg, phase2, p2.Agent, Phase3Options{Checkpoint: ckpt, Within: func(w ppo.Within) {
+		phases[w.Phase]++
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if phases["evaluate before"] != 0 || phases["collect"] == 0 {
+		t.Errorf("the resumed run reported %v: want no evaluation before training, and the update", phases)
+	}
+	zero := func(r *Phase3Result) []ppo.UpdateLog {
+		logs := append([]ppo.UpdateLog(nil), r.Train.Logs...)
+		for i := range logs {
+			logs[i].Seconds = 0
+		}
+		return logs
+	}
+	if !reflect.DeepEqual(zero(got), zero(want)) || !reflect.DeepEqual(got.Before, want.Before) || !reflect.DeepEqual(got.After, want.After) {
+		t.Errorf("resumed run differs:\n got %+v %v %v\nwant %+v %v %v", zero(got), got.Before, got.After, zero(want), want.Before, want.After)
+	}
+}

@@ -385,10 +385,10 @@ func hashFloats(h hash.Hash, vals []float64) {
 // its mean before and after on the same noiseless episodes. With
 // opts.Checkpoint it resumes an interrupted run (see Phase3Options): PPO
 // collects whole episodes per update, so the resumed updates are those of
-// an uninterrupted run. The evaluation before training is saved with the
-// first update's checkpoint; a run interrupted before that evaluates again,
-// with the same result (the policy's mean and the episodes are
-// deterministic).
+// an uninterrupted run. The evaluation before training is saved as soon as
+// it is done, in a checkpoint before the first update; a run interrupted
+// before that evaluates again, with the same result (the policy's mean and
+// the episodes are deterministic).
 func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg AgentConfig, opts Phase3Options) (*Phase3Result, *Policy, error) {
 	if err := cfg.PPO.Validate(); err != nil {
 		return nil, nil, err
@@ -457,8 +457,13 @@ func RunPhase3(ctx context.Context, cfg Phase3Config, phase2 string, agentCfg Ag
 	}
 	res := &Phase3Result{Config: cfg}
 	evalSeed := cfg.PPO.Seed + seedtag.Eval
-	if cfg.EvalEpisodes > 0 && tr.Updates() == 0 {
+	if cfg.EvalEpisodes > 0 && tr.Updates() == 0 && len(st.Before) == 0 {
 		if st.Before, err = ppo.Evaluate(ctx, reporting(benv, "evaluate before", cfg.EvalEpisodes, opts.Within), policy, cfg.EvalEpisodes, evalSeed); err != nil {
+			return nil, nil, err
+		}
+		// Saved before the first update, so that a run interrupted in
+		// it does not evaluate again.
+		if err := tr.SaveCheckpoint(); err != nil {
 			return nil, nil, err
 		}
 	}
