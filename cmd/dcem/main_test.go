@@ -121,8 +121,13 @@ func TestReproWorldModelQuick(t *testing.T) {
 				"p/work/0001/returns.svg", "p/work/0000/losses.png", "p/work/0000/reward-prediction.svg", "p/work/0001/evaluations.json"}},
 		{[]string{"repro", "planet", "--report", "--out", "p"}, []string{"p/work/0000/obs-prediction.png"}},
 		{[]string{"repro", "latent", "--quick", "--out", "l"},
-			[]string{"l/result.json", "l/returns-boxplot.svg", "l/phase1/checkpoint.bin", "l/phase2/checkpoint.bin", "l/phase2/returns.png",
-				"l/phase3/checkpoint.bin", "l/evaluations.json"}},
+			[]string{"l/sweep.json", "l/result.json", "l/fig4-cheetah.run-final-model.svg", "l/fig4-cheetah.run-own-models.png",
+				"l/work/0000/result.json", "l/work/0000/fig4-final-model.svg", "l/work/0000/phase1/checkpoint.bin",
+				"l/work/0000/phase2/checkpoint.bin", "l/work/0000/phase2/returns.png", "l/work/0000/phase3/checkpoint.bin",
+				"l/work/0000/evaluations.json"}},
+		// Phase 2 and 3 from the planet grid's run of the same task and seed.
+		{[]string{"repro", "latent", "--quick", "--task", "walker.walk", "--seeds", "2", "--from-sweep", "p", "--out", "l2"},
+			[]string{"l2/result.json", "l2/fig4-walker.walk-final-model.svg", "l2/work/0001/phase3/checkpoint.bin"}},
 	} {
 		code, stdout, stderr := dcem(t, dir, c.args...)
 		if code != 0 {
@@ -134,22 +139,27 @@ func TestReproWorldModelQuick(t *testing.T) {
 			}
 		}
 	}
-	// Run again with the same --out, the latent experiment resumes its
-	// finished phase 3: no PPO update, the same training record; its
-	// evaluations are read back, not played (the file is not rewritten).
-	first, err := os.ReadFile(filepath.Join(dir, "l/result.json"))
+	// The point run again (its record removed, as after an interruption
+	// before it finished) resumes its finished phases from their
+	// checkpoints in its work directory: no PPO update, the same training
+	// record; its evaluations are read back, not played (the file is not
+	// rewritten).
+	first, err := os.ReadFile(filepath.Join(dir, "l/work/0000/result.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	evalsBefore, err := os.Stat(filepath.Join(dir, "l/evaluations.json"))
+	evalsBefore, err := os.Stat(filepath.Join(dir, "l/work/0000/evaluations.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := dcem(t, dir, "repro", "latent", "--quick", "--out", "l")
+	if err := os.Remove(filepath.Join(dir, "l/runs/0000.json")); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := dcem(t, dir, "repro", "latent", "--resume", "--out", "l")
 	if code != 0 || strings.Contains(stderr, "PPO update") {
-		t.Fatalf("dcem repro latent again: exit %d, want 0 without PPO updates\n%s\n%s", code, stdout, stderr)
+		t.Fatalf("dcem repro latent --resume: exit %d, want 0 without PPO updates\n%s\n%s", code, stdout, stderr)
 	}
-	second, err := os.ReadFile(filepath.Join(dir, "l/result.json"))
+	second, err := os.ReadFile(filepath.Join(dir, "l/work/0000/result.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +178,7 @@ func TestReproWorldModelQuick(t *testing.T) {
 	if len(a.Phase3.Train.Logs) == 0 || !reflect.DeepEqual(a.Phase3, b.Phase3) {
 		t.Errorf("phase 3 after resuming its finished run: %+v, want the first run's %+v", b.Phase3, a.Phase3)
 	}
-	if evalsAfter, err := os.Stat(filepath.Join(dir, "l/evaluations.json")); err != nil || !evalsAfter.ModTime().Equal(evalsBefore.ModTime()) {
+	if evalsAfter, err := os.Stat(filepath.Join(dir, "l/work/0000/evaluations.json")); err != nil || !evalsAfter.ModTime().Equal(evalsBefore.ModTime()) {
 		t.Errorf("the finished evaluations were played again (evaluations.json rewritten: %v)", err)
 	}
 	code, _, _ = dcem(t, dir, "repro", "planet", "--quick", "--paper")

@@ -3,19 +3,21 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/dcem-go/dcem/dcemlib/exp/latent"
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
+	"github.com/dcem-go/dcem/dcemlib/paired"
 	"github.com/dcem-go/dcem/dcemlib/plots"
 	"github.com/dcem-go/dcem/dcemlib/ppo"
-	"github.com/dcem-go/dcem/dcemlib/rssm"
 	"github.com/dcem-go/dcem/dcemlib/sweep"
+	"github.com/dcem-go/dcem/envs/dmc"
 )
 
 func init() {
@@ -25,18 +27,45 @@ func init() {
 	}
 }
 
-// latentReport is what `dcem repro latent` writes to result.json.
+// latentReport is what a point of `dcem repro latent` writes to its
+// result.json.
 type latentReport struct {
 	Task   string               `json:"task"`
+	Seed   uint64               `json:"seed"`
 	Phase1 string               `json:"phase1_checkpoint"`
 	Phase2 *planet.Result       `json:"phase2"`
 	Phase3 *latent.Phase3Result `json:"phase3,omitempty"`
 	Agent  latent.AgentConfig   `json:"agent"`
-	Evals  map[string][]float64 `json:"evaluation_returns"`
+	Fig4   *latent.Fig4Result   `json:"fig4"`
 	Budget map[string]string    `json:"budget"`
 }
 
-// latentRun is a `dcem repro latent` run: its settings, from the flags.
+// latentPoint is one grid point of `dcem repro latent`: a task and a
+// training seed with the settings of its phases (saved in sweep.json).
+type latentPoint struct {
+	Task  string `json:"task"`
+	Seed  uint64 `json:"seed"`
+	Quick bool   `json:"quick,omitempty"`
+	// From is the phase-1 checkpoint; empty runs phase 1 in the point's
+	// work directory.
+	From         string              `json:"from,omitempty"`
+	Phase1       planet.Config       `json:"phase1"`
+	Phase2       latent.Phase2Config `json:"phase2"`
+	Phase3       latent.Phase3Config `json:"phase3"`
+	EvalEpisodes int                 `json:"eval_episodes"`
+	ResetModel   bool                `json:"reset_model,omitempty"`
+	DropReplay   bool                `json:"drop_replay,omitempty"`
+}
+
+// latentPointResult is a point's record: its fig. 4 evaluations.
+type latentPointResult struct {
+	Task   string             `json:"task"`
+	Seed   uint64             `json:"seed"`
+	Fig4   *latent.Fig4Result `json:"fig4"`
+	Budget map[string]string  `json:"budget"`
+}
+
+// latentRun is a point being run: its settings and its work directory.
 type latentRun struct {
 	task       string
 	quick      bool
@@ -51,50 +80,159 @@ type latentRun struct {
 	out        string
 }
 
-// reproLatent runs the three phases (unless --from names phase 1's
-// checkpoint), evaluates each controller and writes the report.
-func reproLatent(args []string) (err error) {
-	r, err := parseLatentFlags(args)
-	if err != nil {
-		return err
-	}
-	cleanup, err := makeOutDir(r.out)
-	if err != nil {
-		return err
-	}
-	defer cleanup(&err)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+// latentSweep is the grid of `dcem repro latent`.
+type latentSweep struct {
+	Runs []latentPoint `json:"points"`
+}
 
+func (g *latentSweep) Name() string { return "latent" }
+func (g *latentSweep) Config() any  { return g }
+func (g *latentSweep) Points() []string {
+	var names []string
+	for _, p := range g.Runs {
+		names = append(names, fmt.Sprintf("%s-seed%d", p.Task, p.Seed))
+	}
+	return names
+}
+
+func (g *latentSweep) validate() error {
+	if len(g.Runs) == 0 {
+		return errors.New("latent: the grid is empty")
+	}
+	seen := map[string]bool{}
+	for i, p := range g.Runs {
+		if !slices.Contains(dmc.Tasks(), p.Task) {
+			return fmt.Errorf("latent: unknown task %q, want one of %s", p.Task, strings.Join(dmc.Tasks(), ", "))
+		}
+		for _, err := range []error{p.Phase1.Validate(), p.Phase2.World.Validate(), p.Phase2.Agent.Validate()} {
+			if err != nil {
+				return err
+			}
+		}
+		if name := g.Points()[i]; seen[name] {
+			return fmt.Errorf("latent: %s appears twice in the grid", name)
+		} else {
+			seen[name] = true
+		}
+		if p.From != "" {
+			if _, err := os.Stat(p.From); err != nil {
+				return fmt.Errorf("latent: phase 1 of %s-seed%d: %w", p.Task, p.Seed, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (g *latentSweep) setConfig(raw json.RawMessage) error {
+	var c latentSweep
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return err
+	}
+	*g = c
+	return g.validate()
+}
+
+// workers is 1: a point keeps its Workers cores busy itself.
+func (g *latentSweep) workers() int { return 1 }
+func (g *latentSweep) taskCPUs() int {
+	n := 1
+	for _, p := range g.Runs {
+		n = max(n, p.Phase1.Workers)
+	}
+	return n
+}
+func (g *latentSweep) start(int) {}
+
+// fromPlanetSweep sets each point's phase 1 to the finished run of the same
+// task and seed in the planet sweep directory dir.
+func (g *latentSweep) fromPlanetSweep(dir string) error {
+	d, err := sweep.Open(dir, "planet")
+	if err != nil {
+		return usageErrorf("--from-sweep: %v", err)
+	}
+	for i := range g.Runs {
+		p := &g.Runs[i]
+		name := fmt.Sprintf("%s-seed%d", p.Task, p.Seed)
+		k := slices.Index(d.Manifest.Points, name)
+		if k < 0 {
+			return usageErrorf("--from-sweep: %s has no run %s (it has %s)", dir, name, strings.Join(d.Manifest.Points, ", "))
+		}
+		ckpt := filepath.Join(d.WorkDir(k), "checkpoint.bin")
+		res, err := planet.LoadResult(ckpt)
+		if err != nil {
+			return fmt.Errorf("--from-sweep: %s: %w", name, err)
+		}
+		train := 0
+		for _, e := range res.Episodes {
+			if e.Kind == "train" {
+				train++
+			}
+		}
+		if train < res.Config.Episodes {
+			return fmt.Errorf("--from-sweep: phase 1 of %s is not finished (%d of %d episodes): resume it with dcem repro planet --resume --out %s", name, train, res.Config.Episodes, dir)
+		}
+		p.From = ckpt
+	}
+	return nil
+}
+
+func (g *latentSweep) RunPoint(ctx context.Context, i int, work string) (any, error) {
+	p := g.Runs[i]
+	r := &latentRun{task: p.Task, quick: p.Quick, from: p.From, p1: p.Phase1, p2: p.Phase2, p3: p.Phase3, nEval: p.EvalEpisodes,
+		resetModel: p.ResetModel, dropReplay: p.DropReplay, seed: p.Seed, out: work}
+	return r.runPhases(ctx)
+}
+
+// reproLatent runs a grid of tasks and seeds through the sweep machinery:
+// each point runs the three phases in its work directory (phase 1 unless
+// --from or --from-sweep names its checkpoint) and evaluates fig. 4's
+// controllers; the collection draws fig. 4 per task with the paired
+// comparisons.
+func reproLatent(args []string) error {
+	g, fs, sf, out, err := parseLatentFlags(args)
+	if err != nil {
+		return err
+	}
+	return runSweep(fs, g, sf, out)
+}
+
+// runPhases runs the three phases of r (resuming each from its checkpoint)
+// and evaluates fig. 4's controllers for its seed.
+func (r *latentRun) runPhases(ctx context.Context) (*latentPointResult, error) {
 	phase1, err := r.phase1(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res2, agent, err := r.phase2(ctx, phase1)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var res3 *latent.Phase3Result
 	var policy *latent.Policy
 	if r.p3.PPO.Updates > 0 {
 		if res3, policy, err = r.phase3(ctx); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	names, evals, err := r.evaluate(ctx, phase1, res2, agent, policy)
+	fig4, err := r.evaluate(ctx, phase1, policy)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return r.report(phase1, res2, res3, agent, names, evals)
+	if err := r.report(phase1, res2, res3, agent, fig4); err != nil {
+		return nil, err
+	}
+	return &latentPointResult{Task: r.task, Seed: r.seed, Fig4: fig4, Budget: r.budget(agent)}, nil
 }
 
 // parseLatentFlags reads the flags of `dcem repro latent` into a run and
 // validates its settings.
-func parseLatentFlags(args []string) (*latentRun, error) {
+func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, string, error) {
 	fs := flag.NewFlagSet("dcem repro latent", flag.ContinueOnError)
-	task := fs.String("task", "cheetah.run", "dmc task: cheetah.run or walker.walk")
+	tasks := fs.String("task", "cheetah.run", "dmc tasks, comma-separated: cheetah.run, walker.walk")
+	seeds := fs.Int("seeds", 1, "training seeds per task (seed, seed+1, …)")
+	fromSweep := fs.String("from-sweep", "", "a planet sweep directory (dcem repro planet --out) whose finished runs of the same task and seed are the points' phase 1")
 	quick := fs.Bool("quick", false, "tiny models and short episodes (seconds; shows the pipeline only)")
-	from := fs.String("from", "", "checkpoint of a finished phase-1 run (dcem repro planet); default: run phase 1 first into OUT/phase1")
+	from := fs.String("from", "", "checkpoint of a finished phase-1 run, for a grid of one task and seed; default: run phase 1 first into the point's work directory")
 	iters := fs.Int("iters", 0, "latent DCEM iterations (the paper ablates 3, 5, 10; default: the preset's 10)")
 	episodes := fs.Int("episodes", -1, "phase-2 episodes (default: the preset's)")
 	evalEpisodes := fs.Int("eval-episodes", 0, "evaluation episodes per controller for the box plots (default 10; quick 1)")
@@ -109,19 +247,67 @@ func parseLatentFlags(args []string) (*latentRun, error) {
 	freeze := fs.String("freeze", "", "comma-separated parts PPO leaves alone: decoder, reward, transition")
 	seed := fs.Uint64("seed", 0, "seed of everything random")
 	workers := fs.Int("workers", 2, "goroutines that imagine candidates (and BLAS threads of the updates)")
-	out := fs.String("out", "repro-latent", "directory for result.json, the figures and the checkpoints")
+	out := fs.String("out", "repro-latent", "sweep directory: sweep.json, runs/, work/NNNN/ (each point's phases, evaluations and report), fig. 4 per task and result.json")
+	sf := addSweepFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
-		return nil, err
+		return nil, nil, sf, "", err
 	}
 	if fs.NArg() > 0 {
-		return nil, usageErrorf("unexpected arguments %q", fs.Args())
+		return nil, nil, sf, "", usageErrorf("unexpected arguments %q", fs.Args())
 	}
-	r := &latentRun{task: *task, quick: *quick, from: *from, resetModel: *resetModel, dropReplay: *dropReplay, seed: *seed, out: *out,
-		p1: planet.Small(*task), p2: latent.Phase2Small(*task), p3: latent.Phase3Small(), nEval: 10}
-	if *quick {
-		r.p1, r.p2, r.p3, r.nEval = planet.Quick(*task), latent.Phase2Quick(*task), latent.Phase3Quick(), 1
+	if *seeds < 1 {
+		return nil, nil, sf, "", usageErrorf("--seeds = %d, want ≥ 1", *seeds)
 	}
-	p1, p2, p3 := &r.p1, &r.p2, &r.p3
+	if *from != "" && *fromSweep != "" {
+		return nil, nil, sf, "", usageErrorf("--from and --from-sweep exclude each other")
+	}
+	g := &latentSweep{}
+	for _, task := range strings.Split(*tasks, ",") {
+		task = strings.TrimSpace(task)
+		for k := range *seeds {
+			pt, err := latentFlagsPoint(task, *seed+uint64(k), *quick, fs, latentFlagValues{
+				iters: *iters, episodes: *episodes, evalEpisodes: *evalEpisodes, resetModel: *resetModel, dropReplay: *dropReplay,
+				ppoUpdates: *ppoUpdates, passes: *passes, modelLR: *modelLR, targetKL: *targetKL, learnSigma: *learnSigma,
+				noisePerBelief: *noisePerBelief, freeze: *freeze, workers: *workers})
+			if err != nil {
+				return nil, nil, sf, "", err
+			}
+			g.Runs = append(g.Runs, *pt)
+		}
+	}
+	switch {
+	case *from != "":
+		if len(g.Runs) != 1 {
+			return nil, nil, sf, "", usageErrorf("--from names one phase-1 checkpoint: give one task and one seed, or --from-sweep")
+		}
+		g.Runs[0].From = *from
+	case *fromSweep != "":
+		if err := g.fromPlanetSweep(*fromSweep); err != nil {
+			return nil, nil, sf, "", err
+		}
+	}
+	return g, fs, sf, *out, nil
+}
+
+// latentFlagValues are the flags that set each point's phases.
+type latentFlagValues struct {
+	iters, episodes, evalEpisodes, ppoUpdates, passes, workers int
+	modelLR, targetKL                                          float64
+	resetModel, dropReplay, learnSigma, noisePerBelief         bool
+	freeze                                                     string
+}
+
+// latentFlagsPoint returns the point of task and seed with its phases set
+// from the presets and the flags.
+func latentFlagsPoint(task string, seed uint64, quick bool, fs *flag.FlagSet, v latentFlagValues) (*latentPoint, error) {
+	iters, episodes, evalEpisodes, ppoUpdates, passes, modelLR := &v.iters, &v.episodes, &v.evalEpisodes, &v.ppoUpdates, &v.passes, &v.modelLR
+	targetKL, learnSigma, noisePerBelief, freeze, workers := &v.targetKL, &v.learnSigma, &v.noisePerBelief, &v.freeze, &v.workers
+	r := &latentPoint{Task: task, Seed: seed, Quick: quick, ResetModel: v.resetModel, DropReplay: v.dropReplay,
+		Phase1: planet.Small(task), Phase2: latent.Phase2Small(task), Phase3: latent.Phase3Small(), EvalEpisodes: 10}
+	if quick {
+		r.Phase1, r.Phase2, r.Phase3, r.EvalEpisodes = planet.Quick(task), latent.Phase2Quick(task), latent.Phase3Quick(), 1
+	}
+	p1, p2, p3 := &r.Phase1, &r.Phase2, &r.Phase3
 	if *ppoUpdates >= 0 {
 		p3.PPO.Updates = *ppoUpdates
 	}
@@ -138,7 +324,7 @@ func parseLatentFlags(args []string) (*latentRun, error) {
 	})
 	p3.LearnSigma = *learnSigma
 	p3.NoisePerBelief = *noisePerBelief
-	p3.PPO.Seed = *seed
+	p3.PPO.Seed = seed
 	if *freeze != "" {
 		for _, part := range strings.Split(*freeze, ",") {
 			switch strings.TrimSpace(part) {
@@ -165,10 +351,10 @@ func parseLatentFlags(args []string) (*latentRun, error) {
 		p2.World.Episodes = *episodes
 	}
 	if *evalEpisodes > 0 {
-		r.nEval = *evalEpisodes
+		r.EvalEpisodes = *evalEpisodes
 	}
-	p1.Seed, p1.Workers = *seed, *workers
-	p2.World.Seed, p2.World.Workers, p2.Agent.Seed = *seed, *workers, *seed
+	p1.Seed, p1.Workers = seed, *workers
+	p2.World.Seed, p2.World.Workers, p2.Agent.Seed = seed, *workers, seed
 	if err := p1.Validate(); err != nil {
 		return nil, err
 	}
@@ -256,79 +442,54 @@ func (r *latentRun) phase3(ctx context.Context) (*latent.Phase3Result, *latent.P
 		}})
 }
 
-// evaluate plays r.nEval episodes with each controller — phase 1's
-// full-space CEM, phase 2's latent DCEM agent and, after phase 3, the
-// agent with the parameters PPO tuned — and returns their names, in that
-// order, and returns. Returns are recorded after every episode: an
-// interrupted evaluation resumes, and a finished one (the notebook's too)
-// is not played again.
-func (r *latentRun) evaluate(ctx context.Context, phase1 string, res2 *planet.Result, agent *latent.Agent, policy *latent.Policy) ([]string, map[string][]float64, error) {
-	fmt.Fprintf(os.Stderr, "evaluating: %d episodes per controller\n", r.nEval)
-	evals := map[string][]float64{}
+// evaluate plays fig. 4's evaluation of this seed (latent.EvaluateFig4):
+// r.nEval episodes of each controller on its own phase's model and on the
+// final model, recorded after every episode in evaluations.json, so that an
+// interrupted evaluation resumes and a finished one is read back.
+func (r *latentRun) evaluate(ctx context.Context, phase1 string, policy *latent.Policy) (*latent.Fig4Result, error) {
+	fmt.Fprintf(os.Stderr, "evaluating: %d episodes per controller and model\n", r.nEval)
 	evalFile, err := planet.OpenEvaluations(filepath.Join(r.out, "evaluations.json"))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	phase2 := r.checkpoint("phase2")
+	sd := latent.Fig4Seed{Seed: r.seed, Phase1: phase1, Phase2: r.checkpoint("phase2"), Agent: r.p2.Agent, Policy: policy}
+	if policy != nil {
+		sd.Phase3 = r.checkpoint("phase3")
+	}
 	progress, finish := planetProgress()
 	defer finish()
-	eo := planet.EvalOptions{Episodes: r.nEval, Seed: r.seed + 1000, Progress: progress}
-	if evals["full CEM (phase 1)"], err = evalFile.Evaluate(ctx, "full CEM (phase 1)", phase1, eo,
-		func(ctx context.Context, o planet.EvalOptions) ([]float64, error) {
-			return planet.Evaluate(ctx, phase1, o)
-		}); err != nil {
-		return nil, nil, err
-	}
-	if evals["latent DCEM (phase 2)"], err = evalFile.Evaluate(ctx, "latent DCEM (phase 2)", phase2, eo,
-		func(ctx context.Context, o planet.EvalOptions) ([]float64, error) {
-			o.Agent = agent
-			return planet.Evaluate(ctx, phase2, o)
-		}); err != nil {
-		return nil, nil, err
-	}
-	names := []string{"full CEM (phase 1)", "latent DCEM (phase 2)"}
-	if policy != nil {
-		name := "latent DCEM + PPO (phase 3)"
-		evals[name], err = evalFile.Evaluate(ctx, name, r.checkpoint("phase3"), eo,
-			func(ctx context.Context, o planet.EvalOptions) ([]float64, error) {
-				// The latent DCEM agent's decisions (fresh solver samples
-				// every step) with the parameters PPO tuned, so that the
-				// boxes differ only in those.
-				c := *policy.Controller
-				c.SharedNoise = false
-				o.Act = func(ctx context.Context, m *rssm.Model, h, s []float64, seed uint64) ([]float64, error) {
-					return c.Act(ctx, h, s, seed)
-				}
-				return planet.EvaluateModel(ctx, res2.Config, c.Model, o)
-			})
-		if err != nil {
-			return nil, nil, err
-		}
-		names = append(names, name)
-	}
-	return names, evals, nil
+	return latent.EvaluateFig4(ctx, []latent.Fig4Seed{sd}, latent.Fig4Options{Episodes: r.nEval, Seed: r.seed + 1000,
+		Evaluations: evalFile, Progress: progress})
 }
 
-// report writes the evaluations' box plot and result.json, and prints each
-// controller's mean return.
-func (r *latentRun) report(phase1 string, res2 *planet.Result, res3 *latent.Phase3Result, agent *latent.Agent, names []string, evals map[string][]float64) error {
-	var values [][]float64
-	for _, n := range names {
-		values = append(values, evals[n])
+// budget describes the point's phases for labels.
+func (r *latentRun) budget(agent *latent.Agent) map[string]string {
+	b := map[string]string{"phase1": r.p1.Budget(), "phase2": r.p2.World.Budget() + "; " + agent.Describe()}
+	if r.p3.PPO.Updates > 0 {
+		b["phase3"] = fmt.Sprintf("%d PPO updates of %d episodes, lr %g", r.p3.PPO.Updates, r.p3.PPO.Episodes, r.p3.PPO.LR)
 	}
-	budget := fmt.Sprintf("%d episodes each; reduced budget", r.nEval)
+	return b
+}
+
+// budgetLabel is the line figures carry.
+func (r *latentRun) budgetLabel() string {
 	if r.quick {
-		budget = fmt.Sprintf("%d episode each; QUICK budget, not a result", r.nEval)
+		return "QUICK budget, not a result"
 	}
-	bp, err := plots.BoxPlot(fmt.Sprintf("%s: evaluation returns (%s)", r.task, budget), "episode return", names, values)
+	return "reduced budget: phase 1 " + r.p1.Budget()
+}
+
+// report writes the point's fig. 4 on its final model and result.json, and
+// prints each controller's mean return.
+func (r *latentRun) report(phase1 string, res2 *planet.Result, res3 *latent.Phase3Result, agent *latent.Agent, fig4 *latent.Fig4Result) error {
+	bp, err := fig4.Fig4Plot(r.task, latent.FinalModel, r.budgetLabel())
 	if err != nil {
 		return err
 	}
-	if err := plots.SaveAll(bp, 6, 4.5, filepath.Join(r.out, "returns-boxplot")); err != nil {
+	if err := plots.SaveAll(bp, 7, 3.5, filepath.Join(r.out, "fig4-final-model")); err != nil {
 		return err
 	}
-	rep := latentReport{Task: r.task, Phase1: phase1, Phase2: res2, Phase3: res3, Agent: r.p2.Agent, Evals: evals,
-		Budget: map[string]string{"phase1": r.p1.Budget(), "phase2": r.p2.World.Budget() + "; " + agent.Describe()}}
+	rep := latentReport{Task: r.task, Seed: r.seed, Phase1: phase1, Phase2: res2, Phase3: res3, Agent: r.p2.Agent, Fig4: fig4, Budget: r.budget(agent)}
 	b, err := json.MarshalIndent(rep, "", " ")
 	if err != nil {
 		return err
@@ -336,11 +497,107 @@ func (r *latentRun) report(phase1 string, res2 *planet.Result, res3 *latent.Phas
 	if err := sweep.WriteFileAtomic(filepath.Join(r.out, "result.json"), b, 0o644); err != nil {
 		return err
 	}
-	for _, n := range names {
-		fmt.Printf("%s: mean evaluation return %.1f over %d episodes\n", n, mean(evals[n]), len(evals[n]))
+	for _, e := range fig4.Evaluations {
+		fmt.Printf("seed %d: %s on the %s: mean return %.1f over %d episodes\n", e.Seed, e.Controller, e.Model, mean(e.Returns), len(e.Returns))
 	}
-	fmt.Printf("wrote result.json, returns-boxplot (.svg, .png), phase2/, phase3/ and the checkpoints in %s\n", r.out)
 	return nil
+}
+
+// latentTaskSummary is a task's fig. 4 over its seeds.
+type latentTaskSummary struct {
+	Task  string   `json:"task"`
+	Seeds []uint64 `json:"seeds"`
+	// Medians[controller][model] is the median return over all seeds and
+	// episodes.
+	Medians     map[string]map[string]float64 `json:"medians"`
+	Comparisons []latentComparison            `json:"comparisons"`
+}
+
+// latentComparison is a paired comparison of controller B with A on a
+// model kind.
+type latentComparison struct {
+	A, B, Model string
+	paired.Comparison
+	Summary string `json:"summary"`
+}
+
+func (g *latentSweep) collect(ctx context.Context, d *sweep.Dir, recs []*sweep.Record) error {
+	byTask := map[string]*latent.Fig4Result{}
+	seeds := map[string][]uint64{}
+	var order []string
+	budget := ""
+	for _, r := range recs {
+		var pt latentPointResult
+		if err := json.Unmarshal(r.Result, &pt); err != nil || pt.Fig4 == nil {
+			return fmt.Errorf("latent: %s: no fig. 4 evaluation (%v)", d.RecordPath(r.Index), err)
+		}
+		if byTask[pt.Task] == nil {
+			byTask[pt.Task] = &latent.Fig4Result{}
+			order = append(order, pt.Task)
+		}
+		byTask[pt.Task].Evaluations = append(byTask[pt.Task].Evaluations, pt.Fig4.Evaluations...)
+		seeds[pt.Task] = append(seeds[pt.Task], pt.Seed)
+		budget = "reduced budget: phase 1 " + pt.Budget["phase1"]
+	}
+	if g.Runs[0].Quick {
+		budget = "QUICK budget, not a result"
+	}
+	var out struct {
+		Tasks []latentTaskSummary `json:"tasks"`
+	}
+	pairs := [][2]string{{latent.FullCEM, latent.LatentDCEM}, {latent.LatentDCEM, latent.LatentPPO}, {latent.FullCEM, latent.LatentPPO}}
+	for _, task := range order {
+		res := byTask[task]
+		sum := latentTaskSummary{Task: task, Seeds: seeds[task], Medians: map[string]map[string]float64{}}
+		for _, model := range []string{latent.FinalModel, latent.OwnModel} {
+			p, err := res.Fig4Plot(task, model, wrapLabel(budget))
+			if err != nil {
+				return err
+			}
+			kind := "final-model"
+			if model == latent.OwnModel {
+				kind = "own-models"
+			}
+			if err := plots.SaveAll(p, 7, 3.5, filepath.Join(d.Path, fmt.Sprintf("fig4-%s-%s", task, kind))); err != nil {
+				return err
+			}
+			for _, c := range []string{latent.FullCEM, latent.LatentDCEM, latent.LatentPPO} {
+				if v := res.Returns(c, model); len(v) > 0 {
+					if sum.Medians[c] == nil {
+						sum.Medians[c] = map[string]float64{}
+					}
+					sum.Medians[c][model] = median(v)
+				}
+			}
+			for k, pr := range pairs {
+				if len(res.Returns(pr[0], model)) == 0 || len(res.Returns(pr[1], model)) == 0 {
+					continue
+				}
+				cmp, err := res.Compare(pr[0], pr[1], model, 0.95, 10000, uint64(k))
+				if err != nil {
+					// Too few pairs (one quick episode): no comparison.
+					continue
+				}
+				lc := latentComparison{A: pr[0], B: pr[1], Model: model, Comparison: cmp,
+					Summary: fmt.Sprintf("%s vs %s on the %s: %s", pr[1], pr[0], model, cmp)}
+				sum.Comparisons = append(sum.Comparisons, lc)
+				fmt.Printf("%s: %s\n", task, lc.Summary)
+			}
+		}
+		out.Tasks = append(out.Tasks, sum)
+	}
+	return writeResultJSON(d.Path, out)
+}
+
+// wrapLabel breaks a long budget line for a figure's title.
+func wrapLabel(s string) string {
+	if len(s) <= 90 {
+		return s
+	}
+	if i := strings.LastIndex(s[:90], ", "); i > 0 {
+		return s[:i+1] + "\n" + s[i+2:]
+	}
+	return s
 }
 
 // formatKL lists a PPO update's approximate KL per minibatch.

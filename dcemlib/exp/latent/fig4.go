@@ -24,7 +24,7 @@ const (
 // or the final model of the training seed (phase 3's, or phase 2's without
 // a phase 3), the same for all three, so that only the controllers differ.
 const (
-	OwnModel   = "own phase's model"
+	OwnModel   = "model of its own phase"
 	FinalModel = "final model"
 )
 
