@@ -68,8 +68,9 @@ func BenchmarkDecision(b *testing.B) {
 // walker-sized model (rssm.Default(24, 6), float32): Batch start states
 // filtered over 10 replay steps, a batched latent DCEM solve from each
 // (100 samples × 10 iterations × horizon 12) and the backward pass through
-// the solve and the rollouts, with 1 and 2 BLAS threads, on the heap and in
-// a gradient arena (whose peak storage it reports).
+// the solve and the rollouts, with 1 and 2 BLAS threads, on the heap, in
+// a gradient arena (whose peak storage it reports), and in an arena with
+// the rollouts recomputed in the backward pass (Controller.Recompute).
 func BenchmarkTrainStep(b *testing.B) {
 	m, err := rssm.New(rssm.Default(24, 6), tensor.Float32, tensor.NewRNG(1))
 	if err != nil {
@@ -96,11 +97,9 @@ func BenchmarkTrainStep(b *testing.B) {
 	defer tensor.SetBLASThreads(prev)
 	for _, batch := range []int{10, 50} {
 		for _, threads := range []int{1, 2} {
-			for _, arena := range []bool{false, true} {
-				name := fmt.Sprintf("batch%d/threads%d/heap", batch, threads)
-				if arena {
-					name = fmt.Sprintf("batch%d/threads%d/arena", batch, threads)
-				}
+			for _, mode := range []string{"heap", "arena", "recompute"} {
+				arena, recompute := mode != "heap", mode == "recompute"
+				name := fmt.Sprintf("batch%d/threads%d/%s", batch, threads, mode)
 				b.Run(name, func(b *testing.B) {
 					tensor.SetBLASThreads(threads)
 					a, err := NewAgent(DefaultAgent(), 6)
@@ -108,6 +107,7 @@ func BenchmarkTrainStep(b *testing.B) {
 						b.Fatal(err)
 					}
 					c := a.Controller(m)
+					c.Recompute = recompute
 					if arena {
 						c.Arena = tensor.NewArena()
 						defer c.Arena.Free()
