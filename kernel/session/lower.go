@@ -41,6 +41,8 @@ import (
 //   - builtins: min and max (Go 1.21), clear (Go 1.21), new(expr) (Go 1.26).
 //   - errors.As with a target of a type that cells declared, and
 //     errors.AsType (Go 1.26), walk the error tree with type assertions.
+//   - fmt prints a slice of values of a cell type with a String or Error
+//     method element by element (it would not see the methods).
 //   - generic calls: type arguments the interpreter would infer wrongly are
 //     written out (see lower_generic.go).
 //   - top-level statements that the interpreter compiles only inside a
@@ -190,7 +192,7 @@ func lower(src string, env *lowerEnv) (string, error) {
 		}
 	}
 	for _, pass := range []func(*parsed, *lowerEnv) string{
-		foldConsts, lowerRanges, loopVars, snapshotClosures, lowerDefers, lowerTypeSwitches, lowerBuiltins, lowerErrors, lowerGenericCalls, lowerTopLevel, tagUnexported,
+		foldConsts, lowerRanges, loopVars, snapshotClosures, lowerDefers, lowerTypeSwitches, lowerBuiltins, lowerErrors, lowerFmtSlices, lowerGenericCalls, lowerTopLevel, tagUnexported,
 	} {
 		p := parseAny(src)
 		if p == nil {

@@ -286,6 +286,7 @@ func New(opts Options) (*Session, error) {
 			"Id":        reflect.ValueOf(identity),
 			"Clear":     reflect.ValueOf(clearValue),
 			"ErrorTree": reflect.ValueOf(errorTree),
+			"FmtSeq":    reflect.ValueOf(newFmtSeq),
 		},
 	}
 	if err := s.i.Use(hook); err != nil {
