@@ -3,9 +3,12 @@ package ppo_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/dcem-go/dcem/dcemlib/ppo"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
+	"github.com/dcem-go/dcem/envs"
 	"github.com/dcem-go/dcem/envs/cartpole"
 )
 
@@ -54,4 +57,62 @@ func ExampleGAE() {
 	// Output:
 	// advantages [0.000 0.000 0.000]
 	// returns    [2.000 2.000 2.000]
+}
+
+// note is a caller's own state that a checkpoint keeps (Options.Extra).
+type note struct{ text string }
+
+func (n *note) MarshalBinary() ([]byte, error) { return []byte(n.text), nil }
+func (n *note) UnmarshalBinary(b []byte) error { n.text = string(b); return nil }
+
+// A resumable run: with Options.Checkpoint the Trainer writes its state
+// after every update, and a new Trainer with the same Config goes on from
+// there. Options.Extra travels in the same file; SaveCheckpoint saves it
+// also before the first update (an evaluation made before training, say).
+func ExampleTrainer_SaveCheckpoint() {
+	dir, err := os.MkdirTemp("", "ppo-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "ppo.bin")
+
+	env := cartpole.NewEnv()
+	cfg := ppo.Standard()
+	cfg.Steps, cfg.Episodes, cfg.Updates = 0, 2, 2
+	start := func(n *note) (*ppo.Trainer, error) {
+		rng := tensor.NewRNG(1)
+		policy := ppo.NewGaussianMLP(env.ObservationSize(), env.ActionSize(), []int{16}, 0, true, rng)
+		value := ppo.NewMLPValue(env.ObservationSize(), []int{16}, rng)
+		return ppo.NewTrainer([]envs.Env{env}, policy, value, cfg, ppo.Options{Checkpoint: path, Extra: n})
+	}
+
+	tr, err := start(&note{text: "evaluated before training"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := tr.SaveCheckpoint(); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	// Later, perhaps in another process: the same Config resumes.
+	saved := &note{}
+	tr, err = start(saved)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("resumed after %d updates: %q\n", tr.Updates(), saved.text)
+	res, err := tr.Run(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(res.Logs), "updates,", res.TotalSteps, "steps")
+	// Output:
+	// resumed after 0 updates: "evaluated before training"
+	// 2 updates, 400 steps
 }
