@@ -4,6 +4,8 @@ package symbols
 
 import (
 	"github.com/dcem-go/dcem/dcemlib/exp/latent"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
@@ -12,11 +14,17 @@ func init() {
 		// function, constant and variable definitions
 		"CEMPlan":        reflect.ValueOf(latent.CEMPlan),
 		"DefaultAgent":   reflect.ValueOf(latent.DefaultAgent),
+		"EvaluateFig4":   reflect.ValueOf(latent.EvaluateFig4),
+		"FinalModel":     reflect.ValueOf(constant.MakeFromLiteral("\"final model\"", token.STRING, 0)),
 		"FrameGrid":      reflect.ValueOf(latent.FrameGrid),
+		"FullCEM":        reflect.ValueOf(constant.MakeFromLiteral("\"full CEM\"", token.STRING, 0)),
+		"LatentDCEM":     reflect.ValueOf(constant.MakeFromLiteral("\"latent DCEM\"", token.STRING, 0)),
+		"LatentPPO":      reflect.ValueOf(constant.MakeFromLiteral("\"latent DCEM + PPO\"", token.STRING, 0)),
 		"NewAgent":       reflect.ValueOf(latent.NewAgent),
 		"NewBeliefEnv":   reflect.ValueOf(latent.NewBeliefEnv),
 		"NewController":  reflect.ValueOf(latent.NewController),
 		"NewPolicy":      reflect.ValueOf(latent.NewPolicy),
+		"OwnModel":       reflect.ValueOf(constant.MakeFromLiteral("\"own phase's model\"", token.STRING, 0)),
 		"PaperSolver":    reflect.ValueOf(latent.PaperSolver),
 		"Phase2Quick":    reflect.ValueOf(latent.Phase2Quick),
 		"Phase2Small":    reflect.ValueOf(latent.Phase2Small),
@@ -29,17 +37,21 @@ func init() {
 		"TracePlans":     reflect.ValueOf(latent.TracePlans),
 
 		// type definitions
-		"Agent":         reflect.ValueOf((*latent.Agent)(nil)),
-		"AgentConfig":   reflect.ValueOf((*latent.AgentConfig)(nil)),
-		"BeliefEnv":     reflect.ValueOf((*latent.BeliefEnv)(nil)),
-		"Controller":    reflect.ValueOf((*latent.Controller)(nil)),
-		"Phase2Config":  reflect.ValueOf((*latent.Phase2Config)(nil)),
-		"Phase3Config":  reflect.ValueOf((*latent.Phase3Config)(nil)),
-		"Phase3Options": reflect.ValueOf((*latent.Phase3Options)(nil)),
-		"Phase3Result":  reflect.ValueOf((*latent.Phase3Result)(nil)),
-		"PlanFunc":      reflect.ValueOf((*latent.PlanFunc)(nil)),
-		"PlanOutcome":   reflect.ValueOf((*latent.PlanOutcome)(nil)),
-		"Policy":        reflect.ValueOf((*latent.Policy)(nil)),
-		"TraceOptions":  reflect.ValueOf((*latent.TraceOptions)(nil)),
+		"Agent":          reflect.ValueOf((*latent.Agent)(nil)),
+		"AgentConfig":    reflect.ValueOf((*latent.AgentConfig)(nil)),
+		"BeliefEnv":      reflect.ValueOf((*latent.BeliefEnv)(nil)),
+		"Controller":     reflect.ValueOf((*latent.Controller)(nil)),
+		"Fig4Evaluation": reflect.ValueOf((*latent.Fig4Evaluation)(nil)),
+		"Fig4Options":    reflect.ValueOf((*latent.Fig4Options)(nil)),
+		"Fig4Result":     reflect.ValueOf((*latent.Fig4Result)(nil)),
+		"Fig4Seed":       reflect.ValueOf((*latent.Fig4Seed)(nil)),
+		"Phase2Config":   reflect.ValueOf((*latent.Phase2Config)(nil)),
+		"Phase3Config":   reflect.ValueOf((*latent.Phase3Config)(nil)),
+		"Phase3Options":  reflect.ValueOf((*latent.Phase3Options)(nil)),
+		"Phase3Result":   reflect.ValueOf((*latent.Phase3Result)(nil)),
+		"PlanFunc":       reflect.ValueOf((*latent.PlanFunc)(nil)),
+		"PlanOutcome":    reflect.ValueOf((*latent.PlanOutcome)(nil)),
+		"Policy":         reflect.ValueOf((*latent.Policy)(nil)),
+		"TraceOptions":   reflect.ValueOf((*latent.TraceOptions)(nil)),
 	}
 }

@@ -20,17 +20,22 @@ func init() {
 		"EvaluateModel":        reflect.ValueOf(planet.EvaluateModel),
 		"LoadAgent":            reflect.ValueOf(planet.LoadAgent),
 		"LoadModel":            reflect.ValueOf(planet.LoadModel),
+		"LoadReplay":           reflect.ValueOf(planet.LoadReplay),
 		"LoadResult":           reflect.ValueOf(planet.LoadResult),
 		"LossPlot":             reflect.ValueOf(planet.LossPlot),
 		"ObsPredictionPlot":    reflect.ValueOf(planet.ObsPredictionPlot),
 		"OpenEvaluations":      reflect.ValueOf(planet.OpenEvaluations),
+		"PaperCurves":          reflect.ValueOf(&planet.PaperCurves).Elem(),
 		"Quick":                reflect.ValueOf(planet.Quick),
+		"ReadSaved":            reflect.ValueOf(planet.ReadSaved),
 		"ReturnsPlot":          reflect.ValueOf(planet.ReturnsPlot),
 		"RewardPredictionPlot": reflect.ValueOf(planet.RewardPredictionPlot),
 		"Run":                  reflect.ValueOf(planet.Run),
 		"ScheduleEpisode":      reflect.ValueOf(constant.MakeFromLiteral("\"episode\"", token.STRING, 0)),
 		"ScheduleInterleaved":  reflect.ValueOf(constant.MakeFromLiteral("\"interleaved\"", token.STRING, 0)),
+		"SeedsPlot":            reflect.ValueOf(planet.SeedsPlot),
 		"Small":                reflect.ValueOf(planet.Small),
+		"Steps100k":            reflect.ValueOf(planet.Steps100k),
 
 		// type definitions
 		"Agent":         reflect.ValueOf((*planet.Agent)(nil)),
@@ -46,6 +51,8 @@ func init() {
 		"Prediction":    reflect.ValueOf((*planet.Prediction)(nil)),
 		"Progress":      reflect.ValueOf((*planet.Progress)(nil)),
 		"Result":        reflect.ValueOf((*planet.Result)(nil)),
+		"Saved":         reflect.ValueOf((*planet.Saved)(nil)),
+		"SeedCurve":     reflect.ValueOf((*planet.SeedCurve)(nil)),
 
 		// interface wrapper definitions
 		"_Agent":         reflect.ValueOf((*_github_com_dcem_go_dcem_dcemlib_exp_planet_Agent)(nil)),

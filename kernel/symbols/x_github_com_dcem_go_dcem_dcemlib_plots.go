@@ -23,6 +23,7 @@ func init() {
 		"FrameGrid":       reflect.ValueOf(plots.FrameGrid),
 		"FrameSheetWidth": reflect.ValueOf(constant.MakeFromLiteral("1600", token.INT, 0)),
 		"GridOf":          reflect.ValueOf(plots.GridOf),
+		"HBoxPlot":        reflect.ValueOf(plots.HBoxPlot),
 		"HeatMap":         reflect.ValueOf(plots.HeatMap),
 		"Lines":           reflect.ValueOf(plots.Lines),
 		"Render":          reflect.ValueOf(plots.Render),

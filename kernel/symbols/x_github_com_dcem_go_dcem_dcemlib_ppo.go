@@ -3,6 +3,7 @@
 package symbols
 
 import (
+	"context"
 	"github.com/dcem-go/dcem/dcemlib/ppo"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 	"reflect"
@@ -51,12 +52,12 @@ func init() {
 // _github_com_dcem_go_dcem_dcemlib_ppo_Policy is an interface wrapper for Policy type
 type _github_com_dcem_go_dcem_dcemlib_ppo_Policy struct {
 	IValue        interface{}
-	WDistribution func(obs *tensor.Tensor) (mean *tensor.Tensor, logStd *tensor.Tensor)
+	WDistribution func(ctx context.Context, obs *tensor.Tensor) (mean *tensor.Tensor, logStd *tensor.Tensor, err error)
 	WParams       func() []*tensor.Tensor
 }
 
-func (W _github_com_dcem_go_dcem_dcemlib_ppo_Policy) Distribution(obs *tensor.Tensor) (mean *tensor.Tensor, logStd *tensor.Tensor) {
-	return W.WDistribution(obs)
+func (W _github_com_dcem_go_dcem_dcemlib_ppo_Policy) Distribution(ctx context.Context, obs *tensor.Tensor) (mean *tensor.Tensor, logStd *tensor.Tensor, err error) {
+	return W.WDistribution(ctx, obs)
 }
 func (W _github_com_dcem_go_dcem_dcemlib_ppo_Policy) Params() []*tensor.Tensor {
 	return W.WParams()

@@ -16,13 +16,15 @@ func init() {
 		"NewReplay": reflect.ValueOf(rssm.NewReplay),
 
 		// type definitions
-		"Batch":       reflect.ValueOf((*rssm.Batch)(nil)),
-		"Config":      reflect.ValueOf((*rssm.Config)(nil)),
-		"Episode":     reflect.ValueOf((*rssm.Episode)(nil)),
-		"Filter":      reflect.ValueOf((*rssm.Filter)(nil)),
-		"Imagination": reflect.ValueOf((*rssm.Imagination)(nil)),
-		"Loss":        reflect.ValueOf((*rssm.Loss)(nil)),
-		"Model":       reflect.ValueOf((*rssm.Model)(nil)),
-		"Replay":      reflect.ValueOf((*rssm.Replay)(nil)),
+		"Batch":           reflect.ValueOf((*rssm.Batch)(nil)),
+		"Config":          reflect.ValueOf((*rssm.Config)(nil)),
+		"Episode":         reflect.ValueOf((*rssm.Episode)(nil)),
+		"Filter":          reflect.ValueOf((*rssm.Filter)(nil)),
+		"GradientWorkers": reflect.ValueOf((*rssm.GradientWorkers)(nil)),
+		"Imagination":     reflect.ValueOf((*rssm.Imagination)(nil)),
+		"Loss":            reflect.ValueOf((*rssm.Loss)(nil)),
+		"LossValues":      reflect.ValueOf((*rssm.LossValues)(nil)),
+		"Model":           reflect.ValueOf((*rssm.Model)(nil)),
+		"Replay":          reflect.ValueOf((*rssm.Replay)(nil)),
 	}
 }

@@ -56,6 +56,7 @@ func init() {
 		"RandU":            reflect.ValueOf(tensor.RandU),
 		"RandUOf":          reflect.ValueOf(tensor.RandUOf),
 		"RandUOn":          reflect.ValueOf(tensor.RandUOn),
+		"Recompute":        reflect.ValueOf(tensor.Recompute),
 		"SIMD":             reflect.ValueOf(tensor.SIMD),
 		"Scalar":           reflect.ValueOf(tensor.Scalar),
 		"SetBLASThreads":   reflect.ValueOf(tensor.SetBLASThreads),

@@ -115,6 +115,7 @@ func init() {
 		"ToggleButtons":      reflect.ValueOf((*widgets.ToggleButtons)(nil)),
 		"ToggleButtonsStyle": reflect.ValueOf((*widgets.ToggleButtonsStyle)(nil)),
 		"Transport":          reflect.ValueOf((*widgets.Transport)(nil)),
+		"UpdateError":        reflect.ValueOf((*widgets.UpdateError)(nil)),
 		"VBox":               reflect.ValueOf((*widgets.VBox)(nil)),
 		"Widget":             reflect.ValueOf((*widgets.Widget)(nil)),
 
