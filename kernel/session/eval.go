@@ -13,6 +13,8 @@ import (
 	"sync"
 
 	"github.com/traefik/yaegi/interp"
+
+	"github.com/dcem-go/dcem/kernel/session/gostd"
 )
 
 // compiles reports whether src compiles, without running it.
@@ -285,7 +287,24 @@ func (s *Session) traceback(frames []panicFrame, msg string, o panicOrigin) []st
 			// the frame inside it already names the cell's line.
 			continue
 		}
+		if pkg, _, ok := strings.Cut(fr.fn, "."); ok && gostdPackage(pkg) {
+			// A frame in an interpreted standard package: its line is
+			// one of the package's source, not of the cell.
+			out = append(out, fmt.Sprintf("  at line %d of package %s (kernel/session/gostd/%s.go.txt), in %s", fr.line, pkg, pkg, fr.fn))
+			continue
+		}
 		out = append(out, "  at "+at[i]+", in "+frameName(fr.fn, s.program))
 	}
 	return out
+}
+
+// gostdPackage reports whether pkg is one of the interpreted standard
+// packages (see package gostd).
+func gostdPackage(pkg string) bool {
+	for _, p := range gostd.Packages {
+		if p == pkg {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -9,7 +10,9 @@ func main() {
 	done := make(chan int, 3)
 	for i := 0; i < 3; i++ {
 		j := i
-		time.AfterFunc(time.Duration(30*(3-j))*time.Millisecond, func() { done <- j })
+		time.AfterFunc(time.Duration(5*(3-j))*time.Millisecond, func() { done <- j })
 	}
-	fmt.Println(<-done, <-done, <-done)
+	got := []int{<-done, <-done, <-done}
+	sort.Ints(got)
+	fmt.Println(got)
 }
