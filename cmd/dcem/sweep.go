@@ -221,23 +221,11 @@ func openSweep(e reproSweep, dir string) (*sweep.Dir, error) {
 	if err := e.setConfig(d.Manifest.Config); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "sweep.json"), err)
 	}
-	if got := e.Points(); !equalStrings(got, d.Manifest.Points) {
+	if got := e.Points(); !slices.Equal(got, d.Manifest.Points) {
 		return nil, fmt.Errorf("%s: the grid of its configuration (%d points) is not the grid it lists (%d points)",
 			filepath.Join(dir, "sweep.json"), len(got), len(d.Manifest.Points))
 	}
 	return d, nil
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // runOnePoint runs grid point i of the sweep in dir: what a Slurm array

@@ -23,6 +23,7 @@ import (
 
 	"github.com/dcem-go/dcem/dcemlib/control"
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
+	"github.com/dcem-go/dcem/dcemlib/internal/seedtag"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 	"github.com/dcem-go/dcem/envs/dmc"
@@ -418,7 +419,7 @@ func playPlanner(ctx context.Context, run planet.Config, m *rssm.Model, p contro
 	}
 	defer sim.Close()
 	truth := dmc.SimModel{Planner: sim, From: env}
-	im, err := m.NewImagination(cfg.Workers, cfg.Seed^0x696d)
+	im, err := m.NewImagination(cfg.Workers, cfg.Seed^seedtag.Imagine)
 	if err != nil {
 		return nil, err
 	}
@@ -435,12 +436,12 @@ func playPlanner(ctx context.Context, run planet.Config, m *rssm.Model, p contro
 	var nPred, nReal, nRank float64
 	for ep := range cfg.Episodes {
 		epSeed := cfg.Seed + uint64(1000*pi+ep)
-		rng := tensor.NewRNG(epSeed ^ 0x72616e6b)
+		rng := tensor.NewRNG(epSeed ^ seedtag.Rank)
 		obs, err := env.Reset(epSeed)
 		if err != nil {
 			return nil, err
 		}
-		f := m.NewFilter(epSeed ^ 0x66696c74)
+		f := m.NewFilter(epSeed ^ seedtag.Filt)
 		if err := f.Observe(obs, nil); err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
+	"github.com/dcem-go/dcem/dcemlib/internal/seedtag"
 	"github.com/dcem-go/dcem/dcemlib/nn"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
@@ -46,7 +47,7 @@ func retrain(ctx context.Context, run planet.Config, m *rssm.Model, replay *rssm
 	if mc.StateSize != m.StateSize || mc.BeliefSize != m.BeliefSize || mc.HiddenSize != m.HiddenSize || mc.EmbedSize != m.EmbedSize {
 		return nil, log, fmt.Errorf("modelcheck: Retrain.Model has other sizes than the checkpoint's model")
 	}
-	fresh, err := rssm.New(mc, tensor.Float32, tensor.NewRNG(rt.Seed^0x6d6f64656c))
+	fresh, err := rssm.New(mc, tensor.Float32, tensor.NewRNG(rt.Seed^seedtag.Model))
 	if err != nil {
 		return nil, log, fmt.Errorf("modelcheck: Retrain.Model: %w", err)
 	}
@@ -58,7 +59,7 @@ func retrain(ctx context.Context, run planet.Config, m *rssm.Model, replay *rssm
 	params := fresh.Params()
 	opt := nn.NewAdam(params, run.LearningRate)
 	opt.Eps = run.AdamEps
-	rng := tensor.NewRNG(rt.Seed ^ 0x747261696e)
+	rng := tensor.NewRNG(rt.Seed ^ seedtag.Train)
 	arena := tensor.NewArena()
 	defer arena.Free()
 	prev := tensor.BLASThreads()

@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/dcem-go/dcem/dcemlib/internal/seedtag"
 	"github.com/dcem-go/dcem/dcemlib/nn"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
@@ -244,7 +245,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	mc.ObsSize, mc.ActionSize = env.ObservationSize(), env.ActionSize()
 	r := &run{cfg: cfg, opts: opts, env: rep, start: time.Now(), arena: tensor.NewArena()}
 	defer r.arena.Free()
-	if r.model, err = rssm.New(mc, tensor.Float32, tensor.NewRNG(cfg.Seed^0x6d6f64656c)); err != nil {
+	if r.model, err = rssm.New(mc, tensor.Float32, tensor.NewRNG(cfg.Seed^seedtag.Model)); err != nil {
 		return nil, fmt.Errorf("planet: %w", err)
 	}
 	r.opt = nn.NewAdam(r.model.Params(), cfg.LearningRate)
@@ -252,7 +253,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if r.replay, err = rssm.NewReplay(mc.ObsSize, mc.ActionSize); err != nil {
 		return nil, err
 	}
-	r.rng = tensor.NewRNG(cfg.Seed ^ 0x747261696e)
+	r.rng = tensor.NewRNG(cfg.Seed ^ seedtag.Train)
 	r.res = &Result{Config: cfg, ObsSize: mc.ObsSize}
 	if opts.Agent != nil {
 		r.res.Agent = opts.Agent.Describe()

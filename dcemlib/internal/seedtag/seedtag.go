@@ -30,13 +30,18 @@ const (
 	Decoder = 0x6465636f6465 // "decode"
 )
 
-// Tags of the world-model runs (packages planet and modelcheck, which write
-// the same values as literals).
+// Tags of the world-model runs (packages planet and modelcheck).
 const (
 	// Model initializes a world model, from the run's seed.
 	Model = 0x6d6f64656c // "model"
 	// Train seeds a run's training draws (replay batches), from its seed.
 	Train = 0x747261696e // "train"
+	// Rank seeds modelcheck's candidate plans, from an episode's seed.
+	Rank = 0x72616e6b // "rank"
+	// Filt seeds modelcheck's filter, from an episode's seed.
+	Filt = 0x66696c74 // "filt"
+	// Imagine seeds modelcheck's imagination, from the check's seed.
+	Imagine = 0x696d // "im"
 )
 
 // Of returns the tag of the ASCII letters s (at most 8 bytes): their bytes

@@ -10,7 +10,7 @@ func TestTags(t *testing.T) {
 		tag     uint64
 	}{
 		{"filter", Filter}, {"pol", Policy}, {"val", Value}, {"eval", Eval}, {"shared", Shared},
-		{"prior", Prior}, {"decode", Decoder}, {"model", Model}, {"train", Train},
+		{"prior", Prior}, {"decode", Decoder}, {"model", Model}, {"train", Train}, {"rank", Rank}, {"filt", Filt}, {"im", Imagine},
 	} {
 		if got := Of(c.letters); got != c.tag {
 			t.Errorf("Of(%q) = %#x, the constant is %#x", c.letters, got, c.tag)
