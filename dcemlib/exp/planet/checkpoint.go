@@ -263,15 +263,11 @@ func (r *run) sameRun(saved []byte) (extend bool, err error) {
 // file is always whole) — without resuming it, for figures and progress
 // reports.
 func LoadResult(path string) (*Result, error) {
-	st, err := readCheckpoint(path)
+	sv, err := ReadSaved(path)
 	if err != nil {
 		return nil, err
 	}
-	r := st.Result
-	res := *r
-	run := &run{res: &res}
-	run.finishCost()
-	return &res, nil
+	return sv.Result(), nil
 }
 
 // startFrom loads an earlier run's model and optimizer (unless
@@ -314,24 +310,11 @@ func (r *run) startFrom(path string) error {
 // LoadModel returns the world model stored in a checkpoint file, in
 // float32, for planning or inspection outside a run.
 func LoadModel(path string) (*rssm.Model, error) {
-	st, err := readCheckpoint(path)
+	sv, err := ReadSaved(path)
 	if err != nil {
 		return nil, err
 	}
-	var cfg Config
-	if err := json.Unmarshal(st.Config, &cfg); err != nil {
-		return nil, fmt.Errorf("planet: LoadModel: %s: %w", path, err)
-	}
-	mc := cfg.Model
-	mc.ObsSize, mc.ActionSize = st.ObsSize, st.ActionSize
-	m, err := rssm.New(mc, tensor.Float32, tensor.NewRNG(1))
-	if err != nil {
-		return nil, fmt.Errorf("planet: LoadModel: %s: %w", path, err)
-	}
-	if err := restoreParams(path, m.Params(), st.Params); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return sv.Model()
 }
 
 // LoadReplay returns the replay buffer stored in a checkpoint file: the
@@ -348,17 +331,11 @@ func LoadReplay(path string) (*rssm.Replay, error) {
 // LoadAgent restores into a the state of the agent that acted in the run
 // whose checkpoint is path (Options.Agent); a must have the same settings.
 func LoadAgent(path string, a Agent) error {
-	st, err := readCheckpoint(path)
+	sv, err := ReadSaved(path)
 	if err != nil {
 		return err
 	}
-	if st.Agent == nil {
-		return fmt.Errorf("planet: LoadAgent: %s is a run without an agent", path)
-	}
-	if err := a.UnmarshalBinary(st.Agent); err != nil {
-		return fmt.Errorf("planet: LoadAgent: %s: %w", path, err)
-	}
-	return nil
+	return sv.LoadAgent(a)
 }
 
 // restoreParams copies saved values into params after checking that every
