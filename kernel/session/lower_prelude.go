@@ -43,14 +43,16 @@ func __dcemClearSlice[E any](s []E) {
 func __dcemPull0(seq func(func() bool)) (func() bool, func()) {
 	vals, resume := make(chan bool), make(chan bool)
 	done, finished := make(chan bool), make(chan bool)
-	var perr interface{}
-	failed, stopped, ended := false, false, false
+	// A panic of seq reaches the loop through perrc (assigning the
+	// recovered value to a variable fails inside the interpreter).
+	perrc := make(chan interface{}, 1)
+	stopped, ended := false, false
 	go func() {
 		defer close(finished)
 		defer close(vals)
 		defer func() {
 			if r := recover(); r != nil {
-				perr, failed = r, true
+				perrc <- r
 			}
 		}()
 		select {
@@ -81,8 +83,10 @@ func __dcemPull0(seq func(func() bool)) (func() bool, func()) {
 		_, ok := <-vals
 		if !ok {
 			ended = true
-			if failed {
-				panic(perr)
+			select {
+			case r := <-perrc:
+				panic(r)
+			default:
 			}
 		}
 		return ok
@@ -92,8 +96,10 @@ func __dcemPull0(seq func(func() bool)) (func() bool, func()) {
 			stopped = true
 			close(done)
 			<-finished
-			if failed && !ended {
-				panic(perr)
+			select {
+			case r := <-perrc:
+				panic(r)
+			default:
 			}
 		}
 	}
@@ -103,14 +109,16 @@ func __dcemPull0(seq func(func() bool)) (func() bool, func()) {
 func __dcemPull1[V any](seq func(func(V) bool)) (func() (V, bool), func()) {
 	vals, resume := make(chan V), make(chan bool)
 	done, finished := make(chan bool), make(chan bool)
-	var perr interface{}
-	failed, stopped, ended := false, false, false
+	// A panic of seq reaches the loop through perrc (assigning the
+	// recovered value to a variable fails inside the interpreter).
+	perrc := make(chan interface{}, 1)
+	stopped, ended := false, false
 	go func() {
 		defer close(finished)
 		defer close(vals)
 		defer func() {
 			if r := recover(); r != nil {
-				perr, failed = r, true
+				perrc <- r
 			}
 		}()
 		select {
@@ -142,8 +150,10 @@ func __dcemPull1[V any](seq func(func(V) bool)) (func() (V, bool), func()) {
 		v, ok := <-vals
 		if !ok {
 			ended = true
-			if failed {
-				panic(perr)
+			select {
+			case r := <-perrc:
+				panic(r)
+			default:
 			}
 		}
 		return v, ok
@@ -153,8 +163,10 @@ func __dcemPull1[V any](seq func(func(V) bool)) (func() (V, bool), func()) {
 			stopped = true
 			close(done)
 			<-finished
-			if failed && !ended {
-				panic(perr)
+			select {
+			case r := <-perrc:
+				panic(r)
+			default:
 			}
 		}
 	}
@@ -169,14 +181,16 @@ type __dcemPair[K, V any] struct {
 func __dcemPull2[K, V any](seq func(func(K, V) bool)) (func() (K, V, bool), func()) {
 	vals, resume := make(chan __dcemPair[K, V]), make(chan bool)
 	done, finished := make(chan bool), make(chan bool)
-	var perr interface{}
-	failed, stopped, ended := false, false, false
+	// A panic of seq reaches the loop through perrc (assigning the
+	// recovered value to a variable fails inside the interpreter).
+	perrc := make(chan interface{}, 1)
+	stopped, ended := false, false
 	go func() {
 		defer close(finished)
 		defer close(vals)
 		defer func() {
 			if r := recover(); r != nil {
-				perr, failed = r, true
+				perrc <- r
 			}
 		}()
 		select {
@@ -208,8 +222,10 @@ func __dcemPull2[K, V any](seq func(func(K, V) bool)) (func() (K, V, bool), func
 		p, ok := <-vals
 		if !ok {
 			ended = true
-			if failed {
-				panic(perr)
+			select {
+			case r := <-perrc:
+				panic(r)
+			default:
 			}
 		}
 		return p.k, p.v, ok
@@ -219,8 +235,10 @@ func __dcemPull2[K, V any](seq func(func(K, V) bool)) (func() (K, V, bool), func
 			stopped = true
 			close(done)
 			<-finished
-			if failed && !ended {
-				panic(perr)
+			select {
+			case r := <-perrc:
+				panic(r)
+			default:
 			}
 		}
 	}

@@ -74,3 +74,16 @@ func TestLoweringKeepsLines(t *testing.T) {
 	}
 	_ = context.Background
 }
+
+func TestIteratorPanicIsAnError(t *testing.T) {
+	s, out, _ := newSession(t)
+	e := runErr(t, s, "import \"fmt\"\nfunc bad(yield func(int) bool) {\n\tyield(1)\n\tpanic(\"boom\")\n}\nfunc f() {\n\tfor v := range bad {\n\t\tfmt.Println(v)\n\t}\n}\nf()")
+	if !strings.Contains(e.Value, "boom") {
+		t.Errorf("error %q does not carry the iterator's panic", e.Value)
+	}
+	// The session goes on.
+	run(t, s, "fmt.Println(\"after\")")
+	if got := out.String(); got != "1\nafter\n" {
+		t.Errorf("stdout = %q", got)
+	}
+}
