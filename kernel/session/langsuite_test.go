@@ -32,7 +32,8 @@ import (
 //
 // LANGSUITE=<substring> runs only the programs whose path contains it;
 // LANGSUITE_BASELINE=1 also runs every program without the session's
-// rewrites and logs that pass rate.
+// rewrites and logs that pass rate; LANGSUITE_PROGRAM=1 also runs each as
+// a whole program (as dcem run does) and logs that pass rate.
 
 // langKnownErrors are the programs that fail with an error (never a wrong
 // value), with the reason.
@@ -122,6 +123,18 @@ func TestLanguageSuite(t *testing.T) {
 	rate := logRates(t, "with the session's rewrites", results)
 	if len(files) >= 60 && rate < 0.9 {
 		t.Errorf("pass rate %.0f%% is under 90%%", 100*rate)
+	}
+	if os.Getenv("LANGSUITE_PROGRAM") != "" {
+		// The programs as dcem run runs them: whole files.
+		var progs []langResult
+		for _, path := range files {
+			r := runLangFile(t, goTool, path)
+			if r.status() != "pass" {
+				t.Logf("as a program, %s: %s %v", langName(path), r.status(), r.err)
+			}
+			progs = append(progs, r)
+		}
+		logRates(t, "as whole programs (dcem run)", progs)
 	}
 	if os.Getenv("LANGSUITE_BASELINE") != "" {
 		var base []langResult
@@ -265,4 +278,25 @@ func programCell(src string) (string, error) {
 		return "", errors.New("no func main")
 	}
 	return strings.Join(imports, "\n") + "\n\n" + strings.Join(decls, "\n\n") + "\n\n" + body + "\n", nil
+}
+
+// runLangFile runs the program at path with go run and as a whole program
+// (Session.RunProgram, as dcem run does).
+func runLangFile(t *testing.T, goTool, path string) langResult {
+	t.Helper()
+	r := runLangProgram(t, goTool, path, true)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got syncBuffer
+	s, err := New(Options{Stdout: &got, Stderr: &got})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	r.err = s.RunProgram(ctx, string(src))
+	r.got = got.String()
+	return r
 }

@@ -490,7 +490,7 @@ func (t *typer) exprType(x ast.Expr) (ast.Expr, bool) {
 		return t.callType(x)
 	case *ast.SelectorExpr:
 		if pk, ok := x.X.(*ast.Ident); ok && pk.Obj == nil {
-			if path, ok := t.env.imports[pk.Name]; ok {
+			if path, ok := t.importPath(pk.Name); ok {
 				if v, ok := t.env.symbol(path, x.Sel.Name); ok && v.Kind() == reflect.Pointer && !v.IsNil() {
 					return reflectTypeExpr(v.Type().Elem()), false
 				} else if ok && v.Kind() == reflect.Func {
@@ -663,7 +663,7 @@ func (t *typer) callType(c *ast.CallExpr) (ast.Expr, bool) {
 	}
 	if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
 		if pk, ok := sel.X.(*ast.Ident); ok && pk.Obj == nil {
-			if path, ok := t.env.imports[pk.Name]; ok {
+			if path, ok := t.importPath(pk.Name); ok {
 				if v, ok := t.env.symbol(path, sel.Sel.Name); ok && v.Kind() == reflect.Func && v.Type().NumOut() == 1 {
 					return reflectTypeExpr(v.Type().Out(0)), false
 				}
@@ -709,7 +709,7 @@ func (t *typer) conversion(fun ast.Expr) ast.Expr {
 		}
 	case *ast.SelectorExpr:
 		if pk, ok := f.X.(*ast.Ident); ok && pk.Obj == nil {
-			if path, ok := t.env.imports[pk.Name]; ok {
+			if path, ok := t.importPath(pk.Name); ok {
 				if v, ok := t.env.symbol(path, f.Sel.Name); ok && v.Kind() == reflect.Pointer && v.IsNil() {
 					return f
 				}
@@ -943,4 +943,14 @@ func (t *typer) method(sel *ast.SelectorExpr) *ast.FuncType {
 		}
 	}
 	return nil
+}
+
+// importPath returns the path imported under name, by earlier cells or
+// the source itself.
+func (t *typer) importPath(name string) (string, bool) {
+	if path, ok := t.env.imports[name]; ok {
+		return path, true
+	}
+	path := importedIn(t.p, name)
+	return path, path != ""
 }
