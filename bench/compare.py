@@ -37,6 +37,8 @@ ROWS = [
      "PlanCEM1000x12x10/64", "PlanCEM1000x12x10/32", 1.0),
     ("RSSM update, 50×50 chunks, fwd+bwd+Adam", "RSSMUpdate50x50", None, "Update50x50", 1.0),
     ("RSSM update, chunks over GradientWorkers (1 BLAS thread each)", "RSSMUpdate50x50", None, "Update50x50Workers", 1.0),
+    ("latent DCEM decision (100×12×10, decoder 8→128²→72)", "LatentDecision100x12x10", None,
+     "Decision/latentDCEM100x12x10/threads1", 1.0),
 ]
 
 LINE = re.compile(r"^Benchmark(\S+?)(?:-(\d+))?\s+\d+\s+([\d.]+) ns/op")

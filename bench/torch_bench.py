@@ -279,6 +279,38 @@ def w_rssm_update(dt):
     return run
 
 
+def w_latent_decision(dt):
+    """One latent DCEM decision without a graph, as BenchmarkDecision makes it
+    (exp/latent): a decoder z (8) → 128 → 128 → 12·6 with ELU and a sigmoid
+    into [−1, 1], DCEM with 100 samples, 10 elites, τ = 1 and 10 iterations
+    from μ = 0, σ = 1, each sample's return imagined 12 steps in the RSSM with
+    the prior's means."""
+    torch.manual_seed(1)
+    m = RSSM().to(dt)
+    L, E = torch.nn.Linear, torch.nn.ELU
+    dec = torch.nn.Sequential(L(8, 128), E(), L(128, 128), E(), L(128, 72)).to(dt)
+    h0 = torch.randn(1, 200, dtype=dt)
+    s0 = torch.randn(1, 30, dtype=dt)
+    gen = torch.Generator().manual_seed(2)
+
+    def returns(z):  # (1, S, 8) → (1, S)
+        u = 2 * torch.sigmoid(dec(z.reshape(-1, 8))) - 1
+        n = u.shape[0]
+        h, s = h0.expand(n, -1), s0.expand(n, -1)
+        ret = torch.zeros(n, dtype=dt)
+        for t in range(12):
+            h = m.transition(s, u[:, 6 * t:6 * (t + 1)], h)
+            s, _ = m.gauss(m.prior(h))
+            ret += m.rew(torch.cat([h, s], -1)).squeeze(-1)
+        return -ret.reshape(1, -1)
+
+    @torch.no_grad()
+    def run():
+        mu = dcem(returns, torch.zeros(1, 8, dtype=dt), torch.ones(1, 8, dtype=dt), 100, 10, 10, 1.0, gen)
+        return 2 * torch.sigmoid(dec(mu)) - 1
+    return run
+
+
 # name, maker (dtype → run function), repetitions (full, quick)
 WORKLOADS = [
     ("LML/64x100", w_lml(64, 100), (200, 20)),
@@ -294,6 +326,7 @@ WORKLOADS = [
     ("RegressionUpdateDCEM10x100", w_regression_dcem, (20, 3)),
     ("RSSMPlanCEM1000x12x10", w_rssm_plan, (3, 1)),
     ("RSSMUpdate50x50", w_rssm_update, (5, 1)),
+    ("LatentDecision100x12x10", w_latent_decision, (10, 2)),
 ]
 
 
