@@ -145,7 +145,18 @@ func errorTree(err error) []any {
 // format consume; none when the format uses * or explicit indices.
 func wrapVerbs(format string) []int {
 	var out []int
-	arg := 0
+	for k, v := range formatVerbs(format) {
+		if v == 'w' {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// formatVerbs returns the verb of each argument that a format consumes;
+// nil when the format uses * or explicit argument indices.
+func formatVerbs(format string) []rune {
+	out := []rune{}
 	for i := 0; i < len(format); i++ {
 		if format[i] != '%' {
 			continue
@@ -162,10 +173,8 @@ func wrapVerbs(format string) []int {
 			continue
 		case '*', '[':
 			return nil
-		case 'w':
-			out = append(out, arg)
 		}
-		arg++
+		out = append(out, rune(format[i]))
 	}
 	return out
 }
@@ -254,8 +263,27 @@ func lowerFmtSlices(p *parsed, env *lowerEnv) string {
 		if !ok || c.Ellipsis.IsValid() {
 			return true
 		}
+		// With a format, only the arguments of verbs that print values
+		// (not %T, %p): the wrapper has its own type and address.
+		var verbs []rune
+		if strings.HasSuffix(sel.Sel.Name, "f") {
+			lit, ok := c.Args[skip-1].(*ast.BasicLit)
+			if !ok {
+				return true
+			}
+			format, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				return true
+			}
+			if verbs = formatVerbs(format); verbs == nil {
+				return true
+			}
+		}
 		for i, a := range c.Args {
 			if i < skip {
+				continue
+			}
+			if verbs != nil && (i-skip >= len(verbs) || verbs[i-skip] == 'T' || verbs[i-skip] == 'p') {
 				continue
 			}
 			at, _ := t.exprType(a)
