@@ -56,6 +56,7 @@ func runModelcheck(args []string) error {
 	fresh := fs.Bool("fresh", false, "with --retrain: from new parameters instead of the checkpoint's")
 	freeNats := fs.Float64("free-nats", -1, "with --retrain: the KL floor (default: the run's)")
 	klBalance := fs.Float64("kl-balance", 0, "with --retrain: the prior's share of the KL gradient (0: off)")
+	normObs := fs.Bool("normalize-obs", false, "with --retrain: scale observations by the seed episodes' deviations")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -82,7 +83,7 @@ func runModelcheck(args []string) error {
 			mc.FreeNats = *freeNats
 		}
 		mc.KLBalance = *klBalance
-		cfg.Retrain = &modelcheck.Retrain{Updates: *retrainN, Fresh: *fresh, Model: mc, Seed: *seed}
+		cfg.Retrain = &modelcheck.Retrain{Updates: *retrainN, Fresh: *fresh, Model: mc, Seed: *seed, NormalizeObs: *normObs}
 	}
 	if err := cfg.Validate(); err != nil {
 		return usageErrorf("%v", err)

@@ -46,7 +46,8 @@ type Loss struct {
 	// mean max(KL, FreeNats).
 	Total *tensor.Tensor
 	// ObsNLL is the mean over steps of ½‖o − ô‖² (the observation's
-	// negative log-likelihood up to a constant), RewardNLL the mean of
+	// negative log-likelihood up to a constant; in units of ObsScale when
+	// the model has one), RewardNLL the mean of
 	// ½(r − r̂)², and KL the mean KL divergence from posterior to prior
 	// before the free-nats floor.
 	ObsNLL, RewardNLL, KL float64
@@ -115,7 +116,8 @@ func (m *Model) lossWith(b Batch, noise func(t int) *tensor.Tensor) (Loss, error
 	}
 
 	feat := m.Features(H, S)
-	obsErr := m.PredictObs(feat).Sub(b.Obs.Reshape(T*B, m.ObsSize))
+	// The error in the decoder's units (those of o/ObsScale).
+	obsErr := m.Decoder.Forward(feat).Sub(m.scaleObs(b.Obs.Reshape(T*B, m.ObsSize), true))
 	obsNLL := obsErr.Square().SumAxis(1, false).Mean().MulScalar(0.5)
 	rewErr := m.PredictReward(feat).Sub(b.Rewards.Reshape(T * B))
 	rewNLL := rewErr.Square().Mean().MulScalar(0.5)

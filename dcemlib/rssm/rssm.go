@@ -122,6 +122,54 @@ type Model struct {
 	PostHidden, PostOut   *nn.Linear
 	// Decoder and Reward are the observation and reward models on [h, s].
 	Decoder, Reward *nn.MLP
+	// ObsScale, when not nil, holds a divisor per observation dimension:
+	// the encoder reads o/ObsScale and the decoder predicts it, so that
+	// the observation loss weighs each dimension in its own units (joint
+	// velocities vary ten times as much as positions). It is not trained;
+	// a run sets it once from its first data. PredictObs still returns
+	// observations in the environment's units.
+	ObsScale []float64
+}
+
+// SetObsScale sets ObsScale (nil for none); it returns an error naming the
+// first entry that is not finite and positive, or a length other than
+// ObsSize.
+func (m *Model) SetObsScale(scale []float64) error {
+	if scale == nil {
+		m.ObsScale = nil
+		return nil
+	}
+	if len(scale) != m.ObsSize {
+		return fmt.Errorf("rssm: SetObsScale: %d values, want ObsSize = %d", len(scale), m.ObsSize)
+	}
+	for i, v := range scale {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("rssm: SetObsScale: entry %d is %g, want a finite value > 0", i, v)
+		}
+	}
+	m.ObsScale = append([]float64(nil), scale...)
+	return nil
+}
+
+// scaleObs returns obs (…, ObsSize) divided by ObsScale (by it when inv is
+// false: multiplied), or obs itself without a scale.
+func (m *Model) scaleObs(obs *tensor.Tensor, inv bool) *tensor.Tensor {
+	if m.ObsScale == nil {
+		return obs
+	}
+	f := make([]float64, len(m.ObsScale))
+	for i, v := range m.ObsScale {
+		if inv {
+			f[i] = 1 / v
+		} else {
+			f[i] = v
+		}
+	}
+	c := tensor.New(f, 1, len(f)).To(obs.DType())
+	if a := obs.Arena(); a != nil {
+		c = a.Use(c)
+	}
+	return obs.Mul(c)
 }
 
 // New returns a model with parameters in dtype dt (tensor.Float32 for
@@ -184,7 +232,9 @@ func (m *Model) NumParams() int {
 }
 
 // Embed returns the encodings e(o) of observations of shape (B, ObsSize).
-func (m *Model) Embed(obs *tensor.Tensor) *tensor.Tensor { return m.Encoder.Forward(obs) }
+func (m *Model) Embed(obs *tensor.Tensor) *tensor.Tensor {
+	return m.Encoder.Forward(m.scaleObs(obs, true))
+}
 
 // Transition returns the next belief hₜ = GRU(ReLU(FC([sₜ₋₁, aₜ])), hₜ₋₁)
 // for a batch: s (B, StateSize), a (B, ActionSize), h (B, BeliefSize).
@@ -218,7 +268,7 @@ func (m *Model) Features(h, s *tensor.Tensor) *tensor.Tensor { return tensor.Con
 // PredictObs returns the mean of p(o | h, s) for features from Features,
 // shape (B, ObsSize).
 func (m *Model) PredictObs(features *tensor.Tensor) *tensor.Tensor {
-	return m.Decoder.Forward(features)
+	return m.scaleObs(m.Decoder.Forward(features), false)
 }
 
 // PredictReward returns the mean of p(r | h, s), shape (B).

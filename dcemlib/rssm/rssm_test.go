@@ -616,3 +616,54 @@ func TestGradientWorkersFloat32(t *testing.T) {
 		t.Errorf("gradient differs from Loss's by %.2g (relative norm), want < 1e-5", rel)
 	}
 }
+
+// TestObsScale checks observation scaling: a model with ObsScale s on
+// observations o has exactly the loss and gradients of the same model
+// without a scale on o/s, and PredictObs returns s times the unscaled
+// model's prediction; bad scales are errors naming the entry.
+func TestObsScale(t *testing.T) {
+	scale := []float64{2, 0.5, 4}
+	b := randBatch(tensor.Float64, 5, 3, 3, 2, 13)
+	divided := Batch{Obs: b.Obs.Mul(tensor.New([]float64{0.5, 2, 0.25}, 1, 1, 3)), Actions: b.Actions, Rewards: b.Rewards}
+	scaled, plain := tiny(t, 0.5), tiny(t, 0.5)
+	if err := scaled.SetObsScale(scale); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := scaled.Loss(b, tensor.NewRNG(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp, err := plain.Loss(divided, tensor.NewRNG(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := math.Abs(ls.Total.Item() - lp.Total.Item()); d > 1e-12 {
+		t.Errorf("loss %v with the scale, %v on divided observations", ls.Total.Item(), lp.Total.Item())
+	}
+	ls.Total.Backward()
+	lp.Total.Backward()
+	pp := plain.Params()
+	for i, p := range scaled.Params() {
+		a, w := p.Grad().Values(), pp[i].Grad().Values()
+		for j := range a {
+			if math.Abs(a[j]-w[j]) > 1e-12*(1+math.Abs(w[j])) {
+				t.Fatalf("parameter %d[%d]: gradient %v, %v on divided observations", i, j, a[j], w[j])
+			}
+		}
+	}
+	feat := tensor.RandNOf(tensor.Float64, tensor.NewRNG(6), 4, 6)
+	got, want := scaled.PredictObs(feat).Values(), plain.PredictObs(feat).Values()
+	for i := range got {
+		if math.Abs(got[i]-want[i]*scale[i%3]) > 1e-12 {
+			t.Fatalf("PredictObs element %d: %v, want %v × %v", i, got[i], want[i], scale[i%3])
+		}
+	}
+	for _, bad := range [][]float64{{1, 2}, {1, 0, 1}, {1, math.Inf(1), 1}} {
+		if err := scaled.SetObsScale(bad); err == nil {
+			t.Errorf("SetObsScale(%v): no error", bad)
+		}
+	}
+	if err := scaled.SetObsScale(nil); err != nil || scaled.ObsScale != nil {
+		t.Errorf("SetObsScale(nil): %v, scale %v", err, scaled.ObsScale)
+	}
+}

@@ -1,11 +1,14 @@
 package modelcheck
 
 import (
+	"context"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/dcem-go/dcem/dcemlib/control"
+	"github.com/dcem-go/dcem/dcemlib/exp/planet"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
@@ -124,5 +127,40 @@ func TestOpenLoopErrorsMatchOneByOne(t *testing.T) {
 	}
 	if w := bias / float64(e.Starts); math.Abs(e.ReturnBias-w) > 1e-9 {
 		t.Errorf("ReturnBias = %v, one by one %v", e.ReturnBias, w)
+	}
+}
+
+// TestRetrain trains a fresh model on a quick run's replay before the
+// check, with and without observation scaling: the updates run, their
+// losses are finite, and the scaled model's observation loss (in units of
+// the seed episodes' deviations) differs from the unscaled one's.
+func TestRetrain(t *testing.T) {
+	ckpt := filepath.Join(t.TempDir(), "checkpoint.bin")
+	run := planet.Quick("cheetah.run")
+	run.Episodes = 1
+	if _, err := planet.Run(context.Background(), run, planet.Options{Checkpoint: ckpt}); err != nil {
+		t.Fatal(err)
+	}
+	obs := map[bool]float64{}
+	for _, norm := range []bool{false, true} {
+		cfg := Default(control.CEMPlanner{Horizon: 4, Candidates: 20, Elites: 2, Iterations: 2, InitStd: 1, Lower: -1, Upper: 1})
+		cfg.Steps, cfg.RankEvery = 5, 0
+		cfg.Retrain = &Retrain{Updates: 20, Fresh: true, Model: run.Model, Seed: 3, NormalizeObs: norm}
+		res, err := Run(context.Background(), ckpt, cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := res.RetrainLog
+		if l == nil || l.Updates != 20 || math.IsNaN(l.Total) || l.ObsNLL <= 0 {
+			t.Fatalf("NormalizeObs %v: retrain log %+v", norm, l)
+		}
+		obs[norm] = l.ObsNLL
+	}
+	if obs[false] == obs[true] {
+		t.Errorf("the observation loss is %v with and without scaling: the scale did not reach the model", obs[true])
+	}
+	if _, err := Run(context.Background(), ckpt, Config{Planners: nil, Episodes: 1, Rollouts: 1, Workers: 1,
+		Retrain: &Retrain{Updates: 0, Model: run.Model}}, nil); err == nil || !strings.Contains(err.Error(), "Updates") {
+		t.Errorf("Retrain.Updates = 0: error %v, want one naming it", err)
 	}
 }

@@ -26,6 +26,10 @@ type Retrain struct {
 	Model rssm.Config
 	// Seed seeds the fresh parameters, the batches and the loss's samples.
 	Seed uint64
+	// NormalizeObs gives the retrained model an observation scale from
+	// the replay's seed episodes (planet.Config.NormalizeObs); otherwise it
+	// keeps the checkpoint model's.
+	NormalizeObs bool `json:",omitempty"`
 }
 
 // RetrainLog is the mean loss of the last tenth of a Retrain's updates.
@@ -55,6 +59,20 @@ func retrain(ctx context.Context, run planet.Config, m *rssm.Model, replay *rssm
 		for i, p := range fresh.Params() {
 			copy(p.Data32(), m.Params()[i].Data32())
 		}
+	}
+	scale := m.ObsScale
+	if rt.NormalizeObs {
+		seeds := &rssm.Replay{ObsSize: replay.ObsSize, ActionSize: replay.ActionSize,
+			Episodes: replay.Episodes[:min(run.SeedEpisodes, len(replay.Episodes))]}
+		scale = obsStd(seeds)
+		for i, v := range scale {
+			if v < 1e-6 {
+				scale[i] = 1
+			}
+		}
+	}
+	if err := fresh.SetObsScale(scale); err != nil {
+		return nil, log, fmt.Errorf("modelcheck: %w", err)
 	}
 	params := fresh.Params()
 	opt := nn.NewAdam(params, run.LearningRate)

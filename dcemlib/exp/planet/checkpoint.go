@@ -37,6 +37,8 @@ type checkpointState struct {
 	ObsSize, ActionSize int
 	Result              *Result
 	Agent               []byte // the Options.Agent's state, if any
+	// ObsScale is the model's observation scale (nil: none).
+	ObsScale []float64
 }
 
 // storedEpisode is a replay episode as what makes it: the seed the task
@@ -62,7 +64,8 @@ func (r *run) checkpoint() error {
 	if err != nil {
 		return err
 	}
-	st := checkpointState{Config: cfgJSON, Result: r.res, ObsSize: r.replay.ObsSize, ActionSize: r.replay.ActionSize}
+	st := checkpointState{Config: cfgJSON, Result: r.res, ObsSize: r.replay.ObsSize, ActionSize: r.replay.ActionSize,
+		ObsScale: r.model.ObsScale}
 	if len(r.seeds) == len(r.replay.Episodes) {
 		A := r.replay.ActionSize
 		for i, e := range r.replay.Episodes {
@@ -224,6 +227,9 @@ func (r *run) load(path string) (bool, error) {
 	for i, p := range params {
 		copy(p.Data32(), st.Params[i])
 	}
+	if err := r.model.SetObsScale(st.ObsScale); err != nil {
+		return false, fmt.Errorf("planet: checkpoint %s: %w", path, err)
+	}
 	r.replay, r.seeds = replay, seeds
 	r.res = st.Result
 	if extend {
@@ -287,6 +293,9 @@ func (r *run) startFrom(path string) error {
 	if !r.opts.ResetModel {
 		if err := restoreParams(path, r.model.Params(), st.Params); err != nil {
 			return err
+		}
+		if err := r.model.SetObsScale(st.ObsScale); err != nil {
+			return fmt.Errorf("planet: Options.From %s: %w", path, err)
 		}
 		if err := r.opt.UnmarshalBinary(st.Adam); err != nil {
 			return fmt.Errorf("planet: Options.From %s: %w", path, err)

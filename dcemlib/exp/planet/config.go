@@ -72,6 +72,10 @@ type Config struct {
 	// after every EvalEvery collected episodes (≥ 1), and after the last.
 	EvalEvery    int `json:"eval_every"`
 	EvalEpisodes int `json:"eval_episodes"`
+	// NormalizeObs gives the model an observation scale (rssm.Model.
+	// ObsScale) from the seed episodes: each dimension's standard deviation
+	// in them, set once before the first update and kept in checkpoints.
+	NormalizeObs bool `json:"normalize_obs,omitempty"`
 	// MeanStates makes the planner imagine with the prior's means instead
 	// of sampling the stochastic states (PlaNet samples them).
 	MeanStates bool `json:"mean_states,omitempty"`

@@ -303,6 +303,36 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	return r.res, nil
 }
 
+// obsStd returns each observation dimension's standard deviation over the
+// replay buffer (1 for a dimension that does not vary), for
+// Config.NormalizeObs.
+func obsStd(r *rssm.Replay) []float64 {
+	O := r.ObsSize
+	sum, sq := make([]float64, O), make([]float64, O)
+	n := 0.0
+	for _, e := range r.Episodes {
+		for t := range e.Len() {
+			for d := range O {
+				v := float64(e.Obs[t*O+d])
+				sum[d] += v
+				sq[d] += v * v
+			}
+			n++
+		}
+	}
+	out := make([]float64, O)
+	for d := range O {
+		out[d] = 1
+		if n > 1 {
+			m := sum[d] / n
+			if sd := math.Sqrt(max(sq[d]/n-m*m, 0)); sd > 1e-6 {
+				out[d] = sd
+			}
+		}
+	}
+	return out
+}
+
 // seedEpisodes returns the number of random episodes this run collects:
 // none when it continues an earlier run with its replay buffer (Options.From
 // without DropReplay), whose seed episodes are in that buffer already and
@@ -358,6 +388,11 @@ func (r *run) loop(ctx context.Context) error {
 				return err
 			}
 		case train < cfg.Episodes:
+			if cfg.NormalizeObs && r.model.ObsScale == nil {
+				if err := r.model.SetObsScale(obsStd(r.replay)); err != nil {
+					return fmt.Errorf("planet: %w", err)
+				}
+			}
 			if cfg.Schedule == ScheduleEpisode || train == 0 {
 				if err := r.updates(ctx, cfg.Updates); err != nil {
 					return err

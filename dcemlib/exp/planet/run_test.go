@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -597,5 +598,53 @@ func TestMeanStatesReachThePlanner(t *testing.T) {
 		if seen == 0 {
 			t.Fatal("no imagination was made: the test checks nothing")
 		}
+	}
+}
+
+// TestNormalizeObs checks Config.NormalizeObs: the model's observation
+// scale is the seed episodes' standard deviation per dimension, set before
+// the first update, kept by the checkpoint (LoadModel, and a resumed run
+// continues with it), and absent without the setting.
+func TestNormalizeObs(t *testing.T) {
+	cfg := Quick("cheetah.run")
+	cfg.Episodes, cfg.NormalizeObs = 2, true
+	path := filepath.Join(t.TempDir(), "checkpoint.bin")
+	if _, err := Run(context.Background(), cfg, Options{Checkpoint: path}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replay, err := LoadReplay(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds := &rssm.Replay{ObsSize: replay.ObsSize, ActionSize: replay.ActionSize, Episodes: replay.Episodes[:cfg.SeedEpisodes]}
+	want := obsStd(seeds)
+	if len(m.ObsScale) != 17 || !slices.Equal(m.ObsScale, want) {
+		t.Fatalf("ObsScale %v, want the seed episodes' deviations %v", m.ObsScale, want)
+	}
+	for d, v := range want {
+		if !(v > 0) || v == 1 {
+			t.Errorf("dimension %d: deviation %v of random episodes, want a measured one", d, v)
+		}
+	}
+	// Extended by an episode, the resumed run keeps the scale.
+	cfg.Episodes = 3
+	if _, err := Run(context.Background(), cfg, Options{Checkpoint: path}); err != nil {
+		t.Fatal(err)
+	}
+	if m2, err := LoadModel(path); err != nil || !slices.Equal(m2.ObsScale, want) {
+		t.Errorf("after resuming: ObsScale %v (%v), want %v", m2.ObsScale, err, want)
+	}
+	plain := Quick("cheetah.run")
+	plain.Episodes = 1
+	p2 := filepath.Join(t.TempDir(), "plain.bin")
+	if _, err := Run(context.Background(), plain, Options{Checkpoint: p2}); err != nil {
+		t.Fatal(err)
+	}
+	if m3, err := LoadModel(p2); err != nil || m3.ObsScale != nil {
+		t.Errorf("without NormalizeObs: ObsScale %v (%v), want none", m3.ObsScale, err)
 	}
 }

@@ -64,6 +64,9 @@ func (s *Saved) Model() (*rssm.Model, error) {
 	if err := restoreParams(s.path, m.Params(), s.st.Params); err != nil {
 		return nil, err
 	}
+	if err := m.SetObsScale(s.st.ObsScale); err != nil {
+		return nil, fmt.Errorf("planet: checkpoint %s: %w", s.path, err)
+	}
 	return m, nil
 }
 
