@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // dcem runs the dcem command line args in a child process (this test
@@ -213,5 +214,48 @@ func TestRunPanicNamesScriptLine(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr does not say %q:\n%s", want, stderr)
 		}
+	}
+}
+
+// TestInterruptedGridKeepsItsWork interrupts a world-model grid in a new
+// directory once its run has checkpointed, as Ctrl-C would: the directory
+// and the checkpoint stay (a long run's work must not go), and --resume
+// continues the run from it.
+func TestInterruptedGridKeepsItsWork(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "repro", "planet", "--quick", "--episodes", "200", "--out", "g")
+	cmd.Env = append(os.Environ(), "DCEM_MAIN_TEST=1")
+	cmd.Dir = dir
+	var errOut strings.Builder
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ckpt := filepath.Join(dir, "g/work/0000/checkpoint.bin")
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, err := os.Stat(ckpt); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no checkpoint after 2 minutes:\n%s", errOut.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Fatal("the interrupted run exited 0 (did it finish 200 episodes before the interrupt?)")
+	}
+	if _, err := os.Stat(ckpt); err != nil {
+		t.Fatalf("the interrupted grid lost its checkpoint: %v\n%s", err, errOut.String())
+	}
+	// --resume picks the run up (and finishes it: fewer episodes would be
+	// another configuration, so the grid's own is used).
+	code, _, stderr := dcem(t, dir, "repro", "planet", "--resume", "--out", "g")
+	if code != 0 || !strings.Contains(stderr, "resuming from") {
+		t.Errorf("--resume: exit %d, want 0 and a resumed run:\n%s", code, stderr)
 	}
 }

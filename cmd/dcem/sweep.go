@@ -153,10 +153,12 @@ func runSweep(fs *flag.FlagSet, e reproSweep, sf sweepFlags, out string) (err er
 		if d, err = sweep.Create(out, e); err != nil {
 			return err
 		}
-		// A run that fails before any point has a result and before
-		// anything was submitted leaves nothing behind.
+		// A run that fails before any point has a result, before
+		// anything was submitted and before any point saved work (a
+		// checkpoint it would resume from) leaves nothing behind; work
+		// saved so far is kept for --resume.
 		defer func() {
-			if err != nil && statErr != nil && len(d.Missing()) == len(d.Manifest.Points) {
+			if err != nil && statErr != nil && len(d.Missing()) == len(d.Manifest.Points) && !d.HasWork() {
 				if jobs, _ := d.Jobs(); len(jobs) == 0 {
 					os.RemoveAll(d.Path)
 				}

@@ -181,6 +181,20 @@ func (d *Dir) WorkDir(i int) string {
 	return filepath.Join(d.Path, "work", fmt.Sprintf("%04d", i))
 }
 
+// HasWork reports whether any point's work directory holds a file: work
+// that a run saved to resume from.
+func (d *Dir) HasWork() bool {
+	found := false
+	filepath.WalkDir(filepath.Join(d.Path, "work"), func(_ string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
+}
+
 // LogDir is the directory of the Slurm tasks' output.
 func (d *Dir) LogDir() string { return filepath.Join(d.Path, "logs") }
 
