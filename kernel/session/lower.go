@@ -247,8 +247,10 @@ func declPos(obj *ast.Object) token.Pos {
 	return pos
 }
 
-// assigned reports whether the variable obj is assigned, incremented or
-// has its address taken within n (its own declaration aside).
+// assigned reports whether the variable obj is assigned (whole or in a
+// field or element), incremented, has its address taken or a method called
+// within n (its own declaration aside): whether a copy of it could be told
+// from it.
 func assigned(n ast.Node, obj *ast.Object) bool {
 	found := false
 	isObj := func(e ast.Expr) bool {
@@ -262,12 +264,19 @@ func assigned(n ast.Node, obj *ast.Object) bool {
 				break
 			}
 			for _, l := range m.Lhs {
-				if isObj(l) {
+				// v = x, and v.f = x or v[i] = x, which change a
+				// struct or array value too.
+				if isObj(l) || m.Tok != token.DEFINE && rootIs(l, obj) {
 					found = true
 				}
 			}
 		case *ast.IncDecStmt:
-			if isObj(m.X) {
+			if rootIs(m.X, obj) {
+				found = true
+			}
+		case *ast.CallExpr:
+			// v.M(): a method with a pointer receiver may change v.
+			if sel, ok := m.Fun.(*ast.SelectorExpr); ok && rootIs(sel.X, obj) {
 				found = true
 			}
 		case *ast.RangeStmt:

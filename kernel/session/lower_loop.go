@@ -121,6 +121,17 @@ func assignedExceptAddr(n ast.Node, obj *ast.Object) bool {
 // variable.
 func snapshotClosures(p *parsed, env *lowerEnv) string {
 	e := &editor{src: p.src}
+	// A deferred literal that calls recover must stay the deferred
+	// function itself (recover works nowhere else).
+	deferredRecover := map[*ast.FuncLit]bool{}
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		if d, ok := n.(*ast.DeferStmt); ok {
+			if fl, ok := d.Call.Fun.(*ast.FuncLit); ok && callsRecover(fl) {
+				deferredRecover[fl] = true
+			}
+		}
+		return true
+	})
 	var loops []*ast.BlockStmt
 	var walk func(n ast.Node)
 	walk = func(n ast.Node) {
@@ -144,7 +155,7 @@ func snapshotClosures(p *parsed, env *lowerEnv) string {
 				loops = loops[:len(loops)-1]
 				return false
 			case *ast.FuncLit:
-				if len(loops) > 0 {
+				if len(loops) > 0 && !deferredRecover[m] {
 					snapshot(p, e, m, loops)
 				}
 				// Loops inside the literal are its own.

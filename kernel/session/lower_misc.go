@@ -45,7 +45,13 @@ func lowerDefers(p *parsed, env *lowerEnv) string {
 		default:
 			return true
 		}
-		_, lit := call.Fun.(*ast.FuncLit)
+		fl, lit := call.Fun.(*ast.FuncLit)
+		if lit && callsRecover(fl) {
+			// recover works only in the deferred function itself: left
+			// as written (refuse rejects one with arguments that could
+			// change before the return).
+			return true
+		}
 		named := false
 		switch call.Fun.(type) {
 		case *ast.Ident, *ast.SelectorExpr:
@@ -442,6 +448,16 @@ func refuse(p *parsed, env *lowerEnv) error {
 	}
 	ast.Inspect(p.file, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.DeferStmt:
+			if fl, ok := n.Call.Fun.(*ast.FuncLit); ok && callsRecover(fl) {
+				for _, a := range n.Call.Args {
+					if _, lit := a.(*ast.BasicLit); !lit {
+						fail(n, "defer func(...) { ... recover() ... }(%s): the interpreter evaluates a deferred call's arguments when the function returns, and recover works only in the deferred literal itself; copy the arguments into variables before the defer and defer func() { ... }() without arguments",
+							p.text(a))
+						break
+					}
+				}
+			}
 		case *ast.SelectorExpr:
 			if t, ok := typeName(n.X); ok {
 				fail(n, "method expression %s.%s is not supported in the kernel; write a func literal instead: func(r %s, args...) { return r.%s(args...) }",
@@ -614,4 +630,22 @@ func refuseGeneric(p *parsed, env *lowerEnv) error {
 		}
 	}
 	return err
+}
+
+// callsRecover reports whether the body of fl calls recover (not in a
+// nested func literal).
+func callsRecover(fl *ast.FuncLit) bool {
+	found := false
+	ast.Inspect(fl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "recover" && id.Obj == nil {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }

@@ -242,6 +242,11 @@ func classifyRange(p *parsed, x ast.Expr, env *lowerEnv) rangeKind {
 					}
 				}
 			}
+			// A range variable and the like: what the source tells of
+			// its type.
+			if t, _ := (&typer{p: p, env: env}).exprType(x); t != nil {
+				return typeKind(t, env)
+			}
 			return none
 		}
 		if v, ok := env.global(x.Name); ok && v.IsValid() {
