@@ -1793,7 +1793,7 @@ func init() {
 		"SeedCurve":            "SeedCurve is one training run's evaluations, for SeedsPlot: Returns at\ntraining environment Steps, and the returns of its final evaluation\nepisodes (if any) at FinalStep.",
 		"SeedsPlot":            "SeedsPlot draws the evaluation returns of several training seeds of a task\nagainst environment steps, each final evaluation's episodes as dots with\ntheir mean, and the paper's curve for the task (PaperCurves) up to a\nlittle past our last step, so that the learning speeds compare.",
 		"Small":                "Small returns a reduced budget for a 2-core machine: PlaNet's model and\ntraining, the planner reduced to 300 candidates, 30 elites and 5\niterations (a sixth of PlaNet's imagination), and 60 collected episodes\nafter the seed episodes (65 000 environment steps). That is about two\nand a half hours for cheetah.run and three for walker.walk, whose\nepisodes take twice as many decisions (action repeat 2).",
-		"Steps100k":            "Steps100k returns the budget of the 100 000-step comparison: Small's\nplanner (300 candidates × 5 iterations), PlaNet's training schedule, and\n95 planned episodes after the 5 seed episodes (100 000 environment steps\nfor every task, whatever its action repeat), evaluated every 10 episodes.\nAt the paper's 2M steps it is a twentieth of phase 1. The planner\nimagines with the prior's means (MeanStates), as the latent DCEM\ncontroller does: on the saved 65k-step cheetah model the means rank\ncandidate plans as the true simulator does better than sampled states\n(rank correlation 0.30–0.36 against 0.15–0.21, dcem modelcheck).",
+		"Steps100k":            "Steps100k returns the budget of the 100 000-step comparison: Small's\nplanner (300 candidates × 5 iterations, imagining with sampled states as\nPlaNet does), PlaNet's training schedule, and 95 planned episodes after\nthe 5 seed episodes (100 000 environment steps for every task, whatever\nits action repeat), evaluated every 10 episodes. At the paper's 2M steps\nit is a twentieth of phase 1.\n\nMeanStates stays off: on the saved 65k-step cheetah model the prior's\nmeans ranked candidate plans better and returned more (dcem modelcheck),\nbut a run learning with them from the start collected far less: its\ntraining episodes between 14k and 35k steps returned 29.6 on average\nagainst 52.4 for the same seed sampling states.",
 	}
 	Docs["github.com/dcem-go/dcem/dcemlib/exp/regression"] = map[string]string{
 		"Assemble":          "Assemble makes the Result from the training runs of every point of\ncfg.Grid, in that order. Result.Seconds is left zero.",
@@ -2044,6 +2044,7 @@ func init() {
 		"Model.PredictObs":           "PredictObs returns the mean of p(o | h, s) for features from Features,\nshape (B, ObsSize).",
 		"Model.PredictReward":        "PredictReward returns the mean of p(r | h, s), shape (B).",
 		"Model.Prior":                "Prior returns the mean and standard deviation of p(sₜ | hₜ), each\n(B, StateSize).",
+		"Model.SetObsScale":          "SetObsScale sets ObsScale (nil for none); it returns an error naming the\nfirst entry that is not finite and positive, or a length other than\nObsSize.",
 		"Model.StepFLOPs":            "StepFLOPs returns the floating-point operations of matrix products that\nimagining one step of one sequence costs (PredictReturns): the\ntransition, the prior and the reward model, two per multiply-add. For\nPlaNet's sizes on cheetah.run it is 770 400, so a full-space CEM decision\nof 1000 candidates × 12 steps × 10 iterations costs 92 GFLOP.",
 		"Model.ToDevice":             "ToDevice returns a copy of the model with its parameters on device d\n(see tensor.Device): fresh leaves, marked RequiresGrad as the model's\nare. The model must be float32 for a device other than the CPU.",
 		"Model.Transition":           "Transition returns the next belief hₜ = GRU(ReLU(FC([sₜ₋₁, aₜ])), hₜ₋₁)\nfor a batch: s (B, StateSize), a (B, ActionSize), h (B, BeliefSize).",
@@ -2062,6 +2063,7 @@ func init() {
 		"Dir.Check":       "Check returns an error unless i is the index of a grid point.",
 		"Dir.Done":        "Done reports whether point i has a result.",
 		"Dir.Failures":    "Failures lists the points without a result, with the state Slurm gives\nthe task of the last job array that ran each of them.",
+		"Dir.HasWork":     "HasWork reports whether any point's work directory holds a file: work\nthat a run saved to resume from.",
 		"Dir.Jobs":        "Jobs returns the job arrays submitted for the sweep, oldest first.",
 		"Dir.LogDir":      "LogDir is the directory of the Slurm tasks' output.",
 		"Dir.LogPath":     "LogPath is where Slurm writes the output of the task of job array id\nthat runs point i.",

@@ -24,7 +24,7 @@ func init() {
 		"NewBeliefEnv":   reflect.ValueOf(latent.NewBeliefEnv),
 		"NewController":  reflect.ValueOf(latent.NewController),
 		"NewPolicy":      reflect.ValueOf(latent.NewPolicy),
-		"OwnModel":       reflect.ValueOf(constant.MakeFromLiteral("\"own phase's model\"", token.STRING, 0)),
+		"OwnModel":       reflect.ValueOf(constant.MakeFromLiteral("\"model of its own phase\"", token.STRING, 0)),
 		"PaperSolver":    reflect.ValueOf(latent.PaperSolver),
 		"Phase2Quick":    reflect.ValueOf(latent.Phase2Quick),
 		"Phase2Small":    reflect.ValueOf(latent.Phase2Small),
