@@ -449,6 +449,24 @@ func refuse(p *parsed, env *lowerEnv) error {
 	ast.Inspect(p.file, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.DeferStmt:
+			if id, ok := n.Call.Fun.(*ast.Ident); ok && id.Obj != nil {
+				// d := func() { recover() }; defer d(): the interpreter
+				// does not recover there and can hang.
+				var value ast.Expr
+				switch d := id.Obj.Decl.(type) {
+				case *ast.AssignStmt:
+					if len(d.Lhs) == 1 && len(d.Rhs) == 1 {
+						value = d.Rhs[0]
+					}
+				case *ast.ValueSpec:
+					if len(d.Names) == 1 && len(d.Values) == 1 {
+						value = d.Values[0]
+					}
+				}
+				if fl, ok := value.(*ast.FuncLit); ok && callsRecover(fl) {
+					fail(n, "defer %s(): %s is a func literal that calls recover; the interpreter recovers only in a deferred literal itself: write defer func() { ... }()", id.Name, id.Name)
+				}
+			}
 			if fl, ok := n.Call.Fun.(*ast.FuncLit); ok && callsRecover(fl) {
 				for _, a := range n.Call.Args {
 					if _, lit := a.(*ast.BasicLit); !lit {

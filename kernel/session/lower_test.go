@@ -87,3 +87,11 @@ func TestIteratorPanicIsAnError(t *testing.T) {
 		t.Errorf("stdout = %q", got)
 	}
 }
+
+func TestDeferredRecoverValueRefused(t *testing.T) {
+	s, _, _ := newSession(t)
+	e := runErr(t, s, "func f() {\n\td := func() { recover() }\n\tdefer d()\n\tpanic(1)\n}")
+	if !strings.Contains(e.Value, "cell line 3") || !strings.Contains(e.Value, "recover") {
+		t.Errorf("error %q", e.Value)
+	}
+}
