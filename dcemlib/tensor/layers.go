@@ -62,15 +62,17 @@ func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
 	xd, wd := vals[T](x), vals[T](w)
 	rows := len(xd) / in
 	out := allocDirty[T](rows*n, x, w, b)
+	beta := T(0)
 	inputs := []*Tensor{x, w}
-	var bd []T
 	if b != nil {
-		bd = vals[T](b)
+		bd := vals[T](b)
+		for o := 0; o < len(out); o += n {
+			copy(out[o:o+n], bd)
+		}
+		beta = 1
 		inputs = append(inputs, b)
 	}
-	// The bias joins in the activation's pass over the product rather
-	// than being copied into every row before it.
-	gemm(false, false, rows, n, in, xd, wd, out, 0)
+	gemm(false, false, rows, n, in, xd, wd, out, beta)
 	needGrad := x.node != nil || w.node != nil || (b != nil && b.node != nil)
 	var sig []T // σ(pre-activation) for the softplus gradient
 	if act == ActSoftplus && needGrad {
@@ -80,9 +82,6 @@ func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
 		var s []T
 		if sig != nil {
 			s = sig[lo:hi]
-		}
-		if bd != nil {
-			addBiasRange(out[lo:hi], bd, lo%n)
 		}
 		activate(act, out[lo:hi], s)
 	})
@@ -112,22 +111,6 @@ func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
 		}
 	})
 	return r
-}
-
-// addBiasRange adds the bias row to a stretch of a row-major matrix whose
-// rows have len(bias) elements: dst[0] is in column col.
-func addBiasRange[T float](dst, bias []T, col int) {
-	n := len(bias)
-	if col > 0 {
-		k := min(n-col, len(dst))
-		addInto(dst[:k], bias[col:col+k])
-		dst = dst[k:]
-	}
-	for len(dst) >= n {
-		addInto(dst[:n], bias)
-		dst = dst[n:]
-	}
-	addInto(dst, bias[:len(dst)])
 }
 
 // activate applies act to y in place; sig, when not nil, receives σ of the
