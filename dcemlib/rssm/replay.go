@@ -46,6 +46,12 @@ func (e *Episode) Return() float64 {
 type Replay struct {
 	ObsSize, ActionSize int
 	Episodes            []Episode
+	// Capacity, when positive, is the most steps the buffer keeps: Add
+	// drops the oldest episodes while the buffer holds more (never the
+	// episode just added). Zero keeps every episode, as PlaNet does.
+	Capacity int `json:",omitempty"`
+	// Dropped counts the episodes dropped so far.
+	Dropped int `json:",omitempty"`
 }
 
 // NewReplay returns an empty buffer for the given sizes.
@@ -79,6 +85,18 @@ func (r *Replay) Add(e Episode) error {
 		}
 	}
 	r.Episodes = append(r.Episodes, e)
+	if r.Capacity > 0 {
+		steps, drop := r.Steps(), 0
+		for drop < len(r.Episodes)-1 && steps > r.Capacity {
+			steps -= r.Episodes[drop].Len()
+			drop++
+		}
+		if drop > 0 {
+			clear(r.Episodes[:drop])
+			r.Episodes = append(r.Episodes[:0], r.Episodes[drop:]...)
+			r.Dropped += drop
+		}
+	}
 	return nil
 }
 

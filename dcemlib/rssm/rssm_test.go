@@ -667,3 +667,40 @@ func TestObsScale(t *testing.T) {
 		t.Errorf("SetObsScale(nil): %v, scale %v", err, scaled.ObsScale)
 	}
 }
+
+// TestReplayCapacity checks that a buffer with a capacity drops its oldest
+// episodes once it holds more steps, keeps the newest one even when it alone
+// is larger, and counts what it dropped.
+func TestReplayCapacity(t *testing.T) {
+	r, _ := NewReplay(1, 1)
+	r.Capacity = 10
+	ep := func(n int, tag float64) Episode {
+		var e Episode
+		for range n {
+			e.Append([]float64{tag}, []float64{0}, 0)
+		}
+		return e
+	}
+	for i, n := range []int{4, 4, 4} {
+		if err := r.Add(ep(n, float64(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(r.Episodes) != 2 || r.Episodes[0].Obs[0] != 1 || r.Steps() != 8 || r.Dropped != 1 {
+		t.Fatalf("after 3 episodes of 4 steps with capacity 10: %d episodes (first %v), %d steps, %d dropped; want 2 (episodes 1, 2), 8, 1",
+			len(r.Episodes), r.Episodes[0].Obs[0], r.Steps(), r.Dropped)
+	}
+	if err := r.Add(ep(15, 3)); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Episodes) != 1 || r.Episodes[0].Obs[0] != 3 || r.Dropped != 3 {
+		t.Errorf("an episode larger than the capacity: %d episodes, %d dropped; want it alone, 3", len(r.Episodes), r.Dropped)
+	}
+	unlimited, _ := NewReplay(1, 1)
+	for i := range 5 {
+		unlimited.Add(ep(4, float64(i)))
+	}
+	if len(unlimited.Episodes) != 5 || unlimited.Dropped != 0 {
+		t.Errorf("without a capacity: %d episodes, %d dropped; want 5, 0", len(unlimited.Episodes), unlimited.Dropped)
+	}
+}

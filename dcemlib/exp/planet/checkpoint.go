@@ -39,6 +39,9 @@ type checkpointState struct {
 	Agent               []byte // the Options.Agent's state, if any
 	// ObsScale is the model's observation scale (nil: none).
 	ObsScale []float64
+	// ReplayDropped counts the episodes the replay buffer has dropped
+	// (Config.ReplayCapacity).
+	ReplayDropped int
 }
 
 // storedEpisode is a replay episode as what makes it: the seed the task
@@ -65,7 +68,7 @@ func (r *run) checkpoint() error {
 		return err
 	}
 	st := checkpointState{Config: cfgJSON, Result: r.res, ObsSize: r.replay.ObsSize, ActionSize: r.replay.ActionSize,
-		ObsScale: r.model.ObsScale}
+		ObsScale: r.model.ObsScale, ReplayDropped: r.replay.Dropped}
 	if len(r.seeds) == len(r.replay.Episodes) {
 		A := r.replay.ActionSize
 		for i, e := range r.replay.Episodes {
@@ -230,6 +233,7 @@ func (r *run) load(path string) (bool, error) {
 	if err := r.model.SetObsScale(st.ObsScale); err != nil {
 		return false, fmt.Errorf("planet: checkpoint %s: %w", path, err)
 	}
+	replay.Capacity, replay.Dropped = r.cfg.ReplayCapacity, st.ReplayDropped
 	r.replay, r.seeds = replay, seeds
 	r.res = st.Result
 	if extend {
@@ -310,6 +314,7 @@ func (r *run) startFrom(path string) error {
 		if err != nil {
 			return err
 		}
+		replay.Capacity = r.cfg.ReplayCapacity
 		r.replay, r.seeds = replay, seeds
 	}
 	r.res.From = path

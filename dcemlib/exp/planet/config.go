@@ -72,6 +72,11 @@ type Config struct {
 	// after every EvalEvery collected episodes (≥ 1), and after the last.
 	EvalEvery    int `json:"eval_every"`
 	EvalEpisodes int `json:"eval_episodes"`
+	// ReplayCapacity, when positive, is the most steps the replay buffer
+	// keeps, counted as the model sees them (one per decision: a cheetah
+	// episode at action repeat 4 is 251); the oldest episodes go first
+	// (rssm.Replay.Capacity). Zero keeps all, as PlaNet does.
+	ReplayCapacity int `json:"replay_capacity,omitempty"`
 	// NormalizeObs gives the model an observation scale (rssm.Model.
 	// ObsScale) from the seed episodes: each dimension's standard deviation
 	// in them, set once before the first update and kept in checkpoints.
@@ -200,6 +205,7 @@ func (c Config) Validate() error {
 		{"SeedEpisodes", c.SeedEpisodes, 1}, {"Episodes", c.Episodes, 0}, {"Updates", c.Updates, 0},
 		{"BatchSize", c.BatchSize, 1}, {"ChunkLength", c.ChunkLength, 1},
 		{"EvalEvery", c.EvalEvery, 1}, {"EvalEpisodes", c.EvalEpisodes, 0}, {"Workers", c.Workers, 1},
+		{"ReplayCapacity", c.ReplayCapacity, 0},
 	}
 	for _, f := range ints {
 		if f.v < f.min {

@@ -250,6 +250,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if r.replay, err = rssm.NewReplay(mc.ObsSize, mc.ActionSize); err != nil {
 		return nil, err
 	}
+	r.replay.Capacity = cfg.ReplayCapacity
 	r.rng = tensor.NewRNG(cfg.Seed ^ seedtag.Train)
 	r.res = &Result{Config: cfg, ObsSize: mc.ObsSize}
 	if opts.Agent != nil {
@@ -529,11 +530,14 @@ func (r *run) collect(ctx context.Context, kind string, index int) error {
 		}
 	}
 	if kind == "seed" || kind == "train" {
+		known := len(r.seeds) == len(r.replay.Episodes)
+		dropped := r.replay.Dropped
 		if err := r.replay.Add(ep); err != nil {
 			return fmt.Errorf("planet: %w", err)
 		}
-		if len(r.seeds) == len(r.replay.Episodes)-1 {
-			r.seeds = append(r.seeds, r.stream(kind, index, 1))
+		if known {
+			// The seeds follow the episodes the buffer keeps.
+			r.seeds = append(r.seeds[r.replay.Dropped-dropped:], r.stream(kind, index, 1))
 		}
 		r.res.EnvSteps += (ep.Len() - 1) * cfg.ActionRepeat
 	}

@@ -648,3 +648,51 @@ func TestNormalizeObs(t *testing.T) {
 		t.Errorf("without NormalizeObs: ObsScale %v (%v), want none", m3.ObsScale, err)
 	}
 }
+
+// TestReplayCapacity checks Config.ReplayCapacity: the buffer keeps the
+// newest episodes that fit, the checkpoint stores those (played back to the
+// returns the run logged for them), and a resumed run gives the
+// uninterrupted run's losses.
+func TestReplayCapacity(t *testing.T) {
+	cfg := Quick("cheetah.run")
+	cfg.Episodes, cfg.ReplayCapacity = 3, 60 // quick episodes are 26 steps: 2 fit
+	want, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "checkpoint.bin")
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = Run(ctx, cfg, Options{Checkpoint: path, Progress: func(p Progress) {
+		if p.Phase == "train" && p.Episode == cfg.SeedEpisodes+2 && p.Step == 5 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	got, err := Run(context.Background(), cfg, Options{Checkpoint: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Losses, want.Losses) {
+		t.Errorf("losses after resuming with a capacity differ:\n got %+v\nwant %+v", got.Losses, want.Losses)
+	}
+	replay, err := LoadReplay(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged []float64
+	for _, e := range got.Episodes {
+		if e.Kind == "seed" || e.Kind == "train" {
+			logged = append(logged, e.Return)
+		}
+	}
+	if len(replay.Episodes) != 2 || replay.Steps() > 60 {
+		t.Fatalf("replay of %d episodes, %d steps; want the 2 newest within 60", len(replay.Episodes), replay.Steps())
+	}
+	for i, e := range replay.Episodes {
+		if w := logged[len(logged)-2+i]; math.Abs(e.Return()-w) > 1e-4*(1+math.Abs(w)) {
+			t.Errorf("kept episode %d returns %v, the run logged %v for it", i, e.Return(), w)
+		}
+	}
+}
