@@ -100,6 +100,32 @@ func (r *Replay) Add(e Episode) error {
 	return nil
 }
 
+// ObsStd returns each observation dimension's standard deviation over
+// every step stored (zeros for an empty buffer).
+func (r *Replay) ObsStd() []float64 {
+	O := r.ObsSize
+	sum, sq := make([]float64, O), make([]float64, O)
+	n := 0.0
+	for _, e := range r.Episodes {
+		for t := range e.Len() {
+			for d := range O {
+				v := float64(e.Obs[t*O+d])
+				sum[d] += v
+				sq[d] += v * v
+			}
+			n++
+		}
+	}
+	out := make([]float64, O)
+	if n > 0 {
+		for d := range O {
+			m := sum[d] / n
+			out[d] = math.Sqrt(math.Max(sq[d]/n-m*m, 0))
+		}
+	}
+	return out
+}
+
 // Steps returns the number of steps stored.
 func (r *Replay) Steps() int {
 	n := 0

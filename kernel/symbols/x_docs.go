@@ -1770,6 +1770,7 @@ func init() {
 		"LossLog":              "LossLog records the mean loss of a round of updates.",
 		"LossPlot":             "LossPlot draws the model's loss terms per round of updates, on a log\nscale: the observation and reward negative log-likelihoods and the KL\ndivergence (before the free-nats floor).",
 		"ObsPredictionPlot":    "ObsPredictionPlot draws the first observation dimensions of an episode\nbeside the model's open-loop predictions, one color per dimension (real:\nsolid; predicted: dashed).",
+		"ObsScale":             "ObsScale returns the observation scale Config.NormalizeObs gives a model\n(rssm.Model.SetObsScale): each dimension's standard deviation in the\nreplay buffer, 1 for a dimension that does not vary.",
 		"OpenEvaluations":      "OpenEvaluations reads the evaluations file at path, or starts an empty\none if there is none yet (it is written with the first episode).",
 		"Options":              "Options are the parts of a run that are not its settings.",
 		"PaperCurves":          "PaperCurves are the DCEM paper's own phase-1 evaluation returns (the red,\nnoiseless curves of paper/images/planet/init-planet-cheetah.png and\ninit-planet-walker.png in the paper's repository), read off the figures\nby eye at about ±30 in return: (x, return) with x in the figures' \"1k\nSteps\" axis times 1000. The figures do not say whether a step there is\nan environment step or a decision (4 and 2 environment steps under\nPlaNet's action repeats), so they are drawn against the same axis as\nours, labelled as read off.",
@@ -2052,6 +2053,7 @@ func init() {
 		"NewReplay":                  "NewReplay returns an empty buffer for the given sizes.",
 		"Replay":                     "Replay is a buffer of whole episodes from which training chunks are drawn\nuniformly: an episode uniformly among those long enough, then a start\nuniformly within it (PlaNet's sampling). Its fields are exported so that\ncheckpoints can store it.",
 		"Replay.Add":                 "Add stores an episode after checking its lengths and that every value is\nfinite.",
+		"Replay.ObsStd":              "ObsStd returns each observation dimension's standard deviation over\nevery step stored (zeros for an empty buffer).",
 		"Replay.Sample":              "Sample draws batch chunks of length steps as a Batch in dtype dt. It\nreturns an error if no episode has length steps.",
 		"Replay.Steps":               "Steps returns the number of steps stored.",
 	}

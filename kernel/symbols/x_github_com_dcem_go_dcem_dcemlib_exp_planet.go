@@ -24,6 +24,7 @@ func init() {
 		"LoadResult":           reflect.ValueOf(planet.LoadResult),
 		"LossPlot":             reflect.ValueOf(planet.LossPlot),
 		"ObsPredictionPlot":    reflect.ValueOf(planet.ObsPredictionPlot),
+		"ObsScale":             reflect.ValueOf(planet.ObsScale),
 		"OpenEvaluations":      reflect.ValueOf(planet.OpenEvaluations),
 		"PaperCurves":          reflect.ValueOf(&planet.PaperCurves).Elem(),
 		"Quick":                reflect.ValueOf(planet.Quick),

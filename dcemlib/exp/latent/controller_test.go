@@ -103,18 +103,7 @@ func TestTrainStepRaisesReturn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	replay, _ := rssm.NewReplay(3, 2)
-	g := tensor.NewRNG(6)
-	for range 4 {
-		var ep rssm.Episode
-		for range 20 {
-			obs := []float64{g.Normal(), g.Normal(), g.Normal()}
-			ep.Append(obs, []float64{2*g.Uniform() - 1, 2*g.Uniform() - 1}, g.Uniform())
-		}
-		if err := replay.Add(ep); err != nil {
-			t.Fatal(err)
-		}
-	}
+	replay, g := randomReplay(t, 4, 6)
 	b, _ := replay.Sample(16, 5, tensor.Float32, tensor.NewRNG(99))
 	h, s, err := m.Beliefs(b, tensor.NewRNG(98))
 	if err != nil {
@@ -173,17 +162,7 @@ func TestTrainStepRaisesReturn(t *testing.T) {
 // bit for bit, and that a no-grad arena is refused.
 func TestTrainStepArena(t *testing.T) {
 	m := tinyModel(t, tensor.Float32)
-	replay, _ := rssm.NewReplay(3, 2)
-	g := tensor.NewRNG(6)
-	for range 3 {
-		var ep rssm.Episode
-		for range 20 {
-			ep.Append([]float64{g.Normal(), g.Normal(), g.Normal()}, []float64{2*g.Uniform() - 1, 2*g.Uniform() - 1}, g.Uniform())
-		}
-		if err := replay.Add(ep); err != nil {
-			t.Fatal(err)
-		}
-	}
+	replay, _ := randomReplay(t, 3, 6)
 	steps := func(arena *tensor.Arena) ([]float64, [][]float64) {
 		c, err := NewController(m, 2, 4, []int{16}, cem.Config{Samples: 20, Elites: 4, Temp: 1, Iters: 3}, tensor.NewRNG(4))
 		if err != nil {
@@ -474,17 +453,7 @@ func TestControllerValidatesSolver(t *testing.T) {
 // bit, as with their graph kept, and the step's arena holds far less.
 func TestTrainStepRecompute(t *testing.T) {
 	m := tinyModel(t, tensor.Float32)
-	replay, _ := rssm.NewReplay(3, 2)
-	g := tensor.NewRNG(6)
-	for range 3 {
-		var ep rssm.Episode
-		for range 20 {
-			ep.Append([]float64{g.Normal(), g.Normal(), g.Normal()}, []float64{2*g.Uniform() - 1, 2*g.Uniform() - 1}, g.Uniform())
-		}
-		if err := replay.Add(ep); err != nil {
-			t.Fatal(err)
-		}
-	}
+	replay, _ := randomReplay(t, 3, 6)
 	steps := func(recompute bool) ([]float64, [][]float64, int64) {
 		c, err := NewController(m, 2, 8, []int{16}, cem.Config{Samples: 40, Elites: 4, Temp: 1, Iters: 4}, tensor.NewRNG(4))
 		if err != nil {
@@ -517,4 +486,23 @@ func TestTrainStepRecompute(t *testing.T) {
 	if !(recBytes*2 < keptBytes) {
 		t.Errorf("arena peak %d bytes with Recompute, %d without: want less than half", recBytes, keptBytes)
 	}
+}
+
+// randomReplay returns a buffer of episodes of 20 random steps for the tiny
+// model (3 observations, 2 actions), drawn from seed, and the generator
+// after the draws.
+func randomReplay(t *testing.T, episodes int, seed uint64) (*rssm.Replay, *tensor.RNG) {
+	t.Helper()
+	replay, _ := rssm.NewReplay(3, 2)
+	g := tensor.NewRNG(seed)
+	for range episodes {
+		var ep rssm.Episode
+		for range 20 {
+			ep.Append([]float64{g.Normal(), g.Normal(), g.Normal()}, []float64{2*g.Uniform() - 1, 2*g.Uniform() - 1}, g.Uniform())
+		}
+		if err := replay.Add(ep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return replay, g
 }

@@ -207,7 +207,7 @@ func Run(ctx context.Context, checkpoint string, cfg Config, progress func(strin
 	if len(cfg.Planners) == 0 {
 		cfg.Planners = []control.CEMPlanner{run.Planner}
 	}
-	out := &Result{Task: run.Task, EnvSteps: res0.EnvSteps, ObsStd: obsStd(replay)}
+	out := &Result{Task: run.Task, EnvSteps: res0.EnvSteps, ObsStd: replay.ObsStd()}
 	if cfg.Retrain != nil {
 		m2, log, err := retrain(ctx, run, m, replay, *cfg.Retrain, cfg.Workers, progress)
 		if err != nil {
@@ -263,32 +263,6 @@ func last(v []float64) float64 {
 		return math.NaN()
 	}
 	return v[len(v)-1]
-}
-
-// obsStd returns each observation dimension's standard deviation over the
-// replay buffer.
-func obsStd(r *rssm.Replay) []float64 {
-	O := r.ObsSize
-	sum, sq := make([]float64, O), make([]float64, O)
-	n := 0
-	for _, e := range r.Episodes {
-		for t := range e.Len() {
-			for d := range O {
-				v := float64(e.Obs[t*O+d])
-				sum[d] += v
-				sq[d] += v * v
-			}
-			n++
-		}
-	}
-	out := make([]float64, O)
-	for d := range O {
-		if n > 0 {
-			mean := sum[d] / float64(n)
-			out[d] = math.Sqrt(math.Max(sq[d]/float64(n)-mean*mean, 0))
-		}
-	}
-	return out
 }
 
 // trajectory is a played or stored episode with the filtered beliefs:

@@ -64,12 +64,7 @@ func retrain(ctx context.Context, run planet.Config, m *rssm.Model, replay *rssm
 	if rt.NormalizeObs {
 		seeds := &rssm.Replay{ObsSize: replay.ObsSize, ActionSize: replay.ActionSize,
 			Episodes: replay.Episodes[:min(run.SeedEpisodes, len(replay.Episodes))]}
-		scale = obsStd(seeds)
-		for i, v := range scale {
-			if v < 1e-6 {
-				scale[i] = 1
-			}
-		}
+		scale = planet.ObsScale(seeds)
 	}
 	if err := fresh.SetObsScale(scale); err != nil {
 		return nil, log, fmt.Errorf("modelcheck: %w", err)

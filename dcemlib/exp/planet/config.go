@@ -78,8 +78,8 @@ type Config struct {
 	// (rssm.Replay.Capacity). Zero keeps all, as PlaNet does.
 	ReplayCapacity int `json:"replay_capacity,omitempty"`
 	// NormalizeObs gives the model an observation scale (rssm.Model.
-	// ObsScale) from the seed episodes: each dimension's standard deviation
-	// in them, set once before the first update and kept in checkpoints.
+	// ObsScale, see ObsScale) from the replay buffer before the first
+	// update — the seed episodes in a run of its own — kept in checkpoints.
 	NormalizeObs bool `json:"normalize_obs,omitempty"`
 	// MeanStates makes the planner imagine with the prior's means instead
 	// of sampling the stochastic states (PlaNet samples them).

@@ -295,31 +295,14 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	return r.res, nil
 }
 
-// obsStd returns each observation dimension's standard deviation over the
-// replay buffer (1 for a dimension that does not vary), for
-// Config.NormalizeObs.
-func obsStd(r *rssm.Replay) []float64 {
-	O := r.ObsSize
-	sum, sq := make([]float64, O), make([]float64, O)
-	n := 0.0
-	for _, e := range r.Episodes {
-		for t := range e.Len() {
-			for d := range O {
-				v := float64(e.Obs[t*O+d])
-				sum[d] += v
-				sq[d] += v * v
-			}
-			n++
-		}
-	}
-	out := make([]float64, O)
-	for d := range O {
-		out[d] = 1
-		if n > 1 {
-			m := sum[d] / n
-			if sd := math.Sqrt(max(sq[d]/n-m*m, 0)); sd > 1e-6 {
-				out[d] = sd
-			}
+// ObsScale returns the observation scale Config.NormalizeObs gives a model
+// (rssm.Model.SetObsScale): each dimension's standard deviation in the
+// replay buffer, 1 for a dimension that does not vary.
+func ObsScale(r *rssm.Replay) []float64 {
+	out := r.ObsStd()
+	for d, sd := range out {
+		if !(sd > 1e-6) {
+			out[d] = 1
 		}
 	}
 	return out
@@ -381,7 +364,7 @@ func (r *run) loop(ctx context.Context) error {
 			}
 		case train < cfg.Episodes:
 			if cfg.NormalizeObs && r.model.ObsScale == nil {
-				if err := r.model.SetObsScale(obsStd(r.replay)); err != nil {
+				if err := r.model.SetObsScale(ObsScale(r.replay)); err != nil {
 					return fmt.Errorf("planet: %w", err)
 				}
 			}

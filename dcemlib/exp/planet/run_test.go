@@ -621,7 +621,7 @@ func TestNormalizeObs(t *testing.T) {
 		t.Fatal(err)
 	}
 	seeds := &rssm.Replay{ObsSize: replay.ObsSize, ActionSize: replay.ActionSize, Episodes: replay.Episodes[:cfg.SeedEpisodes]}
-	want := obsStd(seeds)
+	want := ObsScale(seeds)
 	if len(m.ObsScale) != 17 || !slices.Equal(m.ObsScale, want) {
 		t.Fatalf("ObsScale %v, want the seed episodes' deviations %v", m.ObsScale, want)
 	}
