@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/dcem-go/dcem/dcemlib/exp/latent"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,6 +65,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"repro", "nosuch"}, 2, ""},
 		{[]string{"repro", "regression", "-h"}, 0, "-quick"},
 		{[]string{"repro", "regression", "-nosuch"}, 2, ""},
+		{[]string{"repro", "latent", "--imagination", "modes"}, 2, ""},
 		{[]string{"version"}, 0, "dcem "},
 		{[]string{"version"}, 0, "backends: cpu"},
 		{[]string{"version", "extra"}, 2, ""},
@@ -169,9 +171,13 @@ func TestReproWorldModelQuick(t *testing.T) {
 			Train  struct{ Logs []map[string]any }
 			Before []float64
 		}
+		Fig4 struct{ Imagination string }
 	}
 	if err := json.Unmarshal(first, &a); err != nil {
 		t.Fatal(err)
+	}
+	if a.Fig4.Imagination != latent.PriorMeans {
+		t.Errorf("fig. 4's imagination %q by default, want %q", a.Fig4.Imagination, latent.PriorMeans)
 	}
 	if err := json.Unmarshal(second, &b); err != nil {
 		t.Fatal(err)

@@ -53,8 +53,11 @@ type latentPoint struct {
 	Phase2       latent.Phase2Config `json:"phase2"`
 	Phase3       latent.Phase3Config `json:"phase3"`
 	EvalEpisodes int                 `json:"eval_episodes"`
-	ResetModel   bool                `json:"reset_model,omitempty"`
-	DropReplay   bool                `json:"drop_replay,omitempty"`
+	// Imagination is how fig. 4's controllers imagine their plans
+	// (latent.PriorMeans or latent.PriorSamples; empty: the means).
+	Imagination string `json:"imagination,omitempty"`
+	ResetModel  bool   `json:"reset_model,omitempty"`
+	DropReplay  bool   `json:"drop_replay,omitempty"`
 }
 
 // latentPointResult is a point's record: its fig. 4 evaluations.
@@ -74,6 +77,7 @@ type latentRun struct {
 	p2         latent.Phase2Config
 	p3         latent.Phase3Config
 	nEval      int
+	imagine    string
 	resetModel bool
 	dropReplay bool
 	seed       uint64
@@ -179,7 +183,7 @@ func (g *latentSweep) fromPlanetSweep(dir string) error {
 func (g *latentSweep) RunPoint(ctx context.Context, i int, work string) (any, error) {
 	p := g.Runs[i]
 	r := &latentRun{task: p.Task, quick: p.Quick, from: p.From, p1: p.Phase1, p2: p.Phase2, p3: p.Phase3, nEval: p.EvalEpisodes,
-		resetModel: p.ResetModel, dropReplay: p.DropReplay, seed: p.Seed, out: work}
+		imagine: p.Imagination, resetModel: p.ResetModel, dropReplay: p.DropReplay, seed: p.Seed, out: work}
 	return r.runPhases(ctx)
 }
 
@@ -243,7 +247,8 @@ func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, s
 	modelLR := fs.Float64("model-lr", 0, "PPO learning rate of the controller's decoder and model (the paper: 1e-4, 1e-5; default: the preset's 1e-6)")
 	targetKL := fs.Float64("target-kl", 0.02, "stop an update's policy steps once a minibatch's approximate KL passes 1.5× this (0: never; --quick: 0 unless given)")
 	learnSigma := fs.Bool("learn-sigma", false, "learn the policy's σ (default: fixed at 0.1)")
-	noisePerBelief := fs.Bool("noise-per-belief", false, "the PPO policy's solver draws come from a hash of the belief (fresh every decision, as the agent's) instead of one fixed draw")
+	noisePerBelief := fs.Bool("noise-per-belief", true, "the PPO policy's solver draws come from a hash of the belief (fresh every decision, as the agent's); false: one fixed draw for every belief")
+	imagination := fs.String("imagination", "means", "how fig. 4's controllers imagine their plans, all alike: means (the prior's means, as latent DCEM's decoder was trained) or samples (the prior's samples, as PlaNet's planner in phase 1)")
 	freeze := fs.String("freeze", "", "comma-separated parts PPO leaves alone: decoder, reward, transition")
 	seed := fs.Uint64("seed", 0, "seed of everything random")
 	workers := fs.Int("workers", 2, "goroutines that imagine candidates (and BLAS threads of the updates)")
@@ -261,6 +266,15 @@ func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, s
 	if *from != "" && *fromSweep != "" {
 		return nil, nil, sf, "", usageErrorf("--from and --from-sweep exclude each other")
 	}
+	var imagine string
+	switch *imagination {
+	case "means":
+		imagine = latent.PriorMeans
+	case "samples":
+		imagine = latent.PriorSamples
+	default:
+		return nil, nil, sf, "", usageErrorf("--imagination = %q, want means or samples", *imagination)
+	}
 	g := &latentSweep{}
 	for _, task := range strings.Split(*tasks, ",") {
 		task = strings.TrimSpace(task)
@@ -272,6 +286,7 @@ func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, s
 			if err != nil {
 				return nil, nil, sf, "", err
 			}
+			pt.Imagination = imagine
 			g.Runs = append(g.Runs, *pt)
 		}
 	}
@@ -459,7 +474,7 @@ func (r *latentRun) evaluate(ctx context.Context, phase1 string, policy *latent.
 	progress, finish := planetProgress()
 	defer finish()
 	return latent.EvaluateFig4(ctx, []latent.Fig4Seed{sd}, latent.Fig4Options{Episodes: r.nEval, Seed: r.seed + 1000,
-		Evaluations: evalFile, Progress: progress})
+		Evaluations: evalFile, Progress: progress, Imagination: r.imagine})
 }
 
 // budget describes the point's phases for labels.

@@ -28,6 +28,16 @@ const (
 	FinalModel = "final model"
 )
 
+// How fig. 4's controllers imagine the states of a plan: with the means of
+// the model's prior (latent DCEM's decoder was trained so) or with samples
+// of it (as PlaNet's planner and phase 1's evaluations do). EvaluateFig4
+// uses one of them for every controller, so that the controllers, not
+// their imagination, differ.
+const (
+	PriorMeans   = "prior means"
+	PriorSamples = "prior samples"
+)
+
 // Fig4Seed is one training seed's phases.
 type Fig4Seed struct {
 	Seed uint64
@@ -50,6 +60,9 @@ type Fig4Options struct {
 	Seed uint64
 	// Workers imagine full CEM's candidates (0: the run's).
 	Workers int
+	// Imagination is PriorMeans (the default when empty) or PriorSamples,
+	// for all controllers alike.
+	Imagination string
 	// Evaluations, if set, records every episode's return as it ends
 	// (planet.Evaluations), so that an interrupted evaluation resumes and a
 	// finished one is read back.
@@ -68,6 +81,9 @@ type Fig4Evaluation struct {
 
 // Fig4Result holds fig. 4's evaluations.
 type Fig4Result struct {
+	// Imagination is how every controller imagined its plans (PriorMeans
+	// or PriorSamples).
+	Imagination string           `json:"imagination,omitempty"`
 	Evaluations []Fig4Evaluation `json:"evaluations"`
 }
 
@@ -104,7 +120,14 @@ func EvaluateFig4(ctx context.Context, seeds []Fig4Seed, opts Fig4Options) (*Fig
 	if opts.Episodes < 1 {
 		return nil, fmt.Errorf("latent: EvaluateFig4: Fig4Options.Episodes = %d, want ≥ 1", opts.Episodes)
 	}
-	res := &Fig4Result{}
+	switch opts.Imagination {
+	case "":
+		opts.Imagination = PriorMeans
+	case PriorMeans, PriorSamples:
+	default:
+		return nil, fmt.Errorf("latent: EvaluateFig4: Fig4Options.Imagination = %q, want %q or %q", opts.Imagination, PriorMeans, PriorSamples)
+	}
+	res := &Fig4Result{Imagination: opts.Imagination}
 	for _, sd := range seeds {
 		evals, err := evaluateSeed(ctx, sd, opts)
 		if err != nil {
@@ -124,6 +147,8 @@ func evaluateSeed(ctx context.Context, sd Fig4Seed, opts Fig4Options) ([]Fig4Eva
 		return nil, err
 	}
 	cfg := r1.Config
+	sample := opts.Imagination == PriorSamples
+	cfg.MeanStates = !sample
 	m1, err := planet.LoadModel(sd.Phase1)
 	if err != nil {
 		return nil, err
@@ -145,6 +170,7 @@ func evaluateSeed(ctx context.Context, sd Fig4Seed, opts Fig4Options) ([]Fig4Eva
 	}
 	latentOn := func(m *rssm.Model) func(ctx context.Context, _ *rssm.Model, h, s []float64, seed uint64) ([]float64, error) {
 		c := agent.Controller(m)
+		c.SampleStates = sample
 		return func(ctx context.Context, _ *rssm.Model, h, s []float64, seed uint64) ([]float64, error) {
 			return c.Act(ctx, h, s, seed)
 		}
@@ -165,6 +191,7 @@ func evaluateSeed(ctx context.Context, sd Fig4Seed, opts Fig4Options) ([]Fig4Eva
 		// the parameters PPO tuned, in the model PPO tuned.
 		c := *sd.Policy.Controller
 		c.SharedNoise = false
+		c.SampleStates = sample
 		act := func(ctx context.Context, _ *rssm.Model, h, s []float64, seed uint64) ([]float64, error) {
 			return c.Act(ctx, h, s, seed)
 		}
@@ -178,7 +205,9 @@ func evaluateSeed(ctx context.Context, sd Fig4Seed, opts Fig4Options) ([]Fig4Eva
 		}
 		var rets []float64
 		if opts.Evaluations != nil {
-			name := fmt.Sprintf("seed %d: %s on the %s", sd.Seed, j.controller, j.model)
+			// The imagination is part of the name: a record played
+			// with the other one is never reused.
+			name := fmt.Sprintf("seed %d: %s on the %s, %s", sd.Seed, j.controller, j.model, opts.Imagination)
 			rets, err = opts.Evaluations.Evaluate(ctx, name, j.source, eo, play)
 		} else {
 			rets, err = play(ctx, eo)
@@ -210,7 +239,11 @@ func (r *Fig4Result) Fig4Plot(task, model, budget string) (*plot.Plot, error) {
 	if len(names) == 0 {
 		return nil, fmt.Errorf("latent: Fig4Plot: no returns on the %s", model)
 	}
-	title := fmt.Sprintf("%s: noiseless episode returns on the %s, %d seeds × %d episodes\n%s",
-		task, model, len(seeds), len(values[0])/max(1, len(seeds)), budget)
+	imagined := ""
+	if r.Imagination != "" {
+		imagined = ", plans imagined with the " + r.Imagination
+	}
+	title := fmt.Sprintf("%s: noiseless episode returns on the %s, %d seeds × %d episodes%s\n%s",
+		task, model, len(seeds), len(values[0])/max(1, len(seeds)), imagined, budget)
 	return plots.HBoxPlot(title, "episode return", names, values, 0, 1000)
 }

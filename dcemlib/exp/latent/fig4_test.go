@@ -51,12 +51,26 @@ func TestEvaluateFig4(t *testing.T) {
 			t.Errorf("%s on the %s: %d returns, want %d", e.Controller, e.Model, len(e.Returns), episodes)
 		}
 	}
-	want1, err := planet.Evaluate(ctx, phase1, planet.EvalOptions{Episodes: episodes, Seed: seed})
+	if res.Imagination != PriorMeans {
+		t.Errorf("Imagination %q by default, want %q", res.Imagination, PriorMeans)
+	}
+	// Full CEM imagines with the prior's means too (phase 1 sampled).
+	r1, err := planet.LoadResult(phase1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := res.Returns(FullCEM, OwnModel); !reflect.DeepEqual(got, want1) {
-		t.Errorf("full CEM on its own model: %v, planet.Evaluate of phase 1 gives %v", got, want1)
+	m1, err := planet.LoadModel(phase1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meanCfg := r1.Config
+	meanCfg.MeanStates = true
+	wantMeans, err := planet.EvaluateModel(ctx, meanCfg, m1, planet.EvalOptions{Episodes: episodes, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Returns(FullCEM, OwnModel); !reflect.DeepEqual(got, wantMeans) {
+		t.Errorf("full CEM on its own model, prior means: %v, planet.EvaluateModel with MeanStates gives %v", got, wantMeans)
 	}
 	agent, _ := NewAgent(p2.Agent, 6)
 	want2, err := planet.Evaluate(ctx, phase2, planet.EvalOptions{Episodes: episodes, Seed: seed, Agent: agent})
@@ -83,6 +97,28 @@ func TestEvaluateFig4(t *testing.T) {
 	again, err := EvaluateFig4(ctx, []Fig4Seed{sd}, Fig4Options{Episodes: episodes, Seed: seed, Evaluations: evals})
 	if err != nil || !reflect.DeepEqual(again, res) {
 		t.Errorf("a second evaluation with the same file: %v, %+v; want the first's", err, again)
+	}
+	// With the prior's samples full CEM plays as phase 1's evaluations
+	// did; the same evaluations file does not hand back the means' records.
+	want1, err := planet.Evaluate(ctx, phase1, planet.EvalOptions{Episodes: episodes, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sampled, err := EvaluateFig4(ctx, []Fig4Seed{sd}, Fig4Options{Episodes: episodes, Seed: seed, Evaluations: evals, Imagination: PriorSamples})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sampled.Imagination != PriorSamples {
+		t.Errorf("Imagination %q, want %q", sampled.Imagination, PriorSamples)
+	}
+	if reflect.DeepEqual(want1, wantMeans) {
+		t.Errorf("full CEM returns %v with the prior's means and with its samples: the test cannot tell them apart", want1)
+	}
+	if got := sampled.Returns(FullCEM, OwnModel); !reflect.DeepEqual(got, want1) {
+		t.Errorf("full CEM on its own model, prior samples: %v, planet.Evaluate of phase 1 gives %v", got, want1)
+	}
+	if _, err := EvaluateFig4(ctx, []Fig4Seed{sd}, Fig4Options{Episodes: 1, Imagination: "modes"}); err == nil {
+		t.Error("Imagination \"modes\": no error")
 	}
 	// Without phase 3 the final model is phase 2's: full CEM there plays
 	// in the phase-2 model.
