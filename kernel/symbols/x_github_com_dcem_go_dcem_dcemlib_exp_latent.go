@@ -31,6 +31,8 @@ func init() {
 		"Phase3Default":  reflect.ValueOf(latent.Phase3Default),
 		"Phase3Quick":    reflect.ValueOf(latent.Phase3Quick),
 		"Phase3Small":    reflect.ValueOf(latent.Phase3Small),
+		"PriorMeans":     reflect.ValueOf(constant.MakeFromLiteral("\"prior means\"", token.STRING, 0)),
+		"PriorSamples":   reflect.ValueOf(constant.MakeFromLiteral("\"prior samples\"", token.STRING, 0)),
 		"RunPhase2":      reflect.ValueOf(latent.RunPhase2),
 		"RunPhase3":      reflect.ValueOf(latent.RunPhase3),
 		"SummarizeTrace": reflect.ValueOf(latent.SummarizeTrace),

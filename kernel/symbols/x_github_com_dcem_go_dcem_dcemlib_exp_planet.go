@@ -28,6 +28,7 @@ func init() {
 		"OpenEvaluations":      reflect.ValueOf(planet.OpenEvaluations),
 		"PaperCurves":          reflect.ValueOf(&planet.PaperCurves).Elem(),
 		"Quick":                reflect.ValueOf(planet.Quick),
+		"ReadGrid":             reflect.ValueOf(planet.ReadGrid),
 		"ReadSaved":            reflect.ValueOf(planet.ReadSaved),
 		"ReturnsPlot":          reflect.ValueOf(planet.ReturnsPlot),
 		"RewardPredictionPlot": reflect.ValueOf(planet.RewardPredictionPlot),
@@ -37,6 +38,7 @@ func init() {
 		"SeedsPlot":            reflect.ValueOf(planet.SeedsPlot),
 		"Small":                reflect.ValueOf(planet.Small),
 		"Steps100k":            reflect.ValueOf(planet.Steps100k),
+		"SummarizeGrid":        reflect.ValueOf(planet.SummarizeGrid),
 
 		// type definitions
 		"Agent":         reflect.ValueOf((*planet.Agent)(nil)),
@@ -46,6 +48,8 @@ func init() {
 		"EvalOptions":   reflect.ValueOf((*planet.EvalOptions)(nil)),
 		"EvalRecord":    reflect.ValueOf((*planet.EvalRecord)(nil)),
 		"Evaluations":   reflect.ValueOf((*planet.Evaluations)(nil)),
+		"GridRun":       reflect.ValueOf((*planet.GridRun)(nil)),
+		"GridTask":      reflect.ValueOf((*planet.GridTask)(nil)),
 		"LearnReporter": reflect.ValueOf((*planet.LearnReporter)(nil)),
 		"LossLog":       reflect.ValueOf((*planet.LossLog)(nil)),
 		"Options":       reflect.ValueOf((*planet.Options)(nil)),

@@ -207,7 +207,11 @@ func SeedsPlot(task, budget string, curves []SeedCurve) (*plot.Plot, error) {
 		return nil, errors.New("planet: SeedsPlot: no runs")
 	}
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s: noiseless evaluation return, %d seeds\n%s", task, len(curves), wrap("reduced budget: "+budget, 64))
+	seeds := fmt.Sprintf("%d seeds", len(curves))
+	if len(curves) == 1 {
+		seeds = "1 seed"
+	}
+	p.Title.Text = fmt.Sprintf("%s: noiseless evaluation return, %s\n%s", task, seeds, wrap("reduced budget: "+budget, 64))
 	p.X.Label.Text = "environment steps (training data)"
 	p.Y.Label.Text = "episode return"
 	last := 0.0
