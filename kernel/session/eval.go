@@ -80,7 +80,19 @@ func (s *Session) lower(src string) (string, error) {
 			d, ok := s.decls[name]
 			return d, ok
 		},
-		next: func() int { s.lowered++; return s.lowered },
+		next:  func() int { s.lowered++; return s.lowered },
+		cells: s.cells,
+		varType: func(name string) (string, bool) {
+			t, ok := s.varTypes[name]
+			return t, ok
+		},
+		noteVarType: func(name, typ string) {
+			if typ == "" {
+				delete(s.varTypes, name)
+				return
+			}
+			s.varTypes[name] = typ
+		},
 	}
 	return lower(src, env)
 }

@@ -47,7 +47,6 @@ var langKnownErrors = map[string]string{
 // the list stays true.
 var langKnownWrong = map[string]string{
 	"go1.0/panic_runtime.go": "the message of a runtime panic in interpreted code comes from reflect (\"reflect: slice index out of range\")",
-	"go1.0/struct_print.go":  "%T of a value of a cell type prints its structure, not its name",
 }
 
 type langResult struct {

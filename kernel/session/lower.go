@@ -41,8 +41,10 @@ import (
 //   - builtins: min and max (Go 1.21), clear (Go 1.21), new(expr) (Go 1.26).
 //   - errors.As with a target of a type that cells declared, and
 //     errors.AsType (Go 1.26), walk the error tree with type assertions.
-//   - fmt prints a slice of values of a cell type with a String or Error
-//     method element by element (it would not see the methods).
+//   - fmt and log print functions get the arguments whose type involves a
+//     type that cells declared with that static type, and the kernel
+//     prints them as compiled Go would (see fmtvalue.go); the types and
+//     their String and Error methods are registered when declared.
 //   - generic calls: type arguments the interpreter would infer wrongly are
 //     written out (see lower_generic.go).
 //   - top-level statements that the interpreter compiles only inside a
@@ -157,6 +159,13 @@ type lowerEnv struct {
 	decl func(name string) (string, bool)
 	// next numbers the names that rewrites introduce.
 	next func() int
+	// varType and noteVarType read and record the static type of a
+	// variable that a cell's top level defines (nil for a package).
+	varType     func(name string) (string, bool)
+	noteVarType func(name, typ string)
+	// cells is the registry of the cells' types that the kernel's fmt
+	// printer uses (nil for a package).
+	cells *cellTypes
 	// pkg is set for the source of a package (see LowerPackage), which
 	// cannot call the session's compiled helpers.
 	pkg bool
@@ -181,6 +190,7 @@ func lower(src string, env *lowerEnv) (string, error) {
 	}
 	if p := parseAny(src); p != nil {
 		noteTypes(p, env)
+		noteVarTypes(p, env)
 		src = lowerGenericAliases(p, env)
 	}
 	if p := parseAny(src); p != nil {
@@ -192,7 +202,7 @@ func lower(src string, env *lowerEnv) (string, error) {
 		}
 	}
 	for _, pass := range []func(*parsed, *lowerEnv) string{
-		foldConsts, lowerRanges, loopVars, snapshotClosures, lowerDefers, lowerTypeSwitches, lowerBuiltins, lowerErrors, lowerFmtSlices, lowerGenericCalls, lowerTopLevel, tagUnexported,
+		foldConsts, lowerRanges, loopVars, snapshotClosures, lowerDefers, lowerTypeSwitches, lowerBuiltins, lowerErrors, lowerFmtArgs, lowerGenericCalls, lowerTopLevel, tagUnexported, noteCellTypes,
 	} {
 		p := parseAny(src)
 		if p == nil {

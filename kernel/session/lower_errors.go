@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
-	"io"
 	"reflect"
 	"strconv"
 	"strings"
@@ -179,132 +178,7 @@ func formatVerbs(format string) []rune {
 	return out
 }
 
-// fmtSeq is a value that fmt prints as a slice whose elements at returns,
-// with the text of their Error or String method when they have one:
-// compiled fmt does not see the methods of interpreted values inside a
-// slice, and an interpreted value that compiled code receives from an
-// interpreted function loses them too, so the interpreted side calls them.
-type fmtSeq struct {
-	n  int
-	at func(int) (any, string, bool)
-}
-
-func (s fmtSeq) Format(f fmt.State, verb rune) {
-	directive := fmt.FormatString(f, verb)
-	methods := strings.ContainsRune("vsqxX", verb) && !(verb == 'v' && f.Flag('#'))
-	io.WriteString(f, "[")
-	for i := range s.n {
-		if i > 0 {
-			io.WriteString(f, " ")
-		}
-		v, text, ok := s.at(i)
-		if ok && methods {
-			fmt.Fprintf(f, directive, text)
-			continue
-		}
-		fmt.Fprintf(f, directive, v)
-	}
-	io.WriteString(f, "]")
-}
-
-// newFmtSeq returns a fmtSeq.
-func newFmtSeq(n int, at func(int) (any, string, bool)) any { return fmtSeq{n, at} }
-
 // fmtFuncs are the functions of package fmt whose arguments are printed,
 // with the number of leading arguments that are not.
 var fmtFuncs = map[string]int{"Print": 0, "Println": 0, "Sprint": 0, "Sprintln": 0, "Printf": 1, "Sprintf": 1,
 	"Errorf": 1, "Fprint": 1, "Fprintln": 1, "Fprintf": 2, "Appendf": 2, "Append": 1, "Appendln": 1}
-
-// lowerFmtSlices hands fmt a slice of values of a cell type that has a
-// String or Error method element by element (see fmtSeq), so that it is
-// printed as Go prints it:
-//
-//	fmt.Println(points)
-//
-// becomes
-//
-//	fmt.Println(func(s []Point) any { return __dcemk.FmtSeq(len(s), func(i int) (any, string, bool) { ... }) }(points))
-//
-// where the inner function returns an element and the text of its Error or
-// String method.
-func lowerFmtSlices(p *parsed, env *lowerEnv) string {
-	e := &editor{src: p.src}
-	if env.pkg {
-		return p.src
-	}
-	t := &typer{p: p, env: env}
-	hasString := func(name string) bool {
-		for _, m := range []string{"String", "Error"} {
-			if _, ok := env.decl(name + "." + m); ok {
-				return true
-			}
-			for _, d := range p.file.Decls {
-				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) == 1 && fd.Name.Name == m && recvName(fd.Recv.List[0].Type) == name {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	ast.Inspect(p.file, func(n ast.Node) bool {
-		c, ok := n.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		sel, ok := c.Fun.(*ast.SelectorExpr)
-		if !ok {
-			return true
-		}
-		pk, ok := sel.X.(*ast.Ident)
-		if !ok || pk.Obj != nil || env.imports[pk.Name] != "fmt" && importedIn(p, pk.Name) != "fmt" {
-			return true
-		}
-		skip, ok := fmtFuncs[sel.Sel.Name]
-		if !ok || c.Ellipsis.IsValid() {
-			return true
-		}
-		// With a format, only the arguments of verbs that print values
-		// (not %T, %p): the wrapper has its own type and address.
-		var verbs []rune
-		if strings.HasSuffix(sel.Sel.Name, "f") {
-			lit, ok := c.Args[skip-1].(*ast.BasicLit)
-			if !ok {
-				return true
-			}
-			format, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				return true
-			}
-			if verbs = formatVerbs(format); verbs == nil {
-				return true
-			}
-		}
-		for i, a := range c.Args {
-			if i < skip {
-				continue
-			}
-			if verbs != nil && (i-skip >= len(verbs) || verbs[i-skip] == 'T' || verbs[i-skip] == 'p') {
-				continue
-			}
-			at, _ := t.exprType(a)
-			arr, ok := at.(*ast.ArrayType)
-			if !ok {
-				continue
-			}
-			el := arr.Elt
-			if s, ok := el.(*ast.StarExpr); ok {
-				el = s.X
-			}
-			id, ok := el.(*ast.Ident)
-			if !ok || el != arr.Elt || !hasString(id.Name) {
-				continue
-			}
-			e.insert(p.off(a.Pos()), fmt.Sprintf("func(__dcemS %s) any { return __dcemk.FmtSeq(len(__dcemS), func(i int) (any, string, bool) { e := __dcemS[i]; var v any = e; "+
-				"if x, ok := v.(error); ok { return e, x.Error(), true }; if x, ok := v.(%s.Stringer); ok { return e, x.String(), true }; return e, \"\", false }) }(",
-				types.ExprString(at), pk.Name))
-			e.insert(p.off(a.End()), ")")
-		}
-		return true
-	})
-	return e.apply()
-}

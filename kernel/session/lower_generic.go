@@ -70,6 +70,10 @@ type typer struct {
 	p     *parsed
 	env   *lowerEnv
 	depth int
+	// fromValue is set when a type came from the value of a variable of
+	// an earlier cell: the interpreter's type, in which a type that cells
+	// declared over a basic type is that basic type.
+	fromValue bool
 }
 
 // signature returns the type of the function that call calls, and
@@ -573,6 +577,7 @@ func (t *typer) identType(x *ast.Ident) (ast.Expr, bool) {
 		}
 	}
 	if v, ok := t.env.global(x.Name); ok && v.IsValid() {
+		t.fromValue = true
 		return reflectTypeExpr(v.Type()), false
 	}
 	return nil, false

@@ -95,3 +95,28 @@ func TestDeferredRecoverValueRefused(t *testing.T) {
 		t.Errorf("error %q", e.Value)
 	}
 }
+
+func TestFmtCellTypesAcrossCells(t *testing.T) {
+	s, out, _ := newSession(t)
+	run(t, s, "import \"fmt\"\ntype P struct{ x, y int }\ntype N int")
+	run(t, s, "func (p P) String() string { return fmt.Sprintf(\"P(%d,%d)\", p.x, p.y) }")
+	run(t, s, "q := P{1, 2}\nps := map[string]P{\"a\": {3, 4}}\nn := N(5)\ni := 7")
+	run(t, s, "fmt.Printf(\"%v %+v %T %v %T\\n\", q, q, q, ps, ps)\nfmt.Printf(\"%T %T %#v\\n\", n, i, struct{ P *P }{})")
+	want := "P(1,2) P(1,2) main.P map[a:P(3,4)] map[string]main.P\nmain.N int struct { P *main.P }{P:(*main.P)(nil)}\n"
+	if got := out.String(); got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
+	}
+}
+
+func TestFmtTypeOfAmbiguousValueIsAnError(t *testing.T) {
+	s, _, _ := newSession(t)
+	run(t, s, "import \"fmt\"\ntype N int")
+	// An int held in an interface: the interpreter stores N values as
+	// ints, so the kernel cannot tell main.N from int.
+	e := runErr(t, s, "var x any = 3\nfmt.Printf(\"%T\\n\", x)")
+	for _, want := range []string{"main.N", "int", "cannot tell"} {
+		if !strings.Contains(e.Value, want) {
+			t.Errorf("error %q lacks %q", e.Value, want)
+		}
+	}
+}

@@ -131,7 +131,13 @@ type Session struct {
 	// declared, and lowered numbers the names that rewrites introduce (see
 	// lower.go).
 	ifaces, types map[string]bool
-	lowered       int
+	// cells is what the kernel's fmt printer knows of the cells' types
+	// (see fmtvalue.go).
+	cells *cellTypes
+	// varTypes holds the static type of the variables that cells' top
+	// levels defined, where the source tells it.
+	varTypes map[string]string
+	lowered  int
 	// funcSrc holds the source of each top-level function that cells
 	// declared (see redefine.go).
 	funcSrc map[string]string
@@ -213,6 +219,8 @@ func New(opts Options) (*Session, error) {
 		docs:     map[string]map[string]string{},
 		ifaces:   map[string]bool{},
 		types:    map[string]bool{},
+		cells:    newCellTypes(),
+		varTypes: map[string]string{},
 
 		interruptWait: opts.InterruptWait,
 		goPath:        opts.GoPath,
@@ -282,11 +290,16 @@ func New(opts Options) (*Session, error) {
 			}),
 		},
 		hookPath + "/dcemk": {
-			"Result":    reflect.ValueOf(s.setResult),
-			"Id":        reflect.ValueOf(identity),
-			"Clear":     reflect.ValueOf(clearValue),
-			"ErrorTree": reflect.ValueOf(errorTree),
-			"FmtSeq":    reflect.ValueOf(newFmtSeq),
+			"Result":      reflect.ValueOf(s.setResult),
+			"Id":          reflect.ValueOf(identity),
+			"Clear":       reflect.ValueOf(clearValue),
+			"ErrorTree":   reflect.ValueOf(errorTree),
+			"Fmt":         reflect.ValueOf(s.cells.value),
+			"TypeName":    reflect.ValueOf(s.cells.typeName),
+			"NoteType":    reflect.ValueOf(s.cells.noteType),
+			"NoteMethod":  reflect.ValueOf(s.cells.noteMethod),
+			"NoteGeneric": reflect.ValueOf(s.cells.noteGeneric),
+			"Operands":    reflect.ValueOf(operands),
 		},
 	}
 	if err := s.i.Use(hook); err != nil {
