@@ -121,7 +121,11 @@ func init() {
 			return usageErrorf("version takes no arguments")
 		}
 		fmt.Println("dcem", version)
-		fmt.Println("backends:", strings.Join(tensor.Backends(), ", "), "(BLAS: "+tensor.BLASBackend()+")")
+		blas := tensor.BLASBackend()
+		if core := tensor.BLASCore(); core != "" {
+			blas += ", " + core + " kernels"
+		}
+		fmt.Println("backends:", strings.Join(tensor.Backends(), ", "), "(BLAS: "+blas+")")
 		return nil
 	}})
 	register(command{name: "help", summary: "print this help, or a command's (dcem help <command>)", run: help})

@@ -6,6 +6,7 @@ package tensor
 #cgo LDFLAGS: -lopenblas
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
+char* openblas_get_corename(void);
 */
 import "C"
 
@@ -32,6 +33,11 @@ func init() {
 
 // BLASBackend names the BLAS implementation matrix products use.
 func BLASBackend() string { return "openblas" }
+
+// BLASCore names the CPU kernels OpenBLAS uses ("Haswell", "SkylakeX",
+// ...), or "" with the pure-Go BLAS. An OpenBLAS built for several CPUs
+// picks them when it loads, from the CPU or from OPENBLAS_CORETYPE.
+func BLASCore() string { return C.GoString(C.openblas_get_corename()) }
 
 // SetBLASThreads sets the number of threads OpenBLAS uses for one matrix
 // product (n ≥ 1); it has no effect with the pure-Go BLAS.
