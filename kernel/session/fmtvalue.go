@@ -39,6 +39,8 @@ type cellType struct {
 	// methods the kernel does not call): fmt's own printing is kept for
 	// its values.
 	custom bool
+	// other is set when the type has other methods.
+	other bool
 	// params are the type parameters of a generic type.
 	params []string
 }
@@ -98,7 +100,8 @@ func (r *cellTypes) noteGeneric(name, params, under string) bool {
 }
 
 // noteMethod records a method of the type name: String and Error with
-// call, Format and GoString (fmt's own printing is then kept).
+// call, Format and GoString (fmt's own printing is then kept), and that it
+// has other methods ("Other").
 func (r *cellTypes) noteMethod(name, method string, ptr bool, call func(any) string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -106,9 +109,11 @@ func (r *cellTypes) noteMethod(name, method string, ptr bool, call func(any) str
 	if t == nil {
 		return false
 	}
-	switch method {
-	case "String", "Error":
+	switch {
+	case (method == "String" || method == "Error") && call != nil:
 		t.methods[method] = cellMethod{call, ptr}
+	case method == "Other":
+		t.other = true
 	default:
 		t.custom = true
 	}
@@ -347,13 +352,7 @@ func (r *cellTypes) dynamicName(v reflect.Value) string {
 func (r *cellTypes) rtypeName(rt reflect.Type, withMethods bool) string {
 	cands := r.candidates(rt)
 	if withMethods {
-		var m []*cellType
-		for _, c := range cands {
-			if len(c.methods) > 0 || c.custom {
-				m = append(m, c)
-			}
-		}
-		cands = m
+		cands = withAnyMethod(cands)
 	}
 	basic := rt.Kind() != reflect.Struct
 	switch {
@@ -739,8 +738,12 @@ func (p *fmtPrinter) iface(v reflect.Value, t ast.Expr, depth int, exported bool
 		rt, ptr = rt.Elem(), true
 	}
 	var named []*cellType
-	for _, c := range p.r.candidates(rt) {
-		if c.under != nil && !c.custom && (!wrapped || len(c.methods) > 0) {
+	cands := p.r.candidates(rt)
+	if wrapped {
+		cands = withAnyMethod(cands)
+	}
+	for _, c := range cands {
+		if c.under != nil && !c.custom {
 			named = append(named, c)
 		}
 	}
@@ -938,4 +941,15 @@ func (r *cellTypes) unsure(rt reflect.Type) bool {
 		}
 	}
 	return false
+}
+
+// withAnyMethod returns the types of ts that have methods.
+func withAnyMethod(ts []*cellType) []*cellType {
+	var out []*cellType
+	for _, t := range ts {
+		if len(t.methods) > 0 || t.custom || t.other {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -85,10 +85,11 @@ func noteCellTypes(p *parsed, env *lowerEnv) string {
 				recv = star.X
 			}
 			name := d.Name.Name
-			if name != "String" && name != "Error" && name != "Format" && name != "GoString" {
+			fmtMethod := name == "String" || name == "Error" || name == "Format" || name == "GoString"
+			id, ok := recv.(*ast.Ident)
+			if !ok && !fmtMethod {
 				continue
 			}
-			id, ok := recv.(*ast.Ident)
 			if !ok {
 				// A method of a generic type: its values print as
 				// the interpreter prints them.
@@ -109,7 +110,12 @@ func noteCellTypes(p *parsed, env *lowerEnv) string {
 					continue
 				}
 			}
-			methods = append(methods, fmt.Sprintf("__dcemk.NoteMethod(%q, %q, %t, nil)", id.Name, "Format", ptr))
+			if !fmtMethod {
+				name = "Other"
+			} else {
+				name = "Format"
+			}
+			methods = append(methods, fmt.Sprintf("__dcemk.NoteMethod(%q, %q, %t, nil)", id.Name, name, ptr))
 		}
 	}
 	src := e.apply()
