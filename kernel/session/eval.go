@@ -80,8 +80,19 @@ func (s *Session) lower(src string) (string, error) {
 			d, ok := s.decls[name]
 			return d, ok
 		},
-		next:  func() int { s.lowered++; return s.lowered },
-		cells: s.cells,
+		next:        func() int { s.lowered++; return s.lowered },
+		cells:       s.cells,
+		funcSources: func() map[string]string { return s.funcSrc },
+		methods: func(name string) bool {
+			for _, m := range []map[string]string{s.pendingDecls, s.decls} {
+				for k := range m {
+					if strings.HasPrefix(k, name+".") {
+						return true
+					}
+				}
+			}
+			return false
+		},
 		varType: func(name string) (string, bool) {
 			t, ok := s.varTypes[name]
 			return t, ok

@@ -38,7 +38,8 @@ import (
 // langKnownErrors are the programs that fail with an error (never a wrong
 // value), with the reason.
 var langKnownErrors = map[string]string{
-	"go1.18/generic_types.go": "v, ok := c.Get(k) at a cell's top level, with c of a generic type, is refused: the interpreter cannot type the definition",
+	"go1.18/generic_types.go":   "v, ok := c.Get(k) at a cell's top level, with c of a generic type, is refused: the interpreter cannot type the definition",
+	"go1.0/typeswitch_named.go": "a type switch case int in a session that declares type ID int is refused: the interpreter stores an ID as an int and matches either case with either value",
 }
 
 // langKnownWrong are the programs whose cell prints something else than

@@ -159,6 +159,12 @@ type lowerEnv struct {
 	decl func(name string) (string, bool)
 	// next numbers the names that rewrites introduce.
 	next func() int
+	// funcSources returns the sources of the top-level functions of
+	// earlier cells (nil for a package).
+	funcSources func() map[string]string
+	// methods reports whether an earlier cell declared methods of the
+	// type name (nil for a package).
+	methods func(name string) bool
 	// varType and noteVarType read and record the static type of a
 	// variable that a cell's top level defines (nil for a package).
 	varType     func(name string) (string, bool)
@@ -199,6 +205,11 @@ func lower(src string, env *lowerEnv) (string, error) {
 	if p := parseAny(src); p != nil {
 		if err := refuse(p, env); err != nil {
 			return src, err
+		}
+		if !env.pkg {
+			if err := refuseAlikeTypes(p, env); err != nil {
+				return src, err
+			}
 		}
 	}
 	for _, pass := range []func(*parsed, *lowerEnv) string{

@@ -120,3 +120,28 @@ func TestFmtTypeOfAmbiguousValueIsAnError(t *testing.T) {
 		}
 	}
 }
+
+func TestAlikeTypesRefused(t *testing.T) {
+	s, out, _ := newSession(t)
+	run(t, s, "import \"fmt\"\ntype ID int")
+	e := runErr(t, s, "func kind(v any) string {\n\tswitch v.(type) {\n\tcase int:\n\t\treturn \"int\"\n\t}\n\treturn \"other\"\n}")
+	for _, want := range []string{"cell line 3", "case int", "ID", "type ID struct{ V int }"} {
+		if !strings.Contains(e.Value, want) {
+			t.Errorf("error %q lacks %q", e.Value, want)
+		}
+	}
+	// A function of an earlier cell that a new type would mislead.
+	run(t, s, "func isF(v any) bool {\n\t_, ok := v.(float64)\n\treturn ok\n}")
+	e = runErr(t, s, "x := 1\ntype Celsius float64")
+	for _, want := range []string{"cell line 2", "isF", "float64", "Celsius"} {
+		if !strings.Contains(e.Value, want) {
+			t.Errorf("error %q lacks %q", e.Value, want)
+		}
+	}
+	// Assertions that cannot meet a type stored alike run: an error's
+	// dynamic type has methods, which an int has not.
+	run(t, s, "type Code int\nfunc (c Code) Error() string { return fmt.Sprint(\"code \", int(c)) }\nvar err error = Code(3)\n_, ok := err.(Code)\nfmt.Println(ok)")
+	if got := out.String(); got != "true\n" {
+		t.Errorf("stdout = %q", got)
+	}
+}
