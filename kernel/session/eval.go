@@ -83,6 +83,20 @@ func (s *Session) lower(src string) (string, error) {
 		next:        func() int { s.lowered++; return s.lowered },
 		cells:       s.cells,
 		funcSources: func() map[string]string { return s.funcSrc },
+		methodDecls: func(name string) []string {
+			var out []string
+			for k, d := range s.pendingDecls {
+				if strings.HasPrefix(k, name+".") {
+					out = append(out, d)
+				}
+			}
+			for k, d := range s.decls {
+				if _, again := s.pendingDecls[k]; !again && strings.HasPrefix(k, name+".") {
+					out = append(out, d)
+				}
+			}
+			return out
+		},
 		methods: func(name string) bool {
 			for _, m := range []map[string]string{s.pendingDecls, s.decls} {
 				for k := range m {

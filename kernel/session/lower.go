@@ -162,6 +162,9 @@ type lowerEnv struct {
 	// funcSources returns the sources of the top-level functions of
 	// earlier cells (nil for a package).
 	funcSources func() map[string]string
+	// methodDecls returns the declarations (up to the body) of the
+	// methods of the type name that cells declared (nil for a package).
+	methodDecls func(name string) []string
 	// methods reports whether an earlier cell declared methods of the
 	// type name (nil for a package).
 	methods func(name string) bool
@@ -213,7 +216,7 @@ func lower(src string, env *lowerEnv) (string, error) {
 		}
 	}
 	for _, pass := range []func(*parsed, *lowerEnv) string{
-		foldConsts, lowerRanges, loopVars, snapshotClosures, lowerDefers, lowerTypeSwitches, lowerBuiltins, lowerErrors, lowerFmtArgs, lowerGenericCalls, lowerTopLevel, tagUnexported, noteCellTypes,
+		foldConsts, lowerRanges, loopVars, snapshotClosures, lowerDefers, lowerPtrIfaces, lowerTypeSwitches, lowerBuiltins, lowerErrors, lowerFmtArgs, lowerGenericCalls, lowerTopLevel, tagUnexported, noteCellTypes,
 	} {
 		p := parseAny(src)
 		if p == nil {

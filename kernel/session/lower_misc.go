@@ -170,7 +170,14 @@ func lowerTypeSwitches(p *parsed, env *lowerEnv) string {
 					preds = append(preds, tv+" == nil")
 					continue
 				}
-				preds = append(preds, fmt.Sprintf("func() bool { _, ok := %s.(%s); return ok }()", tv, p.text(t)))
+				ptrs := ""
+				if id, ok := t.(*ast.Ident); ok && iface(t) {
+					if ts := ptrImplementers(id.Name, p, env); len(ts) > 0 {
+						// See lower_ptriface.go.
+						ptrs = fmt.Sprintf("var r %s; _ = r; %s", id.Name, ptrChecks(tv, ts, "return true"))
+					}
+				}
+				preds = append(preds, fmt.Sprintf("func() bool { %s_, ok := %s.(%s); return ok }()", ptrs, tv, p.text(t)))
 			}
 			e.replace(p.off(cc.Case), p.off(cc.Colon)+1, "case "+strings.Join(preds, " || ")+":")
 			if bound == "" {
@@ -184,6 +191,11 @@ func lowerTypeSwitches(p *parsed, env *lowerEnv) string {
 						src = idOf(ta.X, tv)
 					}
 					val = src + ".(" + p.text(cc.List[0]) + ")"
+					if id, ok := cc.List[0].(*ast.Ident); ok && iface(id) {
+						if ts := ptrImplementers(id.Name, p, env); len(ts) > 0 {
+							val = fmt.Sprintf("func() %s { var r %s; %sr = %s; return r }()", id.Name, id.Name, ptrChecks(tv, ts, "return r"), val)
+						}
+					}
 				}
 			}
 			e.insert(p.off(cc.Colon)+1, fmt.Sprintf(" %s := %s; _ = %s;", bound, val, bound))

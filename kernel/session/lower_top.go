@@ -72,9 +72,20 @@ func lowerTopLevel(p *parsed, env *lowerEnv) string {
 						src = "__dcemk.Id(" + tmp + ")"
 					}
 				}
-				text := fmt.Sprintf("%s := %s; %s := func() bool { _, ok := %s.(%s); return ok }()", tmp, p.text(x.X), okv, src, t)
+				// Pointers whose elements implement the interface (see
+				// lower_ptriface.go).
+				var ptrs []string
+				if id, ok := x.Type.(*ast.Ident); ok && iface(id, env) {
+					ptrs = ptrImplementers(id.Name, p, env)
+				}
+				ptrOK, ptrSet := "", ""
+				for _, pt := range ptrs {
+					ptrOK += fmt.Sprintf("if _, ok := %s.(*%s); ok { return true }; ", tmp, pt)
+					ptrSet += fmt.Sprintf("if func() bool { _, ok := %s.(*%s); return ok }() { %s = %s.(*%s) } else ", tmp, pt, v, tmp, pt)
+				}
+				text := fmt.Sprintf("%s := %s; %s := func() bool { %s_, ok := %s.(%s); return ok }()", tmp, p.text(x.X), okv, ptrOK, src, t)
 				if v != "_" {
-					text += fmt.Sprintf("; var %s %s; if %s { %s = %s.(%s) }", v, t, okv, v, src, t)
+					text += fmt.Sprintf("; var %s %s; if %s { %s{ %s = %s.(%s) } }", v, t, okv, ptrSet, v, src, t)
 				}
 				e.replace(p.off(st.Pos()), p.off(st.End()), text)
 			case *ast.IndexExpr:
