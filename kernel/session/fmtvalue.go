@@ -41,6 +41,8 @@ type cellType struct {
 	custom bool
 	// other is set when the type has other methods.
 	other bool
+	// errs are its Unwrap and Is methods.
+	errs errMethods
 	// params are the type parameters of a generic type.
 	params []string
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
-	"reflect"
 	"strconv"
 	"strings"
 )
@@ -76,6 +75,14 @@ func lowerErrors(p *parsed, env *lowerEnv) string {
 				"func() bool { for _, __dcemE := range __dcemk.ErrorTree(%s) { if t, ok := __dcemE.(%s); ok { %s = t; return true } }; return false }()",
 				p.text(c.Args[0]), types.ExprString(ty), p.text(u.X)))
 			return false
+		case sel.Sel.Name == "Is" && targ == nil && len(c.Args) == 2 && !env.pkg:
+			// errors.Is and errors.Unwrap of compiled code do not see
+			// the Unwrap and Is methods of the cells' error types.
+			e.replace(p.off(sel.Pos()), p.off(sel.End()), "__dcemk.ErrorsIs")
+			return true
+		case sel.Sel.Name == "Unwrap" && targ == nil && len(c.Args) == 1 && !env.pkg:
+			e.replace(p.off(sel.Pos()), p.off(sel.End()), "__dcemk.ErrorsUnwrap")
+			return true
 		case sel.Sel.Name == "AsType" && targ != nil && len(c.Args) == 1:
 			tt := p.text(targ)
 			e.replace(p.off(c.Pos()), p.off(c.End()), fmt.Sprintf(
@@ -98,46 +105,6 @@ func concreteType(t ast.Expr, env *lowerEnv) bool {
 		return env.types[t.Name] && !env.ifaces[t.Name] || t.Obj != nil && t.Obj.Kind == ast.Typ
 	}
 	return false
-}
-
-// errorTree lists err and the errors it wraps, depth first, in the order
-// errors.As visits them. An interpreted error that compiled code holds is
-// wrapped by the interpreter in a struct whose IValue field holds the
-// interpreted value: the list holds that value, which interpreted code
-// can assert to its type.
-func errorTree(err error) []any {
-	var out []any
-	var walk func(error)
-	walk = func(e error) {
-		for e != nil {
-			v := reflect.ValueOf(e)
-			for v.Kind() == reflect.Pointer && !v.IsNil() {
-				v = v.Elem()
-			}
-			if v.Kind() == reflect.Struct {
-				if iv := v.FieldByName("IValue"); iv.IsValid() && iv.CanInterface() && v.FieldByName("WError").IsValid() {
-					out = append(out, iv.Interface())
-				} else {
-					out = append(out, e)
-				}
-			} else {
-				out = append(out, e)
-			}
-			switch u := e.(type) {
-			case interface{ Unwrap() error }:
-				e = u.Unwrap()
-			case interface{ Unwrap() []error }:
-				for _, x := range u.Unwrap() {
-					walk(x)
-				}
-				return
-			default:
-				return
-			}
-		}
-	}
-	walk(err)
-	return out
 }
 
 // wrapVerbs returns the indices of the arguments that the %w verbs of a

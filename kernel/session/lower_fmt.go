@@ -110,6 +110,9 @@ func noteCellTypes(p *parsed, env *lowerEnv) string {
 					continue
 				}
 			}
+			if call := errMethodCall(d, recvText); call != "" {
+				methods = append(methods, fmt.Sprintf("__dcemk.NoteErrMethod(%q, %q, %s)", id.Name, name, call))
+			}
 			if !fmtMethod {
 				name = "Other"
 			} else {
@@ -584,4 +587,21 @@ func declaredType(name string, env *lowerEnv) ast.Expr {
 		}
 	}
 	return nil
+}
+
+// errMethodCall is a func literal that calls the method d, an Unwrap or Is
+// method of an error type, on a value held in an interface.
+func errMethodCall(d *ast.FuncDecl, recv string) string {
+	params, res := fieldTypes(d.Type.Params), fieldTypes(d.Type.Results)
+	if len(res) != 1 {
+		return ""
+	}
+	rt := types.ExprString(res[0])
+	switch {
+	case d.Name.Name == "Unwrap" && len(params) == 0 && (rt == "error" || rt == "[]error"):
+		return fmt.Sprintf("func(v any) %s { return v.(%s).Unwrap() }", rt, recv)
+	case d.Name.Name == "Is" && len(params) == 1 && types.ExprString(params[0]) == "error" && rt == "bool":
+		return fmt.Sprintf("func(v any, target error) bool { return v.(%s).Is(target) }", recv)
+	}
+	return ""
 }
