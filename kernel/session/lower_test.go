@@ -145,3 +145,37 @@ func TestAlikeTypesRefused(t *testing.T) {
 		t.Errorf("stdout = %q", got)
 	}
 }
+
+func TestRedefinitionThatWouldKeepTheOldVersionRefused(t *testing.T) {
+	s, out, _ := newSession(t)
+	cell := "import \"fmt\"\nfunc f() int { return 1 }\nfunc g() int { return f() + 1 }\ntype T struct{}\nfunc (T) M() int { return g() * 10 }"
+	run(t, s, cell)
+	// Running the same cell again changes nothing and runs.
+	run(t, s, cell)
+	e := runErr(t, s, "x := 0\n_ = x\nfunc f() int { return 2 }")
+	for _, want := range []string{"cell line 3", "method T.M", "through g", "restart the kernel"} {
+		if !strings.Contains(e.Value, want) {
+			t.Errorf("error %q lacks %q", e.Value, want)
+		}
+	}
+	e = runErr(t, s, "func (T) M() int { return 0 }")
+	for _, want := range []string{"cell line 1", "method T.M is declared again", "another name"} {
+		if !strings.Contains(e.Value, want) {
+			t.Errorf("error %q lacks %q", e.Value, want)
+		}
+	}
+	run(t, s, "func h() int { return 1 }\nfunc k() int { return h() }")
+	run(t, s, "hv := h\nkv := func() int { return k() }\nn := h()")
+	e = runErr(t, s, "func h() int { return 3 }")
+	for _, want := range []string{"cell line 1", "variable hv", "define hv again"} {
+		if !strings.Contains(e.Value, want) {
+			t.Errorf("error %q lacks %q", e.Value, want)
+		}
+	}
+	run(t, s, "fmt.Println(T{}.M(), hv(), kv())")
+	// Defined again in the cell, the variables hold the new version.
+	run(t, s, "func h() int { return 3 }\nhv := h\nkv = func() int { return k() }\nfmt.Println(hv(), kv())")
+	if got := out.String(); got != "20 1 1\n3 3\n" {
+		t.Errorf("stdout = %q", got)
+	}
+}

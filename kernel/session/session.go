@@ -141,6 +141,11 @@ type Session struct {
 	// funcSrc holds the source of each top-level function that cells
 	// declared (see redefine.go).
 	funcSrc map[string]string
+	// methodSrc holds the source of the first declaration of each method
+	// ("T.M"), and funcValues, for a top-level function, the top-level
+	// variables that hold it (see redefine.go).
+	methodSrc  map[string]string
+	funcValues map[string]map[string]bool
 	// pendingDecls holds the declarations of the cell being compiled, by
 	// name, for the rewrites of its other steps.
 	pendingDecls map[string]string
@@ -358,6 +363,14 @@ func (s *Session) execute(ctx context.Context, cell string) (display.Bundle, err
 	if err != nil {
 		return nil, s.compileError(err)
 	}
+	assigned := assignedNames(chunks)
+	for _, c := range chunks {
+		if c.Kind == Decls {
+			if err := s.refuseRedefinitions(strings.Repeat("\n", max(c.Line-1, 0))+c.Src, assigned); err != nil {
+				return nil, s.compileError(err)
+			}
+		}
+	}
 	steps := s.plan(chunks)
 	if src, ok := s.recompileStep(chunks); ok {
 		// After the cell's last declarations: the earlier callers of
@@ -401,8 +414,10 @@ func (s *Session) execute(ctx context.Context, cell string) (display.Bundle, err
 			case Decls:
 				s.noteDecls(st.chunk.Src)
 				s.noteFuncSources(st.chunk.Src)
+				s.noteFuncValues(st.chunk.Src, false)
 			case Stmts:
 				s.noteVars(st.chunk.Src)
+				s.noteFuncValues(st.chunk.Src, true)
 			}
 		}
 	}
