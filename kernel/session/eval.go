@@ -141,6 +141,7 @@ func (s *Session) exec(ctx context.Context, prog *interp.Program) (err error) {
 			err = s.describe(err, frames)
 		}
 	}()
+	clearRecovered(s.i)
 	_, _, err = s.ctl.execute(ctx, s.i, prog)
 	return err
 }
@@ -170,6 +171,7 @@ func (s *Session) evalValue(ctx context.Context, src string) (v reflect.Value, e
 	if err != nil {
 		return reflect.Value{}, err
 	}
+	clearRecovered(s.i)
 	return s.i.EvalWithContext(ctx, parenthesizeMultiAssign(src))
 }
 

@@ -38,8 +38,9 @@ import (
 // langKnownErrors are the programs that fail with an error (never a wrong
 // value), with the reason.
 var langKnownErrors = map[string]string{
-	"go1.18/generic_types.go":   "v, ok := c.Get(k) at a cell's top level, with c of a generic type, is refused: the interpreter cannot type the definition",
-	"go1.0/typeswitch_named.go": "a type switch case int in a session that declares type ID int is refused: the interpreter stores an ID as an int and matches either case with either value",
+	"go1.18/generic_types.go":         "v, ok := c.Get(k) at a cell's top level, with c of a generic type, is refused: the interpreter cannot type the definition",
+	"go1.22/loopvar_defer_recover.go": "a deferred literal that calls recover and reads the loop's variables is refused: recover works only in the deferred literal itself, which the interpreter runs with the last iteration's variables",
+	"go1.0/typeswitch_named.go":       "a type switch case int in a session that declares type ID int is refused: the interpreter stores an ID as an int and matches either case with either value",
 }
 
 // langKnownWrong are the programs whose cell prints something else than

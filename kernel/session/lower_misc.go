@@ -458,6 +458,54 @@ func refuse(p *parsed, env *lowerEnv) error {
 		}
 		return "", false
 	}
+	// A deferred literal that calls recover in a loop, reading a variable
+	// of the loop: it cannot get a copy of its own (recover works only in
+	// the deferred literal itself, and the interpreter reads a deferred
+	// call's arguments at return).
+	var loops []ast.Node
+	var walkLoops func(n ast.Node)
+	walkLoops = func(n ast.Node) {
+		ast.Inspect(n, func(m ast.Node) bool {
+			if m == n || err != nil {
+				return err == nil
+			}
+			switch m := m.(type) {
+			case *ast.FuncLit:
+				saved := loops
+				loops = nil
+				walkLoops(m.Body)
+				loops = saved
+				return false
+			case *ast.ForStmt, *ast.RangeStmt:
+				loops = append(loops, m)
+				walkLoops(m)
+				loops = loops[:len(loops)-1]
+				return false
+			case *ast.DeferStmt:
+				fl, ok := m.Call.Fun.(*ast.FuncLit)
+				if !ok || !callsRecover(fl) || len(loops) == 0 {
+					return true
+				}
+				ast.Inspect(fl.Body, func(k ast.Node) bool {
+					id, ok := k.(*ast.Ident)
+					if !ok || id.Obj == nil || id.Obj.Kind != ast.Var || err != nil {
+						return err == nil
+					}
+					pos := declPos(id.Obj)
+					for _, l := range loops {
+						if within(pos, l) && !within(pos, fl) {
+							fail(m, "defer func() { ... recover() ... }() in a loop reads %s, a variable of the loop: the interpreter runs the deferred literal with the last iteration's %s, and recover works only in the deferred literal itself, so it cannot be given a copy; recover in one deferred literal before the loop (defer func() { if r := recover(); r != nil { ... } }()) and leave recover out of the loop's deferred literals (those see their own iteration's %s), or move the loop body into a function of its own if each iteration should recover by itself",
+								id.Name, id.Name, id.Name)
+							return false
+						}
+					}
+					return true
+				})
+			}
+			return true
+		})
+	}
+	walkLoops(p.file)
 	ast.Inspect(p.file, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.DeferStmt:

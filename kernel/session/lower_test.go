@@ -179,3 +179,45 @@ func TestRedefinitionThatWouldKeepTheOldVersionRefused(t *testing.T) {
 		t.Errorf("stdout = %q", got)
 	}
 }
+
+func TestDeferredRecoverInLoopRefused(t *testing.T) {
+	s, out, _ := newSession(t)
+	e := runErr(t, s, "func f(n int) {\n\tfor i := range n {\n\t\tdefer func() {\n\t\t\trecover()\n\t\t\tprintln(i)\n\t\t}()\n\t}\n}")
+	for _, want := range []string{"cell line 3", "reads i", "before the loop"} {
+		if !strings.Contains(e.Value, want) {
+			t.Errorf("error %q lacks %q", e.Value, want)
+		}
+	}
+	// The remedy runs as Go does.
+	run(t, s, "import \"fmt\"\nfunc g(n int) {\n\tdefer func() {\n\t\tif r := recover(); r != nil {\n\t\t\tfmt.Println(\"recovered\", r)\n\t\t}\n\t}()\n\tfor i := range n {\n\t\tdefer func() { fmt.Println(\"deferred\", i) }()\n\t}\n\tpanic(\"boom\")\n}\ng(2)")
+	if got := out.String(); got != "deferred 1\ndeferred 0\nrecovered boom\n" {
+		t.Errorf("stdout = %q", got)
+	}
+}
+
+func TestRecoverAfterPanickedCell(t *testing.T) {
+	s, out, _ := newSession(t)
+	run(t, s, "import \"fmt\"\nfunc h() any { return recover() }")
+	runErr(t, s, "panic(\"stale\")")
+	// recover outside a deferred call returns nil, also after a cell
+	// that panicked.
+	run(t, s, "fmt.Println(h())")
+	if got := out.String(); got != "<nil>\n" {
+		t.Errorf("stdout = %q", got)
+	}
+}
+
+func TestDeferredFuncValueDoesNotHang(t *testing.T) {
+	s, out, _ := newSession(t)
+	run(t, s, "import \"fmt\"\nfunc a() {\n\td := func() { fmt.Println(\"deferred\") }\n\tdefer d()\n\tdefer func() { d() }()\n}\na()")
+	if got := out.String(); got != "deferred\ndeferred\n" {
+		t.Errorf("stdout = %q", got)
+	}
+	// A func value that calls recover, deferred through a slice: the
+	// panic is not recovered (the interpreter recovers only in a
+	// deferred literal or function), and the cell fails with it.
+	e := runErr(t, s, "func b() {\n\tds := []func(){func() { recover() }}\n\tdefer ds[0]()\n\tpanic(\"b\")\n}\nb()")
+	if e.Name != "Panic" || !strings.Contains(e.Value, "b") {
+		t.Errorf("error %s: %q", e.Name, e.Value)
+	}
+}
