@@ -18,10 +18,11 @@ var translations = []struct {
 	// ours replaces the match (regexp.Expand syntax).
 	ours string
 }{
-	// Indexing an interpreted slice out of range panics in reflect.
-	{regexp.MustCompile(`reflect: slice index out of range`), "runtime error: index out of range"},
-	{regexp.MustCompile(`reflect: array index out of range`), "runtime error: index out of range"},
-	{regexp.MustCompile(`reflect: string index out of range`), "runtime error: index out of range"},
+	// Indexing an interpreted slice out of range panics in reflect (see
+	// also panicmsg.go, for recovered panics).
+	{regexp.MustCompile(`reflect: (slice|array|string) index out of range`), "runtime error: index out of range (the interpreter does not report the index and the length)"},
+	{regexp.MustCompile(`reflect\.Value\.Slice3?: slice index out of bounds`), "runtime error: slice bounds out of range (the interpreter does not report the bounds)"},
+	{regexp.MustCompile(`reflect\.Value\.Call: call of nil function`), "runtime error: invalid memory address or nil pointer dereference"},
 	// A method call on a nil interface value, through reflection.
 	{regexp.MustCompile(`reflect: call of reflect\.Value\.Call on zero Value`), "call of a nil function or method value"},
 	{regexp.MustCompile(`reflect: call of reflect\.Value\.(\w+) on zero Value`), "use of a nil value (reflect.Value.$1 on a zero Value)"},

@@ -216,7 +216,7 @@ func lower(src string, env *lowerEnv) (string, error) {
 		}
 	}
 	for _, pass := range []func(*parsed, *lowerEnv) string{
-		foldConsts, lowerRanges, loopVars, unlockClosures, snapshotClosures, loopFrames, lowerDefers, lowerPtrIfaces, lowerTypeSwitches, lowerBuiltins, lowerErrors, lowerFmtArgs, lowerGenericCalls, lowerTopLevel, tagUnexported, noteCellTypes,
+		foldConsts, lowerRanges, loopVars, unlockClosures, snapshotClosures, loopFrames, lowerDefers, lowerPtrIfaces, lowerTypeSwitches, lowerBuiltins, lowerErrors, lowerFmtArgs, lowerGenericCalls, lowerTopLevel, tagUnexported, noteCellTypes, lowerRecover,
 	} {
 		p := parseAny(src)
 		if p == nil {

@@ -62,3 +62,23 @@ func unlockClosures(p *parsed, env *lowerEnv) string {
 	}
 	return e.apply()
 }
+
+// lowerRecover hands the value of each recover() call to the kernel, which
+// gives a run-time panic of interpreted code Go's wording and type (see
+// panicmsg.go): recover() becomes __dcemk.Recovered(recover()).
+func lowerRecover(p *parsed, env *lowerEnv) string {
+	e := &editor{src: p.src}
+	if env.pkg {
+		return p.src
+	}
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok {
+			if id, ok := c.Fun.(*ast.Ident); ok && id.Name == "recover" && id.Obj == nil && len(c.Args) == 0 {
+				e.insert(p.off(c.Pos()), "__dcemk.Recovered(")
+				e.insert(p.off(c.End()), ")")
+			}
+		}
+		return true
+	})
+	return e.apply()
+}

@@ -221,3 +221,13 @@ func TestDeferredFuncValueDoesNotHang(t *testing.T) {
 		t.Errorf("error %s: %q", e.Name, e.Value)
 	}
 }
+
+func TestRecoveredRuntimePanicsAreRuntimeErrors(t *testing.T) {
+	s, out, _ := newSession(t)
+	run(t, s, "import (\n\t\"fmt\"\n\t\"runtime\"\n)\nfunc try(f func()) (msg string) {\n\tdefer func() {\n\t\tr := recover()\n\t\t_, ok := r.(runtime.Error)\n\t\tmsg = fmt.Sprint(ok, \" \", r)\n\t}()\n\tf()\n\treturn\n}")
+	run(t, s, "fmt.Println(try(func() { var f func(); f() }))\nfmt.Println(try(func() { var i any = \"s\"; _ = i.(int) }))")
+	want := "true runtime error: invalid memory address or nil pointer dereference\ntrue interface conversion: interface {} is string, not int\n"
+	if got := out.String(); got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
+	}
+}

@@ -308,6 +308,7 @@ func New(opts Options) (*Session, error) {
 			"NoteMethod":    reflect.ValueOf(s.cells.noteMethod),
 			"NoteGeneric":   reflect.ValueOf(s.cells.noteGeneric),
 			"Operands":      reflect.ValueOf(operands),
+			"Recovered":     reflect.ValueOf(recoveredValue),
 		},
 	}
 	if err := s.i.Use(hook); err != nil {
