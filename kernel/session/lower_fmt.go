@@ -371,7 +371,7 @@ func lowerFmtArgs(p *parsed, env *lowerEnv) string {
 			if ty == nil {
 				continue
 			}
-			if cell, _ := cellIn(ty); !cell {
+			if cell, _ := cellIn(ty); !cell && !(len(env.types) > 0 && holdsIface(ty, env, verb == 'v' && lit != nil && verbs[i].plusOrSharp)) {
 				continue
 			}
 			wraps = append(wraps, func() {
@@ -413,10 +413,42 @@ func lowerFmtArgs(p *parsed, env *lowerEnv) string {
 	return e.apply()
 }
 
-// fmtVerb is a verb of a format and its offset.
+// fmtVerb is a verb of a format and its offset; plusOrSharp is set for
+// %+v and %#v.
 type fmtVerb struct {
-	verb rune
-	at   int
+	verb        rune
+	at          int
+	plusOrSharp bool
+}
+
+// holdsIface reports whether values of the type t hold interface values
+// in which values of the cells' types may be: inside a slice, a map, an
+// array, a struct or behind a pointer, or, with top set (%+v, %#v), t
+// itself. fmt prints what the interpreter puts there as it is.
+func holdsIface(t ast.Expr, env *lowerEnv, top bool) bool {
+	if ifaceType(t, env) || isEmptyIfaceLit(t) {
+		return top
+	}
+	found := false
+	ast.Inspect(t, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr, *ast.FuncType, *ast.ChanType:
+			return false
+		case *ast.InterfaceType:
+			found = true
+		case *ast.Ident:
+			if n.Name == "any" || n.Name == "error" || env.ifaces[n.Name] {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func isEmptyIfaceLit(t ast.Expr) bool {
+	_, ok := t.(*ast.InterfaceType)
+	return ok
 }
 
 // formatVerbSpans returns the verb of each argument that a format consumes,
@@ -429,6 +461,7 @@ func formatVerbSpans(format string) []fmtVerb {
 			continue
 		}
 		i++
+		start := i
 		for i < len(format) && strings.IndexByte("+-# 0123456789.", format[i]) >= 0 {
 			i++
 		}
@@ -441,7 +474,8 @@ func formatVerbSpans(format string) []fmtVerb {
 		case '*', '[':
 			return nil
 		}
-		out = append(out, fmtVerb{rune(format[i]), i})
+		flags := format[start:i]
+		out = append(out, fmtVerb{rune(format[i]), i, strings.ContainsAny(flags, "+#")})
 	}
 	return out
 }

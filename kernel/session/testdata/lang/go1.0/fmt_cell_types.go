@@ -51,4 +51,9 @@ func main() {
 	s := fmt.Sprint(Celsius(2), Celsius(3))
 	fmt.Println(s, len(s))
 	fmt.Printf("[%8v] [%-6T]\n", Celsius(1.25), Count(1))
+	items := []any{Celsius(1), r, &ParseError{5}, 7, "s"}
+	fmt.Println(items, map[string]any{"c": Celsius(2)})
+	fmt.Printf("%+v\n", items[:2])
+	var held any = Reading{Where: "x", note: "y"}
+	fmt.Printf("%+v\n", held)
 }
