@@ -215,7 +215,31 @@ func lowerFmtArgs(p *parsed, env *lowerEnv) string {
 	})
 	// argType is the static type of a, nil when the source does not tell
 	// it.
-	argType := func(a ast.Expr) ast.Expr {
+	var argType func(a ast.Expr) ast.Expr
+	argType = func(a ast.Expr) ast.Expr {
+		if sel, ok := a.(*ast.SelectorExpr); ok {
+			// A field of a value of a cell's struct type.
+			if xt := argType(sel.X); xt != nil {
+				if st, ok := xt.(*ast.StarExpr); ok {
+					xt = st.X
+				}
+				if id, ok := xt.(*ast.Ident); ok && env.types[id.Name] {
+					under := local[id.Name]
+					if under == nil {
+						under = declaredType(id.Name, env)
+					}
+					if st, ok := under.(*ast.StructType); ok {
+						for _, f := range st.Fields.List {
+							for _, n := range f.Names {
+								if n.Name == sel.Sel.Name {
+									return f.Type
+								}
+							}
+						}
+					}
+				}
+			}
+		}
 		t.fromValue = false
 		ty, _ := t.exprType(a)
 		if t.fromValue {
@@ -422,12 +446,18 @@ type fmtVerb struct {
 }
 
 // holdsIface reports whether values of the type t hold interface values
-// in which values of the cells' types may be: inside a slice, a map, an
-// array, a struct or behind a pointer, or, with top set (%+v, %#v), t
-// itself. fmt prints what the interpreter puts there as it is.
+// in which values of the cells' types may be: t itself (an error only with
+// top set, for %+v and %#v), or inside a slice, a map, an array, a struct
+// or behind a pointer. fmt prints what the interpreter puts there as it
+// is.
 func holdsIface(t ast.Expr, env *lowerEnv, top bool) bool {
 	if ifaceType(t, env) || isEmptyIfaceLit(t) {
-		return top
+		// The interpreter hands fmt an error as a value with its Error
+		// method; a struct value in an interface{} without its methods.
+		if id, ok := t.(*ast.Ident); ok && id.Name == "error" {
+			return top
+		}
+		return true
 	}
 	found := false
 	ast.Inspect(t, func(n ast.Node) bool {

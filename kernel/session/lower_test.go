@@ -231,3 +231,20 @@ func TestRecoveredRuntimePanicsAreRuntimeErrors(t *testing.T) {
 		t.Errorf("stdout = %q, want %q", got, want)
 	}
 }
+
+func TestLostStructAssertionRefused(t *testing.T) {
+	s, _, _ := newSession(t)
+	run(t, s, "import \"fmt\"\ntype Code struct{ N int; Msg string }\nfunc (c Code) Error() string { return fmt.Sprint(c.Msg, c.N) }")
+	e := runErr(t, s, "func check(err error) bool {\n\t_, ok := err.(Code)\n\treturn ok\n}")
+	for _, want := range []string{"cell line 2", "Code", "pointer receivers", "*Code"} {
+		if !strings.Contains(e.Value, want) {
+			t.Errorf("error %q lacks %q", e.Value, want)
+		}
+	}
+	e = runErr(t, s, "import \"errors\"\nvar c Code\nok := errors.As(fmt.Errorf(\"x\"), &c)\n_ = ok")
+	if !strings.Contains(e.Value, "cell line 3") || !strings.Contains(e.Value, "errors.As") {
+		t.Errorf("error %q", e.Value)
+	}
+	// Held in an interface{}, the value stays: the assertion runs.
+	run(t, s, "func isCode(v any) bool { _, ok := v.(Code); return ok }\nfmt.Println(isCode(Code{1, \"a\"}))")
+}

@@ -3,6 +3,8 @@ package session
 import (
 	"fmt"
 	"go/ast"
+	"go/parser"
+	"go/token"
 	"go/types"
 	"reflect"
 	"sort"
@@ -227,6 +229,12 @@ func refuseAlikeIn(p *parsed, env *lowerEnv) error {
 		if id, ok := typ.(*ast.Ident); ok && id.Name == "nil" {
 			return
 		}
+		if name, ok := lostStruct(typ, x, p, env, t); ok {
+			err = &lowerError{line: p.line(n.Pos()), msg: fmt.Sprintf(
+				"%s %s: a value of the struct type %s whose methods have value receivers, held in a compiled interface such as error or fmt.Stringer, is lost by the interpreter (the assertion fails); declare the methods of %s with pointer receivers (func (e *%s) Error() string) and use *%s",
+				what, types.ExprString(typ), name, name, name, name)}
+			return
+		}
 		alike := alikeTypes(typ, p, env, withMethods(x))
 		if len(alike) == 0 {
 			return
@@ -264,10 +272,85 @@ func refuseAlikeIn(p *parsed, env *lowerEnv) error {
 			if !inSwitch[n] && n.Type != nil {
 				check(n, n.Type, n.X, "type assertion to")
 			}
+		case *ast.CallExpr:
+			// errors.As(err, &target) asserts each error of the tree.
+			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "As" && len(n.Args) == 2 {
+				if pk, ok := sel.X.(*ast.Ident); ok && pk.Obj == nil && (env.imports[pk.Name] == "errors" || importedIn(p, pk.Name) == "errors") {
+					if u, ok := ast.Unparen(n.Args[1]).(*ast.UnaryExpr); ok && u.Op == token.AND {
+						if ty, _ := t.exprType(u.X); ty != nil {
+							check(n, ty, ast.NewIdent("error"), "errors.As with a target of type")
+						}
+					}
+				}
+			}
 		}
 		return true
 	})
 	return err
+}
+
+// lostStruct reports whether an assertion of x to typ meets the
+// interpreter's loss of a struct value with value-receiver methods held in
+// a compiled interface with methods (error, fmt.Stringer): typ names such
+// a struct type, and x is of such an interface type.
+func lostStruct(typ, x ast.Expr, p *parsed, env *lowerEnv, t *typer) (string, bool) {
+	id, ok := ast.Unparen(typ).(*ast.Ident)
+	if !ok || builtinTypes[id.Name] || !env.types[id.Name] {
+		return "", false
+	}
+	var under ast.Expr
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		if ts, ok := n.(*ast.TypeSpec); ok && ts.Name.Name == id.Name {
+			under = ts.Type
+		}
+		return under == nil
+	})
+	if under == nil {
+		under = declaredType(id.Name, env)
+	}
+	if _, ok := under.(*ast.StructType); !ok {
+		return "", false
+	}
+	xt := ast.Expr(ast.NewIdent("error"))
+	if xid, ok := x.(*ast.Ident); !ok || xid.Name != "error" || xid.Obj != nil || xid.Pos().IsValid() {
+		xt, _ = t.exprType(x)
+	}
+	switch xt := xt.(type) {
+	case *ast.Ident:
+		if xt.Name != "error" {
+			return "", false
+		}
+	case *ast.SelectorExpr:
+	default:
+		return "", false
+	}
+	// A method with a value receiver, in this cell or an earlier one.
+	valueRecv := func(d *ast.FuncDecl) bool {
+		if d.Recv == nil || len(d.Recv.List) != 1 {
+			return false
+		}
+		r, ok := d.Recv.List[0].Type.(*ast.Ident)
+		return ok && r.Name == id.Name
+	}
+	for _, d := range p.file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && valueRecv(fd) {
+			return id.Name, true
+		}
+	}
+	if env.methodDecls != nil {
+		for _, src := range env.methodDecls(id.Name) {
+			f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src+" {}", 0)
+			if err != nil {
+				continue
+			}
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && valueRecv(fd) {
+					return id.Name, true
+				}
+			}
+		}
+	}
+	return "", false
 }
 
 // declaredOf is, of name and the types alike, the one that a cell
