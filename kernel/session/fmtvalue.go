@@ -410,10 +410,17 @@ func (p *fmtPrinter) str(s string) {
 	fmt.Fprintf(p.f, d, s)
 }
 
-// plain prints v as fmt prints it, at depth.
-func (p *fmtPrinter) plain(v reflect.Value, depth int) {
+// plain prints v as fmt prints it, at depth; exported is whether fmt
+// could reach its methods.
+func (p *fmtPrinter) plain(v reflect.Value, depth int, exported bool) {
 	if !v.IsValid() {
 		p.write("<nil>")
+		return
+	}
+	if !exported && v.Kind() != reflect.Interface && v.Kind() <= reflect.Complex128 || !exported && v.Kind() == reflect.String {
+		// Behind an unexported field fmt calls no method (a
+		// time.Duration prints as its integer).
+		fmt.Fprintf(p.f, p.directive, basicValue(v))
 		return
 	}
 	if depth > 0 && v.Kind() == reflect.Pointer && !v.IsNil() && !p.sharpV {
@@ -529,12 +536,12 @@ func (p *fmtPrinter) value(v reflect.Value, t ast.Expr, name string, depth int, 
 				p.iface(v, t, depth, exported)
 				return
 			}
-			p.plain(v, depth)
+			p.plain(v, depth, exported)
 			return
 		}
 		ct := p.r.lookup(tt.Name)
 		if ct == nil || ct.custom || ct.under == nil || ct.params != nil || ct.rtype != nil && v.Type() != ct.rtype && v.Kind() != reflect.Interface {
-			p.plain(v, depth)
+			p.plain(v, depth, exported)
 			return
 		}
 		if exported && v.Kind() != reflect.Interface && p.method(v, ct, false) {
@@ -544,13 +551,13 @@ func (p *fmtPrinter) value(v reflect.Value, t ast.Expr, name string, depth int, 
 		return
 	case *ast.StarExpr:
 		if v.Kind() != reflect.Pointer {
-			p.plain(v, depth)
+			p.plain(v, depth, exported)
 			return
 		}
 		if id, ok := ast.Unparen(tt.X).(*ast.Ident); ok && !builtinTypes[id.Name] {
 			ct := p.r.lookup(id.Name)
 			if ct == nil || ct.custom || ct.rtype != nil && v.Type().Elem() != ct.rtype {
-				p.plain(v, depth)
+				p.plain(v, depth, exported)
 				return
 			}
 			if exported && p.method(v, ct, true) {
@@ -562,7 +569,7 @@ func (p *fmtPrinter) value(v reflect.Value, t ast.Expr, name string, depth int, 
 				p.write("(" + p.r.exprName(t) + ")(nil)")
 				return
 			}
-			p.plain(v, depth)
+			p.plain(v, depth, exported)
 			return
 		}
 		if depth == 0 {
@@ -581,11 +588,11 @@ func (p *fmtPrinter) value(v reflect.Value, t ast.Expr, name string, depth int, 
 		return
 	case *ast.ArrayType:
 		if v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
-			p.plain(v, depth)
+			p.plain(v, depth, exported)
 			return
 		}
 		if v.Type().Elem().Kind() == reflect.Uint8 && strings.ContainsRune("sqxX", p.verb) {
-			p.plain(v, depth)
+			p.plain(v, depth, exported)
 			return
 		}
 		if name == "" {
@@ -610,7 +617,7 @@ func (p *fmtPrinter) value(v reflect.Value, t ast.Expr, name string, depth int, 
 		return
 	case *ast.MapType:
 		if v.Kind() != reflect.Map {
-			p.plain(v, depth)
+			p.plain(v, depth, exported)
 			return
 		}
 		if name == "" {
@@ -651,7 +658,7 @@ func (p *fmtPrinter) value(v reflect.Value, t ast.Expr, name string, depth int, 
 			}
 		}
 		if v.Kind() != reflect.Struct || v.NumField() != len(names) {
-			p.plain(v, depth)
+			p.plain(v, depth, exported)
 			return
 		}
 		if p.sharpV {
@@ -697,7 +704,7 @@ func (p *fmtPrinter) value(v reflect.Value, t ast.Expr, name string, depth int, 
 			}
 		}
 	}
-	p.plain(v, depth)
+	p.plain(v, depth, exported)
 }
 
 func (p *fmtPrinter) sep() {
@@ -760,7 +767,7 @@ func (p *fmtPrinter) iface(v reflect.Value, t ast.Expr, depth int, exported bool
 	if wrapped && !v.CanInterface() || v.Kind() == reflect.Struct && v.Type().Name() == "valueInterface" {
 		v = u
 	}
-	p.plain(v, depth)
+	p.plain(v, depth, exported)
 }
 
 // embeddedName is the field name of an embedded field of type t.

@@ -33,6 +33,11 @@ type Result struct {
 
 type Count int
 
+type run struct {
+	name string
+	took time.Duration
+}
+
 func main() {
 	r := Reading{"lab", 21.5, "dry", 90 * time.Second}
 	fmt.Printf("%v\n%+v\n%#v\n", r, r, r)
@@ -54,6 +59,7 @@ func main() {
 	items := []any{Celsius(1), r, &ParseError{5}, 7, "s"}
 	fmt.Println(items, map[string]any{"c": Celsius(2)})
 	fmt.Printf("%+v\n", items[:2])
+	fmt.Printf("%v %+v\n", run{"a", time.Second}, []run{{"b", 2}})
 	var held any = Reading{Where: "x", note: "y"}
 	fmt.Printf("%+v\n", held)
 }
