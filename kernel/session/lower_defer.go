@@ -21,6 +21,9 @@ import (
 // The literal still reads and assigns the function's variables.
 func unlockClosures(p *parsed, env *lowerEnv) string {
 	e := &editor{src: p.src}
+	if env.pkg {
+		return p.src // the standard packages' sources are kept as they are
+	}
 	var visit func(body *ast.BlockStmt)
 	visit = func(body *ast.BlockStmt) {
 		if body == nil {

@@ -230,6 +230,9 @@ func snapshot(p *parsed, e *editor, f *ast.FuncLit, loops []*ast.BlockStmt) {
 // loop is left as it is.
 func loopFrames(p *parsed, env *lowerEnv) string {
 	e := &editor{src: p.src}
+	if env.pkg {
+		return p.src // the standard packages' sources are kept as they are
+	}
 	var walk func(n ast.Node, fn *ast.FuncType)
 	walk = func(n ast.Node, fn *ast.FuncType) {
 		ast.Inspect(n, func(m ast.Node) bool {
