@@ -31,16 +31,24 @@ import (
 //     iteration; a func literal created in a loop gets its own frame that
 //     holds copies of the loop-body variables it reads (the interpreter's
 //     closures read the enclosing frame when they run, so all of them would
-//     see the last iteration's values).
+//     see the last iteration's values); a loop body that declares a
+//     variable which it assigns and a func literal reads runs in a func
+//     literal of its own per iteration (loopFrames). In a function with
+//     defer statements, func literals held as values get a frame of their
+//     own (unlockClosures: a deferred call of one waited forever).
 //   - defer: a deferred call's arguments are evaluated when the defer
 //     statement runs (the interpreter evaluates them at return).
 //   - type switches: lowered to a switch over single type assertions, which
 //     the interpreter gets right where its type switch does not (a compiled
 //     interface such as error never matched); assertions to interfaces
-//     declared in cells go through a compiled identity function.
+//     declared in cells go through a compiled identity function, after a
+//     test for pointers that implement them through their elements'
+//     methods (lower_ptriface.go).
 //   - builtins: min and max (Go 1.21), clear (Go 1.21), new(expr) (Go 1.26).
 //   - errors.As with a target of a type that cells declared, and
-//     errors.AsType (Go 1.26), walk the error tree with type assertions.
+//     errors.AsType (Go 1.26), walk the error tree with type assertions;
+//     errors.Is and errors.Unwrap go through the kernel, which knows the
+//     Unwrap and Is methods of the cells' types (errtree.go).
 //   - fmt and log print functions get the arguments whose type involves a
 //     type that cells declared with that static type, and the kernel
 //     prints them as compiled Go would (see fmtvalue.go); the types and
@@ -51,8 +59,13 @@ import (
 //     function (see lowerTopLevel).
 //   - struct tags: unexported fields are marked `json:"-"` (the interpreter
 //     exports them as X<name>, which encoding/json would write).
+//   - declarations register the cells' types and their String, Error,
+//     Unwrap and Is methods with the kernel (noteCellTypes).
+//   - recover() hands its value to the kernel, which gives a run-time panic
+//     of interpreted code Go's wording (panicmsg.go).
 //   - refusals: constructs that would compute a wrong value or fail with a
-//     misleading message (see refuse).
+//     misleading message (see refuse, refuseAlikeTypes, and
+//     refuseRedefinitions in redefine.go).
 //
 // Every rewrite keeps the line of each piece of code: text is inserted or
 // replaced within a line, so that errors and panics name the cell's lines.
