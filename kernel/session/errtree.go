@@ -45,11 +45,13 @@ func (r *cellTypes) noteErrMethod(name, method string, call any) bool {
 // type handed over as it is.
 func (r *cellTypes) interpValue(err any) (any, *cellType) {
 	v := reflect.ValueOf(err)
-	if u, wrapped := unwrapInterp(v); wrapped && u.IsValid() && u.CanInterface() {
-		v = u
-	}
 	for v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct && v.Elem().Type().Name() == "_error" {
 		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct || !v.FieldByName("WError").IsValid() {
+		if u, wrapped := unwrapInterp(v); wrapped && u.IsValid() && u.CanInterface() {
+			v = u
+		}
 	}
 	if v.Kind() == reflect.Struct && v.FieldByName("WError").IsValid() {
 		iv := v.FieldByName("IValue")
@@ -60,6 +62,7 @@ func (r *cellTypes) interpValue(err any) (any, *cellType) {
 		if u, wrapped := unwrapInterp(v); wrapped && u.IsValid() && u.CanInterface() {
 			v = u
 		}
+		r.checkHeld(v.Type())
 	}
 	if !v.IsValid() || !v.CanInterface() {
 		return err, nil
@@ -172,4 +175,26 @@ func (r *cellTypes) errorsUnwrap(err any) error {
 		return errors.Unwrap(e)
 	}
 	return nil
+}
+
+// checkHeld panics when the interpreter's wrapper of an error held the
+// value of type rt that no error type of the cells has: the interpreter
+// loses a struct value whose Error method has a value receiver once it is
+// held in an error (the wrapper holds one of its fields), and walking its
+// tree would silently miss its Unwrap and Is methods.
+func (r *cellTypes) checkHeld(rt reflect.Type) {
+	if rt.Kind() == reflect.Pointer || rt.Kind() == reflect.Interface {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, t := range r.byName {
+		if t.params != nil || t.rtype == rt {
+			return // a generic type may be it; or a type of the cells is
+		}
+	}
+	if _, ok := reflect.New(rt).Elem().Interface().(error); ok {
+		return
+	}
+	panic(fmt.Sprintf("errors: an error of a struct type whose Error method has a value receiver is held in an error variable, and the interpreter lost its value (it holds a %s); declare the methods with pointer receivers (func (e *T) Error() string) and use *T", rt))
 }

@@ -248,3 +248,14 @@ func TestLostStructAssertionRefused(t *testing.T) {
 	// Held in an interface{}, the value stays: the assertion runs.
 	run(t, s, "func isCode(v any) bool { _, ok := v.(Code); return ok }\nfmt.Println(isCode(Code{1, \"a\"}))")
 }
+
+func TestLostStructErrorIsAnError(t *testing.T) {
+	s, _, _ := newSession(t)
+	run(t, s, "import (\n\t\"errors\"\n\t\"io/fs\"\n)\ntype Multi struct{ errs []error }\nfunc (m Multi) Error() string { return \"multi\" }\nfunc (m Multi) Unwrap() []error { return m.errs }")
+	// Held in an error, the interpreter loses the struct value: walking
+	// its tree is an error, not a silent false.
+	e := runErr(t, s, "var me error = Multi{[]error{fs.ErrPermission}}\n_ = errors.Is(me, fs.ErrPermission)")
+	if !strings.Contains(e.Value, "pointer receivers") {
+		t.Errorf("error %q", e.Value)
+	}
+}
