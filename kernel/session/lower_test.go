@@ -254,7 +254,7 @@ func TestLostStructErrorIsAnError(t *testing.T) {
 	run(t, s, "import (\n\t\"errors\"\n\t\"io/fs\"\n)\ntype Multi struct{ errs []error }\nfunc (m Multi) Error() string { return \"multi\" }\nfunc (m Multi) Unwrap() []error { return m.errs }")
 	// Held in an error, the interpreter loses the struct value: walking
 	// its tree is an error, not a silent false.
-	e := runErr(t, s, "var me error = Multi{[]error{fs.ErrPermission}}\n_ = errors.Is(me, fs.ErrPermission)")
+	e := runErr(t, s, "m := Multi{[]error{fs.ErrPermission}}\nvar me error = m\n_ = errors.Is(me, fs.ErrPermission)")
 	if !strings.Contains(e.Value, "pointer receivers") {
 		t.Errorf("error %q", e.Value)
 	}
