@@ -536,6 +536,11 @@ func (p *fmtPrinter) value(v reflect.Value, t ast.Expr, name string, depth int, 
 				p.iface(v, t, depth, exported)
 				return
 			}
+			if name != "" && badVerb(p.verb, v.Kind()) {
+				// fmt names the value's type: %!d(main.Temp=1).
+				fmt.Fprintf(p.f, "%%!%c(%s=%v)", p.verb, name, basicValue(v))
+				return
+			}
 			p.plain(v, depth, exported)
 			return
 		}
@@ -961,4 +966,23 @@ func withAnyMethod(ts []*cellType) []*cellType {
 		}
 	}
 	return out
+}
+
+// badVerb reports whether fmt rejects verb for a value of kind k.
+func badVerb(verb rune, k reflect.Kind) bool {
+	var ok string
+	switch k {
+	case reflect.Bool:
+		ok = "tv"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		ok = "bcdoOqxXUv"
+	case reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		ok = "beEfFgGxXv"
+	case reflect.String:
+		ok = "sqxXv"
+	default:
+		return false
+	}
+	return !strings.ContainsRune(ok, verb)
 }

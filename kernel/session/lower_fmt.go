@@ -18,7 +18,7 @@ import (
 //
 //	var __dcemTypes1 = func() bool {
 //	__dcemk.NoteType("Point", "struct{X, Y int}", new(Point))
-//	__dcemk.NoteMethod("Point", "String", false, func(v any) string { return v.(Point).String() })
+//	__dcemk.NoteMethod("Point", "String", false, func(__dcemV any) string { return __dcemV.(Point).String() })
 //	return true
 //	}()
 //
@@ -105,7 +105,7 @@ func noteCellTypes(p *parsed, env *lowerEnv) string {
 			res := fieldTypes(d.Type.Results)
 			if r, ok := res[0:min(1, len(res))], len(res) == 1; (name == "String" || name == "Error") && ok && len(fieldTypes(d.Type.Params)) == 0 {
 				if r, ok := r[0].(*ast.Ident); ok && r.Name == "string" {
-					methods = append(methods, fmt.Sprintf("__dcemk.NoteMethod(%q, %q, %t, func(v any) string { return v.(%s).%s() })",
+					methods = append(methods, fmt.Sprintf("__dcemk.NoteMethod(%q, %q, %t, func(__dcemV any) string { return __dcemV.(%s).%s() })",
 						id.Name, name, ptr, recvText, name))
 					continue
 				}
@@ -663,9 +663,9 @@ func errMethodCall(d *ast.FuncDecl, recv string) string {
 	rt := types.ExprString(res[0])
 	switch {
 	case d.Name.Name == "Unwrap" && len(params) == 0 && (rt == "error" || rt == "[]error"):
-		return fmt.Sprintf("func(v any) %s { return v.(%s).Unwrap() }", rt, recv)
+		return fmt.Sprintf("func(__dcemV any) %s { return __dcemV.(%s).Unwrap() }", rt, recv)
 	case d.Name.Name == "Is" && len(params) == 1 && types.ExprString(params[0]) == "error" && rt == "bool":
-		return fmt.Sprintf("func(v any, target error) bool { return v.(%s).Is(target) }", recv)
+		return fmt.Sprintf("func(__dcemV any, __dcemT error) bool { return __dcemV.(%s).Is(__dcemT) }", recv)
 	}
 	return ""
 }
