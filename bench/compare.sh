@@ -16,6 +16,8 @@ fi
 export OPENBLAS_NUM_THREADS=1 GOGC=400
 export GOEXPERIMENT="${GOEXPERIMENT-simd}"
 out=$(mktemp -d)
+# OpenBLAS's kernels follow OPENBLAS_CORETYPE for both engines: say which ran.
+go run ./cmd/dcem version | grep backends >&2
 trap 'rm -rf "$out"' EXIT
 
 # Big solves run a few times; small workloads for about a second each.
