@@ -317,13 +317,15 @@ func lowerFmtArgs(p *parsed, env *lowerEnv) string {
 		if !ok {
 			return true
 		}
-		pk, ok := sel.X.(*ast.Ident)
-		if !ok || pk.Obj != nil {
-			return true
+		path := ""
+		if pk, ok := sel.X.(*ast.Ident); ok && pk.Obj == nil {
+			if path = env.imports[pk.Name]; path == "" {
+				path = importedIn(p, pk.Name)
+			}
 		}
-		path := env.imports[pk.Name]
-		if path == "" {
-			path = importedIn(p, pk.Name)
+		if path == "" && isLogger(sel.X, t) {
+			// The methods of a *log.Logger print as log's functions.
+			path = "log"
 		}
 		funcs, ok := printFuncs[path]
 		if !ok {
@@ -546,7 +548,9 @@ func (r *cellTypes) typeExpr(rt reflect.Type) ast.Expr {
 		}
 		return nil
 	case reflect.Struct:
-		return nil
+		if rt.Name() == "" || rt.PkgPath() == "" {
+			return nil // a struct type that the interpreter made
+		}
 	}
 	return reflectTypeExpr(rt)
 }
@@ -668,4 +672,26 @@ func errMethodCall(d *ast.FuncDecl, recv string) string {
 		return fmt.Sprintf("func(__dcemV any, __dcemT error) bool { return __dcemV.(%s).Is(__dcemT) }", recv)
 	}
 	return ""
+}
+
+// isLogger reports whether x is a *log.Logger (or a log.Logger, or the
+// interpreter's version of it).
+func isLogger(x ast.Expr, t *typer) bool {
+	ty, _ := t.exprType(x)
+	if st, ok := ty.(*ast.StarExpr); ok {
+		ty = st.X
+	}
+	sel, ok := ty.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	pk, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	if pk.Name == "stdlib" && sel.Sel.Name == "logLogger" {
+		return true // the interpreter's log.Logger, which log.New returns
+	}
+	path, _ := t.importPath(pk.Name)
+	return sel.Sel.Name == "Logger" && (path == "log" || pk.Name == "log" && path == "")
 }

@@ -259,3 +259,12 @@ func TestLostStructErrorIsAnError(t *testing.T) {
 		t.Errorf("error %q", e.Value)
 	}
 }
+
+func TestLoggerPrintsCellTypes(t *testing.T) {
+	s, out, _ := newSession(t)
+	run(t, s, "import (\n\t\"bytes\"\n\t\"fmt\"\n\t\"log\"\n)\ntype P struct{ x int }\nvar buf bytes.Buffer\nl := log.New(&buf, \"\", 0)")
+	run(t, s, "l.Printf(\"%T %+v\", P{1}, P{2})\nl.Println([]P{{3}})\nfmt.Print(buf.String())")
+	if got := out.String(); got != "main.P {x:2}\n[{3}]\n" {
+		t.Errorf("stdout = %q", got)
+	}
+}
