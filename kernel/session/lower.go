@@ -191,6 +191,9 @@ type lowerEnv struct {
 	// pkg is set for the source of a package (see LowerPackage), which
 	// cannot call the session's compiled helpers.
 	pkg bool
+	// refused is a construct that a pass found it cannot rewrite and
+	// refuses (see loopFrames).
+	refused *lowerError
 }
 
 // lowerError is a construct that the session refuses, at a line of src.
@@ -236,6 +239,9 @@ func lower(src string, env *lowerEnv) (string, error) {
 			return src, nil
 		}
 		src = pass(p, env)
+		if env.refused != nil {
+			return src, env.refused
+		}
 	}
 	if p := parseAny(src); p != nil {
 		if err := refuseGeneric(p, env); err != nil {

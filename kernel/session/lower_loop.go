@@ -225,14 +225,28 @@ func snapshot(p *parsed, e *editor, f *ast.FuncLit, loops []*ast.BlockStmt) {
 //
 //	for ... { var __dcemB1, __dcemR1 bool; _, _ = __dcemB1, __dcemR1; func() { n := f(i); ... }(); if __dcemB1 { break }; if __dcemR1 { return } }
 //
-// where break, continue and return of the loop set the flags and leave the
-// literal. A body with defer, goto, labels, or a return inside a nested
-// loop is left as it is.
+// where break, continue and return of the loop (also a break or continue
+// naming the loop's label) set the flags and leave the literal; labels and
+// goto within the body stay in the literal. A body that the literal would
+// change the meaning of is left as it is: a defer (in Go it runs when the
+// function returns, not when the iteration ends), a goto or a labeled
+// break or continue that leaves the body for another statement, a return
+// inside a nested loop that gets a frame of its own. Then, when a func
+// literal that reads such a variable may run after its iteration (it is
+// not called where it is made), the loop is refused (env.refused): the
+// interpreter would show it the last iteration's variable.
 func loopFrames(p *parsed, env *lowerEnv) string {
 	e := &editor{src: p.src}
 	if env.pkg {
 		return p.src // the standard packages' sources are kept as they are
 	}
+	labels := map[ast.Stmt]string{}
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		if l, ok := n.(*ast.LabeledStmt); ok {
+			labels[l.Stmt] = l.Label.Name
+		}
+		return true
+	})
 	var walk func(n ast.Node, fn *ast.FuncType)
 	walk = func(n ast.Node, fn *ast.FuncType) {
 		ast.Inspect(n, func(m ast.Node) bool {
@@ -249,9 +263,9 @@ func loopFrames(p *parsed, env *lowerEnv) string {
 				walk(m.Body, m.Type)
 				return false
 			case *ast.ForStmt:
-				frameLoop(p, e, m.Body, fn, env)
+				frameLoop(p, e, m.Body, labels[m], fn, env)
 			case *ast.RangeStmt:
-				frameLoop(p, e, m.Body, fn, env)
+				frameLoop(p, e, m.Body, labels[m], fn, env)
 			}
 			return true
 		})
@@ -260,25 +274,56 @@ func loopFrames(p *parsed, env *lowerEnv) string {
 	return e.apply()
 }
 
-// frameLoop rewrites the loop body b, in a function of type fn (nil at a
-// cell's top level), as loopFrames does.
-func frameLoop(p *parsed, e *editor, b *ast.BlockStmt, fn *ast.FuncType, env *lowerEnv) {
+// frameLoop rewrites the loop body b, of the loop labeled label (or ""),
+// in a function of type fn (nil at a cell's top level), as loopFrames does.
+func frameLoop(p *parsed, e *editor, b *ast.BlockStmt, label string, fn *ast.FuncType, env *lowerEnv) {
 	if !needsFrame(b) {
 		return
 	}
+	// The labels declared in the body: branches to them stay in the
+	// literal.
+	inner := map[string]bool{}
+	ast.Inspect(b, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.LabeledStmt:
+			inner[n.Label.Name] = true
+		}
+		return true
+	})
+	// A nested loop that gets a frame of its own rewrites its returns.
+	nestedFrames := false
+	ast.Inspect(b, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ForStmt:
+			nestedFrames = nestedFrames || needsFrame(n.Body)
+		case *ast.RangeStmt:
+			nestedFrames = nestedFrames || needsFrame(n.Body)
+		}
+		return !nestedFrames
+	})
 	var exits []ast.Stmt // break, continue and return of the loop
-	ok := true
+	var blocker ast.Node  // what keeps the body from a frame
+	var why string
+	block := func(n ast.Node, w string) {
+		if blocker == nil {
+			blocker, why = n, w
+		}
+	}
 	var scan func(n ast.Node, inLoop, inSwitch bool)
 	scan = func(n ast.Node, inLoop, inSwitch bool) {
 		ast.Inspect(n, func(m ast.Node) bool {
-			if m == n || !ok {
-				return ok
+			if m == n || blocker != nil {
+				return blocker == nil
 			}
 			switch m := m.(type) {
 			case *ast.FuncLit:
 				return false
-			case *ast.DeferStmt, *ast.LabeledStmt:
-				ok = false
+			case *ast.DeferStmt:
+				block(m, "a defer statement (in Go it runs when the function returns, not when the iteration ends)")
 			case *ast.ForStmt, *ast.RangeStmt:
 				scan(m, true, false)
 				return false
@@ -286,16 +331,18 @@ func frameLoop(p *parsed, e *editor, b *ast.BlockStmt, fn *ast.FuncType, env *lo
 				scan(m, inLoop, true)
 				return false
 			case *ast.ReturnStmt:
-				if inLoop {
-					ok = false
+				if inLoop && nestedFrames {
+					block(m, "a return inside a nested loop whose body gets a frame of its own")
 				}
 				exits = append(exits, m)
 			case *ast.BranchStmt:
 				switch {
-				case m.Label != nil || m.Tok == token.GOTO || m.Tok == token.FALLTHROUGH:
-					if m.Tok != token.FALLTHROUGH {
-						ok = false
-					}
+				case m.Tok == token.FALLTHROUGH:
+				case m.Label != nil && inner[m.Label.Name]:
+				case m.Label != nil && m.Label.Name == label && m.Tok != token.GOTO:
+					exits = append(exits, m)
+				case m.Label != nil:
+					block(m, fmt.Sprintf("%s %s, which leaves the loop body for a statement outside it", m.Tok, m.Label.Name))
 				case m.Tok == token.BREAK && !inLoop && !inSwitch, m.Tok == token.CONTINUE && !inLoop:
 					exits = append(exits, m)
 				}
@@ -304,7 +351,12 @@ func frameLoop(p *parsed, e *editor, b *ast.BlockStmt, fn *ast.FuncType, env *lo
 		})
 	}
 	scan(b, false, false)
-	if !ok {
+	if blocker != nil {
+		if lit, name := escapingFrameLit(b); lit != nil && env.refused == nil {
+			env.refused = &lowerError{line: p.line(lit.Pos()), msg: fmt.Sprintf(
+				"a func literal reading %s, which the loop body declares and assigns, may run after its iteration (it is handed on, deferred or started): the interpreter would show it the last iteration's %s. The kernel gives such a loop body a frame per iteration, but not a body with %s (line %d). Declare a copy that nothing assigns just before the func literal (%s := %s) and let the literal read that, or move the loop body into a function of its own",
+				name, name, why, p.line(blocker.Pos()), name, name)}
+		}
 		return
 	}
 	id := env.next()
@@ -399,4 +451,84 @@ func needsFrame(b *ast.BlockStmt) bool {
 		return false
 	})
 	return found
+}
+
+// escapingFrameLit returns a func literal in the loop body b that refers
+// to a variable declared in b (not in a nested loop's body) that b
+// assigns, and that may run after its iteration: it, or a func literal
+// around it within b, is not called where it is made (a deferred or
+// started literal counts as run later). It returns nil when there is none.
+func escapingFrameLit(b *ast.BlockStmt) (*ast.FuncLit, string) {
+	var nested []*ast.BlockStmt
+	called := map[*ast.FuncLit]bool{}
+	later := map[*ast.CallExpr]bool{}
+	ast.Inspect(b, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.ForStmt:
+			nested = append(nested, n.Body)
+		case *ast.RangeStmt:
+			nested = append(nested, n.Body)
+		case *ast.GoStmt:
+			later[n.Call] = true
+		case *ast.DeferStmt:
+			later[n.Call] = true
+		case *ast.CallExpr:
+			if fl, ok := ast.Unparen(n.Fun).(*ast.FuncLit); ok && !later[n] {
+				called[fl] = true
+			}
+		}
+		return true
+	})
+	var lit *ast.FuncLit
+	var name string
+	var stack []*ast.FuncLit
+	var visit func(n ast.Node)
+	visit = func(n ast.Node) {
+		ast.Inspect(n, func(m ast.Node) bool {
+			if lit != nil {
+				return false
+			}
+			if m == nil || m == n {
+				return true
+			}
+			switch m := m.(type) {
+			case *ast.FuncLit:
+				stack = append(stack, m)
+				visit(m)
+				stack = stack[:len(stack)-1]
+				return false
+			case *ast.Ident:
+				if len(stack) == 0 || m.Obj == nil || m.Obj.Kind != ast.Var {
+					return true
+				}
+				pos := declPos(m.Obj)
+				if !pos.IsValid() || !within(pos, b) || within(pos, stack[0]) {
+					return true
+				}
+				for _, nb := range nested {
+					if within(pos, nb) {
+						return true
+					}
+				}
+				if !assigned(b, m.Obj) {
+					return true
+				}
+				// Escapes when a literal between the variable's
+				// declaration and this use is not called where it is
+				// made.
+				for _, f := range stack {
+					if within(pos, f) {
+						continue
+					}
+					if !called[f] {
+						lit, name = f, m.Name
+						return false
+					}
+				}
+			}
+			return true
+		})
+	}
+	visit(b)
+	return lit, name
 }

@@ -268,3 +268,31 @@ func TestLoggerPrintsCellTypes(t *testing.T) {
 		t.Errorf("stdout = %q", got)
 	}
 }
+
+func TestLoopFrameRefusedWhereBodyCannotGetOne(t *testing.T) {
+	s, out, _ := newSession(t)
+	run(t, s, "import (\n\t\"fmt\"\n\t\"sync\"\n)")
+	// A deferred literal that reads a variable which the body assigns: in
+	// Go each sees its own iteration's variable; the body has a defer, so
+	// it cannot run in a func literal per iteration.
+	e := runErr(t, s, "func f() {\n\tfor i := 0; i < 3; i++ {\n\t\tn := i\n\t\tn++\n\t\tdefer func() { fmt.Println(n) }()\n\t}\n}")
+	for _, want := range []string{"cell line 5", "defer statement", "n := n", "last iteration"} {
+		if !strings.Contains(e.Value, want) {
+			t.Errorf("error %q lacks %q", e.Value, want)
+		}
+	}
+	// A closure handed to compiled code in a body that breaks out of an
+	// outer loop.
+	e = runErr(t, s, "func g() (fs []func()) {\nouter:\n\tfor i := 0; i < 3; i++ {\n\t\tfor j := 0; j < 3; j++ {\n\t\t\tn := j\n\t\t\tn += i\n\t\t\tif n > 3 {\n\t\t\t\tbreak outer\n\t\t\t}\n\t\t\tfs = append(fs, sync.OnceFunc(func() { fmt.Println(n) }))\n\t\t}\n\t}\n\treturn\n}")
+	for _, want := range []string{"cell line 10", "break outer", "line 8"} {
+		if !strings.Contains(e.Value, want) {
+			t.Errorf("error %q lacks %q", e.Value, want)
+		}
+	}
+	// A func literal called where it is made runs in its iteration: not
+	// refused, and right.
+	run(t, s, "func h() (total int) {\n\tfor i := 0; i < 3; i++ {\n\t\tdefer fmt.Print(i)\n\t\tn := i\n\t\tn *= 10\n\t\tfunc() { total += n }()\n\t}\n\treturn\n}\nfmt.Println(h())")
+	if got := out.String(); got != "21030\n" {
+		t.Errorf("stdout = %q, want %q", got, "21030\n")
+	}
+}
