@@ -306,7 +306,7 @@ func frameLoop(p *parsed, e *editor, b *ast.BlockStmt, label string, fn *ast.Fun
 		return !nestedFrames
 	})
 	var exits []ast.Stmt // break, continue and return of the loop
-	var blocker ast.Node  // what keeps the body from a frame
+	var blocker ast.Node // what keeps the body from a frame
 	var why string
 	block := func(n ast.Node, w string) {
 		if blocker == nil {
