@@ -32,12 +32,12 @@ type cellType struct {
 	// rtype is the interpreter's type of its values (nil for an
 	// interface type).
 	rtype reflect.Type
-	// methods holds String and Error: a call of the method on a value
-	// (of the type, or a pointer to it when ptr is set).
+	// methods holds String, Error, GoString and Format: a call of the
+	// method on a value (of the type, or a pointer to it when ptr is set).
 	methods map[string]cellMethod
-	// custom is set when the type has a Format or GoString method (or
-	// methods the kernel does not call): fmt's own printing is kept for
-	// its values.
+	// custom is set when the type has fmt methods that the kernel does
+	// not call (a generic type's, or with another signature): fmt's own
+	// printing is kept for its values.
 	custom bool
 	// other is set when the type has other methods.
 	other bool
@@ -49,7 +49,9 @@ type cellType struct {
 
 type cellMethod struct {
 	call func(any) string
-	ptr  bool
+	// format calls a Format method (fmt.Formatter).
+	format func(any, fmt.State, rune)
+	ptr    bool
 }
 
 // cellTypes is the registry of the types that a session's cells declared.
@@ -101,9 +103,9 @@ func (r *cellTypes) noteGeneric(name, params, under string) bool {
 	return true
 }
 
-// noteMethod records a method of the type name: String and Error with
-// call, Format and GoString (fmt's own printing is then kept), and that it
-// has other methods ("Other").
+// noteMethod records a method of the type name: String, Error and
+// GoString with call, another Format or GoString (fmt's own printing is
+// then kept), and that it has other methods ("Other").
 func (r *cellTypes) noteMethod(name, method string, ptr bool, call func(any) string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -112,13 +114,26 @@ func (r *cellTypes) noteMethod(name, method string, ptr bool, call func(any) str
 		return false
 	}
 	switch {
-	case (method == "String" || method == "Error") && call != nil:
-		t.methods[method] = cellMethod{call, ptr}
+	case (method == "String" || method == "Error" || method == "GoString") && call != nil:
+		t.methods[method] = cellMethod{call: call, ptr: ptr}
 	case method == "Other":
 		t.other = true
 	default:
 		t.custom = true
 	}
+	return true
+}
+
+// noteFormat records the Format method (fmt.Formatter) of the type name,
+// which call calls.
+func (r *cellTypes) noteFormat(name string, ptr bool, call func(any, fmt.State, rune)) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	t := r.byName[name]
+	if t == nil {
+		return false
+	}
+	t.methods["Format"] = cellMethod{format: call, ptr: ptr}
 	return true
 }
 
@@ -476,13 +491,20 @@ func basicValue(v reflect.Value) any {
 	return v.Interface()
 }
 
-// method prints v with its String or Error method, as fmt does, and
-// reports whether it did.
+// method prints v with its Format, GoString, Error or String method, as
+// fmt's handleMethods does, and reports whether it did: Format for every
+// verb, GoString for %#v, Error and String for %v, %s, %x, %X and %q.
 func (p *fmtPrinter) method(v reflect.Value, ct *cellType, pointer bool) bool {
-	if p.sharpV || !strings.ContainsRune("vsxXq", p.verb) {
-		return false
+	var names []string
+	switch {
+	case p.sharpV:
+		names = []string{"Format", "GoString"}
+	case strings.ContainsRune("vsxXq", p.verb):
+		names = []string{"Format", "Error", "String"}
+	default:
+		names = []string{"Format"}
 	}
-	for _, name := range []string{"Error", "String"} {
+	for _, name := range names {
 		m, ok := ct.methods[name]
 		if !ok || m.ptr && !pointer {
 			continue
@@ -496,7 +518,13 @@ func (p *fmtPrinter) method(v reflect.Value, ct *cellType, pointer bool) bool {
 			}
 			arg = v.Elem()
 		}
-		text, panicked := callMethod(m.call, arg)
+		var text string
+		var panicked any
+		if m.format != nil {
+			panicked = callFormat(m.format, arg, p.f, p.verb)
+		} else {
+			text, panicked = callMethod(m.call, arg)
+		}
 		if panicked != nil {
 			if v.Kind() == reflect.Pointer && v.IsNil() {
 				p.write("<nil>")
@@ -505,10 +533,22 @@ func (p *fmtPrinter) method(v reflect.Value, ct *cellType, pointer bool) bool {
 			fmt.Fprintf(p.f, "%%!%c(PANIC=%s method: %v)", p.verb, name, panicked)
 			return true
 		}
-		p.str(text)
+		if m.format == nil {
+			p.str(text)
+		}
 		return true
 	}
 	return false
+}
+
+func callFormat(call func(any, fmt.State, rune), v reflect.Value, f fmt.State, verb rune) (panicked any) {
+	defer func() {
+		if r := recover(); r != nil {
+			panicked = r
+		}
+	}()
+	call(v.Interface(), f, verb)
+	return nil
 }
 
 func callMethod(call func(any) string, v reflect.Value) (text string, panicked any) {

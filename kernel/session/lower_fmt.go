@@ -19,6 +19,7 @@ import (
 //	var __dcemTypes1 = func() bool {
 //	__dcemk.NoteType("Point", "struct{X, Y int}", new(Point))
 //	__dcemk.NoteMethod("Point", "String", false, func(__dcemV any) string { return __dcemV.(Point).String() })
+//	__dcemk.NoteFormat("Money", false, func(__dcemV any, __dcemS fmt.State, __dcemC rune) { __dcemV.(Money).Format(__dcemS, __dcemC) })
 //	return true
 //	}()
 //
@@ -103,7 +104,14 @@ func noteCellTypes(p *parsed, env *lowerEnv) string {
 				recvText = "*" + id.Name
 			}
 			res := fieldTypes(d.Type.Results)
-			if r, ok := res[0:min(1, len(res))], len(res) == 1; (name == "String" || name == "Error") && ok && len(fieldTypes(d.Type.Params)) == 0 {
+			if params := fieldTypes(d.Type.Params); name == "Format" && len(res) == 0 && len(params) == 2 {
+				// fmt.Formatter: the kernel's printer calls it with
+				// fmt's state.
+				methods = append(methods, fmt.Sprintf("__dcemk.NoteFormat(%q, %t, func(__dcemV any, __dcemS %s, __dcemC %s) { __dcemV.(%s).Format(__dcemS, __dcemC) })",
+					id.Name, ptr, p.text(params[0]), p.text(params[1]), recvText))
+				continue
+			}
+			if r, ok := res[0:min(1, len(res))], len(res) == 1; (name == "String" || name == "Error" || name == "GoString") && ok && len(fieldTypes(d.Type.Params)) == 0 {
 				if r, ok := r[0].(*ast.Ident); ok && r.Name == "string" {
 					methods = append(methods, fmt.Sprintf("__dcemk.NoteMethod(%q, %q, %t, func(__dcemV any) string { return __dcemV.(%s).%s() })",
 						id.Name, name, ptr, recvText, name))

@@ -306,6 +306,7 @@ func New(opts Options) (*Session, error) {
 			"TypeName":      reflect.ValueOf(s.cells.typeName),
 			"NoteType":      reflect.ValueOf(s.cells.noteType),
 			"NoteMethod":    reflect.ValueOf(s.cells.noteMethod),
+			"NoteFormat":    reflect.ValueOf(s.cells.noteFormat),
 			"NoteGeneric":   reflect.ValueOf(s.cells.noteGeneric),
 			"Operands":      reflect.ValueOf(operands),
 			"Recovered":     reflect.ValueOf(recoveredValue),
