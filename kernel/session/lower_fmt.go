@@ -403,7 +403,19 @@ func lowerFmtArgs(p *parsed, env *lowerEnv) string {
 				continue
 			}
 			if ty == nil {
-				continue
+				// A value of a type the source does not tell (taken
+				// out of a compiled container, for one) may be of a
+				// cell type: printed as an interface value.
+				if len(env.types) == 0 {
+					continue
+				}
+				if _, ok := a.(*ast.CallExpr); ok && len(args) == 1 && lit == nil {
+					continue // perhaps several results
+				}
+				if !fromContainer(a, p, env) {
+					continue
+				}
+				ty = ast.NewIdent("any")
 			}
 			if cell, _ := cellIn(ty); !cell && !(len(env.types) > 0 && holdsIface(ty, env, verb == 'v' && lit != nil && verbs[i].plusOrSharp)) {
 				continue
@@ -445,6 +457,28 @@ func lowerFmtArgs(p *parsed, env *lowerEnv) string {
 		return true
 	})
 	return e.apply()
+}
+
+// fromContainer reports whether a, of a type the source does not tell, is
+// a variable, a field, an element or a call's result: a value that may
+// have been taken out of a compiled container, not a constant (the
+// interpreter hands a constant of a cell type to compiled code as a value
+// of its underlying type).
+func fromContainer(a ast.Expr, p *parsed, env *lowerEnv) bool {
+	switch a := ast.Unparen(a).(type) {
+	case *ast.Ident:
+		return a.Obj != nil && a.Obj.Kind == ast.Var
+	case *ast.SelectorExpr:
+		if pk, ok := a.X.(*ast.Ident); ok && pk.Obj == nil {
+			if _, ok := env.imports[pk.Name]; ok || importedIn(p, pk.Name) != "" {
+				return false // a package's constant or variable
+			}
+		}
+		return true
+	case *ast.CallExpr, *ast.IndexExpr:
+		return true
+	}
+	return false
 }
 
 // fmtVerb is a verb of a format and its offset; plusOrSharp is set for

@@ -502,6 +502,20 @@ func (t *typer) exprType(x ast.Expr) (ast.Expr, bool) {
 				}
 			}
 		}
+		// A field of a value of a compiled struct type (e.Value of a
+		// *list.Element).
+		if xt, _ := t.exprType(x.X); xt != nil {
+			if rt := t.compiledType(xt); rt != nil {
+				if rt.Kind() == reflect.Pointer {
+					rt = rt.Elem()
+				}
+				if rt.Kind() == reflect.Struct {
+					if f, ok := rt.FieldByName(x.Sel.Name); ok && f.IsExported() {
+						return compiledTypeExpr(f.Type), false
+					}
+				}
+			}
+		}
 	case *ast.Ident:
 		return t.identType(x)
 	}
@@ -689,7 +703,53 @@ func (t *typer) callType(c *ast.CallExpr) (ast.Expr, bool) {
 			}
 		}
 	}
+	if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
+		// A method of a compiled type (l.Front(), v.Load()).
+		if xt, _ := t.exprType(sel.X); xt != nil {
+			if rt := t.compiledType(xt); rt != nil {
+				m, ok := rt.MethodByName(sel.Sel.Name)
+				if !ok && rt.Kind() != reflect.Pointer && rt.Kind() != reflect.Interface {
+					m, ok = reflect.PointerTo(rt).MethodByName(sel.Sel.Name)
+				}
+				if ok && m.Type.NumOut() == 1 {
+					return compiledTypeExpr(m.Type.Out(0)), false
+				}
+			}
+		}
+	}
 	return nil, false
+}
+
+// compiledType returns the compiled type that the type expression xt
+// names (pkg.T or *pkg.T of an imported package), or nil.
+func (t *typer) compiledType(xt ast.Expr) reflect.Type {
+	switch x := ast.Unparen(xt).(type) {
+	case *ast.StarExpr:
+		if el := t.compiledType(x.X); el != nil {
+			return reflect.PointerTo(el)
+		}
+	case *ast.SelectorExpr:
+		if pk, ok := x.X.(*ast.Ident); ok && pk.Obj == nil {
+			if path, ok := t.importPath(pk.Name); ok {
+				if v, ok := t.env.symbol(path, x.Sel.Name); ok && v.Kind() == reflect.Pointer && v.IsNil() {
+					return v.Type().Elem()
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// compiledTypeExpr is reflectTypeExpr that writes the empty interface as
+// any and error as error.
+func compiledTypeExpr(rt reflect.Type) ast.Expr {
+	switch rt {
+	case reflect.TypeFor[any]():
+		return ast.NewIdent("any")
+	case reflect.TypeFor[error]():
+		return ast.NewIdent("error")
+	}
+	return reflectTypeExpr(rt)
 }
 
 // conversion returns the type that fun names when a call of it is a
