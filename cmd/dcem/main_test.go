@@ -66,6 +66,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"repro", "regression", "-h"}, 0, "-quick"},
 		{[]string{"repro", "regression", "-nosuch"}, 2, ""},
 		{[]string{"repro", "latent", "--imagination", "modes"}, 2, ""},
+		{[]string{"repro", "planet", "--kl-balance", "1"}, 2, ""},
 		{[]string{"version"}, 0, "dcem "},
 		{[]string{"version"}, 0, "backends: cpu"},
 		{[]string{"version", "extra"}, 2, ""},

@@ -35,6 +35,8 @@ func reproPlanet(args []string) (err error) {
 	paper := fs.Bool("paper", false, "same as --budget paper")
 	episodes := fs.Int("episodes", -1, "planned episodes after the seed episodes (default: the preset's)")
 	schedule := fs.String("schedule", "", `model updates "episode" (before each episode) or "interleaved" (spread over its steps); default: the preset's`)
+	normObs := fs.Bool("normalize-obs", false, "the model sees observations divided by each dimension's deviation in the replay at the first update (planet.Config.NormalizeObs)")
+	klBalance := fs.Float64("kl-balance", 0, "the prior's share of the KL term's gradient, 0 ≤ a < 1 (rssm.Config.KLBalance; DreamerV2's 0.8; 0: PlaNet's single gradient)")
 	seed := fs.Uint64("seed", 0, "seed of the first run (the others: seed+1, seed+2, …)")
 	seeds := fs.Int("seeds", 1, "training seeds per task")
 	finalEval := fs.Int("final-eval", 0, "noiseless evaluation episodes of each finished run, its final score (0: none)")
@@ -68,6 +70,9 @@ func reproPlanet(args []string) (err error) {
 	if *finalEval < 0 {
 		return usageErrorf("--final-eval = %d, want ≥ 0", *finalEval)
 	}
+	if !(*klBalance >= 0 && *klBalance < 1) {
+		return usageErrorf("--kl-balance = %g, want 0 ≤ a < 1", *klBalance)
+	}
 	if _, err := deviceFlag(*device); err != nil {
 		return err
 	}
@@ -83,6 +88,12 @@ func reproPlanet(args []string) (err error) {
 			}
 			if *schedule != "" {
 				cfg.Schedule = *schedule
+			}
+			if *normObs {
+				cfg.NormalizeObs = true
+			}
+			if *klBalance > 0 {
+				cfg.Model.KLBalance = *klBalance
 			}
 			cfg.Seed, cfg.Workers = *seed+uint64(k), *workers
 			g.grid.Runs = append(g.grid.Runs, cfg)

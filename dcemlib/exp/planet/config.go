@@ -169,9 +169,20 @@ func Quick(task string) Config {
 // Budget describes the run's size in one line, for figure labels.
 func (c Config) Budget() string {
 	p := c.Planner
-	return fmt.Sprintf("%d+%d episodes of %d steps (repeat %d), %d updates of %d×%d per episode, CEM %d/%d/%d h%d, model %d/%d/%d",
+	s := fmt.Sprintf("%d+%d episodes of %d steps (repeat %d), %d updates of %d×%d per episode, CEM %d/%d/%d h%d, model %d/%d/%d",
 		c.SeedEpisodes, c.Episodes, c.EpisodeSteps, c.ActionRepeat, c.Updates, c.BatchSize, c.ChunkLength,
 		p.Candidates, p.Elites, p.Iterations, p.Horizon, c.Model.StateSize, c.Model.BeliefSize, c.Model.HiddenSize)
+	// What departs from PlaNet's model and loss.
+	if c.NormalizeObs {
+		s += ", normalized observations"
+	}
+	if c.Model.KLBalance > 0 {
+		s += fmt.Sprintf(", KL balance %g", c.Model.KLBalance)
+	}
+	if c.MeanStates {
+		s += ", planning with prior means"
+	}
+	return s
 }
 
 // IsPaperBudget reports whether c has the paper's settings for its task

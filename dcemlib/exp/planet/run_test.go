@@ -696,3 +696,19 @@ func TestReplayCapacity(t *testing.T) {
 		}
 	}
 }
+
+// TestBudgetNamesDeviations checks that a figure's budget label says when
+// the model or the planner departs from PlaNet's.
+func TestBudgetNamesDeviations(t *testing.T) {
+	c := Steps100k("cheetah.run")
+	if b := c.Budget(); strings.Contains(b, "normalized") || strings.Contains(b, "KL balance") {
+		t.Errorf("PlaNet's settings labelled %q", b)
+	}
+	c.NormalizeObs, c.Model.KLBalance, c.MeanStates = true, 0.8, true
+	b := c.Budget()
+	for _, want := range []string{"normalized observations", "KL balance 0.8", "prior means"} {
+		if !strings.Contains(b, want) {
+			t.Errorf("label %q lacks %q", b, want)
+		}
+	}
+}
