@@ -421,6 +421,15 @@ func lowerFmtArgs(p *parsed, env *lowerEnv) string {
 				continue
 			}
 			wraps = append(wraps, func() {
+				if _, call := a.(*ast.CallExpr); call && ifaceType(ty, env) {
+					// The interpreter hands a compiled function a
+					// call's result of a cell type over a basic type,
+					// held in an interface, as a value of the basic
+					// type; from a slice literal's element, as itself.
+					e.insert(p.off(a.Pos()), "__dcemk.Fmt([]any{")
+					e.insert(p.off(a.End()), fmt.Sprintf("}[0], %q)", typeText(ty, p, env)))
+					return
+				}
 				e.insert(p.off(a.Pos()), "__dcemk.Fmt(")
 				e.insert(p.off(a.End()), fmt.Sprintf(", %q)", typeText(ty, p, env)))
 			})
