@@ -47,7 +47,10 @@ import (
 //   - builtins: min and max (Go 1.21), clear (Go 1.21), new(expr) (Go 1.26).
 //   - any(x) and a return of x as a result of type any put x into the
 //     interface through a slice literal (the interpreter lost the type of
-//     a value of a cell type over a basic type there; lower_iface.go).
+//     a value of a cell type over a basic type there; lower_iface.go); a
+//     variable of a cell type with methods that goes into an interface
+//     goes as a copy (the interpreter's interface referred to the
+//     variable: copyIfaceValues).
 //   - errors.As with a target of a type that cells declared, and
 //     errors.AsType (Go 1.26), walk the error tree with type assertions;
 //     errors.Is and errors.Unwrap go through the kernel, which knows the
@@ -235,7 +238,7 @@ func lower(src string, env *lowerEnv) (string, error) {
 		}
 	}
 	for _, pass := range []func(*parsed, *lowerEnv) string{
-		foldConsts, lowerRanges, loopVars, unlockClosures, snapshotClosures, loopFrames, lowerDefers, lowerPtrIfaces, lowerTypeSwitches, lowerBuiltins, lowerIfaceValues, lowerErrors, lowerFmtArgs, lowerGenericCalls, lowerTopLevel, tagUnexported, noteCellTypes, lowerRecover,
+		foldConsts, lowerRanges, loopVars, unlockClosures, snapshotClosures, loopFrames, lowerDefers, lowerPtrIfaces, lowerTypeSwitches, lowerBuiltins, lowerIfaceValues, copyIfaceValues, lowerErrors, lowerFmtArgs, lowerGenericCalls, lowerTopLevel, tagUnexported, noteCellTypes, lowerRecover,
 	} {
 		p := parseAny(src)
 		if p == nil {
