@@ -21,6 +21,7 @@ func init() {
 		"Affine":           reflect.ValueOf(tensor.Affine),
 		"Arange":           reflect.ValueOf(tensor.Arange),
 		"BLASBackend":      reflect.ValueOf(tensor.BLASBackend),
+		"BLASCore":         reflect.ValueOf(tensor.BLASCore),
 		"BLASThreads":      reflect.ValueOf(tensor.BLASThreads),
 		"Backends":         reflect.ValueOf(tensor.Backends),
 		"CPU":              reflect.ValueOf(&tensor.CPU).Elem(),
