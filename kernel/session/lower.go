@@ -33,9 +33,11 @@ import (
 //     closures read the enclosing frame when they run, so all of them would
 //     see the last iteration's values); a loop body that declares a
 //     variable which it assigns and a func literal reads runs in a func
-//     literal of its own per iteration (loopFrames). In a function with
-//     defer statements, func literals held as values get a frame of their
-//     own (unlockClosures: a deferred call of one waited forever).
+//     literal of its own per iteration (loopFrames; where the body cannot,
+//     a literal that may run after its iteration is refused). In a
+//     function with defer statements, func literals held as values get a
+//     frame of their own (unlockClosures: a deferred call of one waited
+//     forever).
 //   - defer: a deferred call's arguments are evaluated when the defer
 //     statement runs (the interpreter evaluates them at return).
 //   - type switches: lowered to a switch over single type assertions, which
