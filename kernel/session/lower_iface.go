@@ -1,8 +1,11 @@
 package session
 
 import (
+	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
+	"go/types"
 	"reflect"
 )
 
@@ -90,7 +93,12 @@ func isNil(x ast.Expr) bool {
 //	shapes = append(shapes, c)   becomes   shapes = append(shapes, []Circle{c}[0])
 //
 // Arguments of parameters of known non-interface types, and of the fmt
-// and log print functions (which print at once), are left as they are.
+// and log print functions (which print at once), are left as they are. A
+// method value x.M of a method with a value receiver binds a copy, made
+// by a call of a func literal (Go binds a copy of x; the interpreter's
+// method value read x when called):
+//
+//	f := c.Area   becomes   f := func(__dcemR Circle) func() float64 { return __dcemR.Area }(c)
 func copyIfaceValues(p *parsed, env *lowerEnv) string {
 	e := &editor{src: p.src}
 	if env.pkg || len(env.types) == 0 {
@@ -131,7 +139,9 @@ func copyIfaceValues(p *parsed, env *lowerEnv) string {
 	t := &typer{p: p, env: env}
 	// copied returns the type of x when x is a variable, a field or an
 	// element of a cell type with methods.
-	copied := func(x ast.Expr) (string, bool) {
+	var copiedAny func(x ast.Expr, methods bool) (string, bool)
+	copied := func(x ast.Expr) (string, bool) { return copiedAny(x, true) }
+	copiedAny = func(x ast.Expr, methods bool) (string, bool) {
 		switch y := ast.Unparen(x).(type) {
 		case *ast.Ident:
 			if y.Obj != nil && y.Obj.Kind != ast.Var || y.Name == "_" {
@@ -150,8 +160,18 @@ func copyIfaceValues(p *parsed, env *lowerEnv) string {
 		t.fromValue = false
 		ty, _ := t.exprType(x)
 		id, ok := ty.(*ast.Ident)
-		if !ok || t.fromValue || !hasMethods(id.Name) {
+		if !ok || t.fromValue || methods && !hasMethods(id.Name) {
 			return "", false
+		}
+		if !methods {
+			// A struct type that may have promoted methods.
+			under := local[id.Name]
+			if under == nil {
+				under = declaredType(id.Name, env)
+			}
+			if _, ok := under.(*ast.StructType); !ok || env.ifaces[id.Name] || !env.types[id.Name] {
+				return "", false
+			}
 		}
 		return id.Name, true
 	}
@@ -165,6 +185,68 @@ func copyIfaceValues(p *parsed, env *lowerEnv) string {
 			e.insert(p.off(x.Pos()), "[]"+name+"{")
 			e.insert(p.off(x.End()), "}[0]")
 		}
+	}
+	// A method value x.M of a value-receiver method binds a copy of x
+	// in Go; the interpreter's referred to x.
+	called := map[*ast.SelectorExpr]bool{}
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok {
+			if sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
+				called[sel] = true
+			}
+		}
+		return true
+	})
+	valueMethod := func(typeName, method string) *ast.FuncType {
+		var decls []*ast.FuncDecl
+		for _, d := range p.file.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				decls = append(decls, fd)
+			}
+		}
+		if env.methodDecls != nil {
+			for _, src := range env.methodDecls(typeName) {
+				f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src+"{}", parser.SkipObjectResolution)
+				if err == nil && len(f.Decls) == 1 {
+					if fd, ok := f.Decls[0].(*ast.FuncDecl); ok {
+						decls = append(decls, fd)
+					}
+				}
+			}
+		}
+		for _, fd := range decls {
+			if fd.Recv == nil || len(fd.Recv.List) != 1 || fd.Name.Name != method {
+				continue
+			}
+			if id, ok := fd.Recv.List[0].Type.(*ast.Ident); ok && id.Name == typeName && fd.Type.TypeParams == nil {
+				return fd.Type
+			}
+		}
+		return nil
+	}
+	// promotedValueMethod finds the method of typeName, or of a field it
+	// embeds by value.
+	var promotedValueMethod func(typeName, method string, depth int) *ast.FuncType
+	promotedValueMethod = func(typeName, method string, depth int) *ast.FuncType {
+		if ft := valueMethod(typeName, method); ft != nil || depth > 3 {
+			return ft
+		}
+		under := local[typeName]
+		if under == nil {
+			under = declaredType(typeName, env)
+		}
+		st, ok := under.(*ast.StructType)
+		if !ok {
+			return nil
+		}
+		for _, f := range st.Fields.List {
+			if id, ok := f.Type.(*ast.Ident); ok && len(f.Names) == 0 && env.types[id.Name] {
+				if ft := promotedValueMethod(id.Name, method, depth+1); ft != nil {
+					return ft
+				}
+			}
+		}
+		return nil
 	}
 	var visit func(n ast.Node, results []ast.Expr)
 	visit = func(n ast.Node, results []ast.Expr) {
@@ -181,6 +263,15 @@ func copyIfaceValues(p *parsed, env *lowerEnv) string {
 			case *ast.FuncLit:
 				visit(m.Body, fieldTypes(m.Type.Results))
 				return false
+			case *ast.SelectorExpr:
+				if !called[m] {
+					if name, ok := copiedAny(m.X, false); ok {
+						if ft := promotedValueMethod(name, m.Sel.Name, 0); ft != nil {
+							e.insert(p.off(m.Pos()), fmt.Sprintf("func(__dcemR %s) %s { return __dcemR.%s }(", name, types.ExprString(ft), m.Sel.Name))
+							e.replace(p.off(m.X.End()), p.off(m.End()), ")")
+						}
+					}
+				}
 			case *ast.ReturnStmt:
 				if len(m.Results) == len(results) {
 					for i, r := range m.Results {
