@@ -14,6 +14,8 @@ var (
 	elu32      = elu32Scalar
 	reluGrad32 = reluGrad32Scalar
 	relu32     = reluF[float32]
+	// add32 adds its second argument into its first, elementwise.
+	add32 = addInto[float32]
 	// gruGateGrad32 is GRUCell's backward gate arithmetic (gruGateGradT).
 	gruGateGrad32 = gruGateGradT[float32]
 	// gruGates32 is GRUCell's forward gate arithmetic (gruGatesT).
@@ -36,7 +38,8 @@ func reluGradT[T float](dst, g, y []T) {
 }
 
 // SIMD names the vector instructions the float32 elementwise kernels use:
-// "avx2+fma", or "none" for the portable scalar code.
+// "avx512" (sixteen lanes for exp, sigmoid, tanh and the GRU gates, eight
+// for the rest), "avx2+fma", or "none" for the portable scalar code.
 func SIMD() string { return simdName }
 
 var simdName = "none"

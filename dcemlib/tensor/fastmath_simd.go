@@ -15,9 +15,11 @@ func init() {
 		exp32, sigmoid32, tanh32, softplus32, elu32 = exp32x8, sigmoid32x8, tanh32x8, softplus32x8, elu32x8
 		reluGrad32 = reluGrad32x8
 		relu32 = relu32x8
+		add32 = add32x8
 		gruGateGrad32 = gruGateGrad32x8
 		gruGates32 = gruGates32x8
 		simdName = "avx2+fma"
+		useAVX512()
 	}
 }
 
@@ -126,9 +128,11 @@ func sigmoid32x8(dst, x []float32) { mapx8(dst, x, sigmoidx8) }
 func tanh32x8(dst, x []float32) { mapx8(dst, x, tanhx8) }
 
 // gruGates32x8 is gruGatesT for float32: all gates of eight lanes at once.
-func gruGates32x8(a, c, h, out, bias []float32) {
+func gruGates32x8(a, c, h, out, bias []float32) { gruGatesTail(0, a, c, h, out, bias) }
+
+// gruGatesTail is gruGates32x8 for the elements j.. of the row.
+func gruGatesTail(j int, a, c, h, out, bias []float32) {
 	hs := len(out)
-	j := 0
 	for ; j+8 <= hs; j += 8 {
 		ld := archsimd.LoadFloat32x8Slice
 		r := sigmoidx8(ld(a[j:]).Add(ld(c[j:])).Add(ld(bias[j:])))
@@ -229,3 +233,15 @@ func gruGateGrad32x8(g, r, z, n, cn, h, da, dc, dh []float32) {
 
 // relu32x8 writes max(x, 0).
 func relu32x8(dst, x []float32) { mapx8(dst, x, func(v f8) f8 { return v.Max(bc(0)) }) }
+
+// add32x8 adds b into y, eight lanes at a time.
+func add32x8(y, b []float32) {
+	b = b[:len(y)]
+	i := 0
+	for ; i+8 <= len(y); i += 8 {
+		archsimd.LoadFloat32x8Slice(y[i:]).Add(archsimd.LoadFloat32x8Slice(b[i:])).StoreSlice(y[i:])
+	}
+	if i < len(y) {
+		archsimd.LoadFloat32x8SlicePart(y[i:]).Add(archsimd.LoadFloat32x8SlicePart(b[i:])).StoreSlicePart(y[i:])
+	}
+}

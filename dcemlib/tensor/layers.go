@@ -62,28 +62,36 @@ func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
 	xd, wd := vals[T](x), vals[T](w)
 	rows := len(xd) / in
 	out := allocDirty[T](rows*n, x, w, b)
-	beta := T(0)
 	inputs := []*Tensor{x, w}
+	var bd []T
 	if b != nil {
-		bd := vals[T](b)
-		for o := 0; o < len(out); o += n {
-			copy(out[o:o+n], bd)
-		}
-		beta = 1
+		bd = vals[T](b)
 		inputs = append(inputs, b)
 	}
-	gemm(false, false, rows, n, in, xd, wd, out, beta)
+	gemm(false, false, rows, n, in, xd, wd, out, 0)
 	needGrad := x.node != nil || w.node != nil || (b != nil && b.node != nil)
 	var sig []T // σ(pre-activation) for the softplus gradient
 	if act == ActSoftplus && needGrad {
 		sig = allocDirty[T](len(out), x)
 	}
-	parallelSlices(len(out), func(lo, hi int) {
-		var s []T
-		if sig != nil {
-			s = sig[lo:hi]
+	// One pass over the product adds the bias and applies the activation,
+	// a block of rows at a time while it is in cache (the bias is not
+	// copied into every row before the product).
+	parallelRows(rows, n, func(lo, hi int) {
+		const block = 16
+		for r0 := lo; r0 < hi; r0 += block {
+			r1 := min(r0+block, hi)
+			if bd != nil {
+				for o := r0 * n; o < r1*n; o += n {
+					addBias(out[o:o+n], bd)
+				}
+			}
+			var s []T
+			if sig != nil {
+				s = sig[r0*n : r1*n]
+			}
+			activate(act, out[r0*n:r1*n], s)
 		}
-		activate(act, out[lo:hi], s)
 	})
 	shape := append(cloneInts(x.shape[:len(x.shape)-1]), n)
 	r := wrapIn(out, shape, x, w, b)
@@ -111,6 +119,15 @@ func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
 		}
 	})
 	return r
+}
+
+// addBias adds b to y elementwise (len(y) = len(b)).
+func addBias[T float](y, b []T) {
+	if v, ok := any(y).([]float32); ok {
+		add32(v, any(b).([]float32))
+		return
+	}
+	addInto(y, b)
 }
 
 // activate applies act to y in place; sig, when not nil, receives σ of the
