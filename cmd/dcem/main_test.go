@@ -120,7 +120,7 @@ func TestReproWorldModelQuick(t *testing.T) {
 		args  []string
 		files []string
 	}{
-		{[]string{"repro", "planet", "--quick", "--task", "walker.walk", "--seeds", "2", "--final-eval", "1", "--out", "p"},
+		{[]string{"repro", "planet", "--quick", "--task", "walker.walk", "--seeds", "2", "--final-eval", "1", "--normalize-obs", "--kl-balance", "0.8", "--out", "p"},
 			[]string{"p/sweep.json", "p/result.json", "p/returns-walker.walk.svg", "p/runs/0001.json", "p/work/0000/checkpoint.bin",
 				"p/work/0001/returns.svg", "p/work/0000/losses.png", "p/work/0000/reward-prediction.svg", "p/work/0001/evaluations.json"}},
 		{[]string{"repro", "planet", "--report", "--out", "p"}, []string{"p/work/0000/obs-prediction.png"}},
@@ -142,6 +142,29 @@ func TestReproWorldModelQuick(t *testing.T) {
 				t.Errorf("dcem %v: %s missing or empty (%v)", c.args, f, err)
 			}
 		}
+	}
+	// Phase 2 from the planet grid trained the world model with the grid's
+	// loss (normalized observations, KL balance 0.8), and the point
+	// records the grid's run as its phase 1.
+	var fromSweep struct {
+		Phase2 struct {
+			Config struct {
+				Model        struct{ KLBalance float64 }
+				NormalizeObs bool `json:"normalize_obs"`
+			}
+		}
+		Budget map[string]string
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "l2/work/0001/result.json")); err != nil {
+		t.Fatal(err)
+	} else if err := json.Unmarshal(b, &fromSweep); err != nil {
+		t.Fatal(err)
+	}
+	if c := fromSweep.Phase2.Config; c.Model.KLBalance != 0.8 || !c.NormalizeObs {
+		t.Errorf("phase 2 from the grid: KL balance %g, normalized observations %t; want the grid's 0.8 and true", c.Model.KLBalance, c.NormalizeObs)
+	}
+	if b := fromSweep.Budget["phase1"]; !strings.Contains(b, "KL balance") {
+		t.Errorf("the point's phase-1 budget %q does not name the grid's KL balance", b)
 	}
 	// The point run again (its record removed, as after an interruption
 	// before it finished) resumes its finished phases from their

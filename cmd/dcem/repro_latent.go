@@ -176,8 +176,17 @@ func (g *latentSweep) fromPlanetSweep(dir string) error {
 			return fmt.Errorf("--from-sweep: phase 1 of %s is not finished (%d of %d episodes): resume it with dcem repro planet --resume --out %s", name, train, res.Config.Episodes, dir)
 		}
 		p.From = ckpt
+		p.continuePhase1(res.Config)
 	}
 	return nil
+}
+
+// continuePhase1 records cfg, the configuration of the phase-1 run the
+// point starts from, as its phase 1, and makes its phase 2 train the world
+// model as that run did (latent.Phase2Config.Continue).
+func (p *latentPoint) continuePhase1(cfg planet.Config) {
+	p.Phase1 = cfg
+	p.Phase2.Continue(cfg)
 }
 
 func (g *latentSweep) RunPoint(ctx context.Context, i int, work string) (any, error) {
@@ -295,7 +304,12 @@ func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, s
 		if len(g.Runs) != 1 {
 			return nil, nil, sf, "", usageErrorf("--from names one phase-1 checkpoint: give one task and one seed, or --from-sweep")
 		}
+		res, err := planet.LoadResult(*from)
+		if err != nil {
+			return nil, nil, sf, "", fmt.Errorf("--from: %w", err)
+		}
 		g.Runs[0].From = *from
+		g.Runs[0].continuePhase1(res.Config)
 	case *fromSweep != "":
 		if err := g.fromPlanetSweep(*fromSweep); err != nil {
 			return nil, nil, sf, "", err
@@ -370,6 +384,7 @@ func latentFlagsPoint(task string, seed uint64, quick bool, fs *flag.FlagSet, v 
 	}
 	p1.Seed, p1.Workers = seed, *workers
 	p2.World.Seed, p2.World.Workers, p2.Agent.Seed = seed, *workers, seed
+	p2.Continue(*p1)
 	if err := p1.Validate(); err != nil {
 		return nil, err
 	}

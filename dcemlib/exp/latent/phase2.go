@@ -41,12 +41,44 @@ func Phase2Small(task string) Phase2Config {
 	return Phase2Config{World: w, Agent: a}
 }
 
+// Continue makes phase 2 train the world model as phase 1 trained it: the
+// model's sizes and loss settings (free nats, reward scale, KL balance)
+// and the observation normalization are phase1's. Phase 2's own budget
+// (episodes, updates, evaluation) stays.
+func (c *Phase2Config) Continue(phase1 planet.Config) {
+	c.World.Model = phase1.Model
+	c.World.NormalizeObs = phase1.NormalizeObs
+}
+
+// continuesModel returns an error naming the first world-model setting in
+// which phase 2 (cfg) differs from the phase-1 run (prev): a phase 2 that
+// trained the model with another loss would not continue phase 1.
+func continuesModel(cfg, prev planet.Config, from string) error {
+	want, got := prev.Model, cfg.Model
+	want.ObsSize, want.ActionSize, got.ObsSize, got.ActionSize = 0, 0, 0, 0
+	if got != want {
+		return fmt.Errorf("latent: RunPhase2: the world model's settings %+v differ from phase 1's %+v in %s (Phase2Config.Continue copies them)", got, want, from)
+	}
+	if cfg.NormalizeObs != prev.NormalizeObs {
+		return fmt.Errorf("latent: RunPhase2: NormalizeObs = %t, phase 1 in %s ran with %t (Phase2Config.Continue copies it)", cfg.NormalizeObs, from, prev.NormalizeObs)
+	}
+	return nil
+}
+
 // RunPhase2 continues the phase-1 run whose checkpoint is from (its model,
 // optimizer and replay buffer, as opts.ResetModel and opts.DropReplay
 // allow) with the latent DCEM agent acting and learning, and returns the
 // run's logs and the agent. opts.Checkpoint makes it resumable as in
-// planet.Run.
+// planet.Run. The world model must be trained as in phase 1 (see
+// Continue): other settings are an error.
 func RunPhase2(ctx context.Context, cfg Phase2Config, from string, opts planet.Options) (*planet.Result, *Agent, error) {
+	prev, err := planet.LoadResult(from)
+	if err != nil {
+		return nil, nil, fmt.Errorf("latent: RunPhase2: %w", err)
+	}
+	if err := continuesModel(cfg.World, prev.Config, from); err != nil {
+		return nil, nil, err
+	}
 	env, err := dmc.New(cfg.World.Task)
 	if err != nil {
 		return nil, nil, fmt.Errorf("latent: %w", err)

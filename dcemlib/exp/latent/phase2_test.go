@@ -95,6 +95,38 @@ func TestPhase2Quick(t *testing.T) {
 	}
 }
 
+// TestPhase2ContinuesPhase1Loss checks that phase 2 refuses to train the
+// world model with settings other than phase 1's, and that Continue copies
+// them.
+func TestPhase2ContinuesPhase1Loss(t *testing.T) {
+	dir := t.TempDir()
+	phase1 := filepath.Join(dir, "phase1.bin")
+	p1 := planet.Quick("cheetah.run")
+	p1.Episodes, p1.NormalizeObs, p1.Model.KLBalance = 1, true, 0.8
+	if _, err := planet.Run(context.Background(), p1, planet.Options{Checkpoint: phase1}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Phase2Quick("cheetah.run")
+	_, _, err := RunPhase2(context.Background(), cfg, phase1, planet.Options{})
+	if err == nil || !strings.Contains(err.Error(), "KLBalance") {
+		t.Fatalf("phase 2 with another KL balance than phase 1's: %v, want an error naming KLBalance", err)
+	}
+	cfg.World.Model.KLBalance = 0.8
+	_, _, err = RunPhase2(context.Background(), cfg, phase1, planet.Options{})
+	if err == nil || !strings.Contains(err.Error(), "NormalizeObs") {
+		t.Fatalf("phase 2 without phase 1's normalized observations: %v, want an error naming NormalizeObs", err)
+	}
+	cfg = Phase2Quick("cheetah.run")
+	cfg.Continue(p1)
+	if cfg.World.Model != p1.Model || !cfg.World.NormalizeObs || cfg.World.Episodes != Phase2Quick("cheetah.run").World.Episodes {
+		t.Errorf("Continue: model %+v, normalized %t, %d episodes; want phase 1's model and normalization and phase 2's episodes",
+			cfg.World.Model, cfg.World.NormalizeObs, cfg.World.Episodes)
+	}
+	if err := continuesModel(cfg.World, p1, phase1); err != nil {
+		t.Errorf("after Continue: %v", err)
+	}
+}
+
 // TestPhase3Quick trains the phase-2 controller of a quick run with PPO
 // through the DCEM solve: the update runs, reaches the parameters that are
 // not frozen and leaves the frozen ones alone.
