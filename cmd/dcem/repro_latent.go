@@ -596,7 +596,7 @@ func (g *latentSweep) collect(ctx context.Context, d *sweep.Dir, recs []*sweep.R
 					if sum.Medians[c] == nil {
 						sum.Medians[c] = map[string]float64{}
 					}
-					sum.Medians[c][model] = median(v)
+					sum.Medians[c][model], _ = paired.Median(v) // not empty
 				}
 			}
 			for k, pr := range pairs {

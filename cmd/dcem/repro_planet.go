@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
+	"github.com/dcem-go/dcem/dcemlib/paired"
 	"github.com/dcem-go/dcem/dcemlib/plots"
 	"github.com/dcem-go/dcem/dcemlib/sweep"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
@@ -296,7 +297,7 @@ func (s *planetSweep) collect(ctx context.Context, d *sweep.Dir, recs []*sweep.R
 			curves = append(curves, planet.SeedCurve{Seed: pt.Seed, Steps: pt.EvalSteps, Returns: pt.EvalReturns, Final: pt.Final, FinalStep: float64(pt.EnvSteps)})
 		}
 		if len(sum.FinalMeans) == len(pts) {
-			sum.MedianFinalMean = median(sum.FinalMeans)
+			sum.MedianFinalMean, _ = paired.Median(sum.FinalMeans) // not empty: the task has a run
 			fmt.Printf("%s: final evaluation (mean of %d episodes) per seed %.1f; median over %d seeds %.1f\n",
 				task, s.grid.FinalEval, sum.FinalMeans, len(pts), sum.MedianFinalMean)
 		} else {
@@ -312,19 +313,6 @@ func (s *planetSweep) collect(ctx context.Context, d *sweep.Dir, recs []*sweep.R
 		}
 	}
 	return writeResultJSON(d.Path, out)
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	n := len(s)
-	if n == 0 {
-		return math.NaN()
-	}
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // reportPlanet writes result.json and the figures of every run in the sweep

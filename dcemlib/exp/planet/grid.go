@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/dcem-go/dcem/dcemlib/paired"
 	"github.com/dcem-go/dcem/dcemlib/sweep"
+	"gonum.org/v1/gonum/stat"
 )
 
 // GridRun is one training run of a world-model grid (a `dcem repro planet`
@@ -134,7 +136,7 @@ func SummarizeGrid(runs []GridRun) []GridTask {
 		for _, g := range t.Runs {
 			m := math.NaN()
 			if g.Finished && len(g.Final) > 0 {
-				m = mean(g.Final)
+				m = stat.Mean(g.Final, nil)
 			} else {
 				all = false
 			}
@@ -142,26 +144,8 @@ func SummarizeGrid(runs []GridRun) []GridTask {
 		}
 		t.Median = math.NaN()
 		if all {
-			t.Median = median(t.FinalMeans)
+			t.Median, _ = paired.Median(t.FinalMeans) // not empty: the task has a run
 		}
 	}
 	return out
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
-
-func mean(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
 }
