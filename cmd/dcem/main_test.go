@@ -166,6 +166,34 @@ func TestReproWorldModelQuick(t *testing.T) {
 	if b := fromSweep.Budget["phase1"]; !strings.Contains(b, "KL balance") {
 		t.Errorf("the point's phase-1 budget %q does not name the grid's KL balance", b)
 	}
+	// A latent grid whose second point's phase 1 has not started: the
+	// first point runs, the second stops with what to do, and --resume
+	// runs it once its phase 1 is there.
+	if err := os.CopyFS(filepath.Join(dir, "p3"), os.DirFS(filepath.Join(dir, "p"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "p3/work/0001/checkpoint.bin")); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := dcem(t, dir, "repro", "latent", "--quick", "--task", "walker.walk", "--seeds", "2", "--from-sweep", "p3", "--out", "l3")
+	if code == 0 || !strings.Contains(stderr, "phase 1 of walker.walk-seed1 has not started") || !strings.Contains(stderr, "dcem repro planet --resume --out "+filepath.Join(dir, "p3")) {
+		t.Errorf("latent grid with a phase 1 not started: exit %d, want an error saying so\n%s\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "l3/runs/0000.json")); err != nil {
+		t.Errorf("the point whose phase 1 had finished did not run: %v", err)
+	}
+	ckpt, err := os.ReadFile(filepath.Join(dir, "p/work/0001/checkpoint.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "p3/work/0001/checkpoint.bin"), ckpt, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := dcem(t, dir, "repro", "latent", "--resume", "--out", "l3"); code != 0 {
+		t.Errorf("--resume once phase 1 is there: exit %d\n%s\n%s", code, stdout, stderr)
+	} else if _, err := os.Stat(filepath.Join(dir, "l3/result.json")); err != nil {
+		t.Errorf("--resume did not collect the grid: %v", err)
+	}
 	// The point run again (its record removed, as after an interruption
 	// before it finished) resumes its finished phases from their
 	// checkpoints in its work directory: no PPO update, the same training
@@ -182,7 +210,7 @@ func TestReproWorldModelQuick(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "l/runs/0000.json")); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := dcem(t, dir, "repro", "latent", "--resume", "--out", "l")
+	code, stdout, stderr = dcem(t, dir, "repro", "latent", "--resume", "--out", "l")
 	if code != 0 || strings.Contains(stderr, "PPO update") {
 		t.Fatalf("dcem repro latent --resume: exit %d, want 0 without PPO updates\n%s\n%s", code, stdout, stderr)
 	}

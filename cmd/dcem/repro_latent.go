@@ -48,7 +48,10 @@ type latentPoint struct {
 	Quick bool   `json:"quick,omitempty"`
 	// From is the phase-1 checkpoint; empty runs phase 1 in the point's
 	// work directory.
-	From         string              `json:"from,omitempty"`
+	From string `json:"from,omitempty"`
+	// PlanetSweep is the planet sweep directory From is in (--from-sweep),
+	// named in the message when that run has not finished.
+	PlanetSweep  string              `json:"planet_sweep,omitempty"`
 	Phase1       planet.Config       `json:"phase1"`
 	Phase2       latent.Phase2Config `json:"phase2"`
 	Phase3       latent.Phase3Config `json:"phase3"`
@@ -118,7 +121,9 @@ func (g *latentSweep) validate() error {
 		} else {
 			seen[name] = true
 		}
-		if p.From != "" {
+		// A phase 1 in a planet sweep may still be training: the point
+		// checks it when it runs (startFromPhase1).
+		if p.From != "" && p.PlanetSweep == "" {
 			if _, err := os.Stat(p.From); err != nil {
 				return fmt.Errorf("latent: phase 1 of %s-seed%d: %w", p.Task, p.Seed, err)
 			}
@@ -147,8 +152,12 @@ func (g *latentSweep) taskCPUs() int {
 }
 func (g *latentSweep) start(int) {}
 
-// fromPlanetSweep sets each point's phase 1 to the finished run of the same
-// task and seed in the planet sweep directory dir.
+// fromPlanetSweep sets each point's phase 1 to the run of the same task
+// and seed in the planet sweep directory dir. That run may still be
+// training: the point checks that it has finished when it runs
+// (latentPoint.startFromPhase1), so a latent grid can be set up, and its
+// first points run, while later points' phase 1 trains; --resume runs the
+// rest.
 func (g *latentSweep) fromPlanetSweep(dir string) error {
 	d, err := sweep.Open(dir, "planet")
 	if err != nil {
@@ -161,23 +170,42 @@ func (g *latentSweep) fromPlanetSweep(dir string) error {
 		if k < 0 {
 			return usageErrorf("--from-sweep: %s has no run %s (it has %s)", dir, name, strings.Join(d.Manifest.Points, ", "))
 		}
-		ckpt := filepath.Join(d.WorkDir(k), "checkpoint.bin")
-		res, err := planet.LoadResult(ckpt)
-		if err != nil {
+		p.From = filepath.Join(d.WorkDir(k), "checkpoint.bin")
+		p.PlanetSweep = d.Path
+		if res, err := planet.LoadResult(p.From); err == nil {
+			p.continuePhase1(res.Config) // recorded in sweep.json now where it is known
+		} else if !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("--from-sweep: %s: %w", name, err)
 		}
-		train := 0
-		for _, e := range res.Episodes {
-			if e.Kind == "train" {
-				train++
-			}
-		}
-		if train < res.Config.Episodes {
-			return fmt.Errorf("--from-sweep: phase 1 of %s is not finished (%d of %d episodes): resume it with dcem repro planet --resume --out %s", name, train, res.Config.Episodes, dir)
-		}
-		p.From = ckpt
-		p.continuePhase1(res.Config)
 	}
+	return nil
+}
+
+// startFromPhase1 loads the phase-1 run the point starts from (From),
+// checks that it has finished and makes the point continue it.
+func (p *latentPoint) startFromPhase1() error {
+	res, err := planet.LoadResult(p.From)
+	name := fmt.Sprintf("%s-seed%d", p.Task, p.Seed)
+	resume := "resume it with dcem repro planet --resume --out " + p.PlanetSweep
+	switch {
+	case errors.Is(err, os.ErrNotExist) && p.PlanetSweep != "":
+		return fmt.Errorf("phase 1 of %s has not started (no %s): %s, then dcem repro latent --resume", name, p.From, resume)
+	case err != nil:
+		return fmt.Errorf("phase 1 of %s: %w", name, err)
+	}
+	train := 0
+	for _, e := range res.Episodes {
+		if e.Kind == "train" {
+			train++
+		}
+	}
+	if train < res.Config.Episodes {
+		if p.PlanetSweep == "" {
+			resume = "finish it first"
+		}
+		return fmt.Errorf("phase 1 of %s is not finished (%d of %d episodes in %s): %s, then dcem repro latent --resume", name, train, res.Config.Episodes, p.From, resume)
+	}
+	p.continuePhase1(res.Config)
 	return nil
 }
 
@@ -191,6 +219,11 @@ func (p *latentPoint) continuePhase1(cfg planet.Config) {
 
 func (g *latentSweep) RunPoint(ctx context.Context, i int, work string) (any, error) {
 	p := g.Runs[i]
+	if p.From != "" {
+		if err := p.startFromPhase1(); err != nil {
+			return nil, err
+		}
+	}
 	r := &latentRun{task: p.Task, quick: p.Quick, from: p.From, p1: p.Phase1, p2: p.Phase2, p3: p.Phase3, nEval: p.EvalEpisodes,
 		imagine: p.Imagination, resetModel: p.ResetModel, dropReplay: p.DropReplay, seed: p.Seed, out: work}
 	return r.runPhases(ctx)
@@ -304,12 +337,10 @@ func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, s
 		if len(g.Runs) != 1 {
 			return nil, nil, sf, "", usageErrorf("--from names one phase-1 checkpoint: give one task and one seed, or --from-sweep")
 		}
-		res, err := planet.LoadResult(*from)
-		if err != nil {
+		g.Runs[0].From = *from
+		if err := g.Runs[0].startFromPhase1(); err != nil {
 			return nil, nil, sf, "", fmt.Errorf("--from: %w", err)
 		}
-		g.Runs[0].From = *from
-		g.Runs[0].continuePhase1(res.Config)
 	case *fromSweep != "":
 		if err := g.fromPlanetSweep(*fromSweep); err != nil {
 			return nil, nil, sf, "", err
