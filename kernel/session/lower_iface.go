@@ -34,46 +34,54 @@ func lowerIfaceValues(p *parsed, env *lowerEnv) string {
 		}
 		return false
 	}
-	var visit func(n ast.Node, results []ast.Expr)
-	visit = func(n ast.Node, results []ast.Expr) {
-		ast.Inspect(n, func(m ast.Node) bool {
-			if m == n {
+	inspectWithResults(p.file, nil, func(m ast.Node, results []ast.Expr) bool {
+		switch m := m.(type) {
+		case *ast.ReturnStmt:
+			if len(m.Results) != len(results) {
 				return true
 			}
-			switch m := m.(type) {
-			case *ast.FuncDecl:
-				if m.Body != nil {
-					visit(m.Body, fieldTypes(m.Type.Results))
+			for i, r := range m.Results {
+				if !empty(results[i]) {
+					continue
 				}
-				return false
-			case *ast.FuncLit:
-				visit(m.Body, fieldTypes(m.Type.Results))
-				return false
-			case *ast.ReturnStmt:
-				if len(m.Results) != len(results) {
-					return true
+				if isNil(r) {
+					continue
 				}
-				for i, r := range m.Results {
-					if !empty(results[i]) {
-						continue
-					}
-					if isNil(r) {
-						continue
-					}
-					e.insert(p.off(r.Pos()), "[]"+p.text(results[i])+"{")
-					e.insert(p.off(r.End()), "}[0]")
-				}
-			case *ast.CallExpr:
-				if len(m.Args) == 1 && !m.Ellipsis.IsValid() && empty(m.Fun) && !isNil(m.Args[0]) {
-					e.replace(p.off(m.Pos()), p.off(m.Lparen)+1, "[]"+p.text(ast.Unparen(m.Fun))+"{")
-					e.replace(p.off(m.Rparen), p.off(m.End()), "}[0]")
-				}
+				e.insert(p.off(r.Pos()), "[]"+p.text(results[i])+"{")
+				e.insert(p.off(r.End()), "}[0]")
 			}
-			return true
-		})
-	}
-	visit(p.file, nil)
+		case *ast.CallExpr:
+			if len(m.Args) == 1 && !m.Ellipsis.IsValid() && empty(m.Fun) && !isNil(m.Args[0]) {
+				e.replace(p.off(m.Pos()), p.off(m.Lparen)+1, "[]"+p.text(ast.Unparen(m.Fun))+"{")
+				e.replace(p.off(m.Rparen), p.off(m.End()), "}[0]")
+			}
+		}
+		return true
+	})
 	return e.apply()
+}
+
+// inspectWithResults walks n as ast.Inspect does, calling f on every node
+// below it with the result types of the innermost function declaration or
+// literal that encloses the node (results for the nodes outside any); f
+// returns whether to go into the node's children.
+func inspectWithResults(n ast.Node, results []ast.Expr, f func(m ast.Node, results []ast.Expr) bool) {
+	ast.Inspect(n, func(m ast.Node) bool {
+		if m == n {
+			return true
+		}
+		switch m := m.(type) {
+		case *ast.FuncDecl:
+			if m.Body != nil {
+				inspectWithResults(m.Body, fieldTypes(m.Type.Results), f)
+			}
+			return false
+		case *ast.FuncLit:
+			inspectWithResults(m.Body, fieldTypes(m.Type.Results), f)
+			return false
+		}
+		return f(m, results)
+	})
 }
 
 func isNil(x ast.Expr) bool {
@@ -248,118 +256,103 @@ func copyIfaceValues(p *parsed, env *lowerEnv) string {
 		}
 		return nil
 	}
-	var visit func(n ast.Node, results []ast.Expr)
-	visit = func(n ast.Node, results []ast.Expr) {
-		ast.Inspect(n, func(m ast.Node) bool {
-			if m == n {
+	inspectWithResults(p.file, nil, func(m ast.Node, results []ast.Expr) bool {
+		switch m := m.(type) {
+		case *ast.SelectorExpr:
+			if !called[m] {
+				if name, ok := copiedAny(m.X, false); ok {
+					if ft := promotedValueMethod(name, m.Sel.Name, 0); ft != nil {
+						e.insert(p.off(m.Pos()), fmt.Sprintf("func(__dcemR %s) %s { return __dcemR.%s }(", name, types.ExprString(ft), m.Sel.Name))
+						e.replace(p.off(m.X.End()), p.off(m.End()), ")")
+					}
+				}
+			}
+		case *ast.ReturnStmt:
+			if len(m.Results) == len(results) {
+				for i, r := range m.Results {
+					if ifaceType(results[i], env) {
+						wrap(r, results[i])
+					}
+				}
+			}
+		case *ast.SendStmt:
+			var elem ast.Expr
+			if ct, _ := t.exprType(m.Chan); ct != nil {
+				if c, ok := ct.(*ast.ChanType); ok {
+					elem = c.Value
+				}
+			}
+			wrap(m.Value, elem)
+		case *ast.AssignStmt:
+			if m.Tok != token.ASSIGN || len(m.Lhs) != len(m.Rhs) {
 				return true
 			}
-			switch m := m.(type) {
-			case *ast.FuncDecl:
-				if m.Body != nil {
-					visit(m.Body, fieldTypes(m.Type.Results))
+			for i, r := range m.Rhs {
+				lt, _ := t.exprType(m.Lhs[i])
+				wrap(r, lt)
+			}
+		case *ast.ValueSpec:
+			if m.Type != nil && ifaceType(m.Type, env) {
+				for _, v := range m.Values {
+					wrap(v, m.Type)
 				}
-				return false
-			case *ast.FuncLit:
-				visit(m.Body, fieldTypes(m.Type.Results))
-				return false
-			case *ast.SelectorExpr:
-				if !called[m] {
-					if name, ok := copiedAny(m.X, false); ok {
-						if ft := promotedValueMethod(name, m.Sel.Name, 0); ft != nil {
-							e.insert(p.off(m.Pos()), fmt.Sprintf("func(__dcemR %s) %s { return __dcemR.%s }(", name, types.ExprString(ft), m.Sel.Name))
-							e.replace(p.off(m.X.End()), p.off(m.End()), ")")
+			}
+		case *ast.CompositeLit:
+			var elem func(i int, key ast.Expr) ast.Expr
+			switch ct := ast.Unparen(m.Type).(type) {
+			case *ast.ArrayType:
+				elem = func(int, ast.Expr) ast.Expr { return ct.Elt }
+			case *ast.MapType:
+				elem = func(int, ast.Expr) ast.Expr { return ct.Value }
+			case *ast.Ident:
+				under := declaredType(ct.Name, env)
+				if st, ok := under.(*ast.StructType); ok {
+					var names []string
+					var types []ast.Expr
+					for _, f := range st.Fields.List {
+						if len(f.Names) == 0 {
+							names, types = append(names, embeddedName(f.Type)), append(types, f.Type)
+						}
+						for _, n := range f.Names {
+							names, types = append(names, n.Name), append(types, f.Type)
 						}
 					}
-				}
-			case *ast.ReturnStmt:
-				if len(m.Results) == len(results) {
-					for i, r := range m.Results {
-						if ifaceType(results[i], env) {
-							wrap(r, results[i])
-						}
-					}
-				}
-			case *ast.SendStmt:
-				var elem ast.Expr
-				if ct, _ := t.exprType(m.Chan); ct != nil {
-					if c, ok := ct.(*ast.ChanType); ok {
-						elem = c.Value
-					}
-				}
-				wrap(m.Value, elem)
-			case *ast.AssignStmt:
-				if m.Tok != token.ASSIGN || len(m.Lhs) != len(m.Rhs) {
-					return true
-				}
-				for i, r := range m.Rhs {
-					lt, _ := t.exprType(m.Lhs[i])
-					wrap(r, lt)
-				}
-			case *ast.ValueSpec:
-				if m.Type != nil && ifaceType(m.Type, env) {
-					for _, v := range m.Values {
-						wrap(v, m.Type)
-					}
-				}
-			case *ast.CompositeLit:
-				var elem func(i int, key ast.Expr) ast.Expr
-				switch ct := ast.Unparen(m.Type).(type) {
-				case *ast.ArrayType:
-					elem = func(int, ast.Expr) ast.Expr { return ct.Elt }
-				case *ast.MapType:
-					elem = func(int, ast.Expr) ast.Expr { return ct.Value }
-				case *ast.Ident:
-					under := declaredType(ct.Name, env)
-					if st, ok := under.(*ast.StructType); ok {
-						var names []string
-						var types []ast.Expr
-						for _, f := range st.Fields.List {
-							if len(f.Names) == 0 {
-								names, types = append(names, embeddedName(f.Type)), append(types, f.Type)
-							}
-							for _, n := range f.Names {
-								names, types = append(names, n.Name), append(types, f.Type)
-							}
-						}
-						elem = func(i int, key ast.Expr) ast.Expr {
-							if k, ok := key.(*ast.Ident); ok {
-								for j, n := range names {
-									if n == k.Name {
-										return types[j]
-									}
+					elem = func(i int, key ast.Expr) ast.Expr {
+						if k, ok := key.(*ast.Ident); ok {
+							for j, n := range names {
+								if n == k.Name {
+									return types[j]
 								}
-								return nil
-							}
-							if key == nil && i < len(types) {
-								return types[i]
 							}
 							return nil
 						}
-					} else if at, ok := under.(*ast.ArrayType); ok {
-						elem = func(int, ast.Expr) ast.Expr { return at.Elt }
-					} else if mt, ok := under.(*ast.MapType); ok {
-						elem = func(int, ast.Expr) ast.Expr { return mt.Value }
+						if key == nil && i < len(types) {
+							return types[i]
+						}
+						return nil
 					}
+				} else if at, ok := under.(*ast.ArrayType); ok {
+					elem = func(int, ast.Expr) ast.Expr { return at.Elt }
+				} else if mt, ok := under.(*ast.MapType); ok {
+					elem = func(int, ast.Expr) ast.Expr { return mt.Value }
 				}
-				for i, el := range m.Elts {
-					var key ast.Expr
-					if kv, ok := el.(*ast.KeyValueExpr); ok {
-						key, el = kv.Key, kv.Value
-					}
-					var into ast.Expr
-					if elem != nil {
-						into = elem(i, key)
-					}
-					wrap(el, into)
-				}
-			case *ast.CallExpr:
-				callArgs(t, m, env, wrap)
 			}
-			return true
-		})
-	}
-	visit(p.file, nil)
+			for i, el := range m.Elts {
+				var key ast.Expr
+				if kv, ok := el.(*ast.KeyValueExpr); ok {
+					key, el = kv.Key, kv.Value
+				}
+				var into ast.Expr
+				if elem != nil {
+					into = elem(i, key)
+				}
+				wrap(el, into)
+			}
+		case *ast.CallExpr:
+			callArgs(t, m, env, wrap)
+		}
+		return true
+	})
 	return e.apply()
 }
 
