@@ -242,7 +242,10 @@ func wrapIn[T float](data []T, shape []int, inputs ...*Tensor) *Tensor {
 // whole process: gradient temporaries of Backward and the storage of arena
 // rounds. Unlike a sync.Pool it is not emptied by garbage collections, so a
 // steady-state loop keeps reusing the same memory; it holds at most
-// maxCachedBytes.
+// maxCachedBytes. That bound is above the largest round the experiments
+// make (a phase-2 decoder update of 10 start states records 1.9 GB of
+// graph): a round larger than the cache would take the excess from the
+// Go heap every time, zeroed, and leave it to the garbage collector.
 var cache struct {
 	sync.Mutex
 	free64 [64][][]float64
@@ -252,7 +255,7 @@ var cache struct {
 
 const (
 	minPooled      = 1024    // smallest buffer worth caching (elements)
-	maxCachedBytes = 1 << 30 // most bytes the cache holds
+	maxCachedBytes = 4 << 30 // most bytes the cache holds
 )
 
 // getBuf returns a zeroed slice of length n.
