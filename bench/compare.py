@@ -35,11 +35,26 @@ ROWS = [
      "UpdateDCEM10x100/f64", "UpdateDCEM10x100/f32", 2),
     ("RSSM full-CEM decision (1000×12×10, 92 GFLOP), no grad", "RSSMPlanCEM1000x12x10",
      "PlanCEM1000x12x10/64", "PlanCEM1000x12x10/32", 1.0),
+    ("RSSM CEM decision of the 100k runs (300×12×5, 13.9 GFLOP), no grad", "RSSMPlanCEM300x12x5", None,
+     "PlanCEM300x12x5", 1.0),
     ("RSSM update, 50×50 chunks, fwd+bwd+Adam", "RSSMUpdate50x50", None, "Update50x50", 1.0),
     ("RSSM update, chunks over GradientWorkers (1 BLAS thread each)", "RSSMUpdate50x50", None, "Update50x50Workers", 1.0),
     ("latent DCEM decision (100×12×10, decoder 8→128²→72)", "LatentDecision100x12x10", None,
      "Decision/latentDCEM100x12x10/threads1", 1.0),
 ]
+
+# Targets in milliseconds per operation, on one thread and on two (None: no
+# target), and the Go benchmark of the two-thread column where it is not the
+# float32 one run with -cpu 2.
+ABSOLUTE = {
+    "RSSM full-CEM decision (1000×12×10, 92 GFLOP), no grad": (900, 500),
+    "RSSM CEM decision of the 100k runs (300×12×5, 13.9 GFLOP), no grad": (None, 60),
+    "RSSM update, 50×50 chunks, fwd+bwd+Adam": (100, 70),
+    "latent DCEM decision (100×12×10, decoder 8→128²→72)": (None, 50),
+}
+TWO_THREADS = {
+    "latent DCEM decision (100×12×10, decoder 8→128²→72)": "Decision/latentDCEM100x12x10/threads2",
+}
 
 LINE = re.compile(r"^Benchmark(\S+?)(?:-(\d+))?\s+\d+\s+([\d.]+) ns/op")
 
@@ -80,6 +95,8 @@ def main():
     for label, tname, g64, g32, target in ROWS:
         t32, t64 = torch.get((tname, "f32")), torch.get((tname, "f64"))
         o32, o64, o32x2 = go.get((g32, 1)), go.get((g64, 1)), go.get((g32, 2))
+        if label in TWO_THREADS:
+            o32x2 = go.get((TWO_THREADS[label], 2))
         r32 = t32 / o32 if t32 and o32 else None
         r64 = t64 / o64 if t64 and o64 else None
         if target is None:
@@ -88,6 +105,10 @@ def main():
             verdict = f"≥ {target}×: not measured"
         else:
             verdict = f"≥ {target}×: {'met' if r32 >= target else 'missed'}"
+        for limit, got, where in zip(ABSOLUTE.get(label, (None, None)), (o32, o32x2), ("1 thread", "2 threads")):
+            if limit is not None:
+                state = "not measured" if got is None else ("met" if got <= limit else "missed")
+                verdict += ("; " if verdict else "") + f"≤ {limit} ms on {where}: {state}"
         ratio = lambda r: "—" if r is None else f"{r:.2f}×"
         print(f"| {label} | {fmt(t32)} | {fmt(t64)} | {fmt(o32)} | {fmt(o64)} | {fmt(o32x2)} "
               f"| {ratio(r32)} | {ratio(r64)} | {verdict} |")

@@ -30,7 +30,7 @@ go=(go test -run '^$' -cpu 1,2)
   "${go[@]}" -benchtime "$bt_big" -bench 'DCEMArena/(B16_|B128_)' ./dcemlib/cem
   "${go[@]}" -benchtime "$bt_small" -bench 'MLP64|GRU230|EnergyMLP128|Softplus384k' ./dcemlib/nn
   "${go[@]}" -benchtime "$bt_small" -bench 'UpdateDCEM10x100' ./dcemlib/exp/regression
-  "${go[@]}" -benchtime "$bt_big" -bench 'PlanCEM1000x12x10|Update50x50' ./dcemlib/rssm
+  "${go[@]}" -benchtime "$bt_big" -bench 'PlanCEM1000x12x10|PlanCEM300x12x5|Update50x50' ./dcemlib/rssm
   "${go[@]}" -benchtime "$bt_small" -bench 'Decision/latentDCEM' ./dcemlib/exp/latent
 } | tee "$out/go.txt" | grep '^Benchmark' >&2
 

@@ -232,13 +232,14 @@ class RSSM(torch.nn.Module):
         return obs_nll + 10 * rew_nll + kl
 
 
-def w_rssm_plan(dt):
+def w_rssm_plan(dt, N=1000, iters=10, K=100):
     """One full-space CEM decision of PlaNet's planner in the model without a
-    graph: 1000 candidates × horizon 12 × 10 iterations, 100 elites, actions
-    clipped to [−1, 1], return = sum of predicted rewards from prior samples."""
+    graph: N candidates (1000) × horizon 12 × iters iterations (10), K elites
+    (100), actions clipped to [−1, 1], return = sum of predicted rewards from
+    prior samples."""
     torch.manual_seed(1)
     m = RSSM().to(dt)
-    N, Hz, A, K = 1000, 12, 6, 100
+    Hz, A = 12, 6
     h0 = torch.randn(1, 200, dtype=dt)
     s0 = torch.randn(1, 30, dtype=dt)
 
@@ -246,7 +247,7 @@ def w_rssm_plan(dt):
     def run():
         mean = torch.zeros(Hz, A, dtype=dt)
         std = torch.ones(Hz, A, dtype=dt)
-        for _ in range(10):
+        for _ in range(iters):
             acts = (mean + std * torch.randn(N, Hz, A, dtype=dt)).clamp(-1, 1)
             h, s = h0.expand(N, -1), s0.expand(N, -1)
             ret = torch.zeros(N, dtype=dt)
@@ -325,6 +326,7 @@ WORKLOADS = [
     ("Softplus384k", w_softplus, (30, 5)),
     ("RegressionUpdateDCEM10x100", w_regression_dcem, (20, 3)),
     ("RSSMPlanCEM1000x12x10", w_rssm_plan, (3, 1)),
+    ("RSSMPlanCEM300x12x5", lambda dt: w_rssm_plan(dt, N=300, iters=5, K=30), (10, 2)),
     ("RSSMUpdate50x50", w_rssm_update, (5, 1)),
     ("LatentDecision100x12x10", w_latent_decision, (10, 2)),
 ]

@@ -91,12 +91,16 @@ func BenchmarkPlanCEM300x12x5(b *testing.B) {
 
 // BenchmarkUpdate50x50 times one model update of PlaNet's training on a
 // cheetah-sized model: the loss of a batch of 50 chunks of 50 steps, its
-// gradient, clipping and an Adam step, in float32 in an arena.
+// gradient, clipping and an Adam step, in float32 in an arena, with
+// GOMAXPROCS BLAS threads (run with -cpu 1,2), as the runs update.
 func BenchmarkUpdate50x50(b *testing.B) {
 	m, err := New(Default(17, 6), tensor.Float32, tensor.NewRNG(1))
 	if err != nil {
 		b.Fatal(err)
 	}
+	prev := tensor.BLASThreads()
+	tensor.SetBLASThreads(runtime.GOMAXPROCS(0))
+	defer tensor.SetBLASThreads(prev)
 	opt := nn.NewAdam(m.Params(), 1e-3)
 	opt.Eps = 1e-4
 	batch := randBatch(tensor.Float32, 50, 50, 17, 6, 2)
