@@ -454,7 +454,7 @@ func (r *latentRun) phase1(ctx context.Context) (string, error) {
 // phase2 runs (or resumes) the latent DCEM agent's phase from phase 1's
 // checkpoint and writes its figures.
 func (r *latentRun) phase2(ctx context.Context, phase1 string) (*planet.Result, *latent.Agent, error) {
-	fmt.Fprintf(os.Stderr, "phase 2 (latent DCEM agent): %s\n", r.p2.World.Budget())
+	fmt.Fprintf(os.Stderr, "phase 2 (latent DCEM agent): %s\n", r.p2.Budget(r.dropReplay))
 	progress, finish := planetProgress()
 	res2, agent, err := latent.RunPhase2(ctx, r.p2, phase1, planet.Options{
 		Checkpoint: r.checkpoint("phase2"), Progress: progress,
@@ -525,7 +525,7 @@ func (r *latentRun) evaluate(ctx context.Context, phase1 string, policy *latent.
 
 // budget describes the point's phases for labels.
 func (r *latentRun) budget(agent *latent.Agent) map[string]string {
-	b := map[string]string{"phase1": r.p1.Budget(), "phase2": r.p2.World.Budget() + "; " + agent.Describe()}
+	b := map[string]string{"phase1": r.p1.Budget(), "phase2": r.p2.Budget(r.dropReplay) + "; " + agent.Describe()}
 	if r.p3.PPO.Updates > 0 {
 		b["phase3"] = fmt.Sprintf("%d PPO updates of %d episodes, lr %g", r.p3.PPO.Updates, r.p3.PPO.Episodes, r.p3.PPO.LR)
 	}

@@ -41,6 +41,17 @@ func Phase2Small(task string) Phase2Config {
 	return Phase2Config{World: w, Agent: a}
 }
 
+// Budget describes phase 2's world-model budget as planet.Config.Budget
+// does, counting the episodes phase 2 collects: with phase 1's replay kept
+// (dropReplay false, the default) it collects no seed episodes.
+func (c Phase2Config) Budget(dropReplay bool) string {
+	w := c.World
+	if !dropReplay {
+		w.SeedEpisodes = 0
+	}
+	return w.Budget()
+}
+
 // Continue makes phase 2 train the world model as phase 1 trained it: the
 // model's sizes and loss settings (free nats, reward scale, KL balance)
 // and the observation normalization are phase1's. Phase 2's own budget

@@ -127,6 +127,18 @@ func TestPhase2ContinuesPhase1Loss(t *testing.T) {
 	}
 }
 
+// TestPhase2Budget checks that phase 2's description counts the episodes
+// it collects: no seed episodes while it keeps phase 1's replay.
+func TestPhase2Budget(t *testing.T) {
+	c := Phase2Small("cheetah.run")
+	if b := c.Budget(false); !strings.HasPrefix(b, "20 episodes of 1000 steps") {
+		t.Errorf("Budget(false) = %q, want 20 episodes and no seed episodes", b)
+	}
+	if b := c.Budget(true); !strings.HasPrefix(b, "5+20 episodes") {
+		t.Errorf("Budget(true) = %q, want the 5 seed episodes a dropped replay collects again", b)
+	}
+}
+
 // TestPhase3Quick trains the phase-2 controller of a quick run with PPO
 // through the DCEM solve: the update runs, reaches the parameters that are
 // not frozen and leaves the frozen ones alone.

@@ -169,8 +169,12 @@ func Quick(task string) Config {
 // Budget describes the run's size in one line, for figure labels.
 func (c Config) Budget() string {
 	p := c.Planner
-	s := fmt.Sprintf("%d+%d episodes of %d steps (repeat %d), %d updates of %d×%d per episode, CEM %d/%d/%d h%d, model %d/%d/%d",
-		c.SeedEpisodes, c.Episodes, c.EpisodeSteps, c.ActionRepeat, c.Updates, c.BatchSize, c.ChunkLength,
+	episodes := fmt.Sprintf("%d+%d", c.SeedEpisodes, c.Episodes)
+	if c.SeedEpisodes == 0 { // a continuation's description (latent.Phase2Config.Budget)
+		episodes = fmt.Sprint(c.Episodes)
+	}
+	s := fmt.Sprintf("%s episodes of %d steps (repeat %d), %d updates of %d×%d per episode, CEM %d/%d/%d h%d, model %d/%d/%d",
+		episodes, c.EpisodeSteps, c.ActionRepeat, c.Updates, c.BatchSize, c.ChunkLength,
 		p.Candidates, p.Elites, p.Iterations, p.Horizon, c.Model.StateSize, c.Model.BeliefSize, c.Model.HiddenSize)
 	// What departs from PlaNet's model and loss.
 	if c.NormalizeObs {
