@@ -63,14 +63,6 @@ type latentPoint struct {
 	DropReplay  bool   `json:"drop_replay,omitempty"`
 }
 
-// latentPointResult is a point's record: its fig. 4 evaluations.
-type latentPointResult struct {
-	Task   string             `json:"task"`
-	Seed   uint64             `json:"seed"`
-	Fig4   *latent.Fig4Result `json:"fig4"`
-	Budget map[string]string  `json:"budget"`
-}
-
 // latentRun is a point being run: its settings and its work directory.
 type latentRun struct {
 	task       string
@@ -244,7 +236,7 @@ func reproLatent(args []string) error {
 
 // runPhases runs the three phases of r (resuming each from its checkpoint)
 // and evaluates fig. 4's controllers for its seed.
-func (r *latentRun) runPhases(ctx context.Context) (*latentPointResult, error) {
+func (r *latentRun) runPhases(ctx context.Context) (*latent.GridPoint, error) {
 	phase1, err := r.phase1(ctx)
 	if err != nil {
 		return nil, err
@@ -267,7 +259,7 @@ func (r *latentRun) runPhases(ctx context.Context) (*latentPointResult, error) {
 	if err := r.report(phase1, res2, res3, agent, fig4); err != nil {
 		return nil, err
 	}
-	return &latentPointResult{Task: r.task, Seed: r.seed, Fig4: fig4, Budget: r.budget(agent)}, nil
+	return &latent.GridPoint{Task: r.task, Seed: r.seed, Fig4: fig4, Budget: r.budget(agent)}, nil
 }
 
 // parseLatentFlags reads the flags of `dcem repro latent` into a run and
@@ -588,7 +580,7 @@ func (g *latentSweep) collect(ctx context.Context, d *sweep.Dir, recs []*sweep.R
 	var order []string
 	budget := ""
 	for _, r := range recs {
-		var pt latentPointResult
+		var pt latent.GridPoint
 		if err := json.Unmarshal(r.Result, &pt); err != nil || pt.Fig4 == nil {
 			return fmt.Errorf("latent: %s: no fig. 4 evaluation (%v)", d.RecordPath(r.Index), err)
 		}
