@@ -270,8 +270,12 @@ func (im *Imagination) rollout(ctx context.Context, k int, actions []float32, n,
 			return err
 		}
 		h = m.Transition(s, use(ab[t*rows*A:(t+1)*rows*A], A), h)
-		pm, ps := m.Prior(h)
-		s = pm.Add(ps.Mul(use(im.noise[(t*n+lo)*S:(t*n+hi)*S], S)))
+		if im.meanOnly {
+			s = m.priorMean(h)
+		} else {
+			pm, ps := m.Prior(h)
+			s = pm.Add(ps.Mul(use(im.noise[(t*n+lo)*S:(t*n+hi)*S], S)))
+		}
 		r := m.PredictReward(m.Features(h, s))
 		if dt == tensor.Float32 {
 			for i, v := range r.Data32() {
@@ -400,9 +404,10 @@ func (m *Model) ImagineReturns(h, s, actions *tensor.Tensor, horizon int, rng *t
 	var ret *tensor.Tensor
 	for t := range horizon {
 		h = m.Transition(s, actions.Slice(1, t*A, (t+1)*A), h)
-		pm, ps := m.Prior(h)
-		s = pm
-		if rng != nil {
+		if rng == nil {
+			s = m.priorMean(h)
+		} else {
+			pm, ps := m.Prior(h)
 			eps := tensor.RandNOf(m.DType(), rng, n, m.StateSize)
 			if a := h.Arena(); a != nil {
 				eps = a.Use(eps)

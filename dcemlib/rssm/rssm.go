@@ -249,6 +249,13 @@ func (m *Model) Prior(h *tensor.Tensor) (mean, std *tensor.Tensor) {
 	return m.gaussian(m.PriorOut.Forward(m.PriorHidden.ForwardAct(h, nn.ReLU)))
 }
 
+// priorMean returns the mean of p(sₜ | hₜ) alone, (B, StateSize): what a
+// rollout along the prior's means needs, without the standard deviation's
+// softplus.
+func (m *Model) priorMean(h *tensor.Tensor) *tensor.Tensor {
+	return m.PriorOut.Forward(m.PriorHidden.ForwardAct(h, nn.ReLU)).Slice(1, 0, m.StateSize)
+}
+
 // Posterior returns the mean and standard deviation of q(sₜ | hₜ, oₜ) given
 // the belief h and the observation's encoding e (from Embed).
 func (m *Model) Posterior(h, e *tensor.Tensor) (mean, std *tensor.Tensor) {

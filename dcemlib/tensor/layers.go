@@ -273,8 +273,26 @@ func gruT[T float](x, h, wi, bi, wh, bh *Tensor) *Tensor {
 	bsz, in, hs := x.shape[0], x.shape[1], h.shape[1]
 	h3 := 3 * hs
 	xd, hd, wid, whd := vals[T](x), vals[T](h), vals[T](wi), vals[T](wh)
-	gi := allocDirty[T](bsz*h3, x, h) // becomes [r, z, n] after the gate pass
-	gh := allocDirty[T](bsz*h3, x, h) // keeps cₙ in its n-part for the gradient
+	inputs := []*Tensor{x, h, wi, wh, bi, bh}
+	if bh == nil {
+		inputs = inputs[:5]
+	}
+	if bi == nil {
+		inputs[4] = wi.Detach() // no gradient: a placeholder that keeps the positions
+	}
+	a := arenaOf([]*Tensor{x, h})
+	graph := !(a != nil && a.noGrad) && gradInputs(inputs) != nil
+	// gi becomes [r, z, n] after the gate pass, which the gradient needs;
+	// without a graph both products are scratch, reused while in cache.
+	var gi []T
+	if graph {
+		gi = allocDirty[T](bsz*h3, x, h)
+	} else {
+		gi = getBufDirty[T](bsz * h3)
+		defer putBuf(gi)
+	}
+	gh := getBufDirty[T](bsz * h3) // h·Wh, then cₙ in its n-part
+	defer putBuf(gh)
 	// The biases join in the gate pass (no bias rows copied before the
 	// products): [bᵢᵣ + bₕᵣ, bᵢ𝓏 + bₕ𝓏, bᵢₙ, bₕₙ].
 	bias := getBuf[T](4 * hs)
@@ -297,14 +315,16 @@ func gruT[T float](x, h, wi, bi, wh, bh *Tensor) *Tensor {
 	for b := 0; b < bsz; b++ {
 		gruGates(gi[b*h3:(b+1)*h3], gh[b*h3:(b+1)*h3], hd[b*hs:(b+1)*hs], out[b*hs:(b+1)*hs], bias)
 	}
-	inputs := []*Tensor{x, h, wi, wh, bi, bh}
-	if bh == nil {
-		inputs = inputs[:5]
-	}
-	if bi == nil {
-		inputs[4] = wi.Detach() // no gradient: a placeholder that keeps the positions
-	}
 	r := wrapIn(out, []int{bsz, hs}, x, h)
+	if !graph {
+		return r
+	}
+	// The gradient needs r, z, n (in gi) and cₙ = (h·Wh)ₙ + bₕₙ, kept
+	// apart: a third of h·Wh.
+	cnAll := allocDirty[T](bsz*hs, x, h)
+	for b := 0; b < bsz; b++ {
+		copy(cnAll[b*hs:(b+1)*hs], gh[b*h3+2*hs:(b+1)*h3])
+	}
 	record(r, "GRUCell", inputs, func(g []T, grads [][]T) {
 		da := getBufDirty[T](bsz * h3) // gradient of x·Wi + bi
 		dc := getBufDirty[T](bsz * h3) // gradient of h·Wh + bh
@@ -312,7 +332,7 @@ func gruT[T float](x, h, wi, bi, wh, bh *Tensor) *Tensor {
 		for b := 0; b < bsz; b++ {
 			a := gi[b*h3 : (b+1)*h3]
 			r, z, n := a[:hs], a[hs:2*hs], a[2*hs:h3]
-			cn := gh[b*h3+2*hs : (b+1)*h3]
+			cn := cnAll[b*hs : (b+1)*hs]
 			hb := hd[b*hs : (b+1)*hs]
 			gb := g[b*hs : (b+1)*hs]
 			var dhb []T
