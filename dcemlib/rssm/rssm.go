@@ -309,6 +309,22 @@ func (m *Model) ToDevice(d tensor.Device) *Model {
 	return m.mapLayers(func(l *nn.Linear) *nn.Linear { return l.ToDevice(d) })
 }
 
+// Frozen returns a view of the model whose parameters share m's values
+// but record no gradient: a loss differentiated through it reaches only
+// what its inputs depend on (a decoder's parameters, say), not the model's
+// weights, whose gradient would cost as much again as the rest of the
+// backward pass. A later change of m's values shows through the view.
+func (m *Model) Frozen() *Model {
+	return m.mapLayers(func(l *nn.Linear) *nn.Linear {
+		c := *l
+		c.W = l.W.Detach()
+		if l.B != nil {
+			c.B = l.B.Detach()
+		}
+		return &c
+	})
+}
+
 // mapLayers returns a copy of the model whose every Linear layer (those of
 // the perceptrons and the GRU cell's too) is f of the model's.
 func (m *Model) mapLayers(f func(*nn.Linear) *nn.Linear) *Model {

@@ -3,6 +3,7 @@ package rssm
 import (
 	"context"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -478,6 +479,47 @@ func TestImagineReturnsGradCheck(t *testing.T) {
 		if math.Abs(float64(got[i])-want[i]) > 1e-5*(1+math.Abs(want[i])) {
 			t.Errorf("sequence %d: PredictReturns %g, ImagineReturns %g", i, got[i], want[i])
 		}
+	}
+}
+
+// TestFrozen checks that a frozen view of the model imagines the same
+// returns with the same gradient with respect to the start states and the
+// actions, while the model's parameters get no gradient; and that it sees
+// later changes of the model's values.
+func TestFrozen(t *testing.T) {
+	m := tiny(t, 3)
+	g := tensor.NewRNG(22)
+	const n, H = 3, 4
+	h := tensor.RandN(g, n, m.BeliefSize).RequiresGrad()
+	s := tensor.RandN(g, n, m.StateSize).RequiresGrad()
+	u := tensor.RandU(g, -1, 1, n, H*m.ActionSize).RequiresGrad()
+	grads := func(model *Model) (float64, [][]float64) {
+		for _, x := range []*tensor.Tensor{h, s, u} {
+			x.ZeroGrad()
+		}
+		r := model.ImagineReturns(h, s, u, H, tensor.NewRNG(5)).Sum()
+		r.Backward()
+		return r.Item(), [][]float64{h.Grad().Values(), s.Grad().Values(), u.Grad().Values()}
+	}
+	wantR, want := grads(m)
+	nn.ZeroGrad(m.Params())
+	f := m.Frozen()
+	gotR, got := grads(f)
+	if gotR != wantR || !reflect.DeepEqual(got, want) {
+		t.Errorf("frozen view: return %g and input gradients differ from the model's (%g)", gotR, wantR)
+	}
+	for i, p := range m.Params() {
+		if gr := p.Grad(); gr != nil {
+			for _, v := range gr.Values() {
+				if v != 0 {
+					t.Fatalf("parameter %d has a gradient after differentiating through the frozen view", i)
+				}
+			}
+		}
+	}
+	m.Reward.Layers[len(m.Reward.Layers)-1].B.Data()[0] += 1 // the reward's bias: +1 per step
+	if r := f.ImagineReturns(h, s, u, H, nil).Values(); math.Abs(r[0]-(m.ImagineReturns(h, s, u, H, nil).Values()[0])) > 1e-12 {
+		t.Errorf("the frozen view does not see a change of the model's values: %g", r[0])
 	}
 }
 

@@ -251,7 +251,12 @@ func (c *Controller) TrainStep(ctx context.Context, replay *rssm.Replay, batch, 
 		defer c.Arena.Reset()
 		h, s = c.Arena.Use(h), c.Arena.Use(s)
 	}
-	plan, err := c.Plan(ctx, h, s, rng.Uint64())
+	// The update trains the decoder alone: plan and imagine in a frozen
+	// view of the model, so that the backward pass computes no gradient of
+	// the model's weights.
+	fc := *c
+	fc.Model = c.Model.Frozen()
+	plan, err := fc.Plan(ctx, h, s, rng.Uint64())
 	if err != nil {
 		return 0, err
 	}
@@ -259,7 +264,7 @@ func (c *Controller) TrainStep(ctx context.Context, replay *rssm.Replay, batch, 
 	if c.SampleStates {
 		srng = rng
 	}
-	ret := c.Model.ImagineReturns(h, s, plan.Actions, c.Horizon(), srng).Mean()
+	ret := fc.Model.ImagineReturns(h, s, plan.Actions, c.Horizon(), srng).Mean()
 	value := ret.Item()
 	if math.IsNaN(value) || math.IsInf(value, 0) {
 		return value, fmt.Errorf("latent: TrainStep: the predicted return is %g", value)
@@ -270,11 +275,9 @@ func (c *Controller) TrainStep(ctx context.Context, replay *rssm.Replay, batch, 
 		nn.ClipGradNorm(opt.Params, gradClip)
 	}
 	opt.Step()
-	// The backward pass also reached the model's parameters: clear what
-	// the optimizer did not take, so that it does not leak into the
-	// model's own updates.
+	// Clear what the optimizer did not take (a decoder parameter outside
+	// opt), so that it does not leak into a later update.
 	opt.ZeroGrad()
-	nn.ZeroGrad(c.Model.Params())
 	nn.ZeroGrad(c.Decoder.Params())
 	return value, nil
 }
