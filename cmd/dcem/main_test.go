@@ -189,7 +189,14 @@ func TestReproWorldModelQuick(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "p3/work/0001/checkpoint.bin"), ckpt, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, stdout, stderr := dcem(t, dir, "repro", "latent", "--resume", "--out", "l3"); code != 0 {
+	// The grid keeps its phase-1 paths relative to its directory, and
+	// resumes from another working directory.
+	if b, err := os.ReadFile(filepath.Join(dir, "l3/sweep.json")); err != nil {
+		t.Fatal(err)
+	} else if want := filepath.Join("..", "p3", "work", "0001", "checkpoint.bin"); !strings.Contains(string(b), `"from": "`+want+`"`) || strings.Contains(string(b), dir) {
+		t.Errorf("l3/sweep.json does not keep the phase-1 checkpoints relative to the grid (want %s):\n%s", want, b)
+	}
+	if code, stdout, stderr := dcem(t, t.TempDir(), "repro", "latent", "--resume", "--out", filepath.Join(dir, "l3")); code != 0 {
 		t.Errorf("--resume once phase 1 is there: exit %d\n%s\n%s", code, stdout, stderr)
 	} else if _, err := os.Stat(filepath.Join(dir, "l3/result.json")); err != nil {
 		t.Errorf("--resume did not collect the grid: %v", err)

@@ -82,6 +82,31 @@ type latentRun struct {
 // latentSweep is the grid of `dcem repro latent`.
 type latentSweep struct {
 	Runs []latentPoint `json:"points"`
+	// dir is the grid's directory (--out, made absolute): a point's From
+	// and PlanetSweep are kept relative to it, so that the grid resumes
+	// wherever the directory and its planet grid are moved together.
+	dir string
+}
+
+// relToGrid returns path relative to the grid's directory, or absolute
+// where it has no relative form.
+func (g *latentSweep) relToGrid(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(g.dir, abs); err == nil {
+		return rel
+	}
+	return abs
+}
+
+// inGrid resolves a path kept relative to the grid directory dir.
+func inGrid(dir, path string) string {
+	if path == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(dir, path)
 }
 
 func (g *latentSweep) Name() string { return "latent" }
@@ -116,7 +141,7 @@ func (g *latentSweep) validate() error {
 		// A phase 1 in a planet sweep may still be training: the point
 		// checks it when it runs (startFromPhase1).
 		if p.From != "" && p.PlanetSweep == "" {
-			if _, err := os.Stat(p.From); err != nil {
+			if _, err := os.Stat(inGrid(g.dir, p.From)); err != nil {
 				return fmt.Errorf("latent: phase 1 of %s-seed%d: %w", p.Task, p.Seed, err)
 			}
 		}
@@ -129,9 +154,13 @@ func (g *latentSweep) setConfig(raw json.RawMessage) error {
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return err
 	}
+	c.dir = g.dir
 	*g = c
 	return g.validate()
 }
+
+// setDir sets the grid's directory (openSweep calls it).
+func (g *latentSweep) setDir(dir string) { g.dir = dir }
 
 // workers is 1: a point keeps its Workers cores busy itself.
 func (g *latentSweep) workers() int { return 1 }
@@ -162,9 +191,9 @@ func (g *latentSweep) fromPlanetSweep(dir string) error {
 		if k < 0 {
 			return usageErrorf("--from-sweep: %s has no run %s (it has %s)", dir, name, strings.Join(d.Manifest.Points, ", "))
 		}
-		p.From = filepath.Join(d.WorkDir(k), "checkpoint.bin")
-		p.PlanetSweep = d.Path
-		if res, err := planet.LoadResult(p.From); err == nil {
+		ckpt := filepath.Join(d.WorkDir(k), "checkpoint.bin")
+		p.From, p.PlanetSweep = g.relToGrid(ckpt), g.relToGrid(d.Path)
+		if res, err := planet.LoadResult(ckpt); err == nil {
 			p.continuePhase1(res.Config) // recorded in sweep.json now where it is known
 		} else if !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("--from-sweep: %s: %w", name, err)
@@ -173,17 +202,19 @@ func (g *latentSweep) fromPlanetSweep(dir string) error {
 	return nil
 }
 
-// startFromPhase1 loads the phase-1 run the point starts from (From),
-// checks that it has finished and makes the point continue it.
-func (p *latentPoint) startFromPhase1() error {
-	res, err := planet.LoadResult(p.From)
+// startFromPhase1 loads the phase-1 run the point starts from (From,
+// relative to the grid directory dir), checks that it has finished and
+// makes the point continue it. It returns the checkpoint's path.
+func (p *latentPoint) startFromPhase1(dir string) (string, error) {
+	from := inGrid(dir, p.From)
+	res, err := planet.LoadResult(from)
 	name := fmt.Sprintf("%s-seed%d", p.Task, p.Seed)
-	resume := "resume it with dcem repro planet --resume --out " + p.PlanetSweep
+	resume := "resume it with dcem repro planet --resume --out " + inGrid(dir, p.PlanetSweep)
 	switch {
 	case errors.Is(err, os.ErrNotExist) && p.PlanetSweep != "":
-		return fmt.Errorf("phase 1 of %s has not started (no %s): %s, then dcem repro latent --resume", name, p.From, resume)
+		return "", fmt.Errorf("phase 1 of %s has not started (no %s): %s, then dcem repro latent --resume", name, from, resume)
 	case err != nil:
-		return fmt.Errorf("phase 1 of %s: %w", name, err)
+		return "", fmt.Errorf("phase 1 of %s: %w", name, err)
 	}
 	train := 0
 	for _, e := range res.Episodes {
@@ -195,10 +226,10 @@ func (p *latentPoint) startFromPhase1() error {
 		if p.PlanetSweep == "" {
 			resume = "finish it first"
 		}
-		return fmt.Errorf("phase 1 of %s is not finished (%d of %d episodes in %s): %s, then dcem repro latent --resume", name, train, res.Config.Episodes, p.From, resume)
+		return "", fmt.Errorf("phase 1 of %s is not finished (%d of %d episodes in %s): %s, then dcem repro latent --resume", name, train, res.Config.Episodes, from, resume)
 	}
 	p.continuePhase1(res.Config)
-	return nil
+	return from, nil
 }
 
 // continuePhase1 records cfg, the configuration of the phase-1 run the
@@ -211,12 +242,15 @@ func (p *latentPoint) continuePhase1(cfg planet.Config) {
 
 func (g *latentSweep) RunPoint(ctx context.Context, i int, work string) (any, error) {
 	p := g.Runs[i]
+	from := ""
 	if p.From != "" {
-		if err := p.startFromPhase1(); err != nil {
+		var err error
+		// work is DIR/work/NNNN.
+		if from, err = p.startFromPhase1(filepath.Dir(filepath.Dir(work))); err != nil {
 			return nil, err
 		}
 	}
-	r := &latentRun{task: p.Task, quick: p.Quick, from: p.From, p1: p.Phase1, p2: p.Phase2, p3: p.Phase3, nEval: p.EvalEpisodes,
+	r := &latentRun{task: p.Task, quick: p.Quick, from: from, p1: p.Phase1, p2: p.Phase2, p3: p.Phase3, nEval: p.EvalEpisodes,
 		imagine: p.Imagination, resetModel: p.ResetModel, dropReplay: p.DropReplay, seed: p.Seed, out: work}
 	return r.runPhases(ctx)
 }
@@ -309,7 +343,11 @@ func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, s
 	default:
 		return nil, nil, sf, "", usageErrorf("--imagination = %q, want means or samples", *imagination)
 	}
-	g := &latentSweep{}
+	dir, err := filepath.Abs(*out)
+	if err != nil {
+		return nil, nil, sf, "", usageErrorf("--out: %v", err)
+	}
+	g := &latentSweep{dir: dir}
 	for _, task := range strings.Split(*tasks, ",") {
 		task = strings.TrimSpace(task)
 		for k := range *seeds {
@@ -329,8 +367,8 @@ func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, s
 		if len(g.Runs) != 1 {
 			return nil, nil, sf, "", usageErrorf("--from names one phase-1 checkpoint: give one task and one seed, or --from-sweep")
 		}
-		g.Runs[0].From = *from
-		if err := g.Runs[0].startFromPhase1(); err != nil {
+		g.Runs[0].From = g.relToGrid(*from)
+		if _, err := g.Runs[0].startFromPhase1(g.dir); err != nil {
 			return nil, nil, sf, "", fmt.Errorf("--from: %w", err)
 		}
 	case *fromSweep != "":

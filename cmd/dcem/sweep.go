@@ -220,6 +220,9 @@ func openSweep(e reproSweep, dir string) (*sweep.Dir, error) {
 	if err != nil {
 		return nil, err
 	}
+	if ds, ok := e.(interface{ setDir(string) }); ok {
+		ds.setDir(d.Path) // before its configuration, whose paths may be relative to it
+	}
 	if err := e.setConfig(d.Manifest.Config); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "sweep.json"), err)
 	}
