@@ -2,7 +2,11 @@
 the comparison table of the README: milliseconds per operation and the ratio
 torch / ours (above 1: ours is faster), with each target met or missed.
 
-Usage: compare.py GO_BENCH_OUTPUT TORCH_JSONL
+Usage: compare.py GO_BENCH_OUTPUT TORCH_JSONL [TORCH_DEFAULT_ALLOCATOR_JSONL]
+
+The optional third file holds PyTorch timings made with glibc's default
+allocator settings (TORCH_JSONL's keep freed memory); they are listed after
+the table beside the tuned ones.
 """
 
 import json
@@ -112,6 +116,17 @@ def main():
         ratio = lambda r: "—" if r is None else f"{r:.2f}×"
         print(f"| {label} | {fmt(t32)} | {fmt(t64)} | {fmt(o32)} | {fmt(o64)} | {fmt(o32x2)} "
               f"| {ratio(r32)} | {ratio(r64)} | {verdict} |")
+    if len(sys.argv) > 3:
+        default = read_torch(sys.argv[3])
+        print()
+        print("PyTorch with glibc's default allocator settings against the table's (memory kept):")
+        print()
+        print("| workload | dtype | default ms | memory kept ms | ratio |")
+        print("|---|---|---|---|---|")
+        for (name, dt), ms in sorted(default.items()):
+            kept = torch.get((name, dt))
+            r = f"{ms / kept:.2f}×" if kept else "—"
+            print(f"| {name} | {dt} | {fmt(ms)} | {fmt(kept)} | {r} |")
 
 
 if __name__ == "__main__":

@@ -37,4 +37,6 @@ go=(go test -run '^$' -cpu 1,2)
 # glibc returns freed memory to the system after large operations unless told not to; PyTorch
 # then spends its large solves in page faults (45 s instead of ≈ 2 s here): time it at its best.
 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 "$PY" bench/torch_bench.py $quick | tee "$out/torch.jsonl" >&2
-"$PY" bench/compare.py "$out/go.txt" "$out/torch.jsonl"
+# The large solve again with glibc's defaults, to show what the setting changes.
+"$PY" bench/torch_bench.py $quick --f32 DCEM/B128_n100 | tee "$out/torch-default.jsonl" >&2
+"$PY" bench/compare.py "$out/go.txt" "$out/torch.jsonl" "$out/torch-default.jsonl"

@@ -335,11 +335,14 @@ WORKLOADS = [
 def main():
     args = sys.argv[1:]
     quick = "--quick" in args
+    only32 = "--f32" in args
     filters = [a for a in args if not a.startswith("--")]
     for name, make, (full, fast) in WORKLOADS:
         if filters and not any(f in name for f in filters):
             continue
         for dt, tag in ((torch.float32, "f32"), (torch.float64, "f64")):
+            if only32 and tag != "f32":
+                continue
             ms = timeit(make(dt), fast if quick else full)
             print(json.dumps({"name": name, "dtype": tag, "ms": round(ms, 4)}), flush=True)
 
