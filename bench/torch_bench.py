@@ -9,7 +9,7 @@ ICML 2020: LML's root ν by bisection inside a bracket that provably holds
 it, with the implicit-function gradient; DCEM as alg. 1), vectorized over
 the batch and reusing buffers as a careful PyTorch user would write them.
 
-Usage: torch_bench.py [--quick] [NAME_SUBSTRING ...]
+Usage: torch_bench.py [--quick] [--f32] [NAME_SUBSTRING ...] (--f32: float32 only)
 """
 
 import json
