@@ -324,3 +324,23 @@ func TestInterruptedGridKeepsItsWork(t *testing.T) {
 		t.Errorf("--resume: exit %d, want 0 and a resumed run:\n%s", code, stderr)
 	}
 }
+
+// TestLatentBoundPenaltyFlag checks that --bound-penalty reaches phase 2's
+// agent and its description.
+func TestLatentBoundPenaltyFlag(t *testing.T) {
+	g, _, _, _, err := parseLatentFlags([]string{"--quick", "--bound-penalty", "0.5", "--out", filepath.Join(t.TempDir(), "l")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := g.Runs[0].Phase2.Agent
+	if a.BoundPenalty != 0.5 {
+		t.Errorf("phase 2's agent has BoundPenalty %g, want 0.5", a.BoundPenalty)
+	}
+	agent, err := latent.NewAgent(a, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := agent.Describe(); !strings.Contains(d, "bound penalty 0.5") {
+		t.Errorf("the agent's description %q does not name its bound penalty", d)
+	}
+}

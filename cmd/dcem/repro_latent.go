@@ -306,6 +306,7 @@ func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, s
 	quick := fs.Bool("quick", false, "tiny models and short episodes (seconds; shows the pipeline only)")
 	from := fs.String("from", "", "checkpoint of a finished phase-1 run, for a grid of one task and seed; default: run phase 1 first into the point's work directory")
 	iters := fs.Int("iters", 0, "latent DCEM iterations (the paper ablates 3, 5, 10; default: the preset's 10)")
+	boundPenalty := fs.Float64("bound-penalty", 0, "weight of a barrier against the action bounds in phase 2's decoder training (latent.AgentConfig.BoundPenalty; 0: the paper's objective)")
 	episodes := fs.Int("episodes", -1, "phase-2 episodes (default: the preset's)")
 	evalEpisodes := fs.Int("eval-episodes", 0, "evaluation episodes per controller for the box plots (default 10; quick 1)")
 	resetModel := fs.Bool("reset-model", false, "phase 2 starts from a fresh model (keeping phase 1's replay buffer unless --drop-replay)")
@@ -354,7 +355,7 @@ func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, s
 			pt, err := latentFlagsPoint(task, *seed+uint64(k), *quick, fs, latentFlagValues{
 				iters: *iters, episodes: *episodes, evalEpisodes: *evalEpisodes, resetModel: *resetModel, dropReplay: *dropReplay,
 				ppoUpdates: *ppoUpdates, passes: *passes, modelLR: *modelLR, targetKL: *targetKL, learnSigma: *learnSigma,
-				noisePerBelief: *noisePerBelief, freeze: *freeze, workers: *workers})
+				noisePerBelief: *noisePerBelief, freeze: *freeze, workers: *workers, boundPenalty: *boundPenalty})
 			if err != nil {
 				return nil, nil, sf, "", err
 			}
@@ -382,7 +383,7 @@ func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, s
 // latentFlagValues are the flags that set each point's phases.
 type latentFlagValues struct {
 	iters, episodes, evalEpisodes, ppoUpdates, passes, workers int
-	modelLR, targetKL                                          float64
+	modelLR, targetKL, boundPenalty                            float64
 	resetModel, dropReplay, learnSigma, noisePerBelief         bool
 	freeze                                                     string
 }
@@ -437,6 +438,7 @@ func latentFlagsPoint(task string, seed uint64, quick bool, fs *flag.FlagSet, v 
 	if *iters > 0 {
 		p2.Agent.Iters = *iters
 	}
+	p2.Agent.BoundPenalty = v.boundPenalty
 	if *episodes >= 0 {
 		p2.World.Episodes = *episodes
 	}

@@ -42,6 +42,10 @@ type AgentConfig struct {
 	// gradient-norm clip.
 	LearningRate float64 `json:"learning_rate"`
 	GradClip     float64 `json:"grad_clip"`
+	// BoundPenalty weighs a barrier against the action bounds in the
+	// decoder's training (Controller.BoundPenalty); 0, the paper's
+	// objective, leaves it out.
+	BoundPenalty float64 `json:"bound_penalty,omitempty"`
 	// Seed initializes the decoder.
 	Seed uint64 `json:"seed"`
 }
@@ -81,7 +85,10 @@ func (c AgentConfig) Validate() error {
 	if !(c.GradClip >= 0) || math.IsInf(c.GradClip, 0) {
 		return fmt.Errorf("latent: AgentConfig.GradClip = %g, want a finite value ≥ 0 (0: no clipping)", c.GradClip)
 	}
-	c2 := Controller{Solver: c.solver(), InitStd: 1}
+	if !(c.BoundPenalty >= 0) || math.IsInf(c.BoundPenalty, 0) {
+		return fmt.Errorf("latent: AgentConfig.BoundPenalty = %g, want a finite value ≥ 0 (0: the paper's objective)", c.BoundPenalty)
+	}
+	c2 := Controller{Solver: c.solver(), InitStd: 1, BoundPenalty: c.BoundPenalty}
 	if err := c2.Validate(); err != nil {
 		return err
 	}
@@ -126,7 +133,7 @@ func NewAgent(cfg AgentConfig, actionSize int) (*Agent, error) {
 
 // Controller returns the agent's controller over model m.
 func (a *Agent) Controller(m *rssm.Model) *Controller {
-	return &Controller{Model: m, Decoder: a.Decoder, Solver: a.Config.solver(), InitStd: 1}
+	return &Controller{Model: m, Decoder: a.Decoder, Solver: a.Config.solver(), InitStd: 1, BoundPenalty: a.Config.BoundPenalty}
 }
 
 // Act plans with latent DCEM from the belief and returns the first action.
@@ -165,8 +172,12 @@ func (a *Agent) Learn(ctx context.Context, m *rssm.Model, replay *rssm.Replay, r
 // Describe names the agent's budget.
 func (a *Agent) Describe() string {
 	c := a.Config
-	return fmt.Sprintf("latent DCEM %d/%d/%d τ %g, latent %d, %d decoder updates of %d per round",
+	s := fmt.Sprintf("latent DCEM %d/%d/%d τ %g, latent %d, %d decoder updates of %d per round",
 		c.Samples, c.Elites, c.Iters, c.Temp, c.Latent, c.Steps, c.Batch)
+	if c.BoundPenalty > 0 {
+		s += fmt.Sprintf(", bound penalty %g", c.BoundPenalty)
+	}
+	return s
 }
 
 type agentState struct {

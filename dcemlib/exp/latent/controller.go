@@ -62,6 +62,14 @@ type Controller struct {
 	// decoder update. It applies with the prior's means (not with
 	// SampleStates).
 	Recompute bool
+	// BoundPenalty, when positive, weighs a barrier against the action
+	// bounds in TrainStep's objective: the decoder maximizes the predicted
+	// return minus BoundPenalty·mean(−log(1 − u²)) over the plan's actions
+	// u rescaled to [−1, 1], which is softplus(x) + softplus(−x) − log 4
+	// of the decoder's output x before its sigmoid: 0 at the middle of the
+	// range, growing like |x| towards a bound. 0 (the paper's objective)
+	// leaves it out.
+	BoundPenalty float64
 	// Arena, if set, is where TrainStep makes its tensors: a gradient
 	// arena (tensor.NewArena) that it resets after each step, so that the
 	// graph of a batched solve — hundreds of megabytes — reuses the same
@@ -102,7 +110,18 @@ func (c *Controller) Validate() error {
 	if !(c.InitStd > 0) || math.IsInf(c.InitStd, 0) {
 		return fmt.Errorf("latent: Controller.InitStd = %g, want a finite value > 0", c.InitStd)
 	}
+	if !(c.BoundPenalty >= 0) || math.IsInf(c.BoundPenalty, 0) {
+		return fmt.Errorf("latent: Controller.BoundPenalty = %g, want a finite value ≥ 0", c.BoundPenalty)
+	}
 	return nil
+}
+
+// boundBarrier returns mean(softplus(x) + softplus(−x)) − log 4 of the
+// decoder's pre-sigmoid outputs x for the latents z: mean(−log(1 − u²))
+// of the decoded actions u rescaled to [−1, 1], without forming 1 − u².
+func (c *Controller) boundBarrier(z *tensor.Tensor) *tensor.Tensor {
+	x := c.Decoder.Net.Forward(z)
+	return x.Softplus().Add(x.Neg().Softplus()).Mean().AddScalar(-math.Log(4))
 }
 
 // Horizon returns the number of actions a plan holds.
@@ -269,8 +288,12 @@ func (c *Controller) TrainStep(ctx context.Context, replay *rssm.Replay, batch, 
 	if math.IsNaN(value) || math.IsInf(value, 0) {
 		return value, fmt.Errorf("latent: TrainStep: the predicted return is %g", value)
 	}
+	loss := ret.Neg()
+	if c.BoundPenalty > 0 {
+		loss = loss.Add(fc.boundBarrier(plan.Z).MulScalar(c.BoundPenalty))
+	}
 	opt.ZeroGrad()
-	ret.Neg().Backward()
+	loss.Backward()
 	if gradClip > 0 {
 		nn.ClipGradNorm(opt.Params, gradClip)
 	}

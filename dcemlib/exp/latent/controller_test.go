@@ -157,6 +157,71 @@ func TestTrainStepRaisesReturn(t *testing.T) {
 	}
 }
 
+// TestBoundPenalty checks the barrier against the action bounds: it is
+// mean(−log(1 − u²)) of the decoded actions rescaled to [−1, 1], a negative
+// weight is refused, and decoder training with it ends with plans further
+// from the bounds than the same training without it.
+func TestBoundPenalty(t *testing.T) {
+	m := tinyModel(t, tensor.Float64)
+	for _, p := range m.Reward.Layers[len(m.Reward.Layers)-1].Params() {
+		v := p.Values()
+		for i := range v {
+			v[i] *= 10 // returns that depend on the actions enough to matter
+		}
+		p.SetValues(v)
+	}
+	solver := cem.Config{Samples: 20, Elites: 4, Temp: 1, Iters: 3}
+	newController := func(penalty float64) *Controller {
+		c, err := NewController(m, 2, 4, []int{16, 16}, solver, tensor.NewRNG(4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.BoundPenalty = penalty
+		return c
+	}
+	c := newController(0)
+	z := tensor.RandN(tensor.NewRNG(5), 7, 2).MulScalar(3)
+	want := 0.0
+	u := c.Decoder.Decode(z).Values() // in [−1, 1] already
+	for _, v := range u {
+		want -= math.Log(1-v*v) / float64(len(u))
+	}
+	if got := c.boundBarrier(z).Item(); math.Abs(got-want) > 1e-9*(1+want) {
+		t.Errorf("barrier %.12g, want mean(−log(1 − u²)) = %.12g", got, want)
+	}
+	c.BoundPenalty = -1
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "BoundPenalty") {
+		t.Errorf("BoundPenalty −1: %v, want an error naming it", err)
+	}
+
+	replay, _ := randomReplay(t, 4, 6)
+	b, _ := replay.Sample(16, 5, tensor.Float64, tensor.NewRNG(99))
+	h, s, err := m.Beliefs(b, tensor.NewRNG(98))
+	if err != nil {
+		t.Fatal(err)
+	}
+	barrier := map[float64]float64{}
+	for _, penalty := range []float64{0, 1} {
+		c := newController(penalty)
+		opt := nn.NewAdam(c.Decoder.Params(), 1e-2)
+		g := tensor.NewRNG(6)
+		for range 40 {
+			if _, err := c.TrainStep(context.Background(), replay, 16, 5, opt, 1000, g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		plan, err := c.Plan(context.Background(), h, s, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		barrier[penalty] = c.boundBarrier(plan.Z.Detach()).Item()
+	}
+	t.Logf("barrier of the plans after 40 steps: %.3f without the penalty, %.3f with weight 1", barrier[0], barrier[1])
+	if !(barrier[1] < 0.8*barrier[0]) {
+		t.Errorf("barrier %.3f with the penalty, %.3f without: the penalty did not keep the plans off the bounds", barrier[1], barrier[0])
+	}
+}
+
 // TestTrainStepArena checks that decoder updates made in a gradient arena
 // (reset after each step, its memory reused) are those made on the heap,
 // bit for bit, and that a no-grad arena is refused.
