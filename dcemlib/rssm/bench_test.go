@@ -1,10 +1,8 @@
 package rssm
 
 import (
-	"context"
 	"runtime"
 	"testing"
-	"time"
 
 	"github.com/dcem-go/dcem/dcemlib/control"
 	"github.com/dcem-go/dcem/dcemlib/nn"
@@ -18,34 +16,8 @@ import (
 func BenchmarkPlanCEM1000x12x10(b *testing.B) {
 	for _, dt := range []tensor.DType{tensor.Float32, tensor.Float64} {
 		b.Run(dt.String()[len("float"):], func(b *testing.B) {
-			m, err := New(Default(17, 6), dt, tensor.NewRNG(1))
-			if err != nil {
-				b.Fatal(err)
-			}
-			im, err := m.NewImagination(runtime.GOMAXPROCS(0), 2)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer im.Free()
-			f := m.NewFilter(3)
-			obs := make([]float64, 17)
-			tensor.NewRNG(4).FillNormal(obs)
-			if err := f.Observe(obs, nil); err != nil {
-				b.Fatal(err)
-			}
-			if err := im.SetStart(f.Belief()); err != nil {
-				b.Fatal(err)
-			}
-			p := control.PlaNetCEM()
-			b.ResetTimer()
-			start := time.Now()
-			for i := 0; i < b.N; i++ {
-				if _, err := p.Plan(context.Background(), im, uint64(i)); err != nil {
-					b.Fatal(err)
-				}
-			}
-			sec := time.Since(start).Seconds() / float64(b.N)
-			b.ReportMetric(p.FLOPs(m.StepFLOPs())/sec/1e9, "GFLOP/s")
+			m, im := startedImagination(b, dt, 17, 6)
+			benchPlans(b, m, im, control.PlaNetCEM())
 		})
 	}
 }
@@ -56,37 +28,11 @@ func BenchmarkPlanCEM1000x12x10(b *testing.B) {
 // split over GOMAXPROCS workers with one BLAS thread each (run with -cpu
 // 1,2). It reports the rate as GFLOP/s.
 func BenchmarkPlanCEM300x12x5(b *testing.B) {
-	m, err := New(Default(17, 6), tensor.Float32, tensor.NewRNG(1))
-	if err != nil {
-		b.Fatal(err)
-	}
-	im, err := m.NewImagination(runtime.GOMAXPROCS(0), 2)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer im.Free()
-	f := m.NewFilter(3)
-	obs := make([]float64, 17)
-	tensor.NewRNG(4).FillNormal(obs)
-	if err := f.Observe(obs, nil); err != nil {
-		b.Fatal(err)
-	}
-	if err := im.SetStart(f.Belief()); err != nil {
-		b.Fatal(err)
-	}
+	m, im := startedImagination(b, tensor.Float32, 17, 6)
 	prev := tensor.BLASThreads()
 	tensor.SetBLASThreads(1)
 	defer tensor.SetBLASThreads(prev)
-	p := control.CEMPlanner{Horizon: 12, Candidates: 300, Elites: 30, Iterations: 5, InitStd: 1, Lower: -1, Upper: 1}
-	b.ResetTimer()
-	start := time.Now()
-	for i := 0; i < b.N; i++ {
-		if _, err := p.Plan(context.Background(), im, uint64(i)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	sec := time.Since(start).Seconds() / float64(b.N)
-	b.ReportMetric(p.FLOPs(m.StepFLOPs())/sec/1e9, "GFLOP/s")
+	benchPlans(b, m, im, control.CEMPlanner{Horizon: 12, Candidates: 300, Elites: 30, Iterations: 5, InitStd: 1, Lower: -1, Upper: 1})
 }
 
 // BenchmarkUpdate50x50 times one model update of PlaNet's training on a

@@ -5,10 +5,8 @@ package rssm
 import (
 	"context"
 	"math"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dcem-go/dcem/dcemlib/control"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
@@ -24,30 +22,6 @@ func testDevice(t testing.TB) tensor.Device {
 	return d
 }
 
-// startedImagination returns an imagination over a float32 model of the
-// default sizes, started from a filtered belief.
-func startedImagination(t testing.TB, obs, act int) (*Model, *Imagination) {
-	t.Helper()
-	m, err := New(Default(obs, act), tensor.Float32, tensor.NewRNG(4))
-	if err != nil {
-		t.Fatal(err)
-	}
-	im, err := m.NewImagination(runtime.GOMAXPROCS(0), 77)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := m.NewFilter(1)
-	o := make([]float64, obs)
-	tensor.NewRNG(6).FillNormal(o)
-	if err := f.Observe(o, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := im.SetStart(f.Belief()); err != nil {
-		t.Fatal(err)
-	}
-	return m, im
-}
-
 // TestImaginationOnDevice: the returns imagined on the device agree with
 // the host's for the same seed, over two calls (the noise stream goes on);
 // a planner decision runs on the device imagination; UseDevice(CPU) goes
@@ -55,8 +29,8 @@ func startedImagination(t testing.TB, obs, act int) (*Model, *Imagination) {
 func TestImaginationOnDevice(t *testing.T) {
 	dev := testDevice(t)
 	const n, H = 37, 5
-	_, host := startedImagination(t, 5, 2)
-	_, onDev := startedImagination(t, 5, 2)
+	_, host := startedImagination(t, tensor.Float32, 5, 2)
+	_, onDev := startedImagination(t, tensor.Float32, 5, 2)
 	if err := onDev.UseDevice(dev); err != nil {
 		t.Fatal(err)
 	}
@@ -109,25 +83,13 @@ func TestImaginationOnDevice(t *testing.T) {
 func BenchmarkPlanDevice(b *testing.B) {
 	for _, name := range []string{"cpu", "opencl"} {
 		b.Run(name, func(b *testing.B) {
-			m, im := startedImagination(b, 17, 6)
+			m, im := startedImagination(b, tensor.Float32, 17, 6)
 			if name == "opencl" {
 				if err := im.UseDevice(testDevice(b)); err != nil {
 					b.Fatal(err)
 				}
 			}
-			p := control.CEMPlanner{Horizon: 12, Candidates: 200, Elites: 20, Iterations: 3, InitStd: 1, Lower: -1, Upper: 1}
-			if _, err := p.Plan(context.Background(), im, 0); err != nil { // compiles the kernels, fills the caches
-				b.Fatal(err)
-			}
-			b.ResetTimer()
-			start := time.Now()
-			for i := 0; i < b.N; i++ {
-				if _, err := p.Plan(context.Background(), im, uint64(i)); err != nil {
-					b.Fatal(err)
-				}
-			}
-			sec := time.Since(start).Seconds() / float64(b.N)
-			b.ReportMetric(p.FLOPs(m.StepFLOPs())/sec/1e9, "GFLOP/s")
+			sec := benchPlans(b, m, im, control.CEMPlanner{Horizon: 12, Candidates: 200, Elites: 20, Iterations: 3, InitStd: 1, Lower: -1, Upper: 1})
 			b.ReportMetric(sec*1e3, "ms/decision")
 		})
 	}

@@ -13,22 +13,7 @@ const parallelGrain = 1 << 15
 // matrix, split over goroutines as parallelSlices splits rows·cols
 // elements: f must only write within its rows.
 func parallelRows(rows, cols int, f func(lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), rows*cols/parallelGrain, rows)
-	if workers <= 1 {
-		f(0, rows)
-		return
-	}
-	chunk := (rows + workers - 1) / workers
-	var wg sync.WaitGroup
-	for lo := chunk; lo < rows; lo += chunk {
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			f(lo, hi)
-		}(lo, min(lo+chunk, rows))
-	}
-	f(0, min(chunk, rows))
-	wg.Wait()
+	splitRange(rows, min(runtime.GOMAXPROCS(0), rows*cols/parallelGrain, rows), 1, f)
 }
 
 // parallelSlices runs f on consecutive chunks [lo, hi) of n elements, on up
@@ -36,13 +21,19 @@ func parallelRows(rows, cols int, f func(lo, hi int)) {
 // Chunks are disjoint and f must only write within its chunk, so the result
 // does not depend on the number of threads.
 func parallelSlices(n int, f func(lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), n/parallelGrain)
+	splitRange(n, min(runtime.GOMAXPROCS(0), n/parallelGrain), 8, f) // whole vectors of eight
+}
+
+// splitRange runs f on up to workers consecutive chunks [lo, hi) covering
+// [0, n), each but the last a multiple of align long: the first on this
+// goroutine, the others on new ones, and returns when all are done.
+func splitRange(n, workers, align int, f func(lo, hi int)) {
 	if workers <= 1 {
 		f(0, n)
 		return
 	}
 	chunk := (n + workers - 1) / workers
-	chunk = (chunk + 7) &^ 7 // whole vectors of eight
+	chunk = (chunk + align - 1) / align * align
 	var wg sync.WaitGroup
 	for lo := chunk; lo < n; lo += chunk {
 		wg.Add(1)

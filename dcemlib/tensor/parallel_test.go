@@ -1,34 +1,42 @@
 package tensor
 
 import (
-	"runtime"
+	"sort"
+	"sync"
 	"testing"
 )
 
-// TestThreadsGiveIdenticalResults runs large elementwise operations and a
-// fused layer, forward and backward, on one thread and on all: the values
-// and gradients must be bit for bit the same.
-func TestThreadsGiveIdenticalResults(t *testing.T) {
-	run := func() []float64 {
-		g := NewRNG(8)
-		x := RandNOf(Float32, g, 300, 400).RequiresGrad()
-		w, b := RandNOf(Float32, g, 400, 256).MulScalar(0.05).RequiresGrad(), RandNOf(Float32, g, 256).RequiresGrad()
-		y := Affine(x.Tanh(), w, b, ActSoftplus).Sigmoid().Sum()
-		y.Backward()
-		out := []float64{y.Item()}
-		for _, p := range []*Tensor{x, w, b} {
-			out = append(out, p.Grad().Values()...)
-		}
-		return out
-	}
-	prev := runtime.GOMAXPROCS(1)
-	one := run()
-	runtime.GOMAXPROCS(max(prev, 4))
-	all := run()
-	runtime.GOMAXPROCS(prev)
-	for i := range one {
-		if one[i] != all[i] {
-			t.Fatalf("element %d: %.9g on one thread, %.9g on several", i, one[i], all[i])
+// TestSplitRange: the chunks cover [0, n) once, without overlap; there are
+// at most workers of them; each but the last is a multiple of align long.
+func TestSplitRange(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 9, 100, 1 << 15, 1<<16 + 3} {
+		for _, workers := range []int{0, 1, 2, 3, 7} {
+			for _, align := range []int{1, 8} {
+				var mu sync.Mutex
+				var chunks [][2]int
+				splitRange(n, workers, align, func(lo, hi int) {
+					mu.Lock()
+					chunks = append(chunks, [2]int{lo, hi})
+					mu.Unlock()
+				})
+				sort.Slice(chunks, func(i, j int) bool { return chunks[i][0] < chunks[j][0] })
+				if len(chunks) > max(workers, 1) {
+					t.Errorf("n=%d workers=%d align=%d: %d chunks", n, workers, align, len(chunks))
+				}
+				next := 0
+				for i, c := range chunks {
+					if c[0] != next || c[1] < c[0] {
+						t.Fatalf("n=%d workers=%d align=%d: chunks %v do not tile [0, %d)", n, workers, align, chunks, n)
+					}
+					if i < len(chunks)-1 && (c[1]-c[0])%align != 0 {
+						t.Errorf("n=%d workers=%d align=%d: chunk %v not a multiple of %d", n, workers, align, c, align)
+					}
+					next = c[1]
+				}
+				if next != n {
+					t.Fatalf("n=%d workers=%d align=%d: chunks %v end at %d", n, workers, align, chunks, next)
+				}
+			}
 		}
 	}
 }
