@@ -57,7 +57,7 @@ ABSOLUTE = {
     "latent DCEM decision (100×12×10, decoder 8→128²→72)": (None, 50),
 }
 TWO_THREADS = {
-    "latent DCEM decision (100×12×10, decoder 8→128²→72)": "Decision/latentDCEM100x12x10/threads2",
+    "latent DCEM decision (100×12×10, decoder 8→128²→72)": "Decision/latentDCEM100x12x10/workers",
 }
 
 LINE = re.compile(r"^Benchmark(\S+?)(?:-(\d+))?\s+\d+\s+([\d.]+) ns/op")

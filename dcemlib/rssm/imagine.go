@@ -147,7 +147,7 @@ func (m *Model) NewImagination(workers int, seed uint64) (*Imagination, error) {
 // SetMeanStates makes the rollouts follow the prior's means instead of
 // sampling the stochastic states from it (PlaNet samples them): the
 // predicted return of a sequence is then a deterministic function of the
-// sequence and the start.
+// sequence and the start, and the noise stream is left where it is.
 func (im *Imagination) SetMeanStates(on bool) { im.meanOnly = on }
 
 // MeanStates reports whether the rollouts follow the prior's means.
@@ -200,9 +200,10 @@ func (im *Imagination) PredictReturns(ctx context.Context, actions []float32, n,
 		im.noise = make([]float32, horizon*n*S)
 	}
 	im.noise = im.noise[:horizon*n*S]
-	im.rng.FillNormal32(im.noise)
 	if im.meanOnly {
-		clear(im.noise)
+		clear(im.noise) // the device's rollouts add zero noise; the host's read none
+	} else {
+		im.rng.FillNormal32(im.noise)
 	}
 
 	if im.dm != nil {

@@ -108,8 +108,13 @@ type Agent struct {
 	Decoder *control.Decoder
 	Opt     *nn.Adam
 
+	// Workers is the number of goroutines a decision imagines on
+	// (Controller.Workers); RunPhase2 sets the world-model run's.
+	Workers int
+
 	progress func(step, steps int, score float64)
 	arena    *tensor.Arena // the decoder updates' graphs, reused across rounds
+	imag     *imaginationCache
 }
 
 // SetLearnProgress sets a function Learn calls after each decoder update
@@ -128,12 +133,16 @@ func NewAgent(cfg AgentConfig, actionSize int) (*Agent, error) {
 	}
 	d.Net = d.Net.Convert(tensor.Float32)
 	opt := nn.NewAdam(d.Params(), cfg.LearningRate)
-	return &Agent{Config: cfg, Decoder: d, Opt: opt}, nil
+	return &Agent{Config: cfg, Decoder: d, Opt: opt, imag: &imaginationCache{}}, nil
 }
 
 // Controller returns the agent's controller over model m.
 func (a *Agent) Controller(m *rssm.Model) *Controller {
-	return &Controller{Model: m, Decoder: a.Decoder, Solver: a.Config.solver(), InitStd: 1, BoundPenalty: a.Config.BoundPenalty}
+	if a.imag == nil {
+		a.imag = &imaginationCache{}
+	}
+	return &Controller{Model: m, Decoder: a.Decoder, Solver: a.Config.solver(), InitStd: 1, BoundPenalty: a.Config.BoundPenalty,
+		Workers: a.Workers, imag: a.imag}
 }
 
 // Act plans with latent DCEM from the belief and returns the first action.

@@ -16,7 +16,10 @@ import (
 // paper's settings (100 samples, 10 elites, τ 1, 10 iterations, horizon 12;
 // a latent of 8 decoded through two ELU layers of 128) against PlaNet's
 // full-space CEM (1000 candidates, 100 elites, 10 iterations), which
-// imagines ten times as many sequences.
+// imagines ten times as many sequences. latentDCEM's threads1 and threads2
+// run its rollouts on one goroutine with 1 and 2 BLAS threads; workers
+// splits them over GOMAXPROCS goroutines of one BLAS thread each
+// (Controller.Workers), as the runs act (run with -cpu 1,2).
 func BenchmarkDecision(b *testing.B) {
 	m, err := rssm.New(rssm.Default(17, 6), tensor.Float32, tensor.NewRNG(1))
 	if err != nil {
@@ -31,13 +34,17 @@ func BenchmarkDecision(b *testing.B) {
 	h, s := f.Belief()
 	prev := tensor.BLASThreads()
 	defer tensor.SetBLASThreads(prev)
-	for _, threads := range []int{1, 2} {
-		b.Run(fmt.Sprintf("latentDCEM100x12x10/threads%d", threads), func(b *testing.B) {
-			tensor.SetBLASThreads(threads)
+	for _, v := range []struct {
+		name             string
+		threads, workers int
+	}{{"threads1", 1, 0}, {"threads2", 2, 0}, {"workers", 1, runtime.GOMAXPROCS(0)}} {
+		b.Run("latentDCEM100x12x10/"+v.name, func(b *testing.B) {
+			tensor.SetBLASThreads(v.threads)
 			c, err := NewController(m, 8, 12, []int{128, 128}, PaperSolver(), tensor.NewRNG(4))
 			if err != nil {
 				b.Fatal(err)
 			}
+			c.Workers = v.workers
 			for i := 0; i < b.N; i++ {
 				if _, err := c.Act(context.Background(), h, s, uint64(i)); err != nil {
 					b.Fatal(err)

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/dcem-go/dcem/dcemlib/cem"
 	"github.com/dcem-go/dcem/dcemlib/control"
@@ -70,12 +71,61 @@ type Controller struct {
 	// range, growing like |x| towards a bound. 0 (the paper's objective)
 	// leaves it out.
 	BoundPenalty float64
+	// Workers, when above 1, splits the imagined rollouts of a graph-free
+	// decision (Act, PlanSequence) over that many goroutines, as
+	// full-space CEM imagines its candidates (rssm.Imagination): the
+	// same predicted returns up to rounding, on as many cores. It applies
+	// to a float32 model imagining with the prior's means (not
+	// SampleStates) in a controller from NewController or
+	// Agent.Controller; otherwise, and at 0 or 1, a decision imagines on
+	// the calling goroutine. Each goroutine's matrix products use the
+	// process's BLAS threads (the runs act with one).
+	Workers int
 	// Arena, if set, is where TrainStep makes its tensors: a gradient
 	// arena (tensor.NewArena) that it resets after each step, so that the
 	// graph of a batched solve — hundreds of megabytes — reuses the same
 	// memory from step to step instead of touching fresh pages.
 	Arena *tensor.Arena
+
+	// imag keeps the imagination of graph-free decisions from one
+	// decision to the next (nil: Workers is ignored).
+	imag *imaginationCache
 }
+
+// imaginationCache holds the rssm.Imagination that graph-free decisions
+// split their rollouts over, kept between decisions so that its workers'
+// arenas are reused. Controllers made by one agent share one.
+type imaginationCache struct {
+	mu      sync.Mutex
+	m       *rssm.Model
+	workers int
+	im      *rssm.Imagination
+}
+
+// acquire returns the cache's imagination over m with the given number of
+// workers, following the prior's means, and holds it for the caller until
+// release. It returns nil when another decision holds it.
+func (ic *imaginationCache) acquire(m *rssm.Model, workers int) (*rssm.Imagination, error) {
+	if !ic.mu.TryLock() {
+		return nil, nil
+	}
+	if ic.im == nil || ic.m != m || ic.workers != workers {
+		if ic.im != nil {
+			ic.im.Free()
+		}
+		im, err := m.NewImagination(workers, 0)
+		if err != nil {
+			ic.mu.Unlock()
+			return nil, err
+		}
+		im.SetMeanStates(true)
+		ic.im, ic.m, ic.workers = im, m, workers
+	}
+	return ic.im, nil
+}
+
+// release ends the hold of acquire.
+func (ic *imaginationCache) release() { ic.mu.Unlock() }
 
 // PaperSolver returns the paper's latent DCEM settings: 100 samples, 10
 // elites, τ = 1, 10 iterations.
@@ -95,7 +145,7 @@ func NewController(m *rssm.Model, latentDim, horizon int, hidden []int, solver c
 		return nil, fmt.Errorf("latent.NewController: %w", err)
 	}
 	d.Net = d.Net.Convert(m.DType())
-	c := &Controller{Model: m, Decoder: d, Solver: solver, InitStd: 1}
+	c := &Controller{Model: m, Decoder: d, Solver: solver, InitStd: 1, imag: &imaginationCache{}}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -109,6 +159,9 @@ func (c *Controller) Validate() error {
 	}
 	if !(c.InitStd > 0) || math.IsInf(c.InitStd, 0) {
 		return fmt.Errorf("latent: Controller.InitStd = %g, want a finite value > 0", c.InitStd)
+	}
+	if c.Workers < 0 {
+		return fmt.Errorf("latent: Controller.Workers = %d, want ≥ 0", c.Workers)
 	}
 	if !(c.BoundPenalty >= 0) || math.IsInf(c.BoundPenalty, 0) {
 		return fmt.Errorf("latent: Controller.BoundPenalty = %g, want a finite value ≥ 0", c.BoundPenalty)
@@ -134,7 +187,7 @@ func (c *Controller) Horizon() int { return c.Decoder.Horizon }
 // parameters through the whole solve (the paper's eq. 8). seed draws the
 // solver's samples (and the prior's, with SampleStates).
 func (c *Controller) Plan(ctx context.Context, h, s *tensor.Tensor, seed uint64) (*control.LatentPlan, error) {
-	return c.plan(ctx, h, s, seed, nil)
+	return c.plan(ctx, h, s, seed, nil, nil)
 }
 
 // PlanEach is Plan with a seed per start state: the plan from state b is
@@ -151,7 +204,7 @@ func (c *Controller) PlanEach(ctx context.Context, h, s *tensor.Tensor, seeds []
 	if c.SampleStates {
 		return nil, errors.New("latent: Controller.PlanEach: SampleStates is set; its prior samples are drawn per batch, not per start state")
 	}
-	return c.plan(ctx, h, s, 0, seeds)
+	return c.plan(ctx, h, s, 0, seeds, nil)
 }
 
 // sharedDraws returns the solver's draws for one start state and seed
@@ -165,7 +218,9 @@ func (c *Controller) sharedDraws(seed uint64) []*tensor.Tensor {
 	return out
 }
 
-func (c *Controller) plan(ctx context.Context, h, s *tensor.Tensor, seed uint64, rowSeeds []uint64) (*control.LatentPlan, error) {
+// plan is Plan and PlanEach. With im (whose start is h and s, one row) the
+// predicted returns come from im's rollouts instead, without a graph.
+func (c *Controller) plan(ctx context.Context, h, s *tensor.Tensor, seed uint64, rowSeeds []uint64, im *rssm.Imagination) (*control.LatentPlan, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -189,6 +244,21 @@ func (c *Controller) plan(ctx context.Context, h, s *tensor.Tensor, seed uint64,
 			return c.Model.ImagineReturns(in[0], in[1], in[2], H, nil).Neg()
 		}
 		cost = func(u *tensor.Tensor) *tensor.Tensor { return tensor.Recompute(imagine, hx, sx, u) }
+	}
+	var imErr error
+	if im != nil {
+		cost = func(u *tensor.Tensor) *tensor.Tensor {
+			n := u.Dim(0)
+			returns := make([]float32, n)
+			if imErr == nil {
+				imErr = im.PredictReturns(ctx, u.Data32(), n, H, returns)
+			}
+			r := tensor.New32(returns, n)
+			if a := u.Arena(); a != nil {
+				r = a.Use(r)
+			}
+			return r.Neg()
+		}
 	}
 	cfg := c.Solver
 	cfg.Seed = seed
@@ -216,6 +286,9 @@ func (c *Controller) plan(ctx context.Context, h, s *tensor.Tensor, seed uint64,
 		}
 	}
 	plan, err := control.PlanLatent(ctx, c.Decoder, cost, B, c.InitStd, cfg)
+	if err == nil {
+		err = imErr
+	}
 	if err != nil {
 		return nil, fmt.Errorf("latent: Controller.Plan: %w", err)
 	}
@@ -240,7 +313,20 @@ func (c *Controller) PlanSequence(ctx context.Context, h, s []float64, seed uint
 	dt := c.Model.DType()
 	ht := a.Use(tensor.New(append([]float64(nil), h...), 1, len(h)).To(dt))
 	st := a.Use(tensor.New(append([]float64(nil), s...), 1, len(s)).To(dt))
-	plan, err := c.Plan(ctx, ht, st, seed)
+	var im *rssm.Imagination
+	if c.Workers > 1 && c.imag != nil && !c.SampleStates && dt == tensor.Float32 {
+		var err error
+		if im, err = c.imag.acquire(c.Model, c.Workers); err != nil {
+			return nil, fmt.Errorf("latent: Controller.PlanSequence: %w", err)
+		}
+		if im != nil {
+			defer c.imag.release()
+			if err := im.SetStart(h, s); err != nil {
+				return nil, fmt.Errorf("latent: Controller.PlanSequence: %w", err)
+			}
+		}
+	}
+	plan, err := c.plan(ctx, ht, st, seed, nil, im)
 	if err != nil {
 		return nil, err
 	}

@@ -58,7 +58,8 @@ type Fig4Options struct {
 	// Seed draws the episodes' start states, the same for every
 	// controller and model, and the planners' samples.
 	Seed uint64
-	// Workers imagine full CEM's candidates (0: the run's).
+	// Workers imagine the candidates of full CEM and the rollouts of
+	// latent DCEM's decisions (Controller.Workers; 0: the run's).
 	Workers int
 	// Imagination is PriorMeans (the default when empty) or PriorSamples,
 	// for all controllers alike.
@@ -168,6 +169,11 @@ func evaluateSeed(ctx context.Context, sd Fig4Seed, opts Fig4Options) ([]Fig4Eva
 	if sd.Policy != nil {
 		final, finalSource = sd.Policy.Controller.Model, sd.Phase3
 	}
+	workers := cfg.Workers
+	if opts.Workers > 0 {
+		workers = opts.Workers
+	}
+	agent.Workers = workers
 	latentOn := func(m *rssm.Model) func(ctx context.Context, _ *rssm.Model, h, s []float64, seed uint64) ([]float64, error) {
 		c := agent.Controller(m)
 		c.SampleStates = sample
@@ -192,6 +198,7 @@ func evaluateSeed(ctx context.Context, sd Fig4Seed, opts Fig4Options) ([]Fig4Eva
 		c := *sd.Policy.Controller
 		c.SharedNoise = false
 		c.SampleStates = sample
+		c.Workers, c.imag = workers, &imaginationCache{}
 		act := func(ctx context.Context, _ *rssm.Model, h, s []float64, seed uint64) ([]float64, error) {
 			return c.Act(ctx, h, s, seed)
 		}

@@ -73,6 +73,7 @@ func TestEvaluateFig4(t *testing.T) {
 		t.Errorf("full CEM on its own model, prior means: %v, planet.EvaluateModel with MeanStates gives %v", got, wantMeans)
 	}
 	agent, _ := NewAgent(p2.Agent, 6)
+	agent.Workers = r1.Config.Workers // as EvaluateFig4 plays it
 	want2, err := planet.Evaluate(ctx, phase2, planet.EvalOptions{Episodes: episodes, Seed: seed, Agent: agent})
 	if err != nil {
 		t.Fatal(err)

@@ -100,6 +100,7 @@ func RunPhase2(ctx context.Context, cfg Phase2Config, from string, opts planet.O
 	if err != nil {
 		return nil, nil, err
 	}
+	agent.Workers = cfg.World.Workers
 	opts.Agent = agent
 	opts.From = from
 	res, err := planet.Run(ctx, cfg.World, opts)
