@@ -56,8 +56,8 @@ RACE_PKGS := ./widgets ./kernel/worker ./kernel/session ./dcemlib/sweep ./dcemli
 ## simd package's partial loads of short slices trip (a check of Go's own package, not ours).
 race:
 	GOEXPERIMENT= $(GO) test -race -count=1 -timeout 30m $(RACE_PKGS)
-	@# latent DCEM's decisions split over goroutines (the package's other tests are long under -race)
-	GOEXPERIMENT= $(GO) test -race -count=1 -run 'TestPlanSequenceWorkers' ./dcemlib/exp/latent
+	@# latent DCEM's decisions and decoder updates split over goroutines (the package's other tests are long under -race)
+	GOEXPERIMENT= $(GO) test -race -count=1 -run 'TestPlanSequenceWorkers|TestTrainStepWorkers' ./dcemlib/exp/latent
 
 gotest:
 	$(GO) test -count=1 ./...

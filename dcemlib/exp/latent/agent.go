@@ -115,6 +115,8 @@ type Agent struct {
 	progress func(step, steps int, score float64)
 	arena    *tensor.Arena // the decoder updates' graphs, reused across rounds
 	imag     *imaginationCache
+	// trainArenas are the decoder updates' arenas beyond arena.
+	trainArenas *arenaSet
 }
 
 // SetLearnProgress sets a function Learn calls after each decoder update
@@ -141,8 +143,11 @@ func (a *Agent) Controller(m *rssm.Model) *Controller {
 	if a.imag == nil {
 		a.imag = &imaginationCache{}
 	}
+	if a.trainArenas == nil {
+		a.trainArenas = &arenaSet{}
+	}
 	return &Controller{Model: m, Decoder: a.Decoder, Solver: a.Config.solver(), InitStd: 1, BoundPenalty: a.Config.BoundPenalty,
-		Workers: a.Workers, imag: a.imag}
+		Workers: a.Workers, imag: a.imag, trainArenas: a.trainArenas}
 }
 
 // Act plans with latent DCEM from the belief and returns the first action.

@@ -76,8 +76,10 @@ func BenchmarkDecision(b *testing.B) {
 // filtered over 10 replay steps, a batched latent DCEM solve from each
 // (100 samples × 10 iterations × horizon 12) and the backward pass through
 // the solve and the rollouts, with 1 and 2 BLAS threads, on the heap, in
-// a gradient arena (whose peak storage it reports), and in an arena with
-// the rollouts recomputed in the backward pass (Controller.Recompute).
+// a gradient arena (whose peak storage it reports), in an arena with the
+// rollouts recomputed in the backward pass (Controller.Recompute), and in
+// arenas with the start states split over GOMAXPROCS goroutines of one
+// BLAS thread each (Controller.Workers; "workers", run with -cpu 2).
 func BenchmarkTrainStep(b *testing.B) {
 	m, err := rssm.New(rssm.Default(24, 6), tensor.Float32, tensor.NewRNG(1))
 	if err != nil {
@@ -104,7 +106,10 @@ func BenchmarkTrainStep(b *testing.B) {
 	defer tensor.SetBLASThreads(prev)
 	for _, batch := range []int{10, 50} {
 		for _, threads := range []int{1, 2} {
-			for _, mode := range []string{"heap", "arena", "recompute"} {
+			for _, mode := range []string{"heap", "arena", "recompute", "workers"} {
+				if mode == "workers" && threads != 1 {
+					continue // the workers run one BLAS thread each
+				}
 				arena, recompute := mode != "heap", mode == "recompute"
 				name := fmt.Sprintf("batch%d/threads%d/%s", batch, threads, mode)
 				b.Run(name, func(b *testing.B) {
@@ -115,6 +120,9 @@ func BenchmarkTrainStep(b *testing.B) {
 					}
 					c := a.Controller(m)
 					c.Recompute = recompute
+					if mode == "workers" {
+						c.Workers = runtime.GOMAXPROCS(0)
+					}
 					if arena {
 						c.Arena = tensor.NewArena()
 						defer c.Arena.Free()

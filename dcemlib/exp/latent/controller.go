@@ -71,8 +71,9 @@ type Controller struct {
 	// range, growing like |x| towards a bound. 0 (the paper's objective)
 	// leaves it out.
 	BoundPenalty float64
-	// Workers, when above 1, splits the imagined rollouts of a graph-free
-	// decision (Act, PlanSequence) over that many goroutines, as
+	// Workers, when above 1, splits TrainStep's start states over that
+	// many goroutines (see TrainStep), and the imagined rollouts of a
+	// graph-free decision (Act, PlanSequence) likewise, as
 	// full-space CEM imagines its candidates (rssm.Imagination): the
 	// same predicted returns up to rounding, on as many cores. It applies
 	// to a float32 model imagining with the prior's means (not
@@ -90,6 +91,9 @@ type Controller struct {
 	// imag keeps the imagination of graph-free decisions from one
 	// decision to the next (nil: Workers is ignored).
 	imag *imaginationCache
+	// trainArenas are the arenas of TrainStep's goroutines after the
+	// first (Arena).
+	trainArenas *arenaSet
 }
 
 // imaginationCache holds the rssm.Imagination that graph-free decisions
@@ -340,7 +344,18 @@ func (c *Controller) PlanSequence(ctx context.Context, h, s []float64, seed uint
 // parameters, or whichever it holds) to raise the mean predicted return of
 // the solutions, differentiating through the solve and the model's
 // rollout. It returns that mean predicted return before the step.
+//
+// With Workers above 1 (and the prior's means) the start states are split
+// over that many goroutines, each solving and differentiating its share
+// with one BLAS thread through a replica of the decoder (the same values,
+// its own gradients; Controller.Arena's companions hold their graphs), and
+// the gradients are summed before the step: the same update up to
+// rounding, since each start state's solve and draws do not depend on the
+// others'. The BLAS thread count is restored after the step.
 func (c *Controller) TrainStep(ctx context.Context, replay *rssm.Replay, batch, chunkLength int, opt *nn.Adam, gradClip float64, rng *tensor.RNG) (float64, error) {
+	if err := c.Validate(); err != nil {
+		return 0, err
+	}
 	b, err := replay.Sample(batch, chunkLength, c.Model.DType(), rng)
 	if err != nil {
 		return 0, fmt.Errorf("latent: TrainStep: %w", err)
@@ -349,37 +364,126 @@ func (c *Controller) TrainStep(ctx context.Context, replay *rssm.Replay, batch, 
 	if err != nil {
 		return 0, fmt.Errorf("latent: TrainStep: %w", err)
 	}
-	if c.Arena != nil {
-		if c.Arena.NoGrad() {
-			return 0, fmt.Errorf("latent: TrainStep: Controller.Arena is a no-grad arena; it needs gradients (tensor.NewArena)")
-		}
-		defer c.Arena.Reset()
-		h, s = c.Arena.Use(h), c.Arena.Use(s)
+	if c.Arena != nil && c.Arena.NoGrad() {
+		return 0, fmt.Errorf("latent: TrainStep: Controller.Arena is a no-grad arena; it needs gradients (tensor.NewArena)")
 	}
 	// The update trains the decoder alone: plan and imagine in a frozen
 	// view of the model, so that the backward pass computes no gradient of
 	// the model's weights.
 	fc := *c
 	fc.Model = c.Model.Frozen()
-	plan, err := fc.Plan(ctx, h, s, rng.Uint64())
-	if err != nil {
-		return 0, err
-	}
+	seed := rng.Uint64()
 	var srng *tensor.RNG
 	if c.SampleStates {
 		srng = rng
 	}
-	ret := fc.Model.ImagineReturns(h, s, plan.Actions, c.Horizon(), srng).Mean()
-	value := ret.Item()
+	B := h.Dim(0)
+	if c.Solver.Noise == nil && !c.SharedNoise && !c.SampleStates {
+		// The solver's draws for the whole batch, so that a start state
+		// gets the same ones however the batch is split.
+		g := tensor.NewRNG(seed)
+		fc.Solver.Noise = make([]*tensor.Tensor, c.Solver.Iters)
+		for it := range fc.Solver.Noise {
+			fc.Solver.Noise[it] = tensor.RandNOf(c.Model.DType(), g, B, c.Solver.Samples, c.Decoder.Latent)
+		}
+	}
+	w := max(min(c.Workers, B), 1)
+	if c.SampleStates {
+		w = 1 // the prior's samples are drawn for the whole batch in turn
+	}
+	parts := make([]trainPart, w)
+	for k := range parts {
+		lo, hi := k*B/w, (k+1)*B/w
+		p := &parts[k]
+		p.c = fc
+		p.h, p.s = h, s
+		if w > 1 {
+			p.h, p.s = h.Slice(0, lo, hi), s.Slice(0, lo, hi)
+			if fc.Solver.Noise != nil {
+				p.c.Solver.Noise = make([]*tensor.Tensor, len(fc.Solver.Noise))
+				for it, e := range fc.Solver.Noise {
+					p.c.Solver.Noise[it] = e.Slice(0, lo, hi)
+				}
+			}
+		}
+		p.weight = float64(hi-lo) / float64(B)
+		if k > 0 {
+			p.c.Decoder = replicaDecoder(c.Decoder)
+		}
+		p.c.Arena = c.workerArena(k)
+		if p.c.Arena != nil {
+			defer p.c.Arena.Reset()
+			p.h, p.s = p.c.Arena.Use(p.h), p.c.Arena.Use(p.s)
+		}
+	}
+	if w > 1 {
+		prev := tensor.BLASThreads()
+		tensor.SetBLASThreads(1)
+		defer tensor.SetBLASThreads(prev)
+	}
+	parallel := func(f func(p *trainPart) error) error {
+		if w == 1 {
+			return f(&parts[0])
+		}
+		errs := make([]error, w)
+		var wg sync.WaitGroup
+		for k := range parts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() {
+					if r := recover(); r != nil {
+						errs[k] = fmt.Errorf("latent: TrainStep: %v", r)
+					}
+				}()
+				errs[k] = f(&parts[k])
+			}()
+		}
+		wg.Wait()
+		return errors.Join(errs...)
+	}
+	// Forward: each part's mean predicted return and loss.
+	if err := parallel(func(p *trainPart) error {
+		plan, err := p.c.Plan(ctx, p.h, p.s, seed)
+		if err != nil {
+			return err
+		}
+		ret := p.c.Model.ImagineReturns(p.h, p.s, plan.Actions, c.Horizon(), srng).Mean()
+		p.value = ret.Item()
+		p.loss = ret.Neg()
+		if c.BoundPenalty > 0 {
+			p.loss = p.loss.Add(p.c.boundBarrier(plan.Z).MulScalar(c.BoundPenalty))
+		}
+		if w > 1 {
+			p.loss = p.loss.MulScalar(p.weight)
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	value := 0.0
+	for _, p := range parts {
+		value += p.weight * p.value
+	}
 	if math.IsNaN(value) || math.IsInf(value, 0) {
 		return value, fmt.Errorf("latent: TrainStep: the predicted return is %g", value)
 	}
-	loss := ret.Neg()
-	if c.BoundPenalty > 0 {
-		loss = loss.Add(fc.boundBarrier(plan.Z).MulScalar(c.BoundPenalty))
-	}
 	opt.ZeroGrad()
-	loss.Backward()
+	if err := parallel(func(p *trainPart) error {
+		p.loss.Backward()
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	// The replicas' gradients join the decoder's.
+	params := c.Decoder.Params()
+	for _, p := range parts[1:] {
+		for i, rp := range p.c.Decoder.Params() {
+			if gr := rp.Grad(); gr != nil {
+				params[i].Mul(gr.Detach()).Sum().Backward() // adds gr to params[i]'s gradient
+			}
+		}
+	}
 	if gradClip > 0 {
 		nn.ClipGradNorm(opt.Params, gradClip)
 	}
@@ -389,4 +493,63 @@ func (c *Controller) TrainStep(ctx context.Context, replay *rssm.Replay, batch, 
 	opt.ZeroGrad()
 	nn.ZeroGrad(c.Decoder.Params())
 	return value, nil
+}
+
+// trainPart is one goroutine's share of a TrainStep: its controller
+// (decoder replica and arena), start states, share of the batch, and its
+// predicted return and loss.
+type trainPart struct {
+	c      Controller
+	h, s   *tensor.Tensor
+	weight float64
+	value  float64
+	loss   *tensor.Tensor
+}
+
+// workerArena returns the arena of TrainStep's part k: Arena for the first,
+// a companion of it kept between steps for the others (nil without Arena).
+func (c *Controller) workerArena(k int) *tensor.Arena {
+	if c.Arena == nil {
+		return nil
+	}
+	if k == 0 {
+		return c.Arena
+	}
+	if c.trainArenas == nil {
+		c.trainArenas = &arenaSet{}
+	}
+	return c.trainArenas.get(k - 1)
+}
+
+// arenaSet holds TrainStep's companion arenas, kept between steps so that
+// their graphs reuse the same memory. Controllers made by one agent share
+// one.
+type arenaSet struct {
+	mu     sync.Mutex
+	arenas []*tensor.Arena
+}
+
+func (as *arenaSet) get(i int) *tensor.Arena {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	for len(as.arenas) <= i {
+		as.arenas = append(as.arenas, tensor.NewArena())
+	}
+	return as.arenas[i]
+}
+
+// replicaDecoder returns a decoder that shares d's parameter values and
+// keeps gradients of its own.
+func replicaDecoder(d *control.Decoder) *control.Decoder {
+	r := *d
+	r.Net = &nn.MLP{Act: d.Net.Act, OutAct: d.Net.OutAct}
+	for _, l := range d.Net.Layers {
+		c := *l
+		c.W = l.W.Detach().RequiresGrad()
+		if l.B != nil {
+			c.B = l.B.Detach().RequiresGrad()
+		}
+		r.Net.Layers = append(r.Net.Layers, &c)
+	}
+	return &r
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dcem-go/dcem/dcemlib/cem"
+	"github.com/dcem-go/dcem/dcemlib/nn"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
@@ -106,4 +107,92 @@ func TestPlanSequenceWorkers(t *testing.T) {
 	if _, err := bad.PlanSequence(ctx, ds[0].h, ds[0].s, 1); err == nil {
 		t.Fatal("Workers = -1 was accepted")
 	}
+}
+
+// TestTrainStepWorkers: a decoder update split over 2 or 3 goroutines
+// predicts the same mean return and moves the decoder as the update on one
+// goroutine does, up to float32 rounding (1e-4 relative to the largest
+// move), on the heap, in arenas, with recomputed rollouts and with the
+// bound penalty; and it leaves the BLAS thread count as it found it.
+func TestTrainStepWorkers(t *testing.T) {
+	m := tinyModel(t, tensor.Float32)
+	for _, p := range m.Reward.Layers[len(m.Reward.Layers)-1].Params() {
+		v := p.Values()
+		for i := range v {
+			v[i] *= 10
+		}
+		p.SetValues(v)
+	}
+	replay, _ := randomReplay(t, 4, 6)
+	solver := cem.Config{Samples: 20, Elites: 4, Temp: 1, Iters: 3}
+	type variant struct {
+		name             string
+		batch            int
+		arena, recompute bool
+		penalty          float64
+		shared           bool
+	}
+	for _, v := range []variant{
+		{name: "heap", batch: 6},
+		{name: "arena", batch: 5, arena: true},
+		{name: "recompute", batch: 6, arena: true, recompute: true},
+		{name: "penalty", batch: 6, penalty: 0.5},
+		{name: "shared noise", batch: 6, shared: true},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			step := func(workers int) (float64, []float64, []float64) {
+				c, err := NewController(m, 2, 4, []int{16, 16}, solver, tensor.NewRNG(4))
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.Workers, c.Recompute, c.BoundPenalty, c.SharedNoise = workers, v.recompute, v.penalty, v.shared
+				if v.arena {
+					c.Arena = tensor.NewArena()
+					defer c.Arena.Free()
+				}
+				before := paramValues(c.Decoder.Params())
+				// Eps 1 and rate 1: each parameter moves by g/(|g| + 1), a
+				// smooth function of its gradient g.
+				opt := nn.NewAdam(c.Decoder.Params(), 1)
+				opt.Eps = 1
+				threads := tensor.BLASThreads()
+				value, err := c.TrainStep(context.Background(), replay, v.batch, 5, opt, 0, tensor.NewRNG(9))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := tensor.BLASThreads(); got != threads {
+					t.Errorf("%d workers: BLAS threads %d after the step, %d before", workers, got, threads)
+				}
+				return value, before, paramValues(c.Decoder.Params())
+			}
+			v1, before, after1 := step(1)
+			largest := 0.0
+			for i := range before {
+				largest = max(largest, math.Abs(after1[i]-before[i]))
+			}
+			if largest < 1e-3 {
+				t.Fatalf("the update moved the decoder by at most %g: the test cannot tell updates apart", largest)
+			}
+			for _, w := range []int{2, 3} {
+				vw, _, afterW := step(w)
+				if math.Abs(vw-v1) > 1e-5*math.Max(1, math.Abs(v1)) {
+					t.Errorf("%d workers: predicted return %g, one goroutine %g", w, vw, v1)
+				}
+				for i := range before {
+					if d := math.Abs(afterW[i] - after1[i]); d > 1e-4*largest {
+						t.Fatalf("%d workers: parameter %d moved to %g, on one goroutine to %g (largest move %g)", w, i, afterW[i], after1[i], largest)
+					}
+				}
+			}
+		})
+	}
+}
+
+// paramValues returns the values of params, one after another.
+func paramValues(params []*tensor.Tensor) []float64 {
+	var out []float64
+	for _, p := range params {
+		out = append(out, p.Values()...)
+	}
+	return out
 }
