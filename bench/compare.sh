@@ -32,6 +32,8 @@ go=(go test -run '^$' -cpu 1,2)
   "${go[@]}" -benchtime "$bt_small" -bench 'UpdateDCEM10x100' ./dcemlib/exp/regression
   "${go[@]}" -benchtime "$bt_big" -bench 'PlanCEM1000x12x10|PlanCEM300x12x5|Update50x50' ./dcemlib/rssm
   "${go[@]}" -benchtime "$bt_small" -bench 'Decision/latentDCEM' ./dcemlib/exp/latent
+  "${go[@]}" -benchtime "$bt_big" -bench 'TrainStep/batch10/threads1/(arena|workers)$' ./dcemlib/exp/latent
+  "${go[@]}" -benchtime "$bt_big" -bench 'PolicyMicroBatch' ./dcemlib/exp/latent
 } | tee "$out/go.txt" | grep '^Benchmark' >&2
 
 # glibc returns freed memory to the system after large operations unless told not to; PyTorch

@@ -312,6 +312,103 @@ def w_latent_decision(dt):
     return run
 
 
+def latent_decoder(dt, latent=16, hidden=(256, 256, 256), out=72):
+    """The phase-2 agent's decoder (latent.DefaultAgent): z → ELU layers →
+    12·6 pre-sigmoid outputs."""
+    L, E = torch.nn.Linear, torch.nn.ELU
+    layers, d = [], latent
+    for w in hidden:
+        layers += [L(d, w), E()]
+        d = w
+    layers.append(L(d, out))
+    return torch.nn.Sequential(*layers).to(dt)
+
+
+def imagine(m, h, s, u, A=6, Hz=12):
+    """Predicted returns of the plans u (N, Hz·A) from the beliefs (h, s),
+    rolled out with the prior's means."""
+    ret = torch.zeros(u.shape[0], dtype=u.dtype)
+    for t in range(Hz):
+        h = m.transition(s, u[:, A * t:A * (t + 1)], h)
+        s, _ = m.gauss(m.prior(h))
+        ret = ret + m.rew(torch.cat([h, s], -1)).squeeze(-1)
+    return ret
+
+
+def latent_plans(m, dec, h, s, gen, latent=16):
+    """Latent DCEM from each belief (100 samples, 10 elites, τ = 1, 10
+    iterations), differentiable through the solve: the decoded plans."""
+    B = h.shape[0]
+
+    def cost(z):  # (B, S, latent) → (B, S)
+        S = z.shape[1]
+        u = 2 * torch.sigmoid(dec(z.reshape(-1, latent))) - 1
+        return -imagine(m, h.repeat_interleave(S, 0), s.repeat_interleave(S, 0), u).reshape(B, S)
+
+    zeros = torch.zeros(B, latent, dtype=h.dtype)
+    mu = dcem(cost, zeros, torch.ones_like(zeros), 100, 10, 10, 1.0, gen)
+    return 2 * torch.sigmoid(dec(mu)) - 1
+
+
+def w_decoder_update(dt, B=10):
+    """One phase-2 decoder update as BenchmarkTrainStep makes it (exp/latent):
+    a walker-sized model (24 observations) held fixed, B start states
+    filtered over 10 replay steps with the posterior, latent DCEM from each,
+    the mean predicted return of the solutions differentiated into the
+    decoder through the solve and the rollouts, clipping at 100 and an Adam
+    step."""
+    torch.manual_seed(1)
+    m = RSSM(obs=24).to(dt)
+    m.requires_grad_(False)
+    dec = latent_decoder(dt)
+    opt = torch.optim.Adam(dec.parameters(), lr=1e-3)
+    obs = torch.randn(10, B, 24, dtype=dt)
+    act = torch.rand(10, B, 6, dtype=dt) * 2 - 1
+    gen = torch.Generator().manual_seed(2)
+
+    def run():
+        with torch.no_grad():
+            h, s = obs.new_zeros(B, 200), obs.new_zeros(B, 30)
+            emb = m.enc(obs.reshape(10 * B, -1)).view(10, B, -1)
+            for t in range(10):
+                h = m.transition(s, act[t], h)
+                qm, qs = m.gauss(m.post(torch.cat([h, emb[t]], -1)))
+                s = qm + qs * torch.randn_like(qs)
+        u = latent_plans(m, dec, h, s, gen)
+        loss = -imagine(m, h, s, u).mean()
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(dec.parameters(), 100)
+        opt.step()
+    return run
+
+
+def w_policy_microbatch(dt, B=16):
+    """One PPO micro-batch of phase 3 as BenchmarkPolicyMicroBatch makes it
+    (exp/latent): the first planned action of latent DCEM from each of B
+    beliefs of a cheetah-sized model, the Gaussian log-probability (σ = 0.1)
+    of given actions, and its gradient into the decoder, the reward model
+    and the transition (the prior included)."""
+    torch.manual_seed(1)
+    m = RSSM().to(dt)
+    m.requires_grad_(False)
+    for part in (m.pre, m.cell, m.prior, m.rew):
+        part.requires_grad_(True)
+    dec = latent_decoder(dt)
+    params = [p for p in list(m.parameters()) + list(dec.parameters()) if p.requires_grad]
+    obs = torch.randn(B, 230, dtype=dt)
+    act = torch.rand(B, 6, dtype=dt) * 2 - 1
+    gen = torch.Generator().manual_seed(2)
+
+    def run():
+        for p in params:
+            p.grad = None
+        mean = latent_plans(m, dec, obs[:, :200], obs[:, 200:], gen)[:, :6]
+        logp = torch.distributions.Normal(mean, 0.1).log_prob(act).sum(-1)
+        logp.mean().backward()
+    return run
+
+
 # name, maker (dtype → run function), repetitions (full, quick)
 WORKLOADS = [
     ("LML/64x100", w_lml(64, 100), (200, 20)),
@@ -329,6 +426,8 @@ WORKLOADS = [
     ("RSSMPlanCEM300x12x5", lambda dt: w_rssm_plan(dt, N=300, iters=5, K=30), (10, 2)),
     ("RSSMUpdate50x50", w_rssm_update, (5, 1)),
     ("LatentDecision100x12x10", w_latent_decision, (10, 2)),
+    ("LatentDecoderUpdate10", w_decoder_update, (3, 1)),
+    ("LatentPolicyMicroBatch16", w_policy_microbatch, (3, 1)),
 ]
 
 

@@ -222,6 +222,14 @@ func activationGrad[T float](act Act, dst, g, y, sig []T) {
 // colSumInto adds the column sums of the rows×n matrix g into dst.
 func colSumInto[T float](dst, g []T, n int) {
 	dst = dst[:n]
+	if d32, ok := any(dst).([]float32); ok {
+		// Row by row as below (the same sums), with the vector add.
+		g32 := any(g).([]float32)
+		for o := 0; o+n <= len(g32); o += n {
+			add32(d32, g32[o:o+n])
+		}
+		return
+	}
 	for o := 0; o+n <= len(g); o += n {
 		row := g[o : o+n]
 		for j, v := range row {

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/dcem-go/dcem/dcemlib/control"
+	"github.com/dcem-go/dcem/dcemlib/nn"
+	"github.com/dcem-go/dcem/dcemlib/ppo"
 	"github.com/dcem-go/dcem/dcemlib/rssm"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
 )
@@ -138,5 +141,54 @@ func BenchmarkTrainStep(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// BenchmarkPolicyMicroBatch times what phase 3 spends per PPO micro-batch:
+// the policy's distribution for 16 beliefs of a cheetah-sized model
+// (rssm.Default(17, 6), float32; the agent's default decoder, 16 → 256³ →
+// 72; a DCEM solve per belief with its own draws, NoisePerBelief) and the
+// backward pass of their log-probabilities into the decoder, the reward
+// model and the transition, in a gradient arena, with 1 and 2 BLAS threads.
+// It reports the milliseconds per belief, the cost of one belief in one
+// pass of a PPO update.
+func BenchmarkPolicyMicroBatch(b *testing.B) {
+	const beliefs = 16
+	m, err := rssm.New(rssm.Default(17, 6), tensor.Float32, tensor.NewRNG(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := NewAgent(DefaultAgent(), 6)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := NewPolicy(a.Controller(m), 0.1, false, 3)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p.NoisePerBelief = true
+	g := tensor.NewRNG(2)
+	obs := tensor.RandNOf(tensor.Float32, g, beliefs, m.BeliefSize+m.StateSize)
+	act := tensor.RandUOf(tensor.Float32, g, -1, 1, beliefs, 6)
+	prev := tensor.BLASThreads()
+	defer tensor.SetBLASThreads(prev)
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("threads%d", threads), func(b *testing.B) {
+			tensor.SetBLASThreads(threads)
+			arena := tensor.NewArena()
+			defer arena.Free()
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				mean, logStd, err := p.Distribution(context.Background(), arena.Use(obs))
+				if err != nil {
+					b.Fatal(err)
+				}
+				ppo.GaussianLogProb(arena.Use(act), mean, logStd).Mean().Backward()
+				nn.ZeroGrad(p.Params())
+				arena.Reset()
+			}
+			b.ReportMetric(time.Since(start).Seconds()*1e3/float64(b.N*beliefs), "ms/belief")
+			b.ReportMetric(float64(arena.PeakBytes())/1e6/beliefs, "MB/belief")
+		})
 	}
 }
