@@ -43,9 +43,9 @@ ROWS = [
      "PlanCEM300x12x5", 1.0),
     ("RSSM update, 50×50 chunks, fwd+bwd+Adam", "RSSMUpdate50x50", None, "Update50x50", 1.0),
     ("RSSM update, chunks over GradientWorkers (1 BLAS thread each)", "RSSMUpdate50x50", None, "Update50x50Workers", 1.0),
-    ("latent DCEM decision (100×12×10, decoder 8→128²→72)", "LatentDecision100x12x10", None,
+    ("latent DCEM decision (100×12×10, decoder 8→128²→72), no grad; 2 cores: goroutines", "LatentDecision100x12x10", None,
      "Decision/latentDCEM100x12x10/threads1", 1.0),
-    ("latent DCEM decoder update, 10 start states, fwd+bwd+Adam", "LatentDecoderUpdate10", None,
+    ("latent DCEM decoder update, 10 start states, fwd+bwd+Adam; 2 cores: goroutines", "LatentDecoderUpdate10", None,
      "TrainStep/batch10/threads1/arena", None),
     ("PPO micro-batch through latent DCEM, 16 beliefs, fwd+bwd", "LatentPolicyMicroBatch16", None,
      "PolicyMicroBatch/threads1", None),
@@ -58,14 +58,15 @@ ABSOLUTE = {
     "RSSM full-CEM decision (1000×12×10, 92 GFLOP), no grad": (900, 500),
     "RSSM CEM decision of the 100k runs (300×12×5, 13.9 GFLOP), no grad": (None, 60),
     "RSSM update, 50×50 chunks, fwd+bwd+Adam": (100, 70),
-    "latent DCEM decision (100×12×10, decoder 8→128²→72)": (None, 50),
-    "latent DCEM decoder update, 10 start states, fwd+bwd+Adam": (None, 1200),
+    "RSSM update, chunks over GradientWorkers (1 BLAS thread each)": (None, 70),
+    "latent DCEM decision (100×12×10, decoder 8→128²→72), no grad; 2 cores: goroutines": (None, 50),
+    "latent DCEM decoder update, 10 start states, fwd+bwd+Adam; 2 cores: goroutines": (None, 1200),
     # twice as fast as 0.6 s per belief per pass
     "PPO micro-batch through latent DCEM, 16 beliefs, fwd+bwd": (None, 16 * 300),
 }
 TWO_THREADS = {
-    "latent DCEM decision (100×12×10, decoder 8→128²→72)": "Decision/latentDCEM100x12x10/workers",
-    "latent DCEM decoder update, 10 start states, fwd+bwd+Adam": "TrainStep/batch10/threads1/workers",
+    "latent DCEM decision (100×12×10, decoder 8→128²→72), no grad; 2 cores: goroutines": "Decision/latentDCEM100x12x10/workers",
+    "latent DCEM decoder update, 10 start states, fwd+bwd+Adam; 2 cores: goroutines": "TrainStep/batch10/threads1/workers",
     "PPO micro-batch through latent DCEM, 16 beliefs, fwd+bwd": "PolicyMicroBatch/threads2",
 }
 
