@@ -344,3 +344,29 @@ func TestLatentBoundPenaltyFlag(t *testing.T) {
 		t.Errorf("the agent's description %q does not name its bound penalty", d)
 	}
 }
+
+// TestLatentAgentFlags checks that --agent-steps and --agent-batch reach
+// phase 2's agent and its description, and that negative values are
+// refused with the flag's name.
+func TestLatentAgentFlags(t *testing.T) {
+	g, _, _, _, err := parseLatentFlags([]string{"--quick", "--agent-steps", "7", "--agent-batch", "3", "--out", filepath.Join(t.TempDir(), "l")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := g.Runs[0].Phase2.Agent
+	if a.Steps != 7 || a.Batch != 3 {
+		t.Errorf("phase 2's agent makes %d updates of %d start states, want 7 of 3", a.Steps, a.Batch)
+	}
+	agent, err := latent.NewAgent(a, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := agent.Describe(); !strings.Contains(d, "7 decoder updates of 3 per round") {
+		t.Errorf("the agent's description %q does not name its updates", d)
+	}
+	for _, flag := range []string{"--agent-steps", "--agent-batch"} {
+		if _, _, _, _, err := parseLatentFlags([]string{"--quick", flag, "-1", "--out", filepath.Join(t.TempDir(), "l")}); err == nil || !strings.Contains(err.Error(), flag) {
+			t.Errorf("%s -1: error %v, want one naming the flag", flag, err)
+		}
+	}
+}

@@ -308,6 +308,8 @@ func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, s
 	iters := fs.Int("iters", 0, "latent DCEM iterations (the paper ablates 3, 5, 10; default: the preset's 10)")
 	boundPenalty := fs.Float64("bound-penalty", 0, "weight of a barrier against the action bounds in phase 2's decoder training (latent.AgentConfig.BoundPenalty; 0: the paper's objective)")
 	episodes := fs.Int("episodes", -1, "phase-2 episodes (default: the preset's)")
+	agentSteps := fs.Int("agent-steps", 0, "phase 2's decoder updates per round of model updates (latent.AgentConfig.Steps; default: the preset's)")
+	agentBatch := fs.Int("agent-batch", 0, "start states per decoder update in phase 2 (latent.AgentConfig.Batch; default: the preset's)")
 	evalEpisodes := fs.Int("eval-episodes", 0, "evaluation episodes per controller for the box plots (default 10; quick 1)")
 	resetModel := fs.Bool("reset-model", false, "phase 2 starts from a fresh model (keeping phase 1's replay buffer unless --drop-replay)")
 	dropReplay := fs.Bool("drop-replay", false, "phase 2 starts with an empty replay buffer")
@@ -355,7 +357,8 @@ func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, s
 			pt, err := latentFlagsPoint(task, *seed+uint64(k), *quick, fs, latentFlagValues{
 				iters: *iters, episodes: *episodes, evalEpisodes: *evalEpisodes, resetModel: *resetModel, dropReplay: *dropReplay,
 				ppoUpdates: *ppoUpdates, passes: *passes, modelLR: *modelLR, targetKL: *targetKL, learnSigma: *learnSigma,
-				noisePerBelief: *noisePerBelief, freeze: *freeze, workers: *workers, boundPenalty: *boundPenalty})
+				noisePerBelief: *noisePerBelief, freeze: *freeze, workers: *workers, boundPenalty: *boundPenalty,
+				agentSteps: *agentSteps, agentBatch: *agentBatch})
 			if err != nil {
 				return nil, nil, sf, "", err
 			}
@@ -383,6 +386,7 @@ func parseLatentFlags(args []string) (*latentSweep, *flag.FlagSet, sweepFlags, s
 // latentFlagValues are the flags that set each point's phases.
 type latentFlagValues struct {
 	iters, episodes, evalEpisodes, ppoUpdates, passes, workers int
+	agentSteps, agentBatch                                     int
 	modelLR, targetKL, boundPenalty                            float64
 	resetModel, dropReplay, learnSigma, noisePerBelief         bool
 	freeze                                                     string
@@ -439,6 +443,18 @@ func latentFlagsPoint(task string, seed uint64, quick bool, fs *flag.FlagSet, v 
 		p2.Agent.Iters = *iters
 	}
 	p2.Agent.BoundPenalty = v.boundPenalty
+	switch {
+	case v.agentSteps < 0:
+		return nil, usageErrorf("--agent-steps = %d, want ≥ 1 (0: the preset's)", v.agentSteps)
+	case v.agentBatch < 0:
+		return nil, usageErrorf("--agent-batch = %d, want ≥ 1 (0: the preset's)", v.agentBatch)
+	}
+	if v.agentSteps > 0 {
+		p2.Agent.Steps = v.agentSteps
+	}
+	if v.agentBatch > 0 {
+		p2.Agent.Batch = v.agentBatch
+	}
 	if *episodes >= 0 {
 		p2.World.Episodes = *episodes
 	}
