@@ -135,7 +135,7 @@ func NewAgent(cfg AgentConfig, actionSize int) (*Agent, error) {
 	}
 	d.Net = d.Net.Convert(tensor.Float32)
 	opt := nn.NewAdam(d.Params(), cfg.LearningRate)
-	return &Agent{Config: cfg, Decoder: d, Opt: opt, imag: &imaginationCache{}}, nil
+	return &Agent{Config: cfg, Decoder: d, Opt: opt}, nil
 }
 
 // Controller returns the agent's controller over model m.

@@ -87,17 +87,8 @@ func TestTrainStepRaisesReturn(t *testing.T) {
 	m := tinyModel(t, tensor.Float32)
 	// Make the predicted return depend on the actions enough to matter:
 	// scale the reward's output layer and the transition's input layer.
-	scale := func(ps []*tensor.Tensor, c float64) {
-		for _, p := range ps {
-			v := p.Values()
-			for i := range v {
-				v[i] *= c
-			}
-			p.SetValues(v)
-		}
-	}
-	scale(m.Reward.Layers[len(m.Reward.Layers)-1].Params(), 10)
-	scale(m.Pre.Params(), 3)
+	scaleParams(m.Reward.Layers[len(m.Reward.Layers)-1].Params(), 10)
+	scaleParams(m.Pre.Params(), 3)
 	solver := cem.Config{Samples: 20, Elites: 4, Temp: 1, Iters: 3}
 	c, err := NewController(m, 2, 4, []int{16, 16}, solver, tensor.NewRNG(4))
 	if err != nil {
@@ -163,13 +154,7 @@ func TestTrainStepRaisesReturn(t *testing.T) {
 // from the bounds than the same training without it.
 func TestBoundPenalty(t *testing.T) {
 	m := tinyModel(t, tensor.Float64)
-	for _, p := range m.Reward.Layers[len(m.Reward.Layers)-1].Params() {
-		v := p.Values()
-		for i := range v {
-			v[i] *= 10 // returns that depend on the actions enough to matter
-		}
-		p.SetValues(v)
-	}
+	scaleParams(m.Reward.Layers[len(m.Reward.Layers)-1].Params(), 10) // returns that depend on the actions enough to matter
 	solver := cem.Config{Samples: 20, Elites: 4, Temp: 1, Iters: 3}
 	newController := func(penalty float64) *Controller {
 		c, err := NewController(m, 2, 4, []int{16, 16}, solver, tensor.NewRNG(4))
@@ -556,6 +541,17 @@ func TestTrainStepRecompute(t *testing.T) {
 // randomReplay returns a buffer of episodes of 20 random steps for the tiny
 // model (3 observations, 2 actions), drawn from seed, and the generator
 // after the draws.
+// scaleParams multiplies the values of params by c.
+func scaleParams(params []*tensor.Tensor, c float64) {
+	for _, p := range params {
+		v := p.Values()
+		for i := range v {
+			v[i] *= c
+		}
+		p.SetValues(v)
+	}
+}
+
 func randomReplay(t *testing.T, episodes int, seed uint64) (*rssm.Replay, *tensor.RNG) {
 	t.Helper()
 	replay, _ := rssm.NewReplay(3, 2)

@@ -116,13 +116,7 @@ func TestPlanSequenceWorkers(t *testing.T) {
 // bound penalty; and it leaves the BLAS thread count as it found it.
 func TestTrainStepWorkers(t *testing.T) {
 	m := tinyModel(t, tensor.Float32)
-	for _, p := range m.Reward.Layers[len(m.Reward.Layers)-1].Params() {
-		v := p.Values()
-		for i := range v {
-			v[i] *= 10
-		}
-		p.SetValues(v)
-	}
+	scaleParams(m.Reward.Layers[len(m.Reward.Layers)-1].Params(), 10)
 	replay, _ := randomReplay(t, 4, 6)
 	solver := cem.Config{Samples: 20, Elites: 4, Temp: 1, Iters: 3}
 	type variant struct {
