@@ -106,6 +106,47 @@ func (l *Linear) ForwardAct(x *tensor.Tensor, act Activation) *tensor.Tensor {
 	return tensor.Affine(x, l.W, l.B, fa)
 }
 
+// ForwardConcat returns act([x₁, …, xₖ]·W + b): ForwardAct of the parts'
+// concatenation along their last axis, without making the concatenation
+// (tensor.AffineConcat). The parts have at least two axes, share the
+// leading ones, and their last axes add up to In.
+func (l *Linear) ForwardConcat(act Activation, xs ...*tensor.Tensor) *tensor.Tensor {
+	width := 0
+	for i, x := range xs {
+		if x.Dims() < 2 {
+			panic(fmt.Sprintf("nn.Linear.ForwardConcat: part %d has shape %v, want at least 2 axes", i, x.Shape()))
+		}
+		sameDType("Linear.ForwardConcat", l.W, x)
+		width += x.Dim(-1)
+	}
+	if width != l.In {
+		panic(fmt.Sprintf("nn.Linear.ForwardConcat: parts of total width %d, want In = %d", width, l.In))
+	}
+	fa, ok := act.fused()
+	if !ok {
+		return act.Apply(l.Forward(tensor.Concat(-1, xs...)))
+	}
+	return tensor.AffineConcat(xs, l.W, l.B, fa)
+}
+
+// ForwardOutputs returns outputs lo … hi−1 of ForwardAct(x, act) without
+// computing the others (tensor.AffineColumns), for x of shape (..., In)
+// with at least two axes. It panics unless 0 ≤ lo < hi ≤ Out.
+func (l *Linear) ForwardOutputs(x *tensor.Tensor, act Activation, lo, hi int) *tensor.Tensor {
+	if x.Dims() < 2 || x.Dim(-1) != l.In {
+		panic(fmt.Sprintf("nn.Linear.ForwardOutputs: input shape %v, want (..., %d) with at least 2 axes", x.Shape(), l.In))
+	}
+	if lo < 0 || hi <= lo || hi > l.Out {
+		panic(fmt.Sprintf("nn.Linear.ForwardOutputs: outputs %d…%d, want 0 ≤ lo < hi ≤ Out = %d", lo, hi, l.Out))
+	}
+	sameDType("Linear.ForwardOutputs", l.W, x)
+	fa, ok := act.fused()
+	if !ok {
+		return act.Apply(l.Forward(x).Slice(-1, lo, hi))
+	}
+	return tensor.AffineColumns(x, l.W, l.B, lo, hi, fa)
+}
+
 // DType returns the dtype of the layer's parameters.
 func (l *Linear) DType() tensor.DType { return l.W.DType() }
 

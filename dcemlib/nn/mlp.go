@@ -58,6 +58,17 @@ func (m *MLP) Forward(x *tensor.Tensor) *tensor.Tensor {
 	return h
 }
 
+// ForwardConcat returns Forward of the parts' concatenation along their
+// last axis without making it: the first layer multiplies each part by its
+// own block of weights (Linear.ForwardConcat).
+func (m *MLP) ForwardConcat(xs ...*tensor.Tensor) *tensor.Tensor {
+	h := m.Layers[0].ForwardConcat(m.actOf(0), xs...)
+	for i, l := range m.Layers[1:] {
+		h = l.ForwardAct(h, m.actOf(i+1))
+	}
+	return h
+}
+
 // InputGrad returns the output y = f(x) and the gradient of Σ seed ⊙ f(x)
 // with respect to x, shape of x, computed as a backward pass written in
 // forward tensor operations: gₗ = (gₗ₊₁ ⊙ σ'(aₗ))·Wₗᵀ. Because it is made of

@@ -3,6 +3,7 @@ package nn
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"path/filepath"
 	"slices"
@@ -87,6 +88,63 @@ func TestMLPGrad(t *testing.T) {
 		if err := tensor.GradCheck(f, append(m.Params(), x), gcEps, gcTol); err != nil {
 			t.Errorf("%v: %v", act, err)
 		}
+	}
+}
+
+// TestForwardConcatAndOutputs checks the copy-free variants against the
+// plain forward passes they stand for, for every activation, their
+// gradients against finite differences, and that a bad width or range panics with the bound.
+func TestForwardConcatAndOutputs(t *testing.T) {
+	rng := tensor.NewRNG(5)
+	for _, act := range []Activation{Identity, Softplus, ELU, ReLU, Tanh, Sigmoid} {
+		m := NewMLP([]int{5, 6, 3}, act, InitUniform, rng)
+		a, b := tensor.RandN(rng, 4, 2).RequiresGrad(), tensor.RandN(rng, 4, 3).RequiresGrad()
+		want := m.Forward(tensor.Concat(1, a, b)).Values()
+		got := m.ForwardConcat(a, b).Values()
+		for i := range want {
+			if math.Abs(got[i]-want[i]) > 1e-12 {
+				t.Fatalf("%v: ForwardConcat element %d = %v, Forward of the concatenation %v", act, i, got[i], want[i])
+			}
+		}
+		f := func() *tensor.Tensor { return m.ForwardConcat(a, b) }
+		if err := tensor.GradCheck(f, append(m.Params(), a, b), gcEps, gcTol); err != nil {
+			t.Errorf("%v ForwardConcat: %v", act, err)
+		}
+		l := m.Layers[0]
+		x := tensor.Concat(1, a, b).Detach().RequiresGrad()
+		full := l.ForwardAct(x, act).Values()
+		part := l.ForwardOutputs(x, act, 2, 5).Values()
+		for r := range 4 {
+			for j := range 3 {
+				if d := math.Abs(part[r*3+j] - full[r*6+2+j]); d > 1e-12 {
+					t.Fatalf("%v: ForwardOutputs(2, 5) row %d column %d off by %v", act, r, j, d)
+				}
+			}
+		}
+		g := func() *tensor.Tensor { return l.ForwardOutputs(x, act, 2, 5) }
+		if err := tensor.GradCheck(g, append(l.Params(), x), gcEps, gcTol); err != nil {
+			t.Errorf("%v ForwardOutputs: %v", act, err)
+		}
+	}
+	l := NewLinear(5, 6, InitUniform, rng)
+	for name, c := range map[string]struct {
+		f    func()
+		want string
+	}{
+		"width":   {func() { l.ForwardConcat(ReLU, tensor.Zeros(2, 2), tensor.Zeros(2, 2)) }, "total width 4, want In = 5"},
+		"range":   {func() { l.ForwardOutputs(tensor.Zeros(2, 5), ReLU, 3, 7) }, "want 0 ≤ lo < hi ≤ Out = 6"},
+		"empty":   {func() { l.ForwardOutputs(tensor.Zeros(2, 5), ReLU, 3, 3) }, "want 0 ≤ lo < hi ≤ Out = 6"},
+		"1-d arg": {func() { l.ForwardConcat(ReLU, tensor.Zeros(5)) }, "want at least 2 axes"},
+	} {
+		func() {
+			defer func() {
+				r := recover()
+				if r == nil || !strings.Contains(fmt.Sprint(r), c.want) {
+					t.Errorf("%s: panic %v, want one containing %q", name, r, c.want)
+				}
+			}()
+			c.f()
+		}()
 	}
 }
 

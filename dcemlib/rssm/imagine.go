@@ -277,7 +277,7 @@ func (im *Imagination) rollout(ctx context.Context, k int, actions []float32, n,
 			pm, ps := m.Prior(h)
 			s = pm.Add(ps.Mul(use(im.noise[(t*n+lo)*S:(t*n+hi)*S], S)))
 		}
-		r := m.PredictReward(m.Features(h, s))
+		r := m.rewardOf(h, s)
 		if dt == tensor.Float32 {
 			for i, v := range r.Data32() {
 				ret[i] += float64(v)
@@ -317,7 +317,7 @@ func (im *Imagination) rolloutOnDevice(ctx context.Context, actions []float32, n
 		h = m.Transition(s, act.Slice(1, t*A, (t+1)*A), h)
 		pm, ps := m.Prior(h)
 		s = pm.Add(ps.Mul(noise.Slice(0, t*n, (t+1)*n)))
-		r := m.PredictReward(m.Features(h, s))
+		r := m.rewardOf(h, s)
 		if ret == nil {
 			ret = r
 		} else {
@@ -415,7 +415,7 @@ func (m *Model) ImagineReturns(h, s, actions *tensor.Tensor, horizon int, rng *t
 			}
 			s = pm.Add(ps.Mul(eps))
 		}
-		r := m.PredictReward(m.Features(h, s))
+		r := m.rewardOf(h, s)
 		if ret == nil {
 			ret = r
 		} else {

@@ -115,11 +115,11 @@ func (m *Model) lossWith(b Batch, noise func(t int) *tensor.Tensor) (Loss, error
 		klTerm = kl.Maximum(floor).Mean()
 	}
 
-	feat := m.Features(H, S)
+	// Both heads read the features [h, s] without a copy of them.
 	// The error in the decoder's units (those of o/ObsScale).
-	obsErr := m.Decoder.Forward(feat).Sub(m.scaleObs(b.Obs.Reshape(T*B, m.ObsSize), true))
+	obsErr := m.Decoder.ForwardConcat(H, S).Sub(m.scaleObs(b.Obs.Reshape(T*B, m.ObsSize), true))
 	obsNLL := obsErr.Square().SumAxis(1, false).Mean().MulScalar(0.5)
-	rewErr := m.PredictReward(feat).Sub(b.Rewards.Reshape(T * B))
+	rewErr := m.rewardOf(H, S).Sub(b.Rewards.Reshape(T * B))
 	rewNLL := rewErr.Square().Mean().MulScalar(0.5)
 
 	total := obsNLL.Add(rewNLL.MulScalar(m.RewardScale)).Add(klTerm)

@@ -239,7 +239,7 @@ func (m *Model) Embed(obs *tensor.Tensor) *tensor.Tensor {
 // Transition returns the next belief hₜ = GRU(ReLU(FC([sₜ₋₁, aₜ])), hₜ₋₁)
 // for a batch: s (B, StateSize), a (B, ActionSize), h (B, BeliefSize).
 func (m *Model) Transition(s, a, h *tensor.Tensor) *tensor.Tensor {
-	x := m.Pre.ForwardAct(tensor.Concat(1, s, a), nn.ReLU)
+	x := m.Pre.ForwardConcat(nn.ReLU, s, a)
 	return m.Cell.Forward(x, h)
 }
 
@@ -251,15 +251,15 @@ func (m *Model) Prior(h *tensor.Tensor) (mean, std *tensor.Tensor) {
 
 // priorMean returns the mean of p(sₜ | hₜ) alone, (B, StateSize): what a
 // rollout along the prior's means needs, without the standard deviation's
-// softplus.
+// softplus and without the standard deviation's half of the output layer.
 func (m *Model) priorMean(h *tensor.Tensor) *tensor.Tensor {
-	return m.PriorOut.Forward(m.PriorHidden.ForwardAct(h, nn.ReLU)).Slice(1, 0, m.StateSize)
+	return m.PriorOut.ForwardOutputs(m.PriorHidden.ForwardAct(h, nn.ReLU), nn.Identity, 0, m.StateSize)
 }
 
 // Posterior returns the mean and standard deviation of q(sₜ | hₜ, oₜ) given
 // the belief h and the observation's encoding e (from Embed).
 func (m *Model) Posterior(h, e *tensor.Tensor) (mean, std *tensor.Tensor) {
-	return m.gaussian(m.PostOut.Forward(m.PostHidden.ForwardAct(tensor.Concat(1, h, e), nn.ReLU)))
+	return m.gaussian(m.PostOut.Forward(m.PostHidden.ForwardConcat(nn.ReLU, h, e)))
 }
 
 // gaussian splits a (B, 2S) layer output into the mean and
@@ -281,6 +281,11 @@ func (m *Model) PredictObs(features *tensor.Tensor) *tensor.Tensor {
 // PredictReward returns the mean of p(r | h, s), shape (B).
 func (m *Model) PredictReward(features *tensor.Tensor) *tensor.Tensor {
 	return m.Reward.Forward(features).Squeeze(1)
+}
+
+// rewardOf is PredictReward(Features(h, s)) without the features' copy.
+func (m *Model) rewardOf(h, s *tensor.Tensor) *tensor.Tensor {
+	return m.Reward.ForwardConcat(h, s).Squeeze(1)
 }
 
 // zeroState returns a zero belief and state for a batch of b.

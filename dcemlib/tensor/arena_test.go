@@ -118,3 +118,46 @@ func TestNoGradArena(t *testing.T) {
 	}
 	a.Reset()
 }
+
+// TestSizeClass checks the buffer size classes for every length from the
+// smallest pooled one to 2^17 and around large powers of two: the capacity
+// holds n and wastes less than a fifth of it, a class's capacity maps back
+// to the class, classes grow with n, and one class has one capacity.
+func TestSizeClass(t *testing.T) {
+	capOf := map[int]int{}
+	lastClass := -1
+	check := func(n int) {
+		c, capacity := sizeClass(n)
+		if capacity < n || float64(capacity-n) >= 0.2*float64(capacity) {
+			t.Fatalf("sizeClass(%d) = capacity %d: want n ≤ capacity and waste < 20%%", n, capacity)
+		}
+		if c < 0 || c >= numClasses {
+			t.Fatalf("sizeClass(%d) = class %d, outside [0, %d)", n, c, numClasses)
+		}
+		if back, ok := classOfCap(capacity); !ok || back != c {
+			t.Fatalf("classOfCap(%d) = %d, %v; want %d, true", capacity, back, ok, c)
+		}
+		if prev, seen := capOf[c]; seen && prev != capacity {
+			t.Fatalf("class %d has capacities %d and %d", c, prev, capacity)
+		}
+		capOf[c] = capacity
+		if c < lastClass {
+			t.Fatalf("sizeClass(%d) = class %d after class %d for a smaller n", n, c, lastClass)
+		}
+		lastClass = c
+	}
+	for n := minPooled; n <= 1<<17; n++ {
+		check(n)
+	}
+	for _, e := range []int{20, 30, 40, 50} {
+		for _, n := range []int{1<<e - 1, 1 << e, 1<<e + 1, 5 << (e - 2), 5<<(e-2) + 1} {
+			check(n)
+		}
+	}
+	if _, ok := classOfCap(20000); ok {
+		t.Fatal("classOfCap(20000) = true: 20000 is not a class capacity (20480 is)")
+	}
+	if c, capacity := sizeClass(100 * 200); capacity != 20480 {
+		t.Fatalf("sizeClass(20000) = class %d, capacity %d; want 20480", c, capacity)
+	}
+}

@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Act names an activation function that Affine fuses into a linear layer.
@@ -34,42 +35,135 @@ func (a Act) String() string {
 // least two axes, W (in, out) and b (out) or nil; the result has shape
 // (..., out). Operands must share a dtype. It panics on a shape mismatch.
 func Affine(x, w, b *Tensor, act Act) *Tensor {
-	if len(x.shape) < 2 || len(w.shape) != 2 || x.shape[len(x.shape)-1] != w.shape[0] {
-		panic(fmt.Sprintf("tensor.Affine: x %v · W %v: want x (..., in) with at least 2 axes and W (in, out)", x.shape, w.shape))
-	}
-	if b != nil && (len(b.shape) != 1 || b.shape[0] != w.shape[1]) {
-		panic(fmt.Sprintf("tensor.Affine: bias shape %v, want (%d)", b.shape, w.shape[1]))
-	}
-	if act < 0 || int(act) >= len(actNames) {
-		panic(fmt.Sprintf("tensor.Affine: unknown activation %d", int(act)))
-	}
-	if b != nil {
-		sameDType("Affine", x, w, b)
-	} else {
-		sameDType("Affine", x, w)
-	}
+	checkAffine("Affine", x, w, b, act)
 	if onDevice(x, w, b) {
 		return devAffine(x, w, b, act)
 	}
 	if x.dtype == Float32 {
-		return affineT[float32](x, w, b, act)
+		return affineT[float32]([]*Tensor{x}, w, b, 0, w.shape[1], act)
 	}
-	return affineT[float64](x, w, b, act)
+	return affineT[float64]([]*Tensor{x}, w, b, 0, w.shape[1], act)
 }
 
-func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
-	in, n := w.shape[0], w.shape[1]
-	xd, wd := vals[T](x), vals[T](w)
-	rows := len(xd) / in
-	out := allocDirty[T](rows*n, x, w, b)
-	inputs := []*Tensor{x, w}
+// checkAffine panics unless x (..., in) with at least two axes, W
+// (in, out), b (out) or nil and act fit together and share a dtype; fn
+// names the operation in the message.
+func checkAffine(fn string, x, w, b *Tensor, act Act) {
+	if len(x.shape) < 2 || len(w.shape) != 2 || x.shape[len(x.shape)-1] != w.shape[0] {
+		panic(fmt.Sprintf("tensor.%s: x %v · W %v: want x (..., in) with at least 2 axes and W (in, out)", fn, x.shape, w.shape))
+	}
+	checkBiasAct(fn, w, b, act)
+	if b != nil {
+		sameDType(fn, x, w, b)
+	} else {
+		sameDType(fn, x, w)
+	}
+}
+
+// checkBiasAct panics unless b is nil or (out) for W (in, out), and act is
+// a known activation.
+func checkBiasAct(fn string, w, b *Tensor, act Act) {
+	if b != nil && (len(b.shape) != 1 || b.shape[0] != w.shape[1]) {
+		panic(fmt.Sprintf("tensor.%s: bias shape %v, want (%d)", fn, b.shape, w.shape[1]))
+	}
+	if act < 0 || int(act) >= len(actNames) {
+		panic(fmt.Sprintf("tensor.%s: unknown activation %d", fn, int(act)))
+	}
+}
+
+// AffineConcat returns act([x₁, …, xₖ]·W + b), Affine of the parts'
+// concatenation along their last axis, without making the concatenation:
+// each part multiplies its own block of W's rows, and the backward pass
+// writes each part's gradient directly. The parts share their leading
+// axes; their last axes add up to W's rows. A layer on a state and an
+// action, or on a belief and a state, keeps no copy of its input this way.
+func AffineConcat(xs []*Tensor, w, b *Tensor, act Act) *Tensor {
+	if len(xs) == 0 {
+		panic("tensor.AffineConcat: no inputs")
+	}
+	if len(w.shape) != 2 {
+		panic(fmt.Sprintf("tensor.AffineConcat: W %v, want (in, out)", w.shape))
+	}
+	in := 0
+	for i, x := range xs {
+		if len(x.shape) < 2 {
+			panic(fmt.Sprintf("tensor.AffineConcat: part %d has shape %v, want at least 2 axes", i, x.shape))
+		}
+		lead, lead0 := x.shape[:len(x.shape)-1], xs[0].shape[:len(xs[0].shape)-1]
+		if !slices.Equal(lead, lead0) {
+			panic(fmt.Sprintf("tensor.AffineConcat: part %d has shape %v, part 0 %v: leading axes differ", i, x.shape, xs[0].shape))
+		}
+		in += x.shape[len(x.shape)-1]
+	}
+	if in != w.shape[0] {
+		panic(fmt.Sprintf("tensor.AffineConcat: parts of total width %d · W %v: want W (%d, out)", in, w.shape, in))
+	}
+	if len(xs) == 1 {
+		return Affine(xs[0], w, b, act)
+	}
+	if onDevice(append(append([]*Tensor{}, xs...), w, b)...) {
+		return Affine(Concat(-1, xs...), w, b, act)
+	}
+	checkBiasAct("AffineConcat", w, b, act)
+	all := append(append([]*Tensor{}, xs...), w)
+	if b != nil {
+		all = append(all, b)
+	}
+	sameDType("AffineConcat", all...)
+	if xs[0].dtype == Float32 {
+		return affineT[float32](xs, w, b, 0, w.shape[1], act)
+	}
+	return affineT[float64](xs, w, b, 0, w.shape[1], act)
+}
+
+// AffineColumns returns act(x·W[:, lo:hi] + b[lo:hi]): outputs lo … hi−1
+// of Affine(x, W, b, act) without computing the others (the mean half of a
+// layer that outputs a mean and a scale, say). Its gradient reaches only
+// those columns of W and b. It panics unless 0 ≤ lo < hi ≤ W's columns.
+func AffineColumns(x, w, b *Tensor, lo, hi int, act Act) *Tensor {
+	if len(w.shape) == 2 && (lo < 0 || hi <= lo || hi > w.shape[1]) {
+		panic(fmt.Sprintf("tensor.AffineColumns: columns %d…%d of W %v: want 0 ≤ lo < hi ≤ %d", lo, hi, w.shape, w.shape[1]))
+	}
+	checkAffine("AffineColumns", x, w, b, act)
+	if lo == 0 && hi == w.shape[1] {
+		return Affine(x, w, b, act)
+	}
+	if onDevice(x, w, b) {
+		return Affine(x, w, b, act).Slice(-1, lo, hi)
+	}
+	if x.dtype == Float32 {
+		return affineT[float32]([]*Tensor{x}, w, b, lo, hi, act)
+	}
+	return affineT[float64]([]*Tensor{x}, w, b, lo, hi, act)
+}
+
+// affineT is Affine of the concatenation of the parts xs along their last
+// axis, restricted to the output columns lo … hi−1: part i multiplies the
+// block of W's rows that matches its columns.
+func affineT[T float](xs []*Tensor, w, b *Tensor, lo, hi int, act Act) *Tensor {
+	ldw := w.shape[1] // W's row stride
+	n := hi - lo      // the result's columns
+	wd := vals[T](w)
+	x := xs[0]
+	rows := len(vals[T](x)) / x.shape[len(x.shape)-1]
+	inputs := append(append(make([]*Tensor, 0, len(xs)+2), xs...), w)
+	out := allocDirty[T](rows*n, inputs...)
 	var bd []T
 	if b != nil {
-		bd = vals[T](b)
+		bd = vals[T](b)[lo:hi]
 		inputs = append(inputs, b)
 	}
-	gemm(false, false, rows, n, in, xd, wd, out, 0)
-	needGrad := x.node != nil || w.node != nil || (b != nil && b.node != nil)
+	// Part i is columns off[i] … off[i+1] of the concatenation, and rows
+	// off[i] … off[i+1] of W; its block of W starts at blk(i).
+	off := make([]int, len(xs)+1)
+	blk := func(i int) int { return off[i]*ldw + lo }
+	needGrad := w.node != nil || (b != nil && b.node != nil)
+	for i, p := range xs {
+		off[i+1] = off[i] + p.shape[len(p.shape)-1]
+		k := off[i+1] - off[i]
+		gemmStrided(false, false, rows, n, k, vals[T](p), k, wd[blk(i):], ldw, out, n, T(min(i, 1)))
+		needGrad = needGrad || p.node != nil
+	}
 	var sig []T // σ(pre-activation) for the softplus gradient
 	if act == ActSoftplus && needGrad {
 		sig = allocDirty[T](len(out), x)
@@ -77,45 +171,49 @@ func affineT[T float](x, w, b *Tensor, act Act) *Tensor {
 	// One pass over the product adds the bias and applies the activation,
 	// a block of rows at a time while it is in cache (the bias is not
 	// copied into every row before the product).
-	parallelRows(rows, n, func(lo, hi int) {
+	parallelRows(rows, n, func(r0, r1 int) {
 		const block = 16
-		for r0 := lo; r0 < hi; r0 += block {
-			r1 := min(r0+block, hi)
+		for b0 := r0; b0 < r1; b0 += block {
+			b1 := min(b0+block, r1)
 			if bd != nil {
-				for o := r0 * n; o < r1*n; o += n {
+				for o := b0 * n; o < b1*n; o += n {
 					addBias(out[o:o+n], bd)
 				}
 			}
 			var s []T
 			if sig != nil {
-				s = sig[r0*n : r1*n]
+				s = sig[b0*n : b1*n]
 			}
-			activate(act, out[r0*n:r1*n], s)
+			activate(act, out[b0*n:b1*n], s)
 		}
 	})
 	shape := append(cloneInts(x.shape[:len(x.shape)-1]), n)
-	r := wrapIn(out, shape, x, w, b)
+	r := wrapIn(out, shape, inputs...)
+	np := len(xs)
 	record(r, "Affine", inputs, func(g []T, grads [][]T) {
 		gp := g // the gradient of the pre-activation: g itself for the identity
 		if act != ActIdentity {
 			gp = getBufDirty[T](len(g))
-			parallelSlices(len(g), func(lo, hi int) {
+			parallelSlices(len(g), func(i0, i1 int) {
 				var s []T
 				if sig != nil {
-					s = sig[lo:hi]
+					s = sig[i0:i1]
 				}
-				activationGrad(act, gp[lo:hi], g[lo:hi], out[lo:hi], s)
+				activationGrad(act, gp[i0:i1], g[i0:i1], out[i0:i1], s)
 			})
 			defer putBuf(gp)
 		}
-		if grads[0] != nil { // dX = Gp·Wᵀ
-			gemm(false, true, rows, in, n, gp, wd, grads[0], 1)
+		for i, p := range xs {
+			k := off[i+1] - off[i]
+			if grads[i] != nil { // dXᵢ = Gp·Wᵢᵀ
+				gemmStrided(false, true, rows, k, n, gp, n, wd[blk(i):], ldw, grads[i], k, 1)
+			}
+			if grads[np] != nil { // dWᵢ = Xᵢᵀ·Gp
+				gemmStrided(true, false, k, n, rows, vals[T](p), k, gp, n, grads[np][blk(i):], ldw, 1)
+			}
 		}
-		if grads[1] != nil { // dW = Xᵀ·Gp
-			gemm(true, false, in, n, rows, xd, gp, grads[1], 1)
-		}
-		if len(grads) > 2 && grads[2] != nil {
-			colSumInto(grads[2], gp, n)
+		if len(grads) > np+1 && grads[np+1] != nil {
+			colSumInto(grads[np+1][lo:hi], gp, n)
 		}
 	})
 	return r

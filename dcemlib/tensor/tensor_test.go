@@ -102,6 +102,18 @@ func gradCases(g *RNG) []gradCase {
 		{"Affine/elu", []*Tensor{randLeaf(g, 5, 3), randLeaf(g, 3, 4), randLeaf(g, 4)}, func(in []*Tensor) *Tensor {
 			return Affine(in[0], in[1], in[2], ActELU)
 		}},
+		{"AffineConcat/relu", []*Tensor{randLeaf(g, 5, 3), randLeaf(g, 5, 2), randLeaf(g, 5, 4), randLeaf(g, 9, 4), randLeaf(g, 4)},
+			func(in []*Tensor) *Tensor { return AffineConcat(in[:3], in[3], in[4], ActReLU) }},
+		{"AffineConcat/batched/softplus", []*Tensor{randLeaf(g, 2, 3, 2), randLeaf(g, 2, 3, 3), randLeaf(g, 5, 4)},
+			func(in []*Tensor) *Tensor { return AffineConcat(in[:2], in[2].MulScalar(2), nil, ActSoftplus) }},
+		{"AffineColumns/elu", []*Tensor{randLeaf(g, 5, 3), randLeaf(g, 3, 7), randLeaf(g, 7)},
+			func(in []*Tensor) *Tensor { return AffineColumns(in[0], in[1], in[2], 2, 5, ActELU) }},
+		{"AffineColumns/batched/nobias", []*Tensor{randLeaf(g, 2, 4, 3), randLeaf(g, 3, 6)},
+			func(in []*Tensor) *Tensor { return AffineColumns(in[0], in[1], nil, 0, 4, ActSigmoid) }},
+		{"AffineConcat/shared", []*Tensor{randLeaf(g, 4, 3), randLeaf(g, 6, 2)},
+			func(in []*Tensor) *Tensor { // one part twice: its gradient adds up from both blocks
+				return AffineConcat([]*Tensor{in[0], in[0]}, in[1], nil, ActTanh)
+			}},
 		{"GRUCell", []*Tensor{randLeaf(g, 3, 4), randLeaf(g, 3, 5), randLeaf(g, 4, 15), randLeaf(g, 15), randLeaf(g, 5, 15), randLeaf(g, 15)},
 			func(in []*Tensor) *Tensor { return GRUCell(in[0], in[1], in[2], in[3], in[4], in[5]) }},
 		{"GRUCell/wide", []*Tensor{randLeaf(g, 2, 9), randLeaf(g, 2, 13), randLeaf(g, 9, 39), randLeaf(g, 39), randLeaf(g, 13, 39), randLeaf(g, 39)},
@@ -374,7 +386,16 @@ func TestFusedLayersMatchComposition(t *testing.T) {
 	}
 	for act, f := range acts {
 		assertData(t, Affine(x, w, b, act), f(x.MatMul(w).Add(b)).data, 1e-14)
+		assertData(t, AffineConcat([]*Tensor{x.Slice(1, 0, 2), x.Slice(1, 2, 5)}, w, b, act), f(x.MatMul(w).Add(b)).data, 1e-14)
 	}
+	for lo := range 4 {
+		for hi := lo + 1; hi <= 4; hi++ {
+			assertData(t, AffineColumns(x, w, b, lo, hi, ActTanh), x.MatMul(w).Add(b).Tanh().Slice(1, lo, hi).data, 1e-14)
+		}
+	}
+	mustPanic(t, "want 0 ≤ lo < hi ≤ 4", func() { AffineColumns(x, w, b, 2, 5, ActReLU) })
+	mustPanic(t, "parts of total width 4", func() { AffineConcat([]*Tensor{x.Slice(1, 0, 2), x.Slice(1, 3, 5)}, w, b, ActReLU) })
+	mustPanic(t, "leading axes differ", func() { AffineConcat([]*Tensor{x.Slice(1, 0, 2), RandN(g, 5, 3)}, w, b, ActReLU) })
 	const hs = 5
 	xi, h := RandN(g, 3, 4), RandN(g, 3, hs)
 	wi, bi, wh, bh := RandN(g, 4, 3*hs), RandN(g, 3*hs), RandN(g, hs, 3*hs), RandN(g, 3*hs)

@@ -19,6 +19,8 @@ func init() {
 		"ActSoftplus":      reflect.ValueOf(tensor.ActSoftplus),
 		"ActTanh":          reflect.ValueOf(tensor.ActTanh),
 		"Affine":           reflect.ValueOf(tensor.Affine),
+		"AffineColumns":    reflect.ValueOf(tensor.AffineColumns),
+		"AffineConcat":     reflect.ValueOf(tensor.AffineConcat),
 		"Arange":           reflect.ValueOf(tensor.Arange),
 		"BLASBackend":      reflect.ValueOf(tensor.BLASBackend),
 		"BLASCore":         reflect.ValueOf(tensor.BLASCore),
