@@ -99,9 +99,10 @@ bench:
 
 ## bench-compare: the engine's benchmarks beside the same workloads in PyTorch (Debian's
 ## python3-torch, installed on demand), one thread each, in one run; prints the ratio table.
-## QUICK=1 runs fewer repetitions.
+## QUICK=1 runs fewer repetitions; REFERENCE=LML_CHECKOUT:DCEM_CHECKOUT also times the paper's
+## published LML and DCEM code from checkouts of locuslab/lml and facebookresearch/dcem.
 bench-compare:
-	./bench/compare.sh $(if $(QUICK),--quick)
+	./bench/compare.sh $(if $(QUICK),--quick) $(if $(REFERENCE),--reference $(REFERENCE))
 
 ## run: set up, build, install the kernel and start the notebook server on 127.0.0.1
 run: deps build

@@ -2,11 +2,14 @@
 the comparison table of the README: milliseconds per operation and the ratio
 torch / ours (above 1: ours is faster), with each target met or missed.
 
-Usage: compare.py GO_BENCH_OUTPUT TORCH_JSONL [TORCH_DEFAULT_ALLOCATOR_JSONL]
+Usage: compare.py [--reference REFERENCE_JSONL] GO_BENCH_OUTPUT TORCH_JSONL
+                  [TORCH_DEFAULT_ALLOCATOR_JSONL]
 
 The optional third file holds PyTorch timings made with glibc's default
 allocator settings (TORCH_JSONL's keep freed memory); they are listed after
-the table beside the tuned ones.
+the table beside the tuned ones. REFERENCE_JSONL holds timings of the paper's
+published LML and DCEM code (reference_bench.py): the LML and DCEM targets
+are ratios against that code, so their verdicts are in a table of their own.
 """
 
 import json
@@ -16,18 +19,18 @@ import sys
 # workload label, torch name, Go benchmark (f64 name; f32 name), target on the
 # float32 ratio (or None)
 ROWS = [
-    ("LML 64×100, k 10, fwd+bwd", "LML/64x100", "Project/64x100", "Project/64x100_f32", 10),
+    ("LML 64×100, k 10, fwd+bwd", "LML/64x100", "Project/64x100", "Project/64x100_f32", None),
     ("LML 1024×1000", "LML/1024x1000", "Project/1024x1000", "Project/1024x1000_f32", None),
     ("DCEM (1,2,100,10) fwd+bwd", "DCEM/B1_n2_S100_k10", "DCEM/B1_n2_S100_k10", "DCEM/B1_n2_S100_k10_f32", None),
-    ("DCEM (16,10,1000,100)", "DCEM/B16_n10_S1000_k100", "DCEM/B16_n10_S1000_k100", "DCEM/B16_n10_S1000_k100_f32", 3),
-    ("DCEM (128,10,1000,100)", "DCEM/B128_n10_S1000_k100", "DCEM/B128_n10_S1000_k100", "DCEM/B128_n10_S1000_k100_f32", 3),
-    ("DCEM (128,100,1000,100)", "DCEM/B128_n100_S1000_k100", "DCEM/B128_n100_S1000_k100", "DCEM/B128_n100_S1000_k100_f32", 1.5),
+    ("DCEM (16,10,1000,100)", "DCEM/B16_n10_S1000_k100", "DCEM/B16_n10_S1000_k100", "DCEM/B16_n10_S1000_k100_f32", None),
+    ("DCEM (128,10,1000,100)", "DCEM/B128_n10_S1000_k100", "DCEM/B128_n10_S1000_k100", "DCEM/B128_n10_S1000_k100_f32", None),
+    ("DCEM (128,100,1000,100)", "DCEM/B128_n100_S1000_k100", "DCEM/B128_n100_S1000_k100", "DCEM/B128_n100_S1000_k100_f32", None),
     ("DCEM (16,10,1000,100) in an arena", "DCEM/B16_n10_S1000_k100", "DCEMArena/B16_n10_S1000_k100",
-     "DCEMArena/B16_n10_S1000_k100_f32", 3),
+     "DCEMArena/B16_n10_S1000_k100_f32", None),
     ("DCEM (128,10,1000,100) in an arena", "DCEM/B128_n10_S1000_k100", "DCEMArena/B128_n10_S1000_k100",
-     "DCEMArena/B128_n10_S1000_k100_f32", 3),
+     "DCEMArena/B128_n10_S1000_k100_f32", None),
     ("DCEM (128,100,1000,100) in an arena", "DCEM/B128_n100_S1000_k100", "DCEMArena/B128_n100_S1000_k100",
-     "DCEMArena/B128_n100_S1000_k100_f32", 1.5),
+     "DCEMArena/B128_n100_S1000_k100_f32", None),
     ("MLP 64→256→256→64, b 1000, fwd+bwd+Adam", "MLP64x256x256x64Batch1000Adam",
      "MLP64x256x256x64Batch1000Adam/f64", "MLP64x256x256x64Batch1000Adam/f32", 1.0),
     ("GRU 230→200, b 50, 50-step unroll, fwd+bwd", "GRU230x200Batch50Unroll50",
@@ -49,6 +52,20 @@ ROWS = [
      "TrainStep/batch10/threads1/arena", None),
     ("PPO micro-batch through latent DCEM, 16 beliefs, fwd+bwd", "LatentPolicyMicroBatch16", None,
      "PolicyMicroBatch/threads1", None),
+]
+
+# The paper's published LML and DCEM code against ours, float32 on one thread:
+# workload label, reference name (reference_bench.py), our Go benchmarks on the
+# heap and in an arena (None: no arena variant), target on the ratio.
+REFERENCE_ROWS = [
+    ("LML 64×100, k 10, fwd+bwd", "LML/64x100", "Project/64x100_f32", None, 10),
+    ("LML 1024×1000", "LML/1024x1000", "Project/1024x1000_f32", None, None),
+    ("DCEM (16,10,1000,100)", "DCEM/B16_n10_S1000_k100", "DCEM/B16_n10_S1000_k100_f32",
+     "DCEMArena/B16_n10_S1000_k100_f32", 3),
+    ("DCEM (128,10,1000,100)", "DCEM/B128_n10_S1000_k100", "DCEM/B128_n10_S1000_k100_f32",
+     "DCEMArena/B128_n10_S1000_k100_f32", 3),
+    ("DCEM (128,100,1000,100)", "DCEM/B128_n100_S1000_k100", "DCEM/B128_n100_S1000_k100_f32",
+     "DCEMArena/B128_n100_S1000_k100_f32", 1.5),
 ]
 
 # Targets in milliseconds per operation, on one thread and on two (None: no
@@ -101,7 +118,36 @@ def fmt(v):
     return f"{v:.3g}" if v < 100 else f"{v:.0f}"
 
 
+def reference_table(go, ref):
+    """Prints the published code's timings against ours, with the targets."""
+    print()
+    print("The paper's published LML and DCEM code (PyTorch, float32, one thread, memory kept) against ours:")
+    print()
+    print("| workload | published code ms | ours f32 ms | ours in an arena ms | ratio | ratio, arena | target |")
+    print("|---|---|---|---|---|---|---|")
+    for label, rname, heap, arena, target in REFERENCE_ROWS:
+        r = ref.get((rname, "f32")) if ref else None
+        oh, oa = go.get((heap, 1)), go.get((arena, 1)) if arena else None
+        rh = r / oh if r and oh else None
+        ra = r / oa if r and oa else None
+        if target is None:
+            verdict = ""
+        elif r is None:
+            verdict = f"≥ {target}×: not measured (REFERENCE=…)"
+        else:
+            best = max(x for x in (rh, ra) if x is not None)
+            verdict = f"≥ {target}×: {'met' if best >= target else 'missed'}"
+        ratio = lambda x: "—" if x is None else f"{x:.2f}×"
+        print(f"| {label} | {fmt(r)} | {fmt(oh)} | {fmt(oa)} | {ratio(rh)} | {ratio(ra)} | {verdict} |")
+
+
 def main():
+    args = sys.argv[1:]
+    ref = None
+    if args[:1] == ["--reference"]:
+        ref = read_torch(args[1])
+        args = args[2:]
+    sys.argv = [sys.argv[0]] + args
     go, torch = read_go(sys.argv[1]), read_torch(sys.argv[2])
     print("| workload | torch f32 ms | torch f64 ms | ours f32 ms | ours f64 ms | ours f32, 2 threads ms "
           "| f32 ratio | f64 ratio | target (f32) |")
@@ -126,6 +172,7 @@ def main():
         ratio = lambda r: "—" if r is None else f"{r:.2f}×"
         print(f"| {label} | {fmt(t32)} | {fmt(t64)} | {fmt(o32)} | {fmt(o64)} | {fmt(o32x2)} "
               f"| {ratio(r32)} | {ratio(r64)} | {verdict} |")
+    reference_table(go, ref)
     if len(sys.argv) > 3:
         default = read_torch(sys.argv[3])
         print()

@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # Times the engine's benchmarks and the same workloads in PyTorch in one run, one thread
 # each, and prints the ratio table (bench/compare.py). Usage: bench/compare.sh [--quick]
+# [--reference LML_CHECKOUT:DCEM_CHECKOUT] (also time the paper's published LML and DCEM code
+# from checkouts of locuslab/lml and facebookresearch/dcem: bench/reference_bench.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=""
-[ "${1:-}" = "--quick" ] && quick="--quick"
+reference=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick="--quick" ;;
+    --reference) reference="${2:?--reference wants LML_CHECKOUT:DCEM_CHECKOUT}"; shift ;;
+    *) echo "compare.sh: unknown argument $1 (want --quick, --reference LML_CHECKOUT:DCEM_CHECKOUT)" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 PY=/usr/bin/python3
 if ! "$PY" -c 'import torch' 2>/dev/null; then
@@ -41,4 +51,10 @@ go=(go test -run '^$' -cpu 1,2)
 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 "$PY" bench/torch_bench.py $quick | tee "$out/torch.jsonl" >&2
 # The large solve again with glibc's defaults, to show what the setting changes.
 "$PY" bench/torch_bench.py $quick --f32 DCEM/B128_n100 | tee "$out/torch-default.jsonl" >&2
-"$PY" bench/compare.py "$out/go.txt" "$out/torch.jsonl" "$out/torch-default.jsonl"
+refargs=()
+if [ -n "$reference" ]; then
+  MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 "$PY" bench/reference_bench.py $quick \
+    "${reference%%:*}" "${reference#*:}" | tee "$out/reference.jsonl" >&2
+  refargs=(--reference "$out/reference.jsonl")
+fi
+"$PY" bench/compare.py "${refargs[@]}" "$out/go.txt" "$out/torch.jsonl" "$out/torch-default.jsonl"
