@@ -14,12 +14,13 @@ Prints one JSON object per line: {"name": ..., "dtype": "f32", "ms": median}.
 
 import json
 import os
-import statistics
 import sys
-import time
 import types
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_bench import timeit  # noqa: E402  (one thread, median of the repetitions)
 
 torch.set_num_threads(1)
 
@@ -49,17 +50,6 @@ def load_reference(lml_dir, dcem_dir):
     from lml import LML
     from dcem import dcem
     return LML, dcem
-
-
-def timeit(fn, reps, warm=2):
-    for _ in range(warm):
-        fn()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3
 
 
 def main():
