@@ -118,6 +118,19 @@ def fmt(v):
     return f"{v:.3g}" if v < 100 else f"{v:.0f}"
 
 
+def ratio(r):
+    return "—" if r is None else f"{r:.2f}×"
+
+
+def ratio_verdict(target, r, why_missing=""):
+    """Met or missed for a ratio target ("" without a target)."""
+    if target is None:
+        return ""
+    if r is None:
+        return f"≥ {target}×: not measured{why_missing}"
+    return f"≥ {target}×: {'met' if r >= target else 'missed'}"
+
+
 def reference_table(go, ref):
     """Prints the published code's timings against ours, with the targets."""
     print()
@@ -130,14 +143,8 @@ def reference_table(go, ref):
         oh, oa = go.get((heap, 1)), go.get((arena, 1)) if arena else None
         rh = r / oh if r and oh else None
         ra = r / oa if r and oa else None
-        if target is None:
-            verdict = ""
-        elif r is None:
-            verdict = f"≥ {target}×: not measured (REFERENCE=…)"
-        else:
-            best = max(x for x in (rh, ra) if x is not None)
-            verdict = f"≥ {target}×: {'met' if best >= target else 'missed'}"
-        ratio = lambda x: "—" if x is None else f"{x:.2f}×"
+        best = max((x for x in (rh, ra) if x is not None), default=None)
+        verdict = ratio_verdict(target, best, "" if r else " (REFERENCE=…)")
         print(f"| {label} | {fmt(r)} | {fmt(oh)} | {fmt(oa)} | {ratio(rh)} | {ratio(ra)} | {verdict} |")
 
 
@@ -159,17 +166,11 @@ def main():
             o32x2 = go.get((TWO_THREADS[label], 2))
         r32 = t32 / o32 if t32 and o32 else None
         r64 = t64 / o64 if t64 and o64 else None
-        if target is None:
-            verdict = ""
-        elif r32 is None:
-            verdict = f"≥ {target}×: not measured"
-        else:
-            verdict = f"≥ {target}×: {'met' if r32 >= target else 'missed'}"
+        verdict = ratio_verdict(target, r32)
         for limit, got, where in zip(ABSOLUTE.get(label, (None, None)), (o32, o32x2), ("1 thread", "2 threads")):
             if limit is not None:
                 state = "not measured" if got is None else ("met" if got <= limit else "missed")
                 verdict += ("; " if verdict else "") + f"≤ {limit} ms on {where}: {state}"
-        ratio = lambda r: "—" if r is None else f"{r:.2f}×"
         print(f"| {label} | {fmt(t32)} | {fmt(t64)} | {fmt(o32)} | {fmt(o64)} | {fmt(o32x2)} "
               f"| {ratio(r32)} | {ratio(r64)} | {verdict} |")
     reference_table(go, ref)
