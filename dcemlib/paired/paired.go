@@ -33,11 +33,25 @@ type Comparison struct {
 	Rounds int
 }
 
+// MinP returns the smallest p-value the sign-flip test can give with N
+// pairs: 2/2^N, every difference of one sign (1/(Rounds+1) where the sign
+// patterns are sampled).
+func (c Comparison) MinP() float64 {
+	if c.N < 31 && 1<<c.N <= c.Rounds {
+		return 2 / float64(int(1)<<c.N)
+	}
+	return 1 / float64(c.Rounds+1)
+}
+
 // Verdict says "better" (b above a: the interval above 0 and P < 1 − Level),
-// "worse" (below) or "no clear difference".
+// "worse" (below) or "no clear difference"; with so few pairs that the
+// test cannot reach P < 1 − Level whatever the returns (N ≤ 5 at the 95%
+// level), it says so instead of "no clear difference".
 func (c Comparison) Verdict() string {
 	alpha := 1 - c.Level
 	switch {
+	case c.MinP() >= alpha:
+		return fmt.Sprintf("too few pairs to tell (n = %d: the permutation test's p is at least %.3g)", c.N, c.MinP())
 	case c.P < alpha && c.Low > 0:
 		return "better"
 	case c.P < alpha && c.High < 0:

@@ -28,9 +28,18 @@ func TestExactPermutation(t *testing.T) {
 	if !(c.Low >= 1 && c.High <= 4 && c.Low < 2.5 && c.High > 2.5) {
 		t.Errorf("interval [%v, %v], want within [1, 4] around 2.5", c.Low, c.High)
 	}
-	// With 4 pairs p ≥ 1/8: never "better" at the 5% level.
-	if v := c.Verdict(); v != "no clear difference" {
-		t.Errorf("verdict %q with p = 1/8, want no clear difference", v)
+	// With 4 pairs p ≥ 1/8: never "better" at the 5% level, and the
+	// verdict says why instead of "no clear difference".
+	if v, want := c.Verdict(), "too few pairs to tell (n = 4: the permutation test's p is at least 0.125)"; v != want {
+		t.Errorf("verdict %q with p = 1/8, want %q", v, want)
+	}
+	// Six pairs of one sign reach p = 2/64 < 0.05: a verdict again.
+	six, err := Compare([]float64{1, 2, 3, 4, 5, 6}, []float64{9, 8, 9, 8, 9, 8}, 0.95, 1000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if six.P != 2.0/64 || six.MinP() != 2.0/64 || six.Verdict() != "better" {
+		t.Errorf("six pairs all up: P %v, MinP %v, verdict %q; want 2/64, 2/64, better", six.P, six.MinP(), six.Verdict())
 	}
 }
 

@@ -268,8 +268,8 @@ func wrapIn[T float](data []T, shape []int, inputs ...*Tensor) *Tensor {
 // rounds. Unlike a sync.Pool it is not emptied by garbage collections, so a
 // steady-state loop keeps reusing the same memory; it holds at most
 // maxCachedBytes. That bound is above the largest round the experiments
-// make (a phase-2 decoder update of 10 start states records 1.9 GB of
-// graph): a round larger than the cache would take the excess from the
+// make (a phase-2 decoder update of 10 start states records about 1 GB
+// of graph; PPO's micro-batches more): a round larger than the cache would take the excess from the
 // Go heap every time, zeroed, and leave it to the garbage collector.
 var cache struct {
 	sync.Mutex

@@ -1943,8 +1943,9 @@ func init() {
 	Docs["github.com/dcem-go/dcem/dcemlib/paired"] = map[string]string{
 		"Compare":            "Compare compares b with a, pair by pair, with rounds (≥ 100) bootstrap\nresamples and sign patterns drawn from seed, and an interval at level\n(in (0, 1)). It returns an error for fewer than 2 pairs, lengths that\ndiffer, or a value that is not finite.",
 		"Comparison":         "Comparison is the outcome of Compare.",
+		"Comparison.MinP":    "MinP returns the smallest p-value the sign-flip test can give with N\npairs: 2/2^N, every difference of one sign (1/(Rounds+1) where the sign\npatterns are sampled).",
 		"Comparison.String":  "String is a one-line summary for tables and logs.",
-		"Comparison.Verdict": "Verdict says \"better\" (b above a: the interval above 0 and P < 1 − Level),\n\"worse\" (below) or \"no clear difference\".",
+		"Comparison.Verdict": "Verdict says \"better\" (b above a: the interval above 0 and P < 1 − Level),\n\"worse\" (below) or \"no clear difference\"; with so few pairs that the\ntest cannot reach P < 1 − Level whatever the returns (N ≤ 5 at the 95%\nlevel), it says so instead of \"no clear difference\".",
 		"Median":             "Median returns the median of v; it returns an error for no values.",
 	}
 	Docs["github.com/dcem-go/dcem/dcemlib/plots"] = map[string]string{
