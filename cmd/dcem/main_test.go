@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"github.com/dcem-go/dcem/dcemlib/exp/latent"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -142,6 +143,24 @@ func TestReproWorldModelQuick(t *testing.T) {
 				t.Errorf("dcem %v: %s missing or empty (%v)", c.args, f, err)
 			}
 		}
+	}
+	// The planet grid's result.json has each seed's mean final return
+	// (one episode each here) and their median, the 100k targets' statistic.
+	var grid struct {
+		Tasks []struct {
+			FinalMeans      []float64 `json:"final_means"`
+			MedianFinalMean float64   `json:"median_final_mean"`
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "p/result.json")); err != nil {
+		t.Fatal(err)
+	} else if err := json.Unmarshal(b, &grid); err != nil {
+		t.Fatal(err)
+	}
+	if len(grid.Tasks) != 1 || len(grid.Tasks[0].FinalMeans) != 2 {
+		t.Fatalf("planet grid result: %+v, want one task with 2 final means", grid.Tasks)
+	} else if g := grid.Tasks[0]; math.Abs(g.MedianFinalMean-(g.FinalMeans[0]+g.FinalMeans[1])/2) > 1e-9 {
+		t.Errorf("planet grid result: median %v of final means %v, want their midpoint", g.MedianFinalMean, g.FinalMeans)
 	}
 	// Phase 2 from the planet grid trained the world model with the grid's
 	// loss (normalized observations, KL balance 0.8), and the point

@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/dcem-go/dcem/dcemlib/exp/planet"
-	"github.com/dcem-go/dcem/dcemlib/paired"
 	"github.com/dcem-go/dcem/dcemlib/plots"
 	"github.com/dcem-go/dcem/dcemlib/sweep"
 	"github.com/dcem-go/dcem/dcemlib/tensor"
@@ -280,7 +279,16 @@ func (s *planetSweep) collect(ctx context.Context, d *sweep.Dir, recs []*sweep.R
 		Paper map[string][][2]float64 `json:"paper_curves_read_off"`
 	}
 	out.Paper = planet.PaperCurves
+	// The per-seed means and their median are planet.SummarizeGrid's, the
+	// statistic notebook 04 shows: every point here has finished.
+	var runs []planet.GridRun
 	for _, task := range order {
+		for _, pt := range byTask[task] {
+			runs = append(runs, planet.GridRun{Config: planet.Config{Task: task}, Finished: len(pt.Final) > 0, Final: pt.Final})
+		}
+	}
+	summaries := planet.SummarizeGrid(runs)
+	for k, task := range order {
 		pts := byTask[task]
 		sum := planetTaskSummary{Task: task, Budget: pts[0].Budget, EnvSteps: pts[0].EnvSteps}
 		var curves []planet.SeedCurve
@@ -291,13 +299,10 @@ func (s *planetSweep) collect(ctx context.Context, d *sweep.Dir, recs []*sweep.R
 				last = pt.EvalReturns[len(pt.EvalReturns)-1]
 			}
 			sum.LastEvals = append(sum.LastEvals, last)
-			if len(pt.Final) > 0 {
-				sum.FinalMeans = append(sum.FinalMeans, mean(pt.Final))
-			}
 			curves = append(curves, planet.SeedCurve{Seed: pt.Seed, Steps: pt.EvalSteps, Returns: pt.EvalReturns, Final: pt.Final, FinalStep: float64(pt.EnvSteps)})
 		}
-		if len(sum.FinalMeans) == len(pts) {
-			sum.MedianFinalMean, _ = paired.Median(sum.FinalMeans) // not empty: the task has a run
+		if g := summaries[k]; !math.IsNaN(g.Median) {
+			sum.FinalMeans, sum.MedianFinalMean = g.FinalMeans, g.Median
 			fmt.Printf("%s: final evaluation (mean of %d episodes) per seed %.1f; median over %d seeds %.1f\n",
 				task, s.grid.FinalEval, sum.FinalMeans, len(pts), sum.MedianFinalMean)
 		} else {
