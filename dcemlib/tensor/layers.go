@@ -145,7 +145,7 @@ func affineT[T float](xs []*Tensor, w, b *Tensor, lo, hi int, act Act) *Tensor {
 	n := hi - lo      // the result's columns
 	wd := vals[T](w)
 	x := xs[0]
-	rows := len(vals[T](x)) / x.shape[len(x.shape)-1]
+	rows := batchSize(x.shape[:len(x.shape)-1]) // a part may have no columns
 	inputs := append(append(make([]*Tensor, 0, len(xs)+2), xs...), w)
 	out := allocDirty[T](rows*n, inputs...)
 	var bd []T

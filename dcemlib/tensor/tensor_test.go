@@ -393,6 +393,8 @@ func TestFusedLayersMatchComposition(t *testing.T) {
 			assertData(t, AffineColumns(x, w, b, lo, hi, ActTanh), x.MatMul(w).Add(b).Tanh().Slice(1, lo, hi).data, 1e-14)
 		}
 	}
+	// A part without columns adds nothing.
+	assertData(t, AffineConcat([]*Tensor{x, Zeros(6, 0)}, w, b, ActReLU), x.MatMul(w).Add(b).ReLU().data, 1e-14)
 	mustPanic(t, "want 0 ≤ lo < hi ≤ 4", func() { AffineColumns(x, w, b, 2, 5, ActReLU) })
 	mustPanic(t, "parts of total width 4", func() { AffineConcat([]*Tensor{x.Slice(1, 0, 2), x.Slice(1, 3, 5)}, w, b, ActReLU) })
 	mustPanic(t, "leading axes differ", func() { AffineConcat([]*Tensor{x.Slice(1, 0, 2), RandN(g, 5, 3)}, w, b, ActReLU) })
