@@ -10,7 +10,9 @@ reference=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick="--quick" ;;
-    --reference) reference="${2:?--reference wants LML_CHECKOUT:DCEM_CHECKOUT}"; shift ;;
+    --reference)
+      reference="${2:?--reference wants LML_CHECKOUT:DCEM_CHECKOUT}"; shift
+      [[ "$reference" == *:* ]] || { echo "compare.sh: --reference $reference: want LML_CHECKOUT:DCEM_CHECKOUT (two directories, colon between)" >&2; exit 2; } ;;
     *) echo "compare.sh: unknown argument $1 (want --quick, --reference LML_CHECKOUT:DCEM_CHECKOUT)" >&2; exit 2 ;;
   esac
   shift

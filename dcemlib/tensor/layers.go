@@ -121,10 +121,10 @@ func AffineConcat(xs []*Tensor, w, b *Tensor, act Act) *Tensor {
 // layer that outputs a mean and a scale, say). Its gradient reaches only
 // those columns of W and b. It panics unless 0 ≤ lo < hi ≤ W's columns.
 func AffineColumns(x, w, b *Tensor, lo, hi int, act Act) *Tensor {
-	if len(w.shape) == 2 && (lo < 0 || hi <= lo || hi > w.shape[1]) {
+	checkAffine("AffineColumns", x, w, b, act)
+	if lo < 0 || hi <= lo || hi > w.shape[1] {
 		panic(fmt.Sprintf("tensor.AffineColumns: columns %d…%d of W %v: want 0 ≤ lo < hi ≤ %d", lo, hi, w.shape, w.shape[1]))
 	}
-	checkAffine("AffineColumns", x, w, b, act)
 	if lo == 0 && hi == w.shape[1] {
 		return Affine(x, w, b, act)
 	}
