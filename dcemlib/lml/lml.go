@@ -244,17 +244,15 @@ type solver struct {
 // aᵢ = exp(zmax − zᵢ) and w = exp(−(ν + zmax)) makes each evaluation of g
 // cost one exponential. Newton steps that leave the bracket, or shrink it
 // too slowly, are replaced by bisection. The search runs in float64
-// whatever T is.
+// whatever T is; the loops over float32 entries are those of kernels32.
 func solve[T float](s *solver, y, x []T, k int, tau, eps float64) (float64, error) {
 	n := len(x)
 	if n <= k {
 		for i := range y {
 			y[i] = 1
 		}
-		for i, v := range x {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return 0, fmt.Errorf("entry %d is %g", i, v)
-			}
+		if err := checkFinite(x, 1); err != nil {
+			return 0, err
 		}
 		return math.Inf(1), nil
 	}
@@ -262,46 +260,22 @@ func solve[T float](s *solver, y, x []T, k int, tau, eps float64) (float64, erro
 		s.a, s.z = make([]float64, n), make([]float64, n)
 	}
 	a, z := s.a[:n], s.z[:n]
-	zmax, zmin, zsum := math.Inf(-1), math.Inf(1), 0.0
 	inv := 1 / tau
-	for i, v := range x {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return 0, fmt.Errorf("entry %d is %g", i, v)
-		}
-		zi := float64(v) * inv
-		if math.IsInf(zi, 0) {
-			return 0, fmt.Errorf("entry %d: x/tau = %g/%g overflows", i, v, tau)
-		}
-		z[i] = zi
-		if zi > zmax {
-			zmax = zi
-		}
-		if zi < zmin {
-			zmin = zi
-		}
-		zsum += zi
-	}
-	for i, zi := range z {
-		a[i] = math.Exp(zmax - zi)
+	zmax, zmin, zsum, ok := setupRow(a, z, x, inv)
+	if !ok {
+		return 0, checkFinite(x, tau)
 	}
 	fk := float64(k)
 	logit := math.Log(fk / float64(n-k))
 	lo, hi := logit-zmax, logit-zmin
-	// eval returns g(ν) and g'(ν), writing σ(zᵢ+ν) into y.
+	// eval returns g(ν) and g'(ν).
 	eval := func(nu float64) (float64, float64) {
-		w := math.Exp(-(nu + zmax))
-		sum, dsum := 0.0, 0.0
-		for i, ai := range a {
-			p := ai * w
-			if p != p { // Inf·0: fall back to the direct form
-				p = math.Exp(-(z[i] + nu))
-			}
-			sg := 1 / (1 + p)
-			y[i] = T(sg)
-			sum += sg
-			dsum += sg * (1 - sg)
-		}
+		sum, dsum := sumsRow[T](a, z, math.Exp(-(nu + zmax)), nu)
 		return sum - fk, dsum
+	}
+	done := func(nu float64) (float64, error) {
+		writeRow(y, a, z, math.Exp(-(nu + zmax)), nu)
+		return nu, nil
 	}
 	nu := logit - zsum/float64(n) // exact when all entries are equal
 	nu = math.Min(math.Max(nu, lo), hi)
@@ -309,7 +283,7 @@ func solve[T float](s *solver, y, x []T, k int, tau, eps float64) (float64, erro
 	for it := 0; it < maxIter; it++ {
 		f, df := eval(nu)
 		if f == 0 {
-			return nu, nil
+			return done(nu)
 		}
 		if f < 0 {
 			lo = nu
@@ -324,9 +298,121 @@ func solve[T float](s *solver, y, x []T, k int, tau, eps float64) (float64, erro
 		step = next - nu
 		nu = next
 		if math.Abs(step) < eps || hi-lo < eps {
-			eval(nu)
-			return nu, nil
+			return done(nu)
 		}
 	}
 	return 0, fmt.Errorf("root search did not meet eps = %g in %d iterations (bracket [%g, %g])", eps, maxIter, lo, hi)
+}
+
+// checkFinite returns the error for the first entry of x that is not
+// finite, or whose quotient by tau overflows; nil if there is none.
+func checkFinite[T float](x []T, tau float64) error {
+	inv := 1 / tau
+	for i, v := range x {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return fmt.Errorf("entry %d is %g", i, v)
+		}
+		if math.IsInf(float64(v)*inv, 0) {
+			return fmt.Errorf("entry %d: x/tau = %g/%g overflows", i, v, tau)
+		}
+	}
+	return nil
+}
+
+// rowKernels are the loops over one row's float32 entries. The portable
+// ones are below; builds with vector instructions replace them
+// (lml_avx512.go) by kernels that compute the same values up to the order
+// of the sums and an exponential within 2 ulps, far below float32's
+// rounding. Float64 rows always take the portable loops, so that their
+// results do not depend on the build.
+type rowKernels struct {
+	// setup writes zᵢ = xᵢ·inv and aᵢ = exp(zmax − zᵢ) and returns zmax,
+	// zmin and Σzᵢ; ok is false if some zᵢ is not finite.
+	setup func(a, z []float64, x []float32, inv float64) (zmax, zmin, zsum float64, ok bool)
+	// sums returns Σσᵢ and Σσᵢ(1 − σᵢ) for σᵢ = 1/(1 + aᵢ·w), where
+	// w = exp(−(ν + zmax)).
+	sums func(a, z []float64, w, nu float64) (sum, dsum float64)
+	// write stores the σᵢ into y.
+	write func(y []float32, a, z []float64, w, nu float64)
+}
+
+var kernels32 = rowKernels{setup: setupScalar[float32], sums: sumsScalar, write: writeScalar[float32]}
+
+func setupRow[T float](a, z []float64, x []T, inv float64) (zmax, zmin, zsum float64, ok bool) {
+	if xs, is32 := any(x).([]float32); is32 {
+		return kernels32.setup(a, z, xs, inv)
+	}
+	return setupScalar(a, z, x, inv)
+}
+
+func sumsRow[T float](a, z []float64, w, nu float64) (sum, dsum float64) {
+	var x []T
+	if _, is32 := any(x).([]float32); is32 {
+		return kernels32.sums(a, z, w, nu)
+	}
+	return sumsScalar(a, z, w, nu)
+}
+
+func writeRow[T float](y []T, a, z []float64, w, nu float64) {
+	if ys, is32 := any(y).([]float32); is32 {
+		kernels32.write(ys, a, z, w, nu)
+		return
+	}
+	writeScalar(y, a, z, w, nu)
+}
+
+func setupScalar[T float](a, z []float64, x []T, inv float64) (zmax, zmin, zsum float64, ok bool) {
+	zmax, zmin, zsum, ok = scanScalar(z, x, inv, math.Inf(-1), math.Inf(1), 0)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	for i, zi := range z {
+		a[i] = math.Exp(zmax - zi)
+	}
+	return zmax, zmin, zsum, true
+}
+
+// scanScalar writes zᵢ = xᵢ·inv and folds them into the running zmax, zmin
+// and Σzᵢ; ok is false if some zᵢ is not finite.
+func scanScalar[T float](z []float64, x []T, inv, zmax, zmin, zsum float64) (float64, float64, float64, bool) {
+	for i, v := range x {
+		zi := float64(v) * inv
+		if math.IsNaN(zi) || math.IsInf(zi, 0) {
+			return 0, 0, 0, false
+		}
+		z[i] = zi
+		if zi > zmax {
+			zmax = zi
+		}
+		if zi < zmin {
+			zmin = zi
+		}
+		zsum += zi
+	}
+	return zmax, zmin, zsum, true
+}
+
+// sumsScalar and writeScalar compute σ(zᵢ + ν) = 1/(1 + aᵢ·w), directly
+// where aᵢ·w is Inf·0.
+func sumsScalar(a, z []float64, w, nu float64) (sum, dsum float64) {
+	for i, ai := range a {
+		p := ai * w
+		if p != p {
+			p = math.Exp(-(z[i] + nu))
+		}
+		sg := 1 / (1 + p)
+		sum += sg
+		dsum += sg * (1 - sg)
+	}
+	return sum, dsum
+}
+
+func writeScalar[T float](y []T, a, z []float64, w, nu float64) {
+	for i, ai := range a {
+		p := ai * w
+		if p != p {
+			p = math.Exp(-(z[i] + nu))
+		}
+		y[i] = T(1 / (1 + p))
+	}
 }

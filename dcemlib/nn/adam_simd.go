@@ -34,6 +34,7 @@ func adamStep32x8(p, g, m, v []float32, b1, b2, lr1, inv2, eps, wd float64) {
 		step := lr.Mul(mj).Div(vj.Mul(iv).Sqrt().Add(ep))
 		pj.Sub(step).StoreSlice(p[j:])
 	}
+	archsimd.ClearAVXUpperBits() // before scalar code (see tensor's kernels)
 	if j < n {
 		adamStep(p[j:], g[j:], m[j:], v[j:], b1, b2, lr1, inv2, eps, wd)
 	}

@@ -87,6 +87,7 @@ func mapx16(dst, x []float32, f func(f16) f16) {
 	if i < len(dst) {
 		f(archsimd.LoadFloat32x16SlicePart(x[i:])).StoreSlicePart(dst[i:])
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 func exp32x16(dst, x []float32)     { mapx16(dst, x, expx16) }
@@ -110,6 +111,7 @@ func gruGates32x16(a, c, h, out, bias []float32) {
 		cn.StoreSlice(c[2*hs+j:])
 		z.MulAdd(ld(h[j:]).Sub(n), n).StoreSlice(out[j:])
 	}
+	archsimd.ClearAVXUpperBits()
 	if j < hs {
 		gruGatesTail(j, a, c, h, out, bias)
 	}

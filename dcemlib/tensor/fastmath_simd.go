@@ -8,7 +8,10 @@ import "simd/archsimd"
 // Each computes the same functions as the scalar kernels in fastmath.go to
 // float32 accuracy (a few ulps), without branches: special ranges are
 // handled by masks. Slices are processed eight elements at a time, the tail
-// through a partial load and store.
+// through a partial load and store. Every kernel ends with VZEROUPPER
+// (archsimd.ClearAVXUpperBits), also before a scalar tail: Go's scalar
+// floating point is SSE code, which runs several times slower while the
+// upper halves of the vector registers are dirty.
 
 func init() {
 	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
@@ -107,6 +110,7 @@ func mapx8(dst, x []float32, f func(f8) f8) {
 	if i < len(dst) {
 		f(archsimd.LoadFloat32x8SlicePart(x[i:])).StoreSlicePart(dst[i:])
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 func exp32x8(dst, x []float32) { mapx8(dst, x, expx8) }
@@ -146,6 +150,7 @@ func gruGatesTail(j int, a, c, h, out, bias []float32) {
 		hv := ld(h[j:])
 		z.MulAdd(hv.Sub(n), n).StoreSlice(out[j:])
 	}
+	archsimd.ClearAVXUpperBits()
 	if j < hs {
 		gruGatesFrom(j, a, c, h, out, bias)
 	}
@@ -175,6 +180,7 @@ func softplus32x8(dst, x, sig []float32) {
 			s.StoreSlicePart(sig[i:])
 		}
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 func elu32x8(dst, x []float32, alpha float64) {
@@ -199,6 +205,7 @@ func reluGrad32x8(dst, g, y []float32) {
 		yv := archsimd.LoadFloat32x8SlicePart(y[i:])
 		archsimd.LoadFloat32x8SlicePart(g[i:]).Merge(bc(0), yv.Greater(bc(0))).StoreSlicePart(dst[i:])
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // gruGateGrad32x8 is gruGateGradT for float32, eight lanes at a time.
@@ -226,6 +233,7 @@ func gruGateGrad32x8(g, r, z, n, cn, h, da, dc, dh []float32) {
 			gj.MulAdd(zj, archsimd.LoadFloat32x8Slice(dh[j:])).StoreSlice(dh[j:])
 		}
 	}
+	archsimd.ClearAVXUpperBits()
 	if j < hs {
 		gruGateGradFrom(j, g, r, z, n, cn, h, da, dc, dh)
 	}
@@ -244,4 +252,5 @@ func add32x8(y, b []float32) {
 	if i < len(y) {
 		archsimd.LoadFloat32x8SlicePart(y[i:]).Add(archsimd.LoadFloat32x8SlicePart(b[i:])).StoreSlicePart(y[i:])
 	}
+	archsimd.ClearAVXUpperBits()
 }
