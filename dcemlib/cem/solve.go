@@ -470,8 +470,6 @@ func sampleBackward[T float](gm, gs, g, x, eps, mu, sigma []T, b, s, n int, lo, 
 	})
 }
 
-// fillNormal fills x with standard normal draws (RNG.FillNormal or
-// FillNormal32: the same draws, rounded).
 // counterNormals fills x with the draws of iteration it with
 // Config.DeviceNoise: those of tensor.RandNOn(dev, seed, it, …) on any
 // device (split over goroutines for large x, with the same values).
@@ -489,6 +487,8 @@ func counterNormals[T float](x []T, seed uint64, it int) {
 	}
 }
 
+// fillNormal fills x with standard normal draws (RNG.FillNormal or
+// FillNormal32: the same draws, rounded).
 func fillNormal[T float](rng *tensor.RNG, x []T) {
 	switch x := any(x).(type) {
 	case []float32:
