@@ -38,8 +38,9 @@ func reluGradT[T float](dst, g, y []T) {
 }
 
 // SIMD names the vector instructions the float32 elementwise kernels use:
-// "avx512" (sixteen lanes for exp, sigmoid, tanh and the GRU gates, eight
-// for the rest), "avx2+fma", or "none" for the portable scalar code.
+// "avx512" (sixteen lanes for exp, sigmoid, tanh, softplus, ReLU and its
+// gradient, the bias add and the GRU gates, eight for the rest),
+// "avx2+fma", or "none" for the portable scalar code.
 func SIMD() string { return simdName }
 
 var simdName = "none"

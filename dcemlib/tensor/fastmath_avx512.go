@@ -5,7 +5,8 @@ package tensor
 import "simd/archsimd"
 
 // Sixteen-lane AVX-512 versions of the float32 kernels the planner's
-// rollouts spend their elementwise time in: exp, sigmoid, tanh and the GRU
+// rollouts and the dense layers spend their elementwise time in: exp,
+// sigmoid, tanh, softplus, ReLU and its gradient, the bias add and the GRU
 // gates. They compute the same polynomials as the eight-lane kernels of
 // fastmath_simd.go, so they pass the same accuracy tests; on cores with
 // full-width AVX-512 units they do twice the work per instruction.
@@ -21,7 +22,8 @@ func useAVX512() {
 	if !archsimd.X86.AVX512() {
 		return
 	}
-	exp32, sigmoid32, tanh32 = exp32x16, sigmoid32x16, tanh32x16
+	exp32, sigmoid32, tanh32, softplus32 = exp32x16, sigmoid32x16, tanh32x16, softplus32x16
+	relu32, reluGrad32, add32 = relu32x16, reluGrad32x16, add32x16
 	gruGates32 = gruGates32x16
 	simdName = "avx512"
 }
@@ -77,22 +79,133 @@ func tanhx16(v f16) f16 {
 	return t.Merge(v, v.Equal(v))
 }
 
-// mapx16 applies f to x sixteen lanes at a time into dst.
-func mapx16(dst, x []float32, f func(f16) f16) {
+// log1pUnitx16 is log1pUnitx8 on sixteen lanes.
+func log1pUnitx16(u f16) f16 {
+	s := u.Div(u.Add(bc16(2)))
+	z := s.Mul(s)
+	p := bc16(1.0 / 17)
+	p = p.MulAdd(z, bc16(1.0/15))
+	p = p.MulAdd(z, bc16(1.0/13))
+	p = p.MulAdd(z, bc16(1.0/11))
+	p = p.MulAdd(z, bc16(1.0/9))
+	p = p.MulAdd(z, bc16(1.0/7))
+	p = p.MulAdd(z, bc16(1.0/5))
+	p = p.MulAdd(z, bc16(1.0/3))
+	p = p.MulAdd(z, bc16(1))
+	return s.Add(s).Mul(p)
+}
+
+// softplus32x16 is softplus32x8 on sixteen lanes, its loop body written
+// out rather than passed as a function: a call per vector through a
+// function value costs about as much as the arithmetic here.
+func softplus32x16(dst, x, sig []float32) {
+	x = x[:len(dst)]
+	zero, one := bc16(0), bc16(1)
+	i := 0
+	for ; i+16 <= len(dst); i += 16 {
+		v := archsimd.LoadFloat32x16Slice(x[i:])
+		e := expx16(zero.Sub(abs16(v))) // e^−|x| in (0, 1]
+		v.Max(zero).Add(log1pUnitx16(e)).Merge(v, v.Equal(v)).StoreSlice(dst[i:])
+		if sig != nil {
+			inv := one.Div(one.Add(e))
+			inv.Merge(e.Mul(inv), v.GreaterEqual(zero)).StoreSlice(sig[i:]) // σ(x)
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	if i < len(dst) {
+		var tail []float32
+		if sig != nil {
+			tail = sig[i:]
+		}
+		softplus32x8(dst[i:], x[i:], tail)
+	}
+}
+
+// The kernels below write their loops out instead of sharing one loop
+// that calls the lane function through a function value: such a call per
+// vector costs about as much as the arithmetic of a sigmoid. The tail of a
+// slice goes through a partial load and store.
+
+func exp32x16(dst, x []float32) {
 	x = x[:len(dst)]
 	i := 0
 	for ; i+16 <= len(dst); i += 16 {
-		f(archsimd.LoadFloat32x16Slice(x[i:])).StoreSlice(dst[i:])
+		expx16(archsimd.LoadFloat32x16Slice(x[i:])).StoreSlice(dst[i:])
 	}
 	if i < len(dst) {
-		f(archsimd.LoadFloat32x16SlicePart(x[i:])).StoreSlicePart(dst[i:])
+		expx16(archsimd.LoadFloat32x16SlicePart(x[i:])).StoreSlicePart(dst[i:])
 	}
 	archsimd.ClearAVXUpperBits()
 }
 
-func exp32x16(dst, x []float32)     { mapx16(dst, x, expx16) }
-func sigmoid32x16(dst, x []float32) { mapx16(dst, x, sigmoidx16) }
-func tanh32x16(dst, x []float32)    { mapx16(dst, x, tanhx16) }
+func sigmoid32x16(dst, x []float32) {
+	x = x[:len(dst)]
+	i := 0
+	for ; i+16 <= len(dst); i += 16 {
+		sigmoidx16(archsimd.LoadFloat32x16Slice(x[i:])).StoreSlice(dst[i:])
+	}
+	if i < len(dst) {
+		sigmoidx16(archsimd.LoadFloat32x16SlicePart(x[i:])).StoreSlicePart(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func tanh32x16(dst, x []float32) {
+	x = x[:len(dst)]
+	i := 0
+	for ; i+16 <= len(dst); i += 16 {
+		tanhx16(archsimd.LoadFloat32x16Slice(x[i:])).StoreSlice(dst[i:])
+	}
+	if i < len(dst) {
+		tanhx16(archsimd.LoadFloat32x16SlicePart(x[i:])).StoreSlicePart(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// relu32x16 is relu32x8 on sixteen lanes.
+func relu32x16(dst, x []float32) {
+	x = x[:len(dst)]
+	zero := bc16(0)
+	relu := func(v f16) f16 { return v.Merge(zero, v.Greater(zero)).Merge(v, v.Equal(v)) }
+	i := 0
+	for ; i+16 <= len(dst); i += 16 {
+		relu(archsimd.LoadFloat32x16Slice(x[i:])).StoreSlice(dst[i:])
+	}
+	if i < len(dst) {
+		relu(archsimd.LoadFloat32x16SlicePart(x[i:])).StoreSlicePart(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// reluGrad32x16 is reluGrad32x8 on sixteen lanes.
+func reluGrad32x16(dst, g, y []float32) {
+	y = y[:len(g)]
+	dst = dst[:len(g)]
+	zero := bc16(0)
+	i := 0
+	for ; i+16 <= len(g); i += 16 {
+		yv := archsimd.LoadFloat32x16Slice(y[i:])
+		archsimd.LoadFloat32x16Slice(g[i:]).Merge(zero, yv.Greater(zero)).StoreSlice(dst[i:])
+	}
+	if i < len(g) {
+		yv := archsimd.LoadFloat32x16SlicePart(y[i:])
+		archsimd.LoadFloat32x16SlicePart(g[i:]).Merge(zero, yv.Greater(zero)).StoreSlicePart(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// add32x16 adds b into y, sixteen lanes at a time.
+func add32x16(y, b []float32) {
+	b = b[:len(y)]
+	i := 0
+	for ; i+16 <= len(y); i += 16 {
+		archsimd.LoadFloat32x16Slice(y[i:]).Add(archsimd.LoadFloat32x16Slice(b[i:])).StoreSlice(y[i:])
+	}
+	if i < len(y) {
+		archsimd.LoadFloat32x16SlicePart(y[i:]).Add(archsimd.LoadFloat32x16SlicePart(b[i:])).StoreSlicePart(y[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
 
 // gruGates32x16 is gruGatesT for float32, sixteen lanes at a time; the
 // tail of a row (BeliefSize 200 leaves 8) goes to the eight-lane kernel.

@@ -187,7 +187,7 @@ func elu32x8(dst, x []float32, alpha float64) {
 	a := bc(float32(alpha))
 	mapx8(dst, x, func(v f8) f8 {
 		neg := expm1x8(v.Min(bc(0))).Mul(a)
-		return v.Merge(neg, v.Greater(bc(0)))
+		return v.Merge(neg, v.Greater(bc(0))).Merge(v, v.Equal(v)) // NaN stays NaN
 	})
 }
 
@@ -239,8 +239,11 @@ func gruGateGrad32x8(g, r, z, n, cn, h, da, dc, dh []float32) {
 	}
 }
 
-// relu32x8 writes max(x, 0).
-func relu32x8(dst, x []float32) { mapx8(dst, x, func(v f8) f8 { return v.Max(bc(0)) }) }
+// relu32x8 writes max(x, 0) as Go's max gives it: NaN for NaN (a vector
+// max would give 0 and hide it) and +0 for −0.
+func relu32x8(dst, x []float32) {
+	mapx8(dst, x, func(v f8) f8 { return v.Merge(bc(0), v.Greater(bc(0))).Merge(v, v.Equal(v)) })
+}
 
 // add32x8 adds b into y, eight lanes at a time.
 func add32x8(y, b []float32) {

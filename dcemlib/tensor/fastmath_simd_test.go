@@ -25,7 +25,7 @@ func TestVectorKernelSets(t *testing.T) {
 		return
 	}
 	t.Run("avx512", func(t *testing.T) {
-		checkKernels(t, exp32x16, sigmoid32x16, tanh32x16, softplus32x8, elu32x8)
+		checkKernels(t, exp32x16, sigmoid32x16, tanh32x16, softplus32x16, elu32x8)
 		nan := float32(math.NaN())
 		in := []float32{nan, float32(math.Inf(1)), float32(math.Inf(-1))}
 		for name, c := range map[string]struct {
@@ -94,4 +94,70 @@ func to64(v []float32) []float64 {
 		out[i] = float64(x)
 	}
 	return out
+}
+
+// TestVectorReLUAndAdd compares the vector ReLU, ReLU gradient and add
+// kernels of each set the CPU supports with the portable loops, bit for
+// bit, on slices of every length up to 70 (every tail) with zeros of both
+// signs, NaN and infinities among the values.
+func TestVectorReLUAndAdd(t *testing.T) {
+	sets := map[string]struct {
+		relu     func(dst, x []float32)
+		reluGrad func(dst, g, y []float32)
+		add      func(y, b []float32)
+	}{}
+	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
+		sets["avx2"] = struct {
+			relu     func(dst, x []float32)
+			reluGrad func(dst, g, y []float32)
+			add      func(y, b []float32)
+		}{relu32x8, reluGrad32x8, add32x8}
+	}
+	if archsimd.X86.AVX512() {
+		sets["avx512"] = struct {
+			relu     func(dst, x []float32)
+			reluGrad func(dst, g, y []float32)
+			add      func(y, b []float32)
+		}{relu32x16, reluGrad32x16, add32x16}
+	}
+	if len(sets) == 0 {
+		t.Skip("no vector kernels on this CPU")
+	}
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
+	rng := NewRNG(8)
+	same := func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) || a != a && b != b }
+	for n := 0; n <= 70; n++ {
+		x := RandNOf(Float32, rng, n).Data32()
+		g := RandNOf(Float32, rng, n).Data32()
+		for i := 0; i < n; i += 7 {
+			x[i] = special[(i/7)%len(special)]
+		}
+		wantRelu, wantGrad := make([]float32, n), make([]float32, n)
+		reluF(wantRelu, x)
+		reluGradT(wantGrad, g, x)
+		wantAdd := append([]float32(nil), g...)
+		addInto(wantAdd, x)
+		for name, k := range sets {
+			got := make([]float32, n)
+			k.relu(got, x)
+			for i := range got {
+				if !same(got[i], wantRelu[i]) {
+					t.Fatalf("%s relu n %d: relu(%g) = %g, want %g", name, n, x[i], got[i], wantRelu[i])
+				}
+			}
+			k.reluGrad(got, g, x)
+			for i := range got {
+				if !same(got[i], wantGrad[i]) {
+					t.Fatalf("%s reluGrad n %d entry %d: %g, want %g", name, n, i, got[i], wantGrad[i])
+				}
+			}
+			got = append(got[:0], g...)
+			k.add(got, x)
+			for i := range got {
+				if !same(got[i], wantAdd[i]) {
+					t.Fatalf("%s add n %d entry %d: %g, want %g", name, n, i, got[i], wantAdd[i])
+				}
+			}
+		}
+	}
 }

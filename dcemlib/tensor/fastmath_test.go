@@ -114,6 +114,8 @@ func TestFloat32KernelsSpecial(t *testing.T) {
 		{"sigmoid", sigmoid32, []float64{1, 0}}, {"tanh", tanh32, []float64{1, -1}},
 		{"tanh scalar", tanh32Scalar, []float64{1, -1}},
 		{"softplus", func(d, x []float32) { softplus32(d, x, nil) }, []float64{math.Inf(1), 0}},
+		{"elu", func(d, x []float32) { elu32(d, x, 1) }, []float64{math.Inf(1), -1}},
+		{"relu", relu32, []float64{math.Inf(1), 0}},
 	} {
 		out := make([]float32, len(in))
 		c.f(out, in)

@@ -47,10 +47,10 @@ float unary_f(int k, float x, float p, float q) {
 	case U_TANH: return tanh(x);
 	case U_SOFTPLUS:
 	case U_SOFTPLUS_OUT: return fmax(x, 0.0f) + log1p(exp(-fabs(x)));
-	case U_RELU: return fmax(x, 0.0f);
+	case U_RELU: return x > 0.0f || isnan(x) ? x : 0.0f; /* NaN stays NaN, as on the host */
 	case U_ELU: return x > 0.0f ? x : p * expm1(x);
 	case U_POW: return pow(x, p);
-	case U_CLAMP: return fmin(fmax(x, p), q);
+	case U_CLAMP: return isnan(x) ? x : fmin(fmax(x, p), q);
 	case U_ADDS: return x + p;
 	case U_MULS: return x * p;
 	}

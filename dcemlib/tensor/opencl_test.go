@@ -96,6 +96,31 @@ func TestDeviceOps(t *testing.T) {
 	}
 }
 
+// TestDeviceNaN checks that the elementwise operations whose OpenCL
+// built-ins drop NaN (fmax, fmin) give NaN for NaN, as the host does.
+func TestDeviceNaN(t *testing.T) {
+	dev := device(t)
+	nan := float32(math.NaN())
+	x := New32([]float32{nan, -1, 2, float32(math.Inf(-1))}, 4)
+	for name, f := range map[string]func(*Tensor) *Tensor{
+		"ReLU":     (*Tensor).ReLU,
+		"Clamp":    func(t *Tensor) *Tensor { return t.Clamp(-0.5, 0.5) },
+		"Softplus": (*Tensor).Softplus,
+		"ELU":      func(t *Tensor) *Tensor { return t.ELU(1) },
+	} {
+		host := f(x).Values()
+		got := f(x.ToDevice(dev)).Values()
+		for i, w := range host {
+			if g := got[i]; (g != g) != (w != w) || math.Abs(g-w) > 1e-6*math.Max(1, math.Abs(w)) {
+				t.Errorf("%s(%g) on the device = %g, on the host %g", name, x.Values()[i], g, w)
+			}
+		}
+		if !math.IsNaN(host[0]) {
+			t.Errorf("%s(NaN) on the host = %g, want NaN", name, host[0])
+		}
+	}
+}
+
 // TestDeviceNotSupported checks that an operation without a device
 // implementation panics with a message that says to move the tensor to the
 // host.
