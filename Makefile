@@ -62,7 +62,7 @@ race:
 gotest:
 	$(GO) test -count=1 ./...
 	@# the portable (non-SIMD) kernels of the engine pass the same tests
-	GOEXPERIMENT= $(GO) test -count=1 ./dcemlib/tensor ./dcemlib/nn
+	GOEXPERIMENT= $(GO) test -count=1 ./dcemlib/tensor ./dcemlib/nn ./dcemlib/lml ./dcemlib/cem
 	$(MAKE) test-opencl
 
 ## test-opencl: the engine's device tests with the OpenCL backend, on the device DCEM_DEVICE names
