@@ -101,24 +101,17 @@ func to64(v []float32) []float64 {
 // bit, on slices of every length up to 70 (every tail) with zeros of both
 // signs, NaN and infinities among the values.
 func TestVectorReLUAndAdd(t *testing.T) {
-	sets := map[string]struct {
+	type kernelSet struct {
 		relu     func(dst, x []float32)
 		reluGrad func(dst, g, y []float32)
 		add      func(y, b []float32)
-	}{}
+	}
+	sets := map[string]kernelSet{}
 	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
-		sets["avx2"] = struct {
-			relu     func(dst, x []float32)
-			reluGrad func(dst, g, y []float32)
-			add      func(y, b []float32)
-		}{relu32x8, reluGrad32x8, add32x8}
+		sets["avx2"] = kernelSet{relu32x8, reluGrad32x8, add32x8}
 	}
 	if archsimd.X86.AVX512() {
-		sets["avx512"] = struct {
-			relu     func(dst, x []float32)
-			reluGrad func(dst, g, y []float32)
-			add      func(y, b []float32)
-		}{relu32x16, reluGrad32x16, add32x16}
+		sets["avx512"] = kernelSet{relu32x16, reluGrad32x16, add32x16}
 	}
 	if len(sets) == 0 {
 		t.Skip("no vector kernels on this CPU")
